@@ -1,0 +1,277 @@
+"""Case files (TOML): read, check against the JSON Schema shipped with the package, build a Case.
+
+Every problem becomes one :class:`~xlmodel.errors.XlmodelError` whose field is the path inside
+the file (``cohorts[2] "Hold 3".outcomes.job.deadweight``), never a traceback.
+
+>>> case = parse_case({"case": {"title": "Eksempel", "first_year": 2021, "last_year": 2022}})
+>>> case.years
+[2021, 2022]
+>>> parse_case({"case": {"title": "Eksempel", "first_year": 2021, "last_yaer": 2022}})
+Traceback (most recent call last):
+...
+xlmodel.errors.CaseFileError: case: ukendt felt 'last_yaer' — mente du 'last_year'? (fik 'last_yaer')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from xlmodel.errors import CaseFileError, XlmodelError
+from xlmodel.model import (
+    Case,
+    Cohort,
+    CohortOutcome,
+    CostItem,
+    Fallback,
+    Outcome,
+    SavingsLine,
+    StaffCost,
+    Target,
+    year_shares_from_months,
+)
+from xlmodel.published import PublishedFigure
+
+#: Case files larger than this are refused (a case file is a few kilobytes).
+MAX_FILE_BYTES = 5_000_000
+
+T = TypeVar("T")
+
+_TYPE_NAMES = {
+    "number": "et tal",
+    "integer": "et helt tal",
+    "string": "tekst",
+    "object": "en tabel { ... }",
+    "array": "en liste [ ... ]",
+}
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The case-file JSON Schema (``xlmodel/schema/case.schema.json``)."""
+    text = resources.files("xlmodel").joinpath("schema/case.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate the case file at ``path``."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise CaseFileError(str(file), f"filen er større end {MAX_FILE_BYTES:,} bytes; en case-fil er normalt få kilobytes")
+        text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise CaseFileError(str(file), "filen findes ikke") from None
+    except IsADirectoryError:
+        raise CaseFileError(str(file), "er en mappe, ikke en case-fil (.toml)") from None
+    except UnicodeDecodeError:
+        raise CaseFileError(str(file), "filen er ikke UTF-8-tekst; gem den som UTF-8") from None
+    except OSError as exc:
+        raise CaseFileError(str(file), f"filen kan ikke læses ({exc.strerror})") from None
+    return loads_case(text, name=str(file))
+
+
+def loads_case(text: str, name: str = "<tekst>") -> Case:
+    """Parse TOML ``text`` into a validated Case."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseFileError(name, f"ikke gyldig TOML: {exc}") from None
+    return parse_case(data)
+
+
+def parse_case(data: Mapping[str, Any]) -> Case:
+    """Build a Case from parsed TOML (a dict); dates may be ``datetime.date`` or ISO text."""
+    plain = _dates_to_text(data)
+    error = best_match(jsonschema.Draft202012Validator(schema()).iter_errors(plain))
+    if error is not None:
+        raise _schema_error(error, plain)
+    return _build_case(plain)
+
+
+def _build_case(data: Mapping[str, Any]) -> Case:
+    head = data["case"]
+    outcomes = tuple(_each(data, "outcomes", _outcome, "id"))
+    cohorts = tuple(_each(data, "cohorts", _cohort, "name"))
+    costs = tuple(_each(data, "costs", _cost_item, "label"))
+    savings = tuple(_each(data, "savings", _savings_line, "label"))
+    targets = tuple(_each(data, "targets", lambda t: Target(**t), "year"))
+    published = tuple(_each(data, "published", _figure, "figure"))
+    return Case(
+        title=head["title"],
+        municipality=head.get("municipality", ""),
+        first_year=head["first_year"],
+        last_year=head["last_year"],
+        outcomes=outcomes,
+        cohorts=cohorts,
+        costs=costs,
+        savings=savings,
+        targets=targets,
+        periods={name: tuple(bounds) for name, bounds in head.get("periods", {}).items()},
+        published=published,
+        source=head.get("source", ""),
+        notes=head.get("notes", ""),
+    )
+
+
+def _each(data: Mapping[str, Any], key: str, build: Callable[[dict[str, Any]], T], name_key: str) -> list[T]:
+    """Build every entry of the array ``key``; errors get the entry's path and name."""
+    built = []
+    for i, entry in enumerate(data.get(key, [])):
+        try:
+            built.append(build(entry))
+        except XlmodelError as exc:
+            raise exc.within(_where(key, i, entry.get(name_key))) from None
+    return built
+
+
+def _outcome(entry: dict[str, Any]) -> Outcome:
+    return Outcome(
+        id=entry["id"],
+        unit_saving=entry["unit_saving"],
+        label=entry.get("label", ""),
+        fallbacks=tuple(Fallback(share, after) for share, after in entry.get("fallbacks", [])),
+        fallback_month=entry.get("fallback_month"),
+    )
+
+
+def _cohort(entry: dict[str, Any]) -> Cohort:
+    outcomes = {}
+    for outcome_id, spec in entry.get("outcomes", {}).items():
+        try:
+            outcomes[outcome_id] = CohortOutcome(**spec)
+        except XlmodelError as exc:
+            raise exc.within(f"outcomes.{outcome_id}") from None
+    return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"))
+
+
+_STAFF_KEYS = {"fte", "hours_per_week", "annual_cost", "start", "months"}
+_COST_FORMS = (
+    "angiv én af: amounts = { år = kr. }; total + years = [første, sidste]; "
+    "eller fte (eller hours_per_week) + annual_cost + years (eller start + months)"
+)
+
+
+def _cost_item(entry: dict[str, Any]) -> CostItem:
+    keys = set(entry) - {"label", "basis"}
+    label, basis = entry["label"], entry.get("basis", "")
+    if keys & _STAFF_KEYS:
+        if "annual_cost" not in keys or not keys & {"fte", "hours_per_week"} or keys & {"amounts", "total"}:
+            raise CaseFileError("", _COST_FORMS, value=sorted(keys))
+        if "years" in keys and not keys & {"start", "months"}:
+            shares: Mapping[int, float] = {y: 1.0 for y in _year_range(entry["years"])}
+        elif {"start", "months"} <= keys and "years" not in keys:
+            shares = year_shares_from_months("period", entry["start"], entry["months"])
+        else:
+            raise CaseFileError("years", "en medarbejder-udgift har enten years = [første, sidste] eller start + months", value=sorted(keys))
+        staff = StaffCost(entry["annual_cost"], shares, entry.get("fte", 0.0), entry.get("hours_per_week"))
+        return CostItem.from_staff(label, staff, basis)
+    return _line(CostItem, entry, _COST_FORMS)
+
+
+def _savings_line(entry: dict[str, Any]) -> SavingsLine:
+    return _line(SavingsLine, entry, "angiv enten amounts = { år = kr. } eller total + years = [første, sidste]")
+
+
+def _line(cls: type[T], entry: dict[str, Any], forms: str) -> T:
+    keys = set(entry) - {"label", "basis"}
+    if keys == {"amounts"}:
+        return cls(entry["label"], entry["amounts"], entry.get("basis", ""))  # type: ignore[call-arg]
+    if keys == {"total", "years"}:
+        return cls.spread(entry["label"], entry["total"], _year_range(entry["years"]), entry.get("basis", ""))  # type: ignore[attr-defined,no-any-return]
+    raise CaseFileError("", forms, value=sorted(keys))
+
+
+def _year_range(bounds: list[int]) -> range:
+    first, last = bounds
+    if last < first:
+        raise CaseFileError("years", "sidste år ligger før første år", value=bounds)
+    return range(first, last + 1)
+
+
+def _figure(entry: dict[str, Any]) -> PublishedFigure:
+    spec = dict(entry)
+    if "years" in spec:
+        spec["years"] = tuple(spec["years"])
+    return PublishedFigure(**spec)
+
+
+def _dates_to_text(value: Any) -> Any:
+    """TOML dates become ISO text so the schema (and error messages) see one form."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _dates_to_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(item) for item in value]
+    return value
+
+
+def _where(key: str, index: int, name: Any) -> str:
+    return f'{key}[{index}] "{name}"' if isinstance(name, str | int) and name != "" else f"{key}[{index}]"
+
+
+def _path(error: ValidationError, data: Any) -> str:
+    """``cohorts[2] "Hold 3".outcomes.job.persons`` from the error's path."""
+    text = ""
+    node = data
+    for part in error.absolute_path:
+        if isinstance(part, int):
+            name = None
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], Mapping):
+                entry = node[part]
+                name = entry.get("name", entry.get("id", entry.get("label")))
+            text = _where(text, part, name) if name is not None else f"{text}[{part}]"
+        else:
+            text = f"{text}.{part}" if text else str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return text
+
+
+def _schema_error(error: ValidationError, data: Any) -> CaseFileError:
+    field = _path(error, data)
+    instance, rule, expected = error.instance, error.validator, error.validator_value
+    if rule == "required":
+        missing = [key for key in expected if key not in instance]
+        return CaseFileError(field or "(øverste niveau)", f"mangler feltet '{missing[0]}'")
+    if rule == "additionalProperties" and isinstance(instance, Mapping):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = next(key for key in instance if key not in allowed)
+        close = difflib.get_close_matches(extra, allowed, n=1)
+        hint = f" — mente du '{close[0]}'?" if close else f"; tilladte felter: {', '.join(allowed)}"
+        return CaseFileError(field or "(øverste niveau)", f"ukendt felt '{extra}'{hint}", value=extra)
+    if rule == "type":
+        wanted = expected if isinstance(expected, str) else expected[0]
+        return CaseFileError(field, f"skal være {_TYPE_NAMES.get(wanted, wanted)}", value=instance)
+    if rule == "pattern" and "[0-9]{4}-" in expected:
+        return CaseFileError(field, "en dato skrives ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM, fx 2021-04-01", value=instance)
+    if rule == "pattern":
+        return CaseFileError(field, "et id skrives med små bogstaver, tal og _, fx job eller flexjob", value=instance)
+    if rule == "propertyNames":
+        return CaseFileError(field, "nøglerne i en årstabel er årstal, fx { 2021 = 1040000 }", value=instance)
+    if rule in ("minimum", "maximum"):
+        return CaseFileError(field, "et år ligger mellem 1900 og 2200", value=instance)
+    if rule == "enum":
+        return CaseFileError(field, f"skal være en af: {', '.join(map(str, expected))}", value=instance)
+    if rule in ("minItems", "maxItems"):
+        return CaseFileError(field, "skal være et par [a, b], fx [0.10, 2] eller [2021, 2022]", value=instance)
+    if rule == "minProperties":
+        return CaseFileError(field, "må ikke være tom", value=instance)
+    if rule == "oneOf":
+        return CaseFileError(field, "skal være et beløb eller en tabel år → beløb, fx { 2021 = 146000 }", value=instance)
+    return CaseFileError(field, error.message, value=instance)

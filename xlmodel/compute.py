@@ -1,0 +1,225 @@
+"""Compute a :class:`~xlmodel.model.Case`: cohort × outcome × year savings, the budget per year,
+payback, net gain, periods, the savings/cost ratio and the steady-state saving.
+
+All cohort-outcome pairs go through one array call of :func:`xlmodel.arithmetic.person_years`.
+Nothing is rounded.
+
+Sign convention: costs and savings are positive amounts; ``net = savings - costs`` (a gain is
+positive); the cumulative net is the running sum of ``net``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlmodel.arithmetic import FloatArray, person_years
+from xlmodel.model import BudgetLine, Case
+
+#: Cumulative net results within this many kr. of zero count as "paid back" (float noise only).
+PAYBACK_TOLERANCE_KR = 1e-6
+
+
+def payback_year(years: Sequence[int] | npt.ArrayLike, cumulative: npt.ArrayLike) -> int | None:
+    """Tilbagebetalingstid: the first year from which the cumulative net stays ≥ 0 to the end.
+
+    ``None`` when the horizon ends below 0.
+
+    >>> payback_year([2017, 2018, 2019, 2020], [-4.1, 0.8, 6.0, 10.6])
+    2018
+    >>> payback_year([2021, 2022, 2023], [1.0, -0.5, 2.0])    # dips below 0 again in 2022
+    2023
+    >>> payback_year([2021, 2022], [-2.0, -1.0]) is None
+    True
+    """
+    cum = np.asarray(cumulative, dtype=np.float64)
+    year_array = np.asarray(years)
+    if cum.size == 0 or cum[-1] < -PAYBACK_TOLERANCE_KR:
+        return None
+    below = np.flatnonzero(cum < -PAYBACK_TOLERANCE_KR)
+    return int(year_array[0] if below.size == 0 else year_array[below[-1] + 1])
+
+
+def savings_cost_ratio(savings: float, costs: float) -> float | None:
+    """Savings per krone spent: ``savings / costs`` (``None`` when there are no costs).
+
+    >>> savings_cost_ratio(11_270_000, 5_845_000)
+    1.928143712574...
+    """
+    return None if costs == 0 else savings / costs
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    """Costs, savings and net gain summed over ``first``..``last`` (inclusive)."""
+
+    name: str
+    first: int
+    last: int
+    costs: float
+    savings: float
+    net_gain: float
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """Everything computed for one case. Arrays are unrounded kr. and full-year persons.
+
+    ``cohort_rows`` has one row per cohort × outcome (columns cohort, outcome, participants,
+    persons, deadweight, net_persons); ``person_years`` and ``cohort_savings`` have one row per
+    cohort × outcome and one column per year. ``yearly`` is the budget per year.
+    """
+
+    case: Case
+    years: npt.NDArray[np.int64]
+    cohort_rows: pd.DataFrame
+    person_years: FloatArray
+    cohort_savings: FloatArray
+    cost_lines: FloatArray
+    savings_lines: FloatArray
+    yearly: pd.DataFrame
+    payback_year: int | None
+    net_gain: float
+    savings_cost_ratio: float | None
+    steady_state_saving: float | None
+    periods: tuple[PeriodTotals, ...]
+
+    def cohort_figure(self, cohort: str, outcome: str, measure: str = "savings") -> FloatArray:
+        """One cohort × outcome row of ``savings`` or ``person_years`` (zeros if the cohort lacks it)."""
+        table = self.cohort_savings if measure == "savings" else self.person_years
+        match = np.flatnonzero((self.cohort_rows["cohort"] == cohort).to_numpy() & (self.cohort_rows["outcome"] == outcome).to_numpy())
+        return table[match[0]] if match.size else np.zeros(len(self.years))
+
+    def line_total(self, label: str, kind: str = "costs") -> float | None:
+        lines = self.case.costs if kind == "costs" else self.case.savings
+        values = self.cost_lines if kind == "costs" else self.savings_lines
+        for line, row in zip(lines, values, strict=True):
+            if line.label == label:
+                return float(math.fsum(row))
+        return None
+
+    def total(self, column: str, first: int | None = None, last: int | None = None) -> float:
+        """Sum of a ``yearly`` column over ``first``..``last`` (default: the whole horizon)."""
+        series = self.yearly[column]
+        lo = self.case.first_year if first is None else first
+        hi = self.case.last_year if last is None else last
+        return float(math.fsum(series.loc[lo:hi]))
+
+
+def compute_case(case: Case) -> CaseResult:
+    """Compute ``case``.
+
+    >>> from xlmodel.model import Case, CostItem, SavingsLine
+    >>> case = Case("Ballerup", 2017, 2018, costs=(CostItem("Investering", {2017: 6.1e6, 2018: 5.6e6}),),
+    ...             savings=(SavingsLine("Besparelse", {2017: 2.0e6, 2018: 10.5e6}),))
+    >>> result = compute_case(case)
+    >>> result.yearly["net"].tolist(), result.payback_year
+    ([-4100000.0, 4900000.0], 2018)
+    """
+    years = np.arange(case.first_year, case.last_year + 1, dtype=np.int64)
+    rows, py, unit = _cohort_arrays(case, years)
+    cohort_savings = unit * py
+    cost_lines = _line_matrix(case.costs, years)
+    savings_lines = _line_matrix(case.savings, years)
+
+    costs = cost_lines.sum(axis=0)
+    cohort_total = cohort_savings.sum(axis=0)
+    direct = savings_lines.sum(axis=0)
+    savings = cohort_total + direct
+    net = savings - costs
+    cumulative = np.cumsum(net)
+    yearly = pd.DataFrame(
+        {
+            "costs": costs,
+            "cohort_savings": cohort_total,
+            "direct_savings": direct,
+            "savings": savings,
+            "net": net,
+            "cumulative": cumulative,
+            "person_years": py.sum(axis=0),
+        },
+        index=pd.Index(years, name="year"),
+    )
+    total_costs = float(math.fsum(costs))
+    total_savings = float(math.fsum(savings))
+    periods = tuple(
+        PeriodTotals(
+            name,
+            first,
+            last,
+            costs=float(math.fsum(yearly["costs"].loc[first:last])),
+            savings=float(math.fsum(yearly["savings"].loc[first:last])),
+            net_gain=float(math.fsum(yearly["net"].loc[first:last])),
+        )
+        for name, (first, last) in case.periods.items()
+    )
+    return CaseResult(
+        case=case,
+        years=years,
+        cohort_rows=rows,
+        person_years=py,
+        cohort_savings=cohort_savings,
+        cost_lines=cost_lines,
+        savings_lines=savings_lines,
+        yearly=yearly,
+        payback_year=payback_year(years, cumulative),
+        net_gain=float(math.fsum(net)),
+        savings_cost_ratio=savings_cost_ratio(total_savings, total_costs),
+        steady_state_saving=_steady_state_saving(case, rows),
+        periods=periods,
+    )
+
+
+def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
+    """Cohort × outcome rows, their full-year persons ``(n, Y)`` and unit savings ``(n, Y)``."""
+    records = [
+        (cohort.name, outcome_id, cohort.participants, co.persons, co.deadweight_persons(cohort.participants), cohort.effect_start, cohort.start)
+        for cohort in case.cohorts
+        for outcome_id, co in cohort.outcomes.items()
+    ]
+    rows = pd.DataFrame.from_records(
+        records, columns=["cohort", "outcome", "participants", "persons", "deadweight", "effect_start", "start"]
+    )
+    rows["net_persons"] = rows["persons"] - rows["deadweight"]
+    py = np.zeros((len(rows), len(years)))
+    unit = np.zeros((len(rows), len(years)))
+    # One array call per outcome (fall-back rules are per outcome), none per cohort or year.
+    for outcome in case.outcomes:
+        mask = (rows["outcome"] == outcome.id).to_numpy()
+        if not mask.any():
+            continue
+        part = rows.loc[mask]
+        py[mask] = person_years(
+            part["net_persons"].to_numpy(),
+            part["effect_start"].to_numpy(),
+            years,
+            [f.share for f in outcome.fallbacks],
+            [f.after_years for f in outcome.fallbacks],
+            fallback_month=outcome.fallback_month,
+            cohort_start=part["start"].to_numpy(),
+        )
+        unit[mask] = np.array([outcome.unit_saving_in(int(y)) for y in years])[None, :]
+    return rows, py, unit
+
+
+def _line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> FloatArray:
+    matrix = np.zeros((len(lines), len(years)))
+    for i, line in enumerate(lines):
+        matrix[i] = [line.amounts.get(int(y), 0.0) for y in years]
+    return matrix
+
+
+def _steady_state_saving(case: Case, rows: pd.DataFrame) -> float | None:
+    """Annual saving once every cohort has passed its last fall-back, at the last year's unit saving.
+
+    ``Σ net_persons × (1 - Σ fall-back shares) × unit_saving(last_year)``; ``None`` without cohorts.
+    """
+    if rows.empty:
+        return None
+    lasting: Mapping[str, float] = {o.id: o.lasting_share * o.unit_saving_in(case.last_year) for o in case.outcomes}
+    return float(math.fsum(rows["net_persons"] * rows["outcome"].map(lasting)))

@@ -1,0 +1,451 @@
+"""Validated, immutable value objects: case, cohort, outcome, fall-back, cost item, savings line, target.
+
+Every object checks itself when it is made and names the offending field, so a ``Case`` that
+exists is a case the arithmetic can run on. Dates are kept as month indices
+(``year * 12 + month - 1``, see :func:`xlmodel.validate.month_index`).
+
+>>> job = Outcome("job", 146_000, fallbacks=(Fallback(0.10, 2), Fallback(0.10, 4)), fallback_month=4)
+>>> hold = Cohort("Hold 1", participants=12, effect_start="2021-04-01", start="2021-01-01",
+...               outcomes={"job": CohortOutcome(4, deadweight=1)})
+>>> hold.net_persons("job")
+3.0
+>>> Cohort("Hold 1", 12, "2021-04", outcomes={"job": CohortOutcome(4, deadweight=5)})
+Traceback (most recent call last):
+...
+xlmodel.errors.InvalidValueError: outcomes.job.deadweight: dødvægten kan ikke være større end antallet af personer med effekten (4) (fik 5.0)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from xlmodel import validate as v
+from xlmodel.errors import InvalidValueError, XlmodelError
+
+#: Hours a week in one full-time staff year (årsværk).
+HOURS_PER_FTE = 37.0
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _set(obj: object, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _year_amounts(field_name: str, amounts: Mapping[Any, Any], *, minimum: float | None = None) -> Mapping[int, float]:
+    """A read-only ``{year: amount}`` with checked years and finite amounts."""
+    if not isinstance(amounts, Mapping):
+        raise v.InvalidTypeError(field_name, "skal være en tabel år → beløb, fx { 2021 = 1040000 }", value=amounts)
+    if not amounts:
+        raise InvalidValueError(field_name, "skal have mindst ét år", value=amounts)
+    cleaned: dict[int, float] = {}
+    for key, amount in amounts.items():
+        year = v.year(f"{field_name}.{key}", key)
+        cleaned[year] = v.number(f"{field_name}.{key}", amount, minimum=minimum)
+    return MappingProxyType(dict(sorted(cleaned.items())))
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """Tilbagefald: ``share`` of the persons return to benefits ``after_years`` after the effect."""
+
+    share: float
+    after_years: float
+
+    def __post_init__(self) -> None:
+        _set(self, "share", v.share("share", self.share))
+        _set(self, "after_years", v.number("after_years", self.after_years, minimum=0))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Effekt: an outcome (job, education, fleksjob) with its unit saving and fall-backs.
+
+    ``unit_saving`` is kr. per full-year person per year: one amount, or ``{year: amount}``
+    covering every year of the case. ``fallback_month`` set → fixed-month convention (every cohort
+    falls back in that month of the year ``after_years`` after its start year); ``None`` → exact.
+    """
+
+    id: str
+    unit_saving: float | Mapping[int, float]
+    label: str = ""
+    fallbacks: tuple[Fallback, ...] = ()
+    fallback_month: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not _IDENTIFIER.match(self.id):
+            raise InvalidValueError("id", "et id skrives med små bogstaver, tal og _, fx job eller flexjob", value=self.id)
+        if isinstance(self.unit_saving, Mapping):
+            _set(self, "unit_saving", _year_amounts("unit_saving", self.unit_saving, minimum=0))
+        else:
+            _set(self, "unit_saving", v.number("unit_saving", self.unit_saving, minimum=0))
+        _set(self, "label", v.text("label", self.label, required=False) or self.id)
+        fallbacks = tuple(self.fallbacks)
+        for i, fallback in enumerate(fallbacks):
+            if not isinstance(fallback, Fallback):
+                raise v.InvalidTypeError(f"fallbacks[{i}]", "skal være et par [andel, efter_år], fx [0.10, 2]", value=fallback)
+        total = math.fsum(f.share for f in fallbacks)
+        if total > 1.0 + 1e-12:
+            raise InvalidValueError("fallbacks", "andelene, der falder tilbage, må tilsammen højst være 1", value=total)
+        _set(self, "fallbacks", fallbacks)
+        if self.fallback_month is not None:
+            _set(self, "fallback_month", v.month_number("fallback_month", self.fallback_month))
+
+    @property
+    def lasting_share(self) -> float:
+        """Share still off benefits after the last fall-back: ``1 - Σ share``."""
+        return 1.0 - math.fsum(f.share for f in self.fallbacks)
+
+    def unit_saving_in(self, year: int) -> float:
+        """Unit saving for ``year`` (the one amount, or the table's entry)."""
+        if isinstance(self.unit_saving, Mapping):
+            if year not in self.unit_saving:
+                raise InvalidValueError("unit_saving", f"mangler et beløb for {year}", value=dict(self.unit_saving))
+            return self.unit_saving[year]
+        return float(self.unit_saving)
+
+
+@dataclass(frozen=True)
+class CohortOutcome:
+    """Persons in one cohort reaching one outcome, and the deadweight among them.
+
+    Deadweight is given in persons (``deadweight``) or as a share of the cohort's participants
+    (``deadweight_rate``), not both.
+    """
+
+    persons: float
+    deadweight: float = 0.0
+    deadweight_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "persons", v.count("persons", self.persons))
+        _set(self, "deadweight", v.count("deadweight", self.deadweight))
+        if self.deadweight_rate is not None:
+            if self.deadweight:
+                raise InvalidValueError("deadweight_rate", "angiv dødvægt enten i personer (deadweight) eller som andel (deadweight_rate), ikke begge")
+            _set(self, "deadweight_rate", v.share("deadweight_rate", self.deadweight_rate))
+
+    def deadweight_persons(self, participants: int) -> float:
+        """Dødvægt in persons: ``deadweight``, or ``deadweight_rate × participants``."""
+        if self.deadweight_rate is not None:
+            return self.deadweight_rate * participants
+        return self.deadweight
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Hold: participants starting together; ``effect_start`` is when savings begin.
+
+    ``start`` is the course start (defaults to ``effect_start``); the fixed-month fall-back
+    convention counts from its year. Dates: ``datetime.date``, ``YYYY-MM[-DD]`` text or a month index.
+    """
+
+    name: str
+    participants: int
+    effect_start: int
+    outcomes: Mapping[str, CohortOutcome] = field(default_factory=dict)
+    start: int | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "name", v.text("name", self.name))
+        _set(self, "participants", v.whole_count("participants", self.participants))
+        _set(self, "effect_start", _month("effect_start", self.effect_start))
+        start = self.effect_start if self.start is None else _month("start", self.start)
+        if start > self.effect_start:
+            raise InvalidValueError("start", f"holdets start skal ligge før eller samtidig med effect_start ({v.month_text(self.effect_start)})", value=v.month_text(start))
+        _set(self, "start", start)
+        if not isinstance(self.outcomes, Mapping):
+            raise v.InvalidTypeError("outcomes", "skal være en tabel effekt-id → { persons = ... }", value=self.outcomes)
+        for outcome_id, outcome in self.outcomes.items():
+            if not isinstance(outcome, CohortOutcome):
+                raise v.InvalidTypeError(f"outcomes.{outcome_id}", "skal være { persons = ..., deadweight = ... }", value=outcome)
+            dead = outcome.deadweight_persons(self.participants)
+            if dead > outcome.persons + 1e-12:
+                field_name = "deadweight_rate" if outcome.deadweight_rate is not None else "deadweight"
+                raise InvalidValueError(f"outcomes.{outcome_id}.{field_name}", f"dødvægten kan ikke være større end antallet af personer med effekten ({outcome.persons:g})", value=dead)
+        total = math.fsum(o.persons for o in self.outcomes.values())
+        if total > self.participants + 1e-9:
+            raise InvalidValueError("outcomes", f"flere personer med effekt ({total:g}) end deltagere ({self.participants})", value=total)
+        _set(self, "outcomes", MappingProxyType(dict(self.outcomes)))
+
+    def net_persons(self, outcome_id: str) -> float:
+        """``persons - deadweight`` for one outcome (0 if the cohort does not have it)."""
+        outcome = self.outcomes.get(outcome_id)
+        if outcome is None:
+            return 0.0
+        return outcome.persons - outcome.deadweight_persons(self.participants)
+
+
+def _month(field_name: str, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not v.MIN_YEAR * 12 <= value <= v.MAX_YEAR * 12 + 11:
+            raise InvalidValueError(field_name, "månedsindeks uden for 1900–2200", value=value)
+        return value
+    return v.month_index(field_name, value)
+
+
+def year_shares_from_months(field_name: str, start: Any, months: Any) -> Mapping[int, float]:
+    """Share of each calendar year covered by ``months`` months from ``start``.
+
+    >>> dict(year_shares_from_months("period", "2015-08", 30))
+    {2015: 0.4166666666666667, 2016: 1.0, 2017: 1.0, 2018: 0.08333333333333333}
+    """
+    first = v.month_index(f"{field_name}.start", start)
+    length = v.number(f"{field_name}.months", months, minimum=0)
+    if length <= 0:
+        raise InvalidValueError(f"{field_name}.months", "skal være mindst 1 måned", value=months)
+    end = first + length
+    shares: dict[int, float] = {}
+    for year in range(first // 12, math.ceil(end / 12)):
+        covered = min(end, (year + 1) * 12) - max(first, year * 12)
+        if covered > 0:
+            shares[year] = covered / 12.0
+    return MappingProxyType(shares)
+
+
+@dataclass(frozen=True)
+class StaffCost:
+    """Staff as ``fte × annual_cost × share of the year`` (hours a week / 37 = fte).
+
+    >>> StaffCost(annual_cost=520_000, year_shares={2021: 1.0, 2022: 1.0}, fte=2).amounts()[2021]
+    1040000.0
+    >>> round(StaffCost(annual_cost=452_880, year_shares={2016: 1.0}, hours_per_week=25).fte, 6)
+    0.675676
+    """
+
+    annual_cost: float
+    year_shares: Mapping[int, float]
+    fte: float = 0.0
+    hours_per_week: float | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "annual_cost", v.number("annual_cost", self.annual_cost, minimum=0))
+        if self.hours_per_week is not None:
+            if self.fte:
+                raise InvalidValueError("hours_per_week", "angiv enten fte (årsværk) eller hours_per_week, ikke begge")
+            hours = v.number("hours_per_week", self.hours_per_week, minimum=0)
+            _set(self, "hours_per_week", hours)
+            _set(self, "fte", hours / HOURS_PER_FTE)
+        else:
+            _set(self, "fte", v.number("fte", self.fte, minimum=0))
+        shares = _year_amounts("years", self.year_shares, minimum=0)
+        for year, share in shares.items():
+            v.share(f"years.{year}", share)
+        _set(self, "year_shares", shares)
+
+    def amounts(self) -> Mapping[int, float]:
+        return {year: self.fte * self.annual_cost * share for year, share in self.year_shares.items()}
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """A labelled line of yearly amounts in kr. (``{year: amount}``), with how it was derived."""
+
+    label: str
+    amounts: Mapping[int, float]
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "label", v.text("label", self.label))
+        _set(self, "amounts", _year_amounts("amounts", self.amounts, minimum=0))
+        _set(self, "basis", v.text("basis", self.basis, required=False))
+
+    @property
+    def total(self) -> float:
+        return math.fsum(self.amounts.values())
+
+    @classmethod
+    def spread(cls, label: str, total: float, years: Iterable[int], basis: str = "") -> BudgetLine:
+        """``total`` spread evenly over ``years`` (an assumption; say so in ``basis``).
+
+        >>> dict(CostItem.spread("Drift", 100_000, [2021, 2022]).amounts)
+        {2021: 50000.0, 2022: 50000.0}
+        """
+        amount = v.number("total", total, minimum=0)
+        year_list = sorted({v.year("years", y) for y in years})
+        if not year_list:
+            raise InvalidValueError("years", "skal have mindst ét år")
+        basis = basis or f"{amount:,.0f} kr. fordelt ligeligt over {len(year_list)} år".replace(",", ".")
+        return cls(label, {y: amount / len(year_list) for y in year_list}, basis)
+
+
+@dataclass(frozen=True)
+class CostItem(BudgetLine):
+    """Investering/udgift: a cost of the effort, as yearly amounts or as staff (:class:`StaffCost`)."""
+
+    staff: StaffCost | None = None
+
+    @classmethod
+    def from_staff(cls, label: str, staff: StaffCost, basis: str = "") -> CostItem:
+        hours = f"{staff.hours_per_week:g} timer/uge" if staff.hours_per_week is not None else f"{staff.fte:g} årsværk"
+        basis = basis or f"{hours} × {staff.annual_cost:,.0f} kr. pr. årsværk".replace(",", ".")
+        return cls(label, staff.amounts(), basis, staff)
+
+
+@dataclass(frozen=True)
+class SavingsLine(BudgetLine):
+    """A direct yearly savings line, for cases published only as totals (Ballerup, Silkeborg)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Måltal for one year: persons and/or full-year persons by outcome, and/or expected savings."""
+
+    year: int
+    outcome: str | None = None
+    persons: float | None = None
+    person_years: float | None = None
+    savings: float | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "year", v.year("year", self.year))
+        for name in ("persons", "person_years", "savings"):
+            value = getattr(self, name)
+            if value is not None:
+                _set(self, name, v.count(name, value))
+        if self.persons is None and self.person_years is None and self.savings is None:
+            raise InvalidValueError("target", "et måltal skal have mindst ét af persons, person_years eller savings")
+
+
+@dataclass(frozen=True)
+class Case:
+    """Investeringscase: the horizon, outcomes, cohorts, costs and direct savings of one case.
+
+    ``periods`` names sub-periods of the horizon, e.g. ``{"projektperiode": (2021, 2022)}``;
+    ``published`` holds the figures as the source printed them (see :mod:`xlmodel.published`).
+    """
+
+    title: str
+    first_year: int
+    last_year: int
+    municipality: str = ""
+    outcomes: tuple[Outcome, ...] = ()
+    cohorts: tuple[Cohort, ...] = ()
+    costs: tuple[CostItem, ...] = ()
+    savings: tuple[SavingsLine, ...] = ()
+    targets: tuple[Target, ...] = ()
+    periods: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    published: tuple[Any, ...] = ()
+    source: str = ""
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "title", v.text("title", self.title))
+        _set(self, "municipality", v.text("municipality", self.municipality, required=False))
+        first = v.year("first_year", self.first_year)
+        last = v.year("last_year", self.last_year)
+        if last < first:
+            raise InvalidValueError("last_year", f"skal være samme år som eller efter first_year ({first})", value=last)
+        if last - first + 1 > v.MAX_HORIZON_YEARS:
+            raise InvalidValueError("last_year", f"tidshorisonten må højst være {v.MAX_HORIZON_YEARS} år", value=last)
+        _set(self, "first_year", first)
+        _set(self, "last_year", last)
+        for name in ("outcomes", "cohorts", "costs", "savings", "targets", "published"):
+            _set(self, name, tuple(getattr(self, name)))
+        self._check_outcomes()
+        self._check_cohorts()
+        self._check_lines()
+        self._check_periods()
+        self._check_published()
+        for i, target in enumerate(self.targets):
+            self._in_horizon(f"targets[{i}].year", target.year)
+            if target.outcome is not None and target.outcome not in self.outcome_ids:
+                raise InvalidValueError(f"targets[{i}].outcome", f"ukendt effekt; kendte: {', '.join(self.outcome_ids)}", value=target.outcome)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def outcome_ids(self) -> list[str]:
+        return [o.id for o in self.outcomes]
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+    def _in_horizon(self, field_name: str, year: int) -> None:
+        v.year(field_name, year, first=self.first_year, last=self.last_year)
+
+    def _check_outcomes(self) -> None:
+        seen: set[str] = set()
+        for i, outcome in enumerate(self.outcomes):
+            where = f'outcomes[{i}] "{outcome.id}"'
+            if outcome.id in seen:
+                raise InvalidValueError(f"{where}.id", "samme effekt-id står to gange", value=outcome.id)
+            seen.add(outcome.id)
+            if isinstance(outcome.unit_saving, Mapping):
+                missing = [y for y in self.years if y not in outcome.unit_saving]
+                if missing:
+                    raise InvalidValueError(f"{where}.unit_saving", f"tabellen mangler år i tidshorisonten: {', '.join(map(str, missing))}")
+                for year in outcome.unit_saving:
+                    self._in_horizon(f"{where}.unit_saving.{year}", year)
+
+    def _check_cohorts(self) -> None:
+        seen: set[str] = set()
+        for i, cohort in enumerate(self.cohorts):
+            where = f'cohorts[{i}] "{cohort.name}"'
+            if cohort.name in seen:
+                raise InvalidValueError(f"{where}.name", "to hold har samme navn", value=cohort.name)
+            seen.add(cohort.name)
+            effect_year = cohort.effect_start // 12
+            if not self.first_year <= effect_year <= self.last_year:
+                raise InvalidValueError(f"{where}.effect_start", f"effekten skal starte inden for tidshorisonten {self.first_year}–{self.last_year}", value=v.month_text(cohort.effect_start))
+            for outcome_id in cohort.outcomes:
+                if outcome_id not in self.outcome_ids:
+                    raise InvalidValueError(f"{where}.outcomes.{outcome_id}", f"ukendt effekt; kendte: {', '.join(self.outcome_ids) or 'ingen'}", value=outcome_id)
+
+    def _check_lines(self) -> None:
+        for kind, lines in (("costs", self.costs), ("savings", self.savings)):
+            for i, line in enumerate(lines):
+                for year in line.amounts:
+                    self._in_horizon(f'{kind}[{i}] "{line.label}".amounts.{year}', year)
+
+    def _check_published(self) -> None:
+        cohort_names = {c.name for c in self.cohorts}
+        line_labels = {line.label for line in (*self.costs, *self.savings)}
+        for i, figure in enumerate(self.published):
+            where = f'published[{i}] "{figure.figure}"'
+            if figure.cohort is not None and figure.cohort not in cohort_names:
+                raise InvalidValueError(f"{where}.cohort", "intet hold med det navn", value=figure.cohort)
+            if figure.outcome is not None and figure.outcome not in self.outcome_ids:
+                raise InvalidValueError(f"{where}.outcome", f"ukendt effekt; kendte: {', '.join(self.outcome_ids) or 'ingen'}", value=figure.outcome)
+            if figure.item is not None and figure.item not in line_labels:
+                raise InvalidValueError(f"{where}.item", "ingen udgifts- eller besparelseslinje med den label", value=figure.item)
+            for year in (*figure.values, *(figure.years or ())):
+                self._in_horizon(f"{where}.years", year)
+
+    def _check_periods(self) -> None:
+        periods: dict[str, tuple[int, int]] = {}
+        for name, bounds in dict(self.periods).items():
+            try:
+                first, last = bounds
+            except (TypeError, ValueError):
+                raise InvalidValueError(f"periods.{name}", "en periode skrives [første år, sidste år]", value=bounds) from None
+            self._in_horizon(f"periods.{name}[0]", first)
+            self._in_horizon(f"periods.{name}[1]", last)
+            if last < first:
+                raise InvalidValueError(f"periods.{name}", "sidste år ligger før første år", value=bounds)
+            periods[name] = (int(first), int(last))
+        _set(self, "periods", MappingProxyType(periods))
+
+
+__all__ = [
+    "BudgetLine",
+    "Case",
+    "Cohort",
+    "CohortOutcome",
+    "CostItem",
+    "Fallback",
+    "HOURS_PER_FTE",
+    "Outcome",
+    "SavingsLine",
+    "StaffCost",
+    "Target",
+    "XlmodelError",
+    "year_shares_from_months",
+]

@@ -1,0 +1,149 @@
+"""Checks shared by the value objects, the case-file loader and the Excel adapters.
+
+Each check returns the cleaned value or raises an :class:`~xlmodel.errors.XlmodelError` that names
+the field, the value received and what is allowed.
+
+>>> share("deadweight_rate", 0.25)
+0.25
+>>> share("deadweight_rate", 25)
+Traceback (most recent call last):
+...
+xlmodel.errors.InvalidValueError: deadweight_rate: en andel ligger mellem 0 og 1 — mente du 0.25? (fik 25)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from typing import Any
+
+from xlmodel.errors import InvalidTypeError, InvalidValueError
+
+#: Horizons longer than this are almost certainly typos (a year 20211 or similar).
+MAX_HORIZON_YEARS = 100
+#: Years outside this range are rejected as typos.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+_MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
+
+
+def number(field: str, value: Any, *, minimum: float | None = None) -> float:
+    """A finite real number (not a bool, not text), optionally ≥ ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if isinstance(value, str):
+            hint = _text_number_hint(value)
+            raise InvalidTypeError(field, f"skal være et tal, ikke tekst{hint}", value=value)
+        raise InvalidTypeError(field, "skal være et tal", value=value)
+    result = float(value)
+    if not math.isfinite(result):
+        raise InvalidValueError(field, "skal være et endeligt tal (ikke NaN eller uendelig)", value=value)
+    if minimum is not None and result < minimum:
+        raise InvalidValueError(field, f"må ikke være mindre end {minimum:g}", value=value)
+    return result
+
+
+def count(field: str, value: Any) -> float:
+    """A number of persons: finite and ≥ 0 (expected values such as 2.4 persons are allowed)."""
+    return number(field, value, minimum=0)
+
+
+def whole_count(field: str, value: Any) -> int:
+    """A whole number ≥ 0 (participants in a cohort)."""
+    result = count(field, value)
+    if result != int(result):
+        raise InvalidValueError(field, "skal være et helt tal ≥ 0", value=value)
+    return int(result)
+
+
+def share(field: str, value: Any) -> float:
+    """A share between 0 and 1; 25 gets the hint "did you mean 0.25?"."""
+    result = number(field, value)
+    if not 0.0 <= result <= 1.0:
+        hint = f" — mente du {result / 100:g}?" if 1.0 < result <= 100.0 else ""
+        raise InvalidValueError(field, f"en andel ligger mellem 0 og 1{hint}", value=value)
+    return result
+
+
+def year(field: str, value: Any, *, first: int | None = None, last: int | None = None) -> int:
+    """A calendar year, optionally within the horizon ``first``..``last``."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    result = number(field, value)
+    if result != int(result) or not MIN_YEAR <= result <= MAX_YEAR:
+        raise InvalidValueError(field, f"et år skrives som et helt tal mellem {MIN_YEAR} og {MAX_YEAR}", value=value)
+    result_int = int(result)
+    if first is not None and last is not None and not first <= result_int <= last:
+        raise InvalidValueError(field, f"året ligger uden for tidshorisonten {first}–{last}", value=value)
+    return result_int
+
+
+def month_number(field: str, value: Any) -> int:
+    """A calendar month 1..12."""
+    result = number(field, value)
+    if result != int(result) or not 1 <= result <= 12:
+        raise InvalidValueError(field, "en måned er et helt tal fra 1 (januar) til 12 (december)", value=value)
+    return int(result)
+
+
+def month_index(field: str, value: Any) -> int:
+    """A date as a month index ``year * 12 + month - 1``, counted from the first of its month.
+
+    Accepts a ``datetime.date`` or text ``YYYY-MM`` / ``YYYY-MM-DD``.
+
+    >>> month_index("effect_start", "2021-04-17")   # April 2021
+    24255
+    >>> month_index("effect_start", dt.date(2021, 4, 1)) / 12
+    2021.25
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        y, m = value.year, value.month
+    elif isinstance(value, str) and (match := _MONTH_TEXT.match(value)):
+        y, m = int(match.group(1)), int(match.group(2))
+        d = int(match.group(3) or 1)
+        try:
+            dt.date(y, m, d)
+        except ValueError:
+            raise InvalidValueError(field, "ikke en gyldig dato; skriv ÅÅÅÅ-MM-DD, fx 2021-04-01", value=value) from None
+    else:
+        raise InvalidTypeError(field, "skal være en dato, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM, fx 2021-04-01", value=value)
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise InvalidValueError(field, f"datoen skal ligge mellem {MIN_YEAR} og {MAX_YEAR}", value=value)
+    return y * 12 + m - 1
+
+
+def month_text(index: int) -> str:
+    """The month index back as ``YYYY-MM``.
+
+    >>> month_text(24255)
+    '2021-04'
+    """
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def text(field: str, value: Any, *, required: bool = True) -> str:
+    """Non-empty text (labels, names)."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(field, "skal være tekst", value=value)
+    if required and not value.strip():
+        raise InvalidValueError(field, "må ikke være tom", value=value)
+    return value
+
+
+def _text_number_hint(value: str) -> str:
+    """A hint for numbers typed as text: "0,25", "25 %", "1.040.000"."""
+    cleaned = value.strip().replace(" ", "").replace("\u00a0", "")
+    if cleaned.endswith("%"):
+        try:
+            return f" — skriv en andel som {float(cleaned[:-1].replace(',', '.')) / 100:g}"
+        except ValueError:
+            return ""
+    if "," in cleaned:
+        try:
+            return f" — brug punktum som decimaltegn: {float(cleaned.replace('.', '').replace(',', '.')):g}"
+        except ValueError:
+            return ""
+    return ""
