@@ -1,0 +1,192 @@
+"""Reports of a computed case: JSON (full precision), a Danish table for people, CSV for Excel.
+
+Numbers in JSON and CSV are unrounded; the table rounds for display only, like Excel's ROUND,
+with Danish thousands separators (1.090.000).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from xlmodel.compute import CaseResult
+from xlmodel.published import Comparison, compare
+from xlmodel.rounding import excel_round
+from xlmodel.validate import month_text
+
+#: Danish row labels of the budget per year.
+BUDGET_LABELS = {
+    "costs": "Udgifter",
+    "cohort_savings": "Besparelser fra hold",
+    "direct_savings": "Direkte besparelser",
+    "savings": "Besparelser i alt",
+    "net": "Nettoresultat",
+    "cumulative": "Akkumuleret nettoresultat",
+    "person_years": "Helårspersoner",
+}
+
+
+def format_kr(value: float, decimals: int = 0) -> str:
+    """Danish display: ``1234567.5 → '1.234.568'`` (rounded half away from zero), ``2.5 → '2,5'``.
+
+    >>> format_kr(1234567.5), format_kr(-438500), format_kr(5.5, 2)
+    ('1.234.568', '-438.500', '5,50')
+    """
+    rounded = excel_round(value, decimals)
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dict[str, Any]:
+    """Everything in the report, as plain JSON-ready data."""
+    comparison = comparison or compare(result)
+    case = result.case
+    yearly = result.yearly
+    cohorts: list[dict[str, Any]] = []
+    for cohort in case.cohorts:
+        outcomes: dict[str, Any] = {}
+        for outcome_id in cohort.outcomes:
+            outcomes[outcome_id] = {
+                "persons": cohort.outcomes[outcome_id].persons,
+                "deadweight": cohort.outcomes[outcome_id].deadweight_persons(cohort.participants),
+                "net_persons": cohort.net_persons(outcome_id),
+                "savings": result.cohort_figure(cohort.name, outcome_id, "savings").tolist(),
+                "person_years": result.cohort_figure(cohort.name, outcome_id, "person_years").tolist(),
+            }
+        cohorts.append(
+            {
+                "name": cohort.name,
+                "participants": cohort.participants,
+                "start": month_text(cohort.start or cohort.effect_start),
+                "effect_start": month_text(cohort.effect_start),
+                "outcomes": outcomes,
+            }
+        )
+    return {
+        "case": {
+            "title": case.title,
+            "municipality": case.municipality,
+            "first_year": case.first_year,
+            "last_year": case.last_year,
+            "source": case.source,
+            "notes": case.notes,
+        },
+        "years": result.years.tolist(),
+        **{column: yearly[column].tolist() for column in BUDGET_LABELS},
+        "payback_year": result.payback_year,
+        "net_gain": result.net_gain,
+        "savings_cost_ratio": result.savings_cost_ratio,
+        "steady_state_saving": result.steady_state_saving,
+        "periods": [
+            {"name": p.name, "first": p.first, "last": p.last, "costs": p.costs, "savings": p.savings, "net_gain": p.net_gain}
+            for p in result.periods
+        ],
+        "cost_lines": [
+            {"label": line.label, "basis": line.basis, "amounts": row.tolist()}
+            for line, row in zip(case.costs, result.cost_lines, strict=True)
+        ],
+        "savings_lines": [
+            {"label": line.label, "basis": line.basis, "amounts": row.tolist()}
+            for line, row in zip(case.savings, result.savings_lines, strict=True)
+        ],
+        "outcomes": [{"id": o.id, "label": o.label} for o in case.outcomes],
+        "cohorts": cohorts,
+        "published": {"checked": comparison.checked, "agreed": comparison.agreed},
+        "deviations": [d.to_dict() for d in comparison.deviations],
+    }
+
+
+def report_json(result: CaseResult) -> str:
+    return json.dumps(report_dict(result), ensure_ascii=False, indent=2)
+
+
+def report_table(result: CaseResult) -> str:
+    """The report a finance person reads: years as columns, kr. with Danish separators."""
+    case = result.case
+    years = [str(y) for y in result.years]
+    lines = [f"{case.title} — {case.municipality} ({case.first_year}–{case.last_year})".replace(" —  (", " (")]
+    if case.source:
+        lines.append(f"Kilde: {case.source}")
+    lines += ["", "Budget pr. år (kr.; nettoresultat = besparelser − udgifter)"]
+    budget = {
+        BUDGET_LABELS[column]: [format_kr(x, 2 if column == "person_years" else 0) for x in result.yearly[column]]
+        for column in BUDGET_LABELS
+        if column != "cohort_savings" or case.cohorts
+        if column != "direct_savings" or case.savings
+    }
+    lines.append(_frame(budget, years))
+    if case.costs or case.savings:
+        lines += ["", "Udgifter og direkte besparelser (kr.)"]
+        rows = {f"Udgift: {line.label}": [format_kr(x) for x in row] for line, row in zip(case.costs, result.cost_lines, strict=True)}
+        rows |= {f"Besparelse: {line.label}": [format_kr(x) for x in row] for line, row in zip(case.savings, result.savings_lines, strict=True)}
+        lines.append(_frame(rows, years))
+    if not result.cohort_rows.empty:
+        lines += ["", "Besparelse pr. hold og effekt (kr.)"]
+        labels = {o.id: o.label for o in case.outcomes}
+        rows = {
+            f"{row.cohort} · {labels[row.outcome]}": [format_kr(x) for x in savings]
+            for row, savings in zip(result.cohort_rows.itertuples(), result.cohort_savings, strict=True)
+        }
+        lines.append(_frame(rows, years))
+    lines += ["", "Nøgletal"]
+    lines.append(f"  Tilbagebetalingstid: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    lines.append(f"  Nettogevinst {case.first_year}–{case.last_year}: {format_kr(result.net_gain)} kr.")
+    for p in result.periods:
+        lines.append(
+            f"  {p.name} {p.first}–{p.last}: udgifter {format_kr(p.costs)} kr., besparelser {format_kr(p.savings)} kr., "
+            f"nettogevinst {format_kr(p.net_gain)} kr."
+        )
+    if result.savings_cost_ratio is not None:
+        lines.append(f"  Besparelse pr. investeret krone: {format_kr(result.savings_cost_ratio, 2)}")
+    if result.steady_state_saving is not None:
+        lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
+    comparison = compare(result)
+    if comparison.checked:
+        lines += [
+            "",
+            f"Sammenligning med de offentliggjorte tal: {comparison.checked} tal kontrolleret, "
+            f"{comparison.agreed} stemmer, {len(comparison.deviations)} afviger",
+        ]
+        for d in comparison.deviations:
+            unit = "" if d.unit == 1 else f" × {format_kr(d.unit)} kr."
+            difference = "" if d.difference is None else f", forskel {_number(d.difference)}{unit}"
+            lines.append(f"  AFVIGELSE {d.where}: offentliggjort {_number(d.published)}, model {_number(d.model)}{difference}")
+    if case.notes:
+        notes = textwrap.fill(" ".join(case.notes.split()), width=100, initial_indent="  ", subsequent_indent="  ")
+        lines += ["", "Forudsætninger og bemærkninger", notes]
+    return "\n".join(lines) + "\n"
+
+
+def report_csv(result: CaseResult) -> str:
+    """One wide table: section, label, cohort, outcome, then one column per year (unrounded kr.)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["case", "section", "label", "cohort", "outcome", *result.years.tolist()])
+    title = result.case.title
+    for column, label in BUDGET_LABELS.items():
+        writer.writerow([title, "budget", label, "", "", *map(repr, result.yearly[column].tolist())])
+    for kind, lines, matrix in (("cost", result.case.costs, result.cost_lines), ("direct_saving", result.case.savings, result.savings_lines)):
+        for line, row in zip(lines, matrix, strict=True):
+            writer.writerow([title, kind, line.label, "", "", *map(repr, row.tolist())])
+    for measure, matrix in (("savings", result.cohort_savings), ("person_years", result.person_years)):
+        for row, values in zip(result.cohort_rows.itertuples(), matrix, strict=True):
+            writer.writerow([title, f"cohort_{measure}", "", row.cohort, row.outcome, *map(repr, values.tolist())])
+    return buffer.getvalue()
+
+
+def _frame(rows: dict[str, list[str]], years: list[str]) -> str:
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=years)
+    return frame.to_string()
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+        return format_kr(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
