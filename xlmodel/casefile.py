@@ -136,11 +136,17 @@ def _each(data: Mapping[str, Any], key: str, build: Callable[[dict[str, Any]], T
 
 
 def _outcome(entry: dict[str, Any]) -> Outcome:
+    fallbacks = []
+    for i, (share, after) in enumerate(entry.get("fallbacks", [])):
+        try:
+            fallbacks.append(Fallback(share, after))
+        except XlmodelError as exc:
+            raise exc.within(f"fallbacks[{i}]") from None
     return Outcome(
         id=entry["id"],
         unit_saving=entry["unit_saving"],
         label=entry.get("label", ""),
-        fallbacks=tuple(Fallback(share, after) for share, after in entry.get("fallbacks", [])),
+        fallbacks=tuple(fallbacks),
         fallback_month=entry.get("fallback_month"),
     )
 

@@ -177,31 +177,40 @@ def compute_case(case: Case) -> CaseResult:
 
 def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
     """Cohort × outcome rows, their full-year persons ``(n, Y)`` and unit savings ``(n, Y)``."""
-    records = [
-        (cohort.name, outcome_id, cohort.participants, co.persons, co.deadweight_persons(cohort.participants), cohort.effect_start, cohort.start)
-        for cohort in case.cohorts
-        for outcome_id, co in cohort.outcomes.items()
-    ]
-    rows = pd.DataFrame.from_records(
-        records, columns=["cohort", "outcome", "participants", "persons", "deadweight", "effect_start", "start"]
+    pairs = [(cohort, outcome_id, co) for cohort in case.cohorts for outcome_id, co in cohort.outcomes.items()]
+    persons = np.fromiter((co.persons for _, _, co in pairs), np.float64, len(pairs))
+    deadweight = np.fromiter((co.deadweight_persons(c.participants) for c, _, co in pairs), np.float64, len(pairs))
+    effect_start = np.fromiter((c.effect_start for c, _, _ in pairs), np.int64, len(pairs))
+    start = np.fromiter((c.start for c, _, _ in pairs), np.int64, len(pairs))
+    outcome_ids = np.array([outcome_id for _, outcome_id, _ in pairs], dtype=object)
+    rows = pd.DataFrame(
+        {
+            "cohort": [c.name for c, _, _ in pairs],
+            "outcome": outcome_ids,
+            "participants": np.fromiter((c.participants for c, _, _ in pairs), np.int64, len(pairs)),
+            "persons": persons,
+            "deadweight": deadweight,
+            "net_persons": persons - deadweight,
+            "effect_start": effect_start,
+            "start": start,
+        }
     )
-    rows["net_persons"] = rows["persons"] - rows["deadweight"]
-    py = np.zeros((len(rows), len(years)))
-    unit = np.zeros((len(rows), len(years)))
+    net = persons - deadweight
+    py = np.zeros((len(pairs), len(years)))
+    unit = np.zeros((len(pairs), len(years)))
     # One array call per outcome (fall-back rules are per outcome), none per cohort or year.
     for outcome in case.outcomes:
-        mask = (rows["outcome"] == outcome.id).to_numpy()
+        mask = outcome_ids == outcome.id
         if not mask.any():
             continue
-        part = rows.loc[mask]
         py[mask] = person_years(
-            part["net_persons"].to_numpy(),
-            part["effect_start"].to_numpy(),
+            net[mask],
+            effect_start[mask],
             years,
             [f.share for f in outcome.fallbacks],
             [f.after_years for f in outcome.fallbacks],
             fallback_month=outcome.fallback_month,
-            cohort_start=part["start"].to_numpy(),
+            cohort_start=start[mask],
         )
         unit[mask] = np.array([outcome.unit_saving_in(int(y)) for y in years])[None, :]
     return rows, py, unit
@@ -222,4 +231,5 @@ def _steady_state_saving(case: Case, rows: pd.DataFrame) -> float | None:
     if rows.empty:
         return None
     lasting: Mapping[str, float] = {o.id: o.lasting_share * o.unit_saving_in(case.last_year) for o in case.outcomes}
-    return float(math.fsum(rows["net_persons"] * rows["outcome"].map(lasting)))
+    per_row = rows["net_persons"].to_numpy() * np.array([lasting[o] for o in rows["outcome"]])
+    return float(math.fsum(per_row))
