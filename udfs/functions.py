@@ -1,0 +1,271 @@
+"""The xlmodel Excel functions: one module for classic COM (Windows), xlwings Server (Office.js) and
+xlwings Lite. Each function converts and validates its cells at the boundary, then calls the core.
+
+Positional arguments only; every argument is a 2-D range (``ndim=2``); results are 2-D lists, so
+one call with columns of cohorts and a row of years spills a whole table. The docstrings are the
+descriptions Excel shows, so they are in Danish; the README has the full function reference.
+"""
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+from xlwings import XlwingsError, func
+
+from udfs.boundary import (
+    Cells,
+    broadcast,
+    column,
+    common_rows,
+    excel_errors,
+    fallback_table,
+    months,
+    numbers,
+    optional_month_number,
+    shares,
+    single_row_or_column,
+    years_row,
+)
+from xlmodel import __version__, arithmetic, compute
+from xlmodel.model import HOURS_PER_FTE
+
+__xlwings_func_namespace__ = ""  # the namespace (XLMODEL) comes from the server's manifest
+
+Grid = list[list[Any]]
+
+PERSONS = Cells("Personer med effekten (brutto), én celle eller én kolonne med en række pr. hold")
+EFFECT_START = Cells("Dato hvor effekten starter (regnes fra den 1. i måneden); dato eller ÅÅÅÅ-MM-DD; én pr. hold")
+YEAR = Cells("Budgetår: én celle eller en række af år, fx 2021:2026")
+FALLBACKS = Cells("Valgfri. Tilbagefald: område med 2 kolonner (andel, efter antal år), fx 0,1 og 2")
+FALLBACK_MONTH = Cells("Valgfri. Måned (1–12) for tilbagefald i året efter holdets startår; tom = præcist fra effektstart")
+COHORT_START = Cells("Valgfri. Holdets startdato (bruges med fallback_month); tom = effect_start")
+DEADWEIGHT = Cells("Valgfri. Dødvægt i personer (ville have nået effekten alligevel); én pr. hold")
+SAVINGS_ROW = Cells("Besparelser pr. år (kr.), én række")
+COSTS_ROW = Cells("Udgifter pr. år (kr.), én række med samme antal år")
+
+
+def _excel_result(array: np.ndarray, as_column: bool = False) -> Grid:
+    """A 2-D list for Excel; never NaN (it would show as #NUM! without explanation)."""
+    if not np.all(np.isfinite(array)):
+        raise XlwingsError("resultatet er ikke et endeligt tal; tjek input for meget store tal")
+    return (array.T if as_column else array).tolist()
+
+
+def _cohort_person_years(
+    persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallback_month: Any, cohort_start: Any, deadweight: Any
+) -> tuple[np.ndarray, bool]:
+    """Full-year persons, cohorts × years, and whether the years came as a column."""
+    years, as_column = years_row("year", year)
+    gross = column("persons", numbers("persons", persons, minimum=0))
+    dead = column("deadweight", numbers("deadweight", deadweight, minimum=0))
+    start = months("effect_start", effect_start)
+    course = months("cohort_start", cohort_start, required=False)
+    n = common_rows(persons=gross, effect_start=start, cohort_start=course, deadweight=dead)
+    if as_column and n > 1:
+        raise XlwingsError("year: med flere hold skal årene stå i én række (hold i rækker, år i kolonner)")
+    gross, dead, start, course = (np.broadcast_to(a, (n,)) for a in (gross, dead, start, course))
+    too_much = np.flatnonzero(dead > gross + 1e-12)
+    if too_much.size:
+        i = int(too_much[0])
+        raise XlwingsError(f"deadweight (række {i + 1}): dødvægten ({dead[i]:g}) kan ikke være større end persons ({gross[i]:g})")
+    course = np.where(course < 0, start, course)
+    late = np.flatnonzero(course > start)
+    if late.size:
+        raise XlwingsError(f"cohort_start (række {int(late[0]) + 1}): holdets start skal ligge før eller samtidig med effect_start")
+    share, after = fallback_table("fallbacks", fallbacks)
+    month = optional_month_number("fallback_month", fallback_month)
+    py = arithmetic.person_years(gross - dead, start, years, share, after, fallback_month=month, cohort_start=course)
+    return py, as_column
+
+
+@func
+def savings(
+    persons: PERSONS,
+    unit_saving: Cells("Enhedsbesparelse: kr. pr. helårsperson pr. år; én celle, én pr. hold (kolonne) eller én pr. år (række)"),
+    effect_start: EFFECT_START,
+    year: YEAR,
+    fallbacks: FALLBACKS = None,
+    fallback_month: FALLBACK_MONTH = None,
+    cohort_start: COHORT_START = None,
+    deadweight: DEADWEIGHT = None,
+) -> Grid:
+    """Ydelsesbesparelse i kr. pr. hold og år: (personer − dødvægt) × helårsandel efter tilbagefald × enhedsbesparelse. Eks.: =SAVINGS(4;146000;"2021-04-01";2021;;;;1) = 328.500"""
+    with excel_errors():
+        py, as_column = _cohort_person_years(persons, effect_start, year, fallbacks, fallback_month, cohort_start, deadweight)
+        unit = numbers("unit_saving", unit_saving, blank=None, minimum=0, one_d="row")
+        if as_column and unit.shape == (py.shape[1], 1):
+            unit = unit.T
+        (unit, py) = broadcast(unit_saving=unit, year=py)
+        return _excel_result(unit * py, as_column)
+
+
+@func
+def person_years(
+    persons: PERSONS,
+    effect_start: EFFECT_START,
+    year: YEAR,
+    fallbacks: FALLBACKS = None,
+    fallback_month: FALLBACK_MONTH = None,
+    cohort_start: COHORT_START = None,
+    deadweight: DEADWEIGHT = None,
+) -> Grid:
+    """Helårspersoner pr. hold og år: (personer − dødvægt) × andel af året efter effektstart, minus tilbagefald. Eks.: =PERSON_YEARS(4;"2021-04-01";2021;;;;1) = 2,25"""
+    with excel_errors():
+        py, as_column = _cohort_person_years(persons, effect_start, year, fallbacks, fallback_month, cohort_start, deadweight)
+        return _excel_result(py, as_column)
+
+
+@func
+def deadweight(
+    participants: Cells("Deltagere, én celle eller én kolonne (én pr. hold)"),
+    baseline_rate: Cells("Andel (0–1) der ville have nået effekten uden indsatsen; én celle eller én pr. hold"),
+) -> Grid:
+    """Dødvægt i personer: deltagere × andel der ville have nået effekten alligevel. Eks.: =DEADWEIGHT(12;1/12) = 1"""
+    with excel_errors():
+        people = numbers("participants", participants, minimum=0)
+        rate = shares("baseline_rate", baseline_rate)
+        people, rate = broadcast(participants=people, baseline_rate=rate)
+        return _excel_result(people * rate)
+
+
+def _staff_cost(fte: np.ndarray, annual_cost: Any, share_of_year: Any) -> Grid:
+    cost = numbers("annual_cost", annual_cost, minimum=0)
+    share = np.ones((1, 1)) if share_of_year is None else shares("share_of_year", share_of_year, one_d="row")
+    fte, cost, share = broadcast(fte=fte, annual_cost=cost, share_of_year=share)
+    return _excel_result(fte * cost * share)
+
+
+@func
+def staff_cost(
+    fte: Cells("Årsværk (1 = 37 timer om ugen); én celle eller én kolonne"),
+    annual_cost: Cells("Kr. pr. årsværk pr. år"),
+    share_of_year: Cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året") = None,
+) -> Grid:
+    """Lønudgift i kr.: årsværk × årsløn × andel af året. Eks.: =STAFF_COST(2;520000) = 1.040.000"""
+    with excel_errors():
+        return _staff_cost(numbers("fte", fte, minimum=0), annual_cost, share_of_year)
+
+
+@func
+def staff_cost_hours(
+    hours_per_week: Cells("Timer om ugen (37 timer = 1 årsværk); én celle eller én kolonne"),
+    annual_cost: Cells("Kr. pr. årsværk pr. år"),
+    share_of_year: Cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året") = None,
+) -> Grid:
+    """Lønudgift i kr. for timer om ugen: timer/37 × årsløn × andel af året. Eks.: =STAFF_COST_HOURS(25;452880;0,5) = 152.999,99…"""
+    with excel_errors():
+        return _staff_cost(numbers("hours_per_week", hours_per_week, minimum=0) / HOURS_PER_FTE, annual_cost, share_of_year)
+
+
+def _savings_and_costs(savings_row: Any, costs_row: Any) -> tuple[np.ndarray, np.ndarray]:
+    saved = single_row_or_column("savings", numbers("savings", savings_row, one_d="row"))
+    spent = single_row_or_column("costs", numbers("costs", costs_row, one_d="row"))
+    if saved.shape != spent.shape:
+        raise XlwingsError(f"savings har {saved.size} år, men costs har {spent.size}; brug lige mange år")
+    return saved, spent
+
+
+@func
+def net_result(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
+    """Nettoresultat pr. år i kr.: besparelser − udgifter (positivt = gevinst). Eks.: =NET_RESULT(2000000;6100000) = −4.100.000"""
+    with excel_errors():
+        saved, spent = _savings_and_costs(savings, costs)
+        return [(saved - spent).tolist()]
+
+
+@func
+def cumulative_net(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
+    """Akkumuleret nettoresultat pr. år i kr.: løbende sum af besparelser − udgifter. Eks. Ballerup: −4,1 / 0,8 / 6,0 / 10,6 mio. kr."""
+    with excel_errors():
+        saved, spent = _savings_and_costs(savings, costs)
+        return [np.cumsum(saved - spent).tolist()]
+
+
+@func
+def payback_year(
+    year: YEAR,
+    savings: SAVINGS_ROW,
+    costs: COSTS_ROW,
+    if_never: Cells("Valgfri. Det der vises, hvis casen ikke tjener sig hjem inden for årene; tom = #I/T (#N/A)") = None,
+) -> Grid:
+    """Tilbagebetalingsår: første år hvorfra det akkumulerede nettoresultat forbliver ≥ 0; #I/T hvis det aldrig sker. Eks. Ballerup: 2018"""
+    with excel_errors():
+        years, _ = years_row("year", year)
+        saved, spent = _savings_and_costs(savings, costs)
+        if years.size != saved.size:
+            raise XlwingsError(f"year har {years.size} år, men savings og costs har {saved.size}")
+        found = compute.payback_year(years, np.cumsum(saved - spent))
+        if found is None:
+            return [["#N/A" if if_never is None else if_never]]
+        return [[found]]
+
+
+@func
+def net_gain(
+    savings: SAVINGS_ROW,
+    costs: COSTS_ROW,
+    year: Cells("Valgfri. Årene til savings/costs (en række); kræves med first_year/last_year") = None,
+    first_year: Cells("Valgfri. Første år i perioden") = None,
+    last_year: Cells("Valgfri. Sidste år i perioden") = None,
+) -> Grid:
+    """Nettogevinst (provenu) i kr.: summen af besparelser − udgifter, evt. kun for årene first_year–last_year. Eks. Silkeborg: 11.270.000 − 5.845.000 = 5.425.000"""
+    with excel_errors():
+        saved, spent = _savings_and_costs(savings, costs)
+        if first_year is not None or last_year is not None:
+            if year is None:
+                raise XlwingsError("year: angiv årene, når first_year eller last_year bruges")
+            years, _ = years_row("year", year)
+            if years.size != saved.size:
+                raise XlwingsError(f"year har {years.size} år, men savings og costs har {saved.size}")
+            lo = years_row("first_year", first_year)[0][0] if first_year is not None else years.min()
+            hi = years_row("last_year", last_year)[0][0] if last_year is not None else years.max()
+            keep = (years >= lo) & (years <= hi)
+            saved, spent = saved[keep], spent[keep]
+        return [[math.fsum(saved) - math.fsum(spent)]]
+
+
+@func
+def savings_cost_ratio(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
+    """Besparelse pr. investeret krone: sum af besparelser / sum af udgifter. Eks. Silkeborg: 11.270.000 / 5.845.000 = 1,93"""
+    with excel_errors():
+        saved, spent = _savings_and_costs(savings, costs)
+        ratio = compute.savings_cost_ratio(math.fsum(saved), math.fsum(spent))
+        if ratio is None:
+            raise XlwingsError("costs: udgifterne summer til 0, så forholdet er ikke defineret")
+        return [[ratio]]
+
+
+def runtime_name() -> str:
+    """Which runtime the functions are served by."""
+    import xlwings
+
+    if sys.platform == "emscripten":
+        return "xlwings Lite"
+    if getattr(xlwings, "on_server", False):
+        return "xlwings Server (Office.js)"
+    if sys.platform.startswith("win"):
+        return "Windows (COM)"
+    return "Python"
+
+
+@func
+def status() -> Grid:
+    """Viser om xlmodel-funktionerne kører, og hvilken version og runtime: fx "xlmodel 0.1.0 kører (xlwings Server (Office.js))"."""
+    return [[f"xlmodel {__version__} kører ({runtime_name()})"]]
+
+
+#: The Excel functions, in the order of the README's function reference.
+FUNCTIONS = (
+    savings,
+    person_years,
+    deadweight,
+    staff_cost,
+    staff_cost_hours,
+    net_result,
+    cumulative_net,
+    payback_year,
+    net_gain,
+    savings_cost_ratio,
+    status,
+)
