@@ -20,6 +20,8 @@ from udfs.boundary import (
     common_rows,
     excel_errors,
     fallback_table,
+    grid,
+    is_blank,
     months,
     numbers,
     optional_month_number,
@@ -197,7 +199,10 @@ def payback_year(
             raise XlwingsError(f"year har {years.size} år, men savings og costs har {saved.size}")
         found = compute.payback_year(years, np.cumsum(saved - spent))
         if found is None:
-            return [["#N/A" if if_never is None else if_never]]
+            fallback = grid(if_never)
+            if len(fallback) != 1 or len(fallback[0]) != 1:
+                raise XlwingsError("if_never: skal være én celle, fx \"aldrig\"")
+            return [["#N/A" if is_blank(fallback[0][0]) else fallback[0][0]]]
         return [[found]]
 
 

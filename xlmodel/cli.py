@@ -1,6 +1,7 @@
 """The ``xlmodel`` command line.
 
 ``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
+``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
 
 Bad input gives one clear message on stderr and exit code 2, never a traceback.
 """
@@ -8,9 +9,12 @@ Bad input gives one clear message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from xlmodel import __version__
 from xlmodel.casefile import load_case
@@ -34,6 +38,53 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: The Excel namespace of the functions under xlwings Server: =XLMODEL.SAVINGS(...).
+FUNCTIONS_NAMESPACE = "XLMODEL"
+
+
+def server_environment(*, prod: bool = False) -> dict[str, str]:
+    """Environment for xlwings Server serving ``udfs``: set before xlwings is first imported.
+
+    The licence defaults to the PolyForm Noncommercial key (covers public institutions); a
+    municipality with a commercial key sets ``XLWINGS_LICENSE_KEY`` itself.
+    """
+    spec = importlib.util.find_spec("udfs")  # locate without importing (importing would load xlwings)
+    if spec is None or not spec.submodule_search_locations:
+        raise XlmodelError("udfs", "Excel-funktionerne (pakken udfs) er ikke installeret")
+    project = Path(next(iter(spec.submodule_search_locations))) / "xlwings_project"
+    return {
+        "XLWINGS_ON_SERVER": "true",
+        "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"),
+        "XLWINGS_PROJECT_DIR": str(project),
+        "XLWINGS_FUNCTIONS_NAMESPACE": FUNCTIONS_NAMESPACE,
+        "XLWINGS_ENVIRONMENT": "prod" if prod else "dev",
+        "XLWINGS_ENABLE_EXAMPLES": "false",
+        "XLWINGS_ENABLE_HOTRELOAD": "false",
+    }
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if "xlwings" in sys.modules:
+        raise XlmodelError("serve", "xlwings er allerede importeret; start serveren i en ny proces")
+    if (args.ssl_keyfile is None) != (args.ssl_certfile is None):
+        raise XlmodelError("--ssl-keyfile/--ssl-certfile", "angiv begge eller ingen af dem")
+    os.environ.update(server_environment(prod=args.prod))
+    import uvicorn
+
+    if args.ssl_keyfile is None:
+        print("xlmodel serve: kører over HTTP. Excel (Office.js) kræver HTTPS: brug --ssl-keyfile/--ssl-certfile "
+              "eller en HTTPS-proxy foran serveren.", file=sys.stderr)
+    uvicorn.run(
+        "xlwings_server.main:main_app",
+        host=args.host,
+        port=args.port,
+        ssl_keyfile=args.ssl_keyfile,
+        ssl_certfile=args.ssl_certfile,
+        log_level="warning" if args.prod else "info",
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xlmodel",
@@ -46,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("cases", nargs="+", metavar="CASE.toml", help="case-fil(er) i TOML")
     report.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftsformat (standard: table)")
     report.set_defaults(run=_report)
+
+    serve = commands.add_parser("serve", help="start xlwings Server med Excel-funktionerne (navnerum XLMODEL)")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse (standard: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
+    serve.add_argument("--prod", action="store_true", help="produktionsindstillinger (ingen fejldetaljer, mindre logning)")
+    serve.add_argument("--ssl-keyfile", help="TLS-nøgle (Excel kræver HTTPS)")
+    serve.add_argument("--ssl-certfile", help="TLS-certifikat")
+    serve.set_defaults(run=_serve)
     return parser
 
 

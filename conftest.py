@@ -1,0 +1,12 @@
+"""Loaded by pytest before anything else: the tests run xlwings in its Office.js (server) mode.
+
+xlwings picks its decorators when it is first imported (``XLWINGS_ON_SERVER``); set it later and
+the server silently registers nothing. The plain-Python mode is tested in a subprocess.
+"""
+
+import os
+
+from xlmodel.cli import server_environment
+
+for _key, _value in server_environment().items():
+    os.environ.setdefault(_key, _value)

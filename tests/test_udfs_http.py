@@ -1,0 +1,109 @@
+"""xlwings Server over HTTP: the FastAPI app in-process (dev), in prod mode, and one real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from fastapi.testclient import TestClient
+from xlwings.server import custom_functions_meta
+
+import udfs
+
+from .officejs import payload
+
+CALL = "/xlwings/custom-functions-call"
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    from xlwings_server.main import main_app
+
+    return TestClient(main_app, raise_server_exceptions=False)
+
+
+def test_meta_json_js_and_manifest(client: TestClient) -> None:
+    meta = client.get("/xlwings/custom-functions-meta.json")
+    assert meta.status_code == 200 and meta.json() == custom_functions_meta(udfs)
+    code = client.get("/xlwings/custom-functions-code.js")
+    assert code.status_code == 200 and "custom-functions-call" in code.text
+    manifest = client.get("/manifest")
+    # xlwings Server suffixes the namespace outside prod, so a dev add-in never clashes with the real one.
+    assert manifest.status_code == 200 and '<bt:String id="Functions.Namespace" DefaultValue="XLMODEL_DEV" />' in manifest.text
+
+
+def test_call_ok_and_bad_input_is_400_with_our_message(client: TestClient) -> None:
+    ok = client.post(CALL, json=payload("savings", [[4]], [[146000]], [[44287]], [[2021]], None, None, None, [[1]]))
+    assert ok.status_code == 200 and ok.json() == {"result": [[328500.0]]}
+    bad = client.post(CALL, json=payload("savings", [["fire"]], [[146000]], [[44287]], [[2021]], None, None, None, None))
+    assert bad.status_code == 400 and bad.text == "persons: skal være et tal, ikke tekst (fik 'fire')"
+
+
+def test_unexpected_error_in_dev_shows_details(client: TestClient) -> None:
+    broken = client.post(CALL, json=payload("no_such_function"))
+    assert broken.status_code == 500 and "no_such_function" in broken.text
+
+
+_PROD = """
+import json, os
+from fastapi.testclient import TestClient
+from xlwings_server.main import main_app
+c = TestClient(main_app, raise_server_exceptions=False)
+def post(body):
+    r = c.post("/xlwings/custom-functions-call", json=body)
+    return [r.status_code, r.text]
+base = {"version": "0", "client": "Office.js", "runtime": "1.4"}
+manifest = c.get("/manifest").text
+print(json.dumps([post(base | {"func_name": "deadweight", "args": [[[12]], [[1.5]]]}), post(base | {"func_name": "no_such_function", "args": []}), 'DefaultValue="XLMODEL" ' in manifest]))
+"""
+
+
+def test_prod_mode_keeps_our_messages_and_hides_internals() -> None:
+    env = os.environ | {"XLWINGS_ENVIRONMENT": "prod"}
+    out = subprocess.run([sys.executable, "-c", _PROD], env=env, capture_output=True, text=True, check=True).stdout
+    (bad_status, bad_text), (broken_status, broken_text), prod_namespace = json.loads(out.strip().splitlines()[-1])
+    assert prod_namespace, "the prod manifest names the namespace XLMODEL"
+    assert bad_status == 400 and bad_text.startswith("baseline_rate: en andel ligger mellem 0 og 1")
+    assert broken_status == 500 and broken_text == "An error occurred."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_real_server_process_smoke() -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/xlwings/custom-functions-meta.json", timeout=2) as response:
+                    names = [f["name"] for f in json.load(response)["functions"]]
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server exited"
+                assert time.monotonic() < deadline, "server did not start within 60 s"
+                time.sleep(0.3)
+        assert "SAVINGS" in names
+        body = json.dumps(payload("savings", [[4]], [[146000]], [[44287]], [[2021, 2022]], None, None, None, [[1]])).encode()
+        request = urllib.request.Request(f"{base}{CALL}", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.load(response) == {"result": [[328500.0, 438000.0]]}
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

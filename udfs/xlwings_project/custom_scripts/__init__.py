@@ -1,0 +1,1 @@
+"""xlmodel has no Office.js scripts (buttons); xlwings Server requires the package to exist."""
