@@ -128,7 +128,7 @@ def test_deadweight() -> None:
 def test_staff_costs() -> None:
     assert call("staff_cost", [[2]], [[520000]], None) == [[1040000.0]]
     assert np.array(call("staff_cost", [[6]], [[400000]], [[5 / 12, 1, 7 / 12]])) == pytest.approx(np.array([[1_000_000, 2_400_000, 1_400_000]]))
-    assert np.array(call("staff_cost_hours", [[25]], [[452880]], [[1]])) == pytest.approx(np.array([[25 / 37 * 452880]]))
+    assert np.array(call("staff_cost_hours", [[25]], [[452880]], [[0.5]])) == pytest.approx(np.array([[153_000]]))  # 25/37 × 452,880 = 306,000
 
 
 @pytest.fixture(scope="module")

@@ -155,7 +155,7 @@ def staff_cost_hours(
     annual_cost: Cells("Kr. pr. årsværk pr. år"),
     share_of_year: Cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året") = None,
 ) -> Grid:
-    """Lønudgift i kr. for timer om ugen: timer/37 × årsløn × andel af året. Eks.: =STAFF_COST_HOURS(25;452880;0,5) = 152.999,99…"""
+    """Lønudgift i kr. for timer om ugen: timer/37 × årsløn × andel af året. Eks.: =STAFF_COST_HOURS(25;452880;0,5) = 153.000"""
     with excel_errors():
         return _staff_cost(numbers("hours_per_week", hours_per_week, minimum=0) / HOURS_PER_FTE, annual_cost, share_of_year)
 
