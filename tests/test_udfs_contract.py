@@ -98,6 +98,8 @@ def test_blanks_as_0_null_or_empty_text_are_the_same(blank: object) -> None:
     with_blank = call("savings", [[4]], [[146000]], [[serial(24255)]], [[2021, 2022, 2023]], [[0.1, 2]], blank, blank, blank)
     omitted = call("savings", [[4]], [[146000]], [[serial(24255)]], [[2021, 2022, 2023]], [[0.1, 2]], None, None, None)
     assert with_blank == omitted
+    no_fallbacks = call("savings", [[4]], [[146000]], [[serial(24255)]], [[2021, 2022, 2023]], blank, None, None, None)
+    assert no_fallbacks == [[4 * 146000 * 0.75, 4 * 146000, 4 * 146000]]
 
 
 def test_blank_rows_in_fallbacks_and_cohort_start_are_ignored() -> None:

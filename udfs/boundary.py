@@ -197,9 +197,9 @@ def common_rows(**columns: np.ndarray) -> int:
 
 def fallback_table(name: str, value: Any) -> tuple[np.ndarray, np.ndarray]:
     """A k×2 range of (share, after_years); blank rows are skipped."""
-    if value is None:
-        return np.zeros(0), np.zeros(0)
     cells = grid(value, one_d="row")
+    if len(cells) == 1 and len(cells[0]) == 1 and (is_blank(cells[0][0]) or cells[0][0] == 0):
+        return np.zeros(0), np.zeros(0)  # omitted, or a blank cell sent as 0 (Excel desktop, formula engines)
     if any(len(row) != 2 for row in cells):
         raise XlwingsError(f"{name}: skal være et område med 2 kolonner: andel og efter antal år, fx 0,1 og 2")
     share_list, after_list = [], []
