@@ -1,0 +1,606 @@
+"""Build a budget workbook for a case: live formulas in a fixed set of sheets, inputs in one style.
+
+Sheets, in order: cover, assumptions (inputs), cohort plan (inputs), calculation, savings per
+cohort × outcome × year (the Ishøj table), budget per year (the Ballerup table), checks. Savings
+cells call SAVINGS/PERSON_YEARS in the text each runtime needs (``officejs``:
+``_xldudf_XLMODEL_SAVINGS``; ``com``: ``SAVINGS``) or compute the same with built-in functions
+(``native``). Totals, net, cumulative and payback are built-in formulas in every runtime. No literal
+rates in formulas (only 0, 1 and 12); no volatile functions.
+
+User text (titles, labels, notes) is always written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbooks.labels import label
+from workbooks.layout import (
+    COL_DETAIL,
+    COL_LABEL,
+    COL_NOTE,
+    COL_P1,
+    COL_P2,
+    COL_P3,
+    COL_UNIT,
+    FIRST_YEAR_COL,
+    FUNCTION_PREFIX,
+    HEADER_ROW,
+    MAX_FALLBACKS,
+    RUNTIMES,
+    SHEET_NAMES,
+    Layout,
+    Shape,
+    col,
+)
+from xlmodel import __version__
+from xlmodel.compute import CaseResult, compute_case
+from xlmodel.errors import InvalidValueError
+from xlmodel.model import HOURS_PER_FTE, Case, CostItem
+from xlmodel.published import compare
+
+#: Excel 365's calculation engine id: a file with an older calcId is fully recalculated on open,
+#: which without the add-in would replace the cached values by #NAME?.
+EXCEL_CALC_ID = 191029
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FONT = Font(color="1F4E79")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+SECTION_FONT = Font(bold=True, size=12)
+TITLE_FONT = Font(bold=True, size=14)
+THIN = Side(style="thin", color="BFBFBF")
+INPUT_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+KR = "#,##0;-#,##0"
+PERSONS = "#,##0.00"
+SHARE = "0.0%"
+DATE = "yyyy-mm-dd"
+OK_FILL = PatternFill("solid", fgColor="C6EFCE")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+
+def q(sheet: str) -> str:
+    """A sheet name quoted for formulas."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def shape_of(case: Case, *, cohort_capacity: int | None = None, cost_capacity: int | None = None, savings_capacity: int | None = None) -> Shape:
+    return Shape(
+        first_year=case.first_year,
+        last_year=case.last_year,
+        outcomes=tuple(case.outcome_ids),
+        cohorts=max(len(case.cohorts), cohort_capacity or 0),
+        costs=max(len(case.costs), cost_capacity or 0),
+        savings=max(len(case.savings), savings_capacity or 0),
+        periods=len(case.periods),
+    )
+
+
+class _Writer:
+    """Writes one workbook; keeps track of which cells are inputs (the user's) and which are the tool's."""
+
+    def __init__(self, case: Case, runtime: str, lang: str, shape: Shape) -> None:
+        if runtime not in RUNTIMES:
+            raise InvalidValueError("runtime", f"kendte: {', '.join(RUNTIMES)}", value=runtime)
+        if lang not in SHEET_NAMES:
+            raise InvalidValueError("lang", "kendte: da, en", value=lang)
+        for outcome in case.outcomes:
+            if len(outcome.fallbacks) > MAX_FALLBACKS:
+                raise InvalidValueError(f'outcomes "{outcome.id}".fallbacks', f"et regneark har plads til højst {MAX_FALLBACKS} tilbagefald pr. effekt", value=len(outcome.fallbacks))
+        self.case, self.runtime, self.lang = case, runtime, lang
+        self.layout = Layout(shape)
+        self.names = SHEET_NAMES[lang]
+        self.wb = Workbook()
+        self.wb.remove(self.wb.active)
+        self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
+        self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
+        self.validations: dict[tuple[str, str], DataValidation] = {}
+
+    # --- small helpers ---
+    def t(self, key: str, **kwargs: Any) -> str:
+        return label(self.lang, key, **kwargs)
+
+    def ref(self, key: str) -> str:
+        return q(self.names[key])
+
+    def text(self, ws: Worksheet, row: int, column: int, value: str, *, font: Font | None = None) -> Cell:
+        """User or tool text, always as text (a leading '=' never becomes a formula)."""
+        cell = ws.cell(row=row, column=column)
+        cell.value = value
+        cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def formula(self, ws: Worksheet, row: int, column: int, formula: str, number_format: str | None = None) -> Cell:
+        cell = ws.cell(row=row, column=column, value=formula)
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    def input(self, ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None, validation: str | None = None) -> Cell:
+        cell = ws.cell(row=row, column=column)
+        if isinstance(value, str):
+            cell.value = value
+            cell.data_type = "s"
+        else:
+            cell.value = value
+        cell.fill, cell.font, cell.border = INPUT_FILL, INPUT_FONT, INPUT_BORDER
+        if number_format:
+            cell.number_format = number_format
+        if validation:
+            self._validation(ws.title, validation).add(cell)
+        self.inputs.append((ws.title, cell.coordinate))
+        return cell
+
+    def header_row(self, ws: Worksheet, headers: Sequence[str], *, years: bool) -> None:
+        for i, header in enumerate(headers):
+            self.text(ws, HEADER_ROW, i + 1, header, font=Font(bold=True)).fill = HEADER_FILL
+        if years:
+            for year in self.layout.years:
+                cell = ws.cell(row=HEADER_ROW, column=self.layout.year_col(year), value=year)
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=FIRST_YEAR_COL)
+        else:
+            ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+
+    def top(self, ws: Worksheet, title: str) -> None:
+        self.text(ws, 1, 1, title, font=TITLE_FONT)
+        self.text(ws, 2, 1, self.t("master_check"), font=Font(bold=True))
+        master = f"{self.ref('checks')}!$B$2" if ws is not self.sheets["checks"] else None
+        if master:
+            self.formula(ws, 2, 2, f"={master}")
+        ws.conditional_formatting.add("B2", CellIsRule(operator="equal", formula=['"OK"'], fill=OK_FILL))
+        ws.conditional_formatting.add("B2", CellIsRule(operator="notEqual", formula=['"OK"'], fill=BAD_FILL))
+
+    def _validation(self, sheet_title: str, kind: str) -> DataValidation:
+        """One data validation per sheet and kind (openpyxl ties a validation to one sheet)."""
+        key = (sheet_title, kind)
+        if key not in self.validations:
+            first, last = self.case.first_year, self.case.last_year
+            validation = self._validation_specs()[kind]
+            validation.allow_blank = True
+            validation.showErrorMessage = True
+            validation.errorTitle = self.t("validation_title")
+            validation.error = self.t(f"validation_{kind}", first=first, last=last)
+            self.validations[key] = validation
+        return self.validations[key]
+
+    def _validation_specs(self) -> dict[str, DataValidation]:
+        first, last = self.case.first_year, self.case.last_year
+        return {
+            "share": DataValidation(type="decimal", operator="between", formula1="0", formula2="1"),
+            "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+            "whole": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
+            "month": DataValidation(type="whole", operator="between", formula1="1", formula2="12"),
+            "date": DataValidation(type="date", operator="between", formula1="DATE(1950,1,1)", formula2="DATE(2200,12,31)"),
+            "year": DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last)),
+        }
+
+    # --- the sheets ---
+    def build(self, result: CaseResult) -> Workbook:
+        self._inputs()
+        self._cohorts()
+        self._calc()
+        self._savings()
+        self._budget()
+        self._checks(result)
+        self._cover(result)
+        for key, ws in self.sheets.items():
+            ws.column_dimensions["A"].width = 34 if key != "cover" else 40
+            for c in range(2, FIRST_YEAR_COL):
+                ws.column_dimensions[col(c)].width = 13
+            ws.column_dimensions[col(COL_NOTE)].width = 24
+            for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1):
+                ws.column_dimensions[col(c)].width = 13
+        for (sheet_title, _), validation in self.validations.items():
+            self.wb[sheet_title].add_data_validation(validation)
+        self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
+        return self.wb
+
+    def _inputs(self) -> None:
+        ws, lay, case = self.sheets["inputs"], self.layout, self.case
+        self.top(ws, self.t("inputs_title"))
+        self.header_row(ws, [self.t("h_assumption"), self.t("h_id"), self.t("h_unit"), self.t("h_value"), "", "", "", self.t("h_note")], years=True)
+        self.text(ws, lay.title_row, COL_LABEL, self.t("title"))
+        self.input(ws, lay.title_row, COL_P1, case.title)
+        self.text(ws, lay.municipality_row, COL_LABEL, self.t("municipality"))
+        self.input(ws, lay.municipality_row, COL_P1, case.municipality)
+        self.text(ws, lay.constants_row, COL_LABEL, self.t("hours_per_fte"))
+        self.text(ws, lay.constants_row, COL_UNIT, self.t("u_hours"))
+        self.input(ws, lay.constants_row, COL_P1, HOURS_PER_FTE, "0.0", "nonneg")
+        self.input(ws, lay.constants_row, COL_NOTE, self.t("hours_source"))
+        for k, outcome in enumerate(case.outcomes):
+            rows = lay.outcome_rows(k)
+            self.text(ws, rows["title"], COL_LABEL, outcome.label, font=SECTION_FONT)
+            self.text(ws, rows["title"], COL_DETAIL, outcome.id)
+            self.text(ws, rows["unit"], COL_LABEL, self.t("unit_saving"))
+            self.text(ws, rows["unit"], COL_UNIT, self.t("u_kr_py"))
+            self.input(ws, rows["unit"], COL_NOTE, "")
+            for year in lay.years:
+                self.input(ws, rows["unit"], lay.year_col(year), outcome.unit_saving_in(year), KR, "nonneg")
+            for i in range(MAX_FALLBACKS):
+                row = rows[f"fallback{i + 1}"]
+                fallback = outcome.fallbacks[i] if i < len(outcome.fallbacks) else None
+                self.text(ws, row, COL_LABEL, self.t("fallback_n", n=i + 1))
+                self.text(ws, row, COL_UNIT, self.t("u_share_years"))
+                self.input(ws, row, COL_P1, fallback.share if fallback else None, SHARE, "share")
+                self.input(ws, row, COL_P2, fallback.after_years if fallback else None, "0.0", "nonneg")
+            self.text(ws, rows["month"], COL_LABEL, self.t("fallback_month"))
+            self.text(ws, rows["month"], COL_UNIT, self.t("u_month"))
+            self.input(ws, rows["month"], COL_P1, outcome.fallback_month, "0", "month")
+        self._costs(ws)
+        self._lines(ws)
+        self._periods(ws)
+
+    def _costs(self, ws: Worksheet) -> None:
+        lay = self.layout
+        header = lay.costs_header
+        self.text(ws, header, COL_LABEL, self.t("costs_section"), font=SECTION_FONT)
+        for column, key in ((COL_P1, "h_fte"), (COL_P2, "h_hours"), (COL_P3, "h_annual_cost")):
+            self.text(ws, header, column, self.t(key), font=Font(bold=True))
+        self.text(ws, header, FIRST_YEAR_COL, self.t("h_cost_years"), font=Font(italic=True))
+        for i in range(lay.shape.costs):
+            row = lay.cost_row(i)
+            item: CostItem | None = self.case.costs[i] if i < len(self.case.costs) else None
+            staff = item.staff if item is not None else None
+            self.input(ws, row, COL_LABEL, item.label if item else None)
+            p = f"$F{row}"
+            self.formula(ws, row, COL_UNIT, f'=IF({p}="","{self.t("u_kr")}","{self.t("u_share_of_year")}")')
+            fte = None if staff is None or staff.hours_per_week is not None else staff.fte
+            self.input(ws, row, COL_P1, fte, "0.00", "nonneg")
+            self.input(ws, row, COL_P2, staff.hours_per_week if staff else None, "0.0", "nonneg")
+            self.input(ws, row, COL_P3, staff.annual_cost if staff else None, KR, "nonneg")
+            self.input(ws, row, COL_NOTE, item.basis if item else None)
+            for year in lay.years:
+                if staff is not None:
+                    value, fmt, check = staff.year_shares.get(year), SHARE, "share"
+                else:
+                    value, fmt, check = (item.amounts.get(year) if item else None), KR, "nonneg"
+                self.input(ws, row, lay.year_col(year), value, fmt, check)
+
+    def _lines(self, ws: Worksheet) -> None:
+        lay = self.layout
+        self.text(ws, lay.savings_header, COL_LABEL, self.t("savings_section"), font=SECTION_FONT)
+        for i in range(lay.shape.savings):
+            row = lay.savings_line_row(i)
+            line = self.case.savings[i] if i < len(self.case.savings) else None
+            self.input(ws, row, COL_LABEL, line.label if line else None)
+            self.text(ws, row, COL_UNIT, self.t("u_kr"))
+            self.input(ws, row, COL_NOTE, line.basis if line else None)
+            for year in lay.years:
+                self.input(ws, row, lay.year_col(year), line.amounts.get(year) if line else None, KR, "nonneg")
+
+    def _periods(self, ws: Worksheet) -> None:
+        lay = self.layout
+        self.text(ws, lay.periods_header, COL_LABEL, self.t("periods_section"), font=SECTION_FONT)
+        self.text(ws, lay.periods_header, COL_P1, self.t("h_first_year"), font=Font(bold=True))
+        self.text(ws, lay.periods_header, COL_P2, self.t("h_last_year"), font=Font(bold=True))
+        for i, (name, (first, last)) in enumerate(self.case.periods.items()):
+            row = lay.period_row(i)
+            self.input(ws, row, COL_LABEL, name)
+            self.input(ws, row, COL_P1, first, "0", "year")
+            self.input(ws, row, COL_P2, last, "0", "year")
+
+    def _cohorts(self) -> None:
+        ws, lay, case = self.sheets["cohorts"], self.layout, self.case
+        self.top(ws, self.t("cohorts_title"))
+        headers = [self.t("h_cohort"), self.t("h_start"), self.t("h_effect_start"), self.t("h_participants")]
+        for outcome in case.outcomes:
+            headers += [self.t("h_persons", outcome=outcome.label), self.t("h_deadweight"), self.t("h_deadweight_rate")]
+        self.header_row(ws, headers, years=False)
+        for i in range(lay.shape.cohorts):
+            row = lay.cohort_row(i)
+            cohort = case.cohorts[i] if i < len(case.cohorts) else None
+            self.input(ws, row, 1, cohort.name if cohort else None)
+            self.input(ws, row, 2, _first_of_month(cohort.start) if cohort and cohort.start is not None else None, DATE, "date")
+            self.input(ws, row, 3, _first_of_month(cohort.effect_start) if cohort else None, DATE, "date")
+            self.input(ws, row, 4, cohort.participants if cohort else None, "0", "whole")
+            for k, outcome in enumerate(case.outcomes):
+                persons_col, dead_col, rate_col = lay.cohort_outcome_cols(k)
+                co = cohort.outcomes.get(outcome.id) if cohort else None
+                self.input(ws, row, persons_col, co.persons if co else None, "0.00", "nonneg")
+                self.input(ws, row, dead_col, (co.deadweight or None) if co else None, "0.00", "nonneg")
+                self.input(ws, row, rate_col, co.deadweight_rate if co else None, SHARE, "share")
+        for c in range(1, 5 + 3 * len(case.outcomes)):
+            ws.column_dimensions[col(c)].width = 16
+
+    def _cohort_refs(self, cohort_index: int, outcome_index: int) -> dict[str, str]:
+        """Absolute references to one cohort's inputs for one outcome, and to the outcome's assumptions."""
+        lay = self.layout
+        hp, fu = self.ref("cohorts"), self.ref("inputs")
+        r = lay.cohort_row(cohort_index)
+        persons_col, dead_col, rate_col = lay.cohort_outcome_cols(outcome_index)
+        rows = lay.outcome_rows(outcome_index)
+        return {
+            "name": f"{hp}!$A${r}",
+            "start": f"{hp}!$B${r}",
+            "effect": f"{hp}!$C${r}",
+            "participants": f"{hp}!$D${r}",
+            "persons": f"{hp}!${col(persons_col)}${r}",
+            "deadweight": f"{hp}!${col(dead_col)}${r}+{hp}!${col(rate_col)}${r}*{hp}!$D${r}",
+            "fallbacks": f"{fu}!$D${rows['fallback1']}:$E${rows[f'fallback{MAX_FALLBACKS}']}",
+            "month": f"{fu}!$D${rows['month']}",
+            "unit_row": str(rows["unit"]),
+            **{f"share{i + 1}": f"{fu}!$D${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
+            **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
+        }
+
+    def _calc(self) -> None:
+        ws, lay, case = self.sheets["calc"], self.layout, self.case
+        self.top(ws, self.t("calc_title"))
+        headers = [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit"), self.t("h_net_persons"), self.t("h_effect_month")]
+        headers += [self.t("h_fallback_month_n", n=i + 1) for i in range(MAX_FALLBACKS)]
+        self.header_row(ws, headers, years=True)
+        prefix = FUNCTION_PREFIX[self.runtime]
+        for i in range(lay.shape.cohorts):
+            for k, outcome in enumerate(case.outcomes):
+                row = lay.pair_row(i, k)
+                refs = self._cohort_refs(i, k)
+                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
+                self.text(ws, row, 2, outcome.label)
+                self.text(ws, row, 3, self.t("u_person_years"))
+                self.formula(ws, row, 4, f"={refs['persons']}-({refs['deadweight']})", PERSONS)
+                self.formula(ws, row, 5, f'=IF({refs["effect"]}="",0,YEAR({refs["effect"]})*12+MONTH({refs["effect"]})-1)', "0")
+                anchor = f'IF({refs["start"]}="",{refs["effect"]},{refs["start"]})'
+                for j in range(MAX_FALLBACKS):
+                    after = refs[f"after{j + 1}"]
+                    exact = f"$E{row}+{after}*12"
+                    fixed = f"YEAR({anchor})*12+{after}*12+{refs['month']}-1"
+                    self.formula(ws, row, 6 + j, f'=IF($E{row}=0,0,MAX($E{row},IF({refs["month"]}="",{exact},{fixed})))', "0")
+                for year in lay.years:
+                    c = col(lay.year_col(year))
+                    if prefix is None:
+                        terms = "".join(
+                            f"-{refs[f'share{j + 1}']}*{_months_after(c, f'${col(6 + j)}{row}')}" for j in range(MAX_FALLBACKS)
+                        )
+                        f = f"=$D{row}*({_months_after(c, f'$E{row}')}{terms})/12"
+                    else:
+                        args = [refs["persons"], refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                        f = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
+                    self.formula(ws, row, lay.year_col(year), f, PERSONS)
+
+    def _savings(self) -> None:
+        ws, lay, case = self.sheets["savings"], self.layout, self.case
+        self.top(ws, self.t("savings_title"))
+        self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
+        prefix = FUNCTION_PREFIX[self.runtime]
+        calc, fu = self.ref("calc"), self.ref("inputs")
+        for i in range(lay.shape.cohorts):
+            for k, outcome in enumerate(case.outcomes):
+                row = lay.pair_row(i, k)
+                refs = self._cohort_refs(i, k)
+                self.formula(ws, row, 1, f"={calc}!$A{row}")
+                self.text(ws, row, 2, outcome.label)
+                self.text(ws, row, 3, self.t("u_kr"))
+                for year in lay.years:
+                    c = col(lay.year_col(year))
+                    unit = f"{fu}!{c}${refs['unit_row']}"
+                    if prefix is None:
+                        f = f"={calc}!{c}{row}*{unit}"
+                    else:
+                        args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                        f = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
+                    self.formula(ws, row, lay.year_col(year), f, KR)
+        total = lay.savings_total_row
+        self.text(ws, total, 1, self.t("total"), font=Font(bold=True))
+        for year in lay.years:
+            c = col(lay.year_col(year))
+            self.formula(ws, total, lay.year_col(year), f"={lay.pairs_sum(self.ref('savings'), c)}", KR).font = Font(bold=True)
+
+    def _budget(self) -> None:
+        ws, lay = self.sheets["budget"], self.layout
+        self.top(ws, self.t("budget_title"))
+        self.header_row(ws, [self.t("h_item"), "", self.t("h_unit"), self.t("h_value")], years=True)
+        rows = lay.budget_rows()
+        fu, calc, sav = self.ref("inputs"), self.ref("calc"), self.ref("savings")
+        first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
+        hours = f"{fu}!$D${lay.constants_row}"
+
+        def row_formula(row: int, template: str, name: str, fmt: str = KR, bold: bool = False) -> None:
+            self.text(ws, row, 1, name, font=Font(bold=bold))
+            for year in lay.years:
+                c = col(lay.year_col(year))
+                cell = self.formula(ws, row, lay.year_col(year), template.format(c=c, r=row), fmt)
+                if bold:
+                    cell.font = Font(bold=True)
+
+        for i in range(lay.shape.costs):
+            src = lay.cost_row(i)
+            self.formula(ws, rows[f"cost{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
+            row_formula(rows[f"cost{i}"], f'=IF({fu}!$F${src}="",{fu}!{{c}}${src},({fu}!$D${src}+{fu}!$E${src}/{hours})*{fu}!$F${src}*{fu}!{{c}}${src})', self.t("cost_line"))
+        cost_rows = [rows[f"cost{i}"] for i in range(lay.shape.costs)]
+        row_formula(rows["costs"], "=SUM({c}%d:{c}%d)" % (cost_rows[0], cost_rows[-1]) if cost_rows else "=0", self.t("costs_total"), bold=True)
+        row_formula(rows["cohort_savings"], f"={sav}!{{c}}${lay.savings_total_row}", self.t("cohort_savings"))
+        for i in range(lay.shape.savings):
+            src = lay.savings_line_row(i)
+            self.formula(ws, rows[f"saving{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
+            row_formula(rows[f"saving{i}"], f"={fu}!{{c}}${src}", self.t("direct_saving"))
+        line_rows = [rows[f"saving{i}"] for i in range(lay.shape.savings)]
+        direct = "+SUM({c}%d:{c}%d)" % (line_rows[0], line_rows[-1]) if line_rows else ""
+        row_formula(rows["savings"], "={c}%d%s" % (rows["cohort_savings"], direct), self.t("savings_total"), bold=True)
+        row_formula(rows["net"], "={c}%d-{c}%d" % (rows["savings"], rows["costs"]), self.t("net"), bold=True)
+        row_formula(rows["cumulative"], "=SUM($%s$%d:{c}%d)" % (first_c, rows["net"], rows["net"]), self.t("cumulative"))
+        row_formula(rows["person_years"], "=" + lay.pairs_sum(calc, "{c}"), self.t("person_years"), PERSONS)
+        row_formula(rows["paid_back"], '=COUNTIF({c}%d:$%s$%d,"<0")=0' % (rows["cumulative"], last_c, rows["cumulative"]), self.t("paid_back"), "General")
+        flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
+        net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
+        self.text(ws, rows["payback_year"], 1, self.t("payback_year"), font=Font(bold=True))
+        self.formula(ws, rows["payback_year"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{self.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+        self.text(ws, rows["net_gain"], 1, self.t("net_gain"), font=Font(bold=True))
+        self.text(ws, rows["net_gain"], COL_UNIT, self.t("u_kr"))
+        self.formula(ws, rows["net_gain"], COL_P1, f"=SUM({net})", KR)
+        costs_range = f"${first_c}${rows['costs']}:${last_c}${rows['costs']}"
+        savings_range = f"${first_c}${rows['savings']}:${last_c}${rows['savings']}"
+        self.text(ws, rows["savings_cost_ratio"], 1, self.t("savings_cost_ratio"), font=Font(bold=True))
+        self.formula(ws, rows["savings_cost_ratio"], COL_P1, f'=IF(SUM({costs_range})=0,"-",SUM({savings_range})/SUM({costs_range}))', "0.00")
+        years = f"${first_c}${HEADER_ROW}:${last_c}${HEADER_ROW}"
+        for i in range(lay.shape.periods):
+            row, src = rows[f"period{i}"], lay.period_row(i)
+            self.formula(ws, row, 1, f'={fu}!$A${src}')
+            self.text(ws, row, COL_UNIT, self.t("u_kr"))
+            self.formula(ws, row, COL_P1, f'=SUMIFS({net},{years},">="&{fu}!$D${src},{years},"<="&{fu}!$E${src})', KR)
+        self._charts(ws, rows)
+
+    def _charts(self, ws: Worksheet, rows: dict[str, int]) -> None:
+        lay = self.layout
+        categories = Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW)
+        bar = BarChart()
+        bar.title, bar.y_axis.title = self.t("chart_net"), self.t("u_kr")
+        bar.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows["net"]), from_rows=True, titles_from_data=True)
+        bar.set_categories(categories)
+        bar.height, bar.width = 7.5, 16
+        line = LineChart()
+        line.title, line.y_axis.title = self.t("chart_cumulative"), self.t("u_kr")
+        line.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows["cumulative"]), from_rows=True, titles_from_data=True)
+        line.set_categories(categories)
+        line.height, line.width = 7.5, 16
+        # the series titles come from column H of the row: put the row's label there as well
+        self.formula(ws, rows["net"], FIRST_YEAR_COL - 1, f"=$A${rows['net']}")
+        self.formula(ws, rows["cumulative"], FIRST_YEAR_COL - 1, f"=$A${rows['cumulative']}")
+        ws.add_chart(bar, f"A{rows['chart']}")
+        ws.add_chart(line, f"{col(FIRST_YEAR_COL)}{rows['chart']}")
+
+    def _checks(self, result: CaseResult) -> None:
+        ws, lay, case = self.sheets["checks"], self.layout, self.case
+        self.top(ws, self.t("checks_title"))
+        self.header_row(ws, [self.t("h_check"), "", self.t("h_result")], years=False)
+        rows = lay.budget_rows()
+        budget, sav, calc, fu, hp = (self.ref(k) for k in ("budget", "savings", "calc", "inputs", "cohorts"))
+        first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
+        pairs_last = max(lay.pairs_last_row, HEADER_ROW + 1)
+        tolerance_row = HEADER_ROW + 9
+        tol = f"$C${tolerance_row}"
+        shares_ok = ",".join(
+            f"SUM({fu}!$D${lay.outcome_rows(k)['fallback1']}:$D${lay.outcome_rows(k)[f'fallback{MAX_FALLBACKS}']})<=1" for k in range(len(case.outcomes))
+        ) or "TRUE"
+        persons_cols = [lay.cohort_outcome_cols(k)[0] for k in range(len(case.outcomes))]
+        c_first, c_last = lay.cohort_row(0), lay.cohort_row(max(lay.shape.cohorts - 1, 0))
+        persons_sum = "+".join(f"{hp}!${col(c)}${c_first}:${col(c)}${c_last}" for c in persons_cols) or "0"
+        effect = f"{calc}!$E${HEADER_ROW + 1}:$E${pairs_last}"
+        checks = [
+            ("check_savings_sum", f"=ABS(SUM({budget}!${first_c}${rows['cohort_savings']}:${last_c}${rows['cohort_savings']})-{lay.pairs_sum(sav)})<={tol}"),
+            ("check_net_persons", f'=COUNTIF({calc}!$D${HEADER_ROW + 1}:$D${pairs_last},"<0")=0'),
+            ("check_fallback_shares", f"=AND({shares_ok})"),
+            ("check_effect_in_horizon", f'=COUNTIFS({effect},">0",{effect},"<"&{budget}!${first_c}${HEADER_ROW}*12)+COUNTIF({effect},">="&({budget}!${last_c}${HEADER_ROW}+1)*12)=0'),
+            ("check_persons_participants", f"=SUMPRODUCT(--(({persons_sum})>{hp}!$D${c_first}:$D${c_last}))=0"),
+            ("check_cumulative", f"=ABS({budget}!${last_c}${rows['cumulative']}-{budget}!$D${rows['net_gain']})<={tol}"),
+        ]
+        for i, (key, formula) in enumerate(checks):
+            row = HEADER_ROW + 1 + i
+            self.text(ws, row, 1, self.t(key))
+            self.formula(ws, row, 3, formula)
+            ws.conditional_formatting.add(f"C{row}", CellIsRule(operator="equal", formula=["TRUE"], fill=OK_FILL))
+            ws.conditional_formatting.add(f"C{row}", CellIsRule(operator="equal", formula=["FALSE"], fill=BAD_FILL))
+        last_check = HEADER_ROW + len(checks)
+        self.formula(ws, 2, 2, f'=IF(AND(C{HEADER_ROW + 1}:C{last_check}),"OK","{self.t("fail")}")')
+        self.text(ws, tolerance_row, 1, self.t("tolerance"))
+        self.formula(ws, tolerance_row, 3, "=1/100", "0.00")  # 0.01 kr., written without a literal rate
+        status_row = tolerance_row + 1
+        self.text(ws, status_row, 1, self.t("functions_status"))
+        prefix = FUNCTION_PREFIX[self.runtime]
+        if prefix is None:
+            self.text(ws, status_row, 3, self.t("native_status"))
+        else:
+            self.formula(ws, status_row, 3, f"={prefix}STATUS()")
+        comparison = compare(result)
+        row = status_row + 2
+        self.text(ws, row, 1, self.t("deviations_title", checked=comparison.checked, agreed=comparison.agreed), font=SECTION_FONT)
+        for deviation in comparison.deviations:
+            row += 1
+            self.text(ws, row, 1, deviation.where)
+            self.text(ws, row, 3, self.t("deviation_line", published=deviation.published, model=deviation.model, difference=deviation.difference))
+        self.status_cell = f"{self.ref('checks')}!$C${status_row}"
+
+    def _cover(self, result: CaseResult) -> None:
+        ws, case, lay = self.sheets["cover"], self.case, self.layout
+        fu, budget = self.ref("inputs"), self.ref("budget")
+        self.formula(ws, 1, 1, f"={fu}!$D${lay.title_row}").font = TITLE_FONT
+        self.text(ws, 2, 1, self.t("master_check"), font=Font(bold=True))
+        self.formula(ws, 2, 2, f"={self.ref('checks')}!$B$2")
+        ws.conditional_formatting.add("B2", CellIsRule(operator="equal", formula=['"OK"'], fill=OK_FILL))
+        ws.conditional_formatting.add("B2", CellIsRule(operator="notEqual", formula=['"OK"'], fill=BAD_FILL))
+        rows = lay.budget_rows()
+        lines: list[tuple[str, Any, str | None]] = [
+            (self.t("municipality"), f"={fu}!$D${lay.municipality_row}", None),
+            (self.t("source"), case.source, None),
+            (self.t("horizon"), f"{case.first_year}–{case.last_year}", None),
+            (self.t("version"), self.t("version_text", version=__version__, runtime=self.t(f"runtime_{self.runtime}")), None),
+            (self.t("functions_status"), f"={self.status_cell}", None),
+            ("", "", None),
+            (self.t("key_figures"), "", None),
+            (self.t("payback_year"), f"={budget}!$D${rows['payback_year']}", "0"),
+            (self.t("net_gain"), f"={budget}!$D${rows['net_gain']}", KR),
+            (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00"),
+            ("", "", None),
+            (self.t("sign_convention"), self.t("sign_text"), None),
+            (self.t("how_to"), self.t("how_to_text"), None),
+        ]
+        row = 4
+        for name, value, fmt in lines:
+            self.text(ws, row, 1, name, font=Font(bold=True))
+            if isinstance(value, str) and value.startswith("=") and name:
+                self.formula(ws, row, 2, value, fmt)
+            elif value != "":
+                self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+        self.text(ws, row + 1, 1, self.t("style_key"), font=SECTION_FONT)
+        sample = ws.cell(row=row + 2, column=1, value=self.t("style_input"))
+        sample.fill, sample.font, sample.border = INPUT_FILL, INPUT_FONT, INPUT_BORDER
+        self.text(ws, row + 3, 1, self.t("style_formula"))
+        if case.notes:
+            self.text(ws, row + 5, 1, self.t("notes"), font=SECTION_FONT)
+            self.text(ws, row + 6, 1, " ".join(case.notes.split())).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=row + 6, start_column=1, end_row=row + 6, end_column=6)
+            ws.row_dimensions[row + 6].height = 150
+        ws.column_dimensions["B"].width = 70
+
+
+def _months_after(year_col: str, start: str) -> str:
+    """Months of year ``year_col$4`` after month index ``start``: MAX(0,MIN(12,(Y+1)*12-MAX(Y*12,start)))."""
+    y = f"{year_col}${HEADER_ROW}"
+    return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
+
+
+def _first_of_month(month_index: int) -> dt.date:
+    return dt.date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "") -> tuple[Workbook, list[tuple[str, str]]]:
+    """The workbook (formulas only, no cached values yet) and the list of its input cells."""
+    writer = _Writer(case, runtime, lang, shape or shape_of(case))
+    result = compute_case(case)
+    wb = writer.build(result)
+    extra = {"source": case.source, "notes": case.notes, "published": [_figure_dict(f) for f in case.published], "source_file": source_name}
+    for name, value in (
+        ("xlmodel_version", __version__),
+        ("xlmodel_runtime", runtime),
+        ("xlmodel_lang", lang),
+        ("xlmodel_shape", writer.layout.shape.to_json()),
+        ("xlmodel_case", json.dumps(extra, ensure_ascii=False)),
+    ):
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+    wb.properties.title = case.title
+    wb.properties.creator = f"xlmodel {__version__}"
+    return wb, writer.inputs
+
+
+def _figure_dict(figure: Any) -> dict[str, Any]:
+    data = {k: v for k, v in vars(figure).items() if v not in (None, "", {}, ())}
+    if "values" in data:
+        data["values"] = {str(y): v for y, v in data["values"].items()}
+    if "years" in data:
+        data["years"] = list(data["years"])
+    return data

@@ -1,0 +1,159 @@
+"""Evaluate a workbook's own formulas headlessly and store each result as the formula's cached value.
+
+formualizer (Rust core, pinned) evaluates every formula, with our Excel functions registered under
+the names each runtime writes (``_xldudf_XLMODEL_SAVINGS`` and ``SAVINGS``). The results are then
+written into the ``<v>`` of each formula cell of the openpyxl-written file, so any reader without the
+add-in (pandas, calamine, ``openpyxl data_only=True``, Excel without the add-in) sees every number.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import formualizer
+from lxml import etree
+from openpyxl import Workbook
+
+from xlmodel.errors import XlmodelError
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
+
+Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
+
+
+class WorkbookError(XlmodelError, ValueError):
+    """A workbook that cannot be built, evaluated, read or written as asked."""
+
+
+def _udf_callbacks() -> dict[str, Callable[..., Any]]:
+    """Our Excel functions as formualizer callbacks, under every name a runtime writes."""
+    import udfs  # imported here: the core and the CLI start without xlwings
+
+    def wrap(function: Callable[..., list[list[Any]]]) -> Callable[..., Any]:
+        def callback(*args: Any) -> Any:
+            result = function(*args)
+            return result[0][0] if len(result) == 1 and len(result[0]) == 1 else result
+
+        return callback
+
+    callbacks: dict[str, Callable[..., Any]] = {}
+    for function in udfs.FUNCTIONS:
+        name = function.__name__.upper()
+        callbacks[name] = callbacks[f"_xldudf_XLMODEL_{name}"] = wrap(function)
+    return callbacks
+
+
+def formula_cells(wb: Workbook) -> dict[str, list[tuple[int, int, str]]]:
+    """Every formula cell (row, column, coordinate) per sheet."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for ws in wb.worksheets:
+        found[ws.title] = [
+            (cell.row, cell.column, cell.coordinate) for row in ws.iter_rows() for cell in row if cell.data_type == "f"
+        ]
+    return found
+
+
+def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]]) -> Cells:
+    """Evaluate the workbook ``data`` and return the value of each listed formula cell."""
+    book = formualizer.Workbook.from_bytes(data)
+    for name, callback in _udf_callbacks().items():
+        book.register_function(name, callback, min_args=0, max_args=8)
+    book.evaluate_all()
+    values: Cells = {}
+    for sheet, coordinates in cells.items():
+        values[sheet] = {coordinate: book.get_value(sheet, row, column) for row, column, coordinate in coordinates}
+    return values
+
+
+def errors_in(values: Cells) -> list[str]:
+    """``Sheet!A1: #VALUE!`` for every formula that evaluated to an error."""
+    return [
+        f"{sheet}!{coordinate}: {ERROR_TEXT.get(value.get('kind'), '#VALUE!')} {value.get('message') or ''}".rstrip()
+        for sheet, cells in values.items()
+        for coordinate, value in cells.items()
+        if isinstance(value, dict)
+    ]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> path of its XML part, from workbook.xml and its relationships."""
+    workbook = etree.fromstring(archive.read("xl/workbook.xml"), _PARSER)
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), _PARSER)
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets[sheet.get(f"{{{REL_NS}}}id")]
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def _set_cached(cell: etree._Element, value: Any) -> None:
+    for old in cell.findall(f"{{{MAIN_NS}}}v"):
+        cell.remove(old)
+    v = etree.SubElement(cell, f"{{{MAIN_NS}}}v")
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        v.text = "1" if value else "0"
+    elif isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise WorkbookError(cell.get("r") or "", "en formel gav et tal, der ikke er endeligt", value=value)
+        cell.attrib.pop("t", None)
+        v.text = repr(float(value)) if not float(value).is_integer() else str(int(value))
+    elif isinstance(value, dict):
+        cell.set("t", "e")
+        v.text = ERROR_TEXT.get(value.get("kind"), "#VALUE!")
+    else:
+        cell.set("t", "str")
+        v.text = "" if value is None else str(value)
+
+
+def inject_cached_values(data: bytes, values: Cells) -> bytes:
+    """``data`` with the ``<v>`` of every listed formula cell set; other parts copied unchanged."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = _sheet_parts(source)
+    rewritten: dict[str, bytes] = {}
+    for sheet, cells in values.items():
+        part = parts[sheet]
+        root = etree.fromstring(source.read(part), _PARSER)
+        for cell in root.iter(f"{{{MAIN_NS}}}c"):
+            coordinate = cell.get("r")
+            if coordinate in cells and cell.find(f"{{{MAIN_NS}}}f") is not None:
+                _set_cached(cell, cells[coordinate])
+        rewritten[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, rewritten.get(item.filename, source.read(item.filename)))
+    return out.getvalue()
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def with_cached_values(wb: Workbook, *, allow_errors: Iterable[str] = ()) -> tuple[bytes, Cells]:
+    """The workbook as .xlsx bytes with every formula's value cached, and the values.
+
+    Any formula that evaluates to an error stops the build with the list of cells, unless listed
+    in ``allow_errors`` (``Sheet!A1``).
+    """
+    cells = formula_cells(wb)
+    data = to_bytes(wb)
+    values = evaluate(data, cells)
+    allowed = set(allow_errors)
+    problems = [p for p in errors_in(values) if p.split(":")[0] not in allowed]
+    if problems:
+        shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
+        raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
+    return inject_cached_values(data, values), values

@@ -1,0 +1,192 @@
+"""Where everything sits in a budget workbook: a pure function of the case's shape.
+
+The builder writes by this layout and ``recalc`` reads inputs back by it; the shape is stored in
+the workbook's custom document properties, so both always agree. Years sit in the same columns on
+every sheet (from column I), one formula per row, the same formula across the year columns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+#: Column of the first budget year on every sheet with a timeline.
+FIRST_YEAR_COL = 9
+#: Parameter columns D..G and the comment/source column H.
+COL_LABEL, COL_DETAIL, COL_UNIT, COL_P1, COL_P2, COL_P3, COL_P4, COL_NOTE = 1, 2, 3, 4, 5, 6, 7, 8
+#: Row of the year headers on every sheet with a timeline; the first data row is below it.
+HEADER_ROW = 4
+#: At most this many fall-backs per outcome in a workbook.
+MAX_FALLBACKS = 3
+
+SHEETS = ("cover", "inputs", "cohorts", "calc", "savings", "budget", "checks")
+SHEET_NAMES = {
+    "da": {"cover": "Forside", "inputs": "Forudsætninger", "cohorts": "Holdplan", "calc": "Beregning",
+           "savings": "Besparelser", "budget": "Budget", "checks": "Kontrol"},
+    "en": {"cover": "Cover", "inputs": "Assumptions", "cohorts": "Cohorts", "calc": "Calculation",
+           "savings": "Savings", "budget": "Budget", "checks": "Checks"},
+}  # fmt: skip
+
+RUNTIMES = ("officejs", "com", "native")
+#: The formula text of our functions per runtime. Office.js custom functions are stored in the file as
+#: _xldudf_<NAMESPACE>_<NAME> (Excel shows =XLMODEL.SAVINGS); classic COM UDFs by their plain name.
+FUNCTION_PREFIX = {"officejs": "_xldudf_XLMODEL_", "com": "", "native": None}
+
+
+def col(index: int) -> str:
+    return get_column_letter(index)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the layout depends on: horizon, outcome ids, row capacities and named periods."""
+
+    first_year: int
+    last_year: int
+    outcomes: tuple[str, ...]
+    cohorts: int
+    costs: int
+    savings: int
+    periods: int = 0
+    targets: int = 0
+    actuals: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Shape:
+        data = json.loads(text)
+        data["outcomes"] = tuple(data["outcomes"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Row numbers of every block, derived from a :class:`Shape`."""
+
+    shape: Shape
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.shape.first_year, self.shape.last_year + 1))
+
+    @property
+    def n_years(self) -> int:
+        return self.shape.last_year - self.shape.first_year + 1
+
+    @property
+    def last_year_col(self) -> int:
+        return FIRST_YEAR_COL + self.n_years - 1
+
+    def year_col(self, year: int) -> int:
+        return FIRST_YEAR_COL + year - self.shape.first_year
+
+    def year_range(self, row: int, sheet: str = "") -> str:
+        prefix = f"{sheet}!" if sheet else ""
+        return f"{prefix}${col(FIRST_YEAR_COL)}${row}:${col(self.last_year_col)}${row}"
+
+    # --- Forudsætninger (inputs) ---
+    title_row = HEADER_ROW + 1
+    municipality_row = HEADER_ROW + 2
+    #: Hours per fte (37), an input with its source.
+    constants_row = HEADER_ROW + 3
+
+    def outcome_rows(self, index: int) -> dict[str, int]:
+        """Unit saving (years), fall-backs 1..3 (D share, E years), fall-back month (D)."""
+        base = HEADER_ROW + 5 + index * (MAX_FALLBACKS + 3)
+        return {"title": base, "unit": base + 1, **{f"fallback{i + 1}": base + 2 + i for i in range(MAX_FALLBACKS)}, "month": base + 2 + MAX_FALLBACKS}
+
+    @property
+    def costs_header(self) -> int:
+        return HEADER_ROW + 5 + len(self.shape.outcomes) * (MAX_FALLBACKS + 3) + 1
+
+    def cost_row(self, index: int) -> int:
+        return self.costs_header + 1 + index
+
+    @property
+    def savings_header(self) -> int:
+        return self.cost_row(self.shape.costs) + 1
+
+    def savings_line_row(self, index: int) -> int:
+        return self.savings_header + 1 + index
+
+    @property
+    def periods_header(self) -> int:
+        return self.savings_line_row(self.shape.savings) + 1
+
+    def period_row(self, index: int) -> int:
+        return self.periods_header + 1 + index
+
+    @property
+    def targets_header(self) -> int:
+        return self.period_row(self.shape.periods) + 1
+
+    def target_row(self, index: int) -> int:
+        return self.targets_header + 1 + index
+
+    # --- Holdplan (cohort plan): one row per cohort; per outcome 3 columns ---
+    def cohort_row(self, index: int) -> int:
+        return HEADER_ROW + 1 + index
+
+    @staticmethod
+    def cohort_outcome_cols(outcome_index: int) -> tuple[int, int, int]:
+        """Columns of persons, deadweight (persons) and deadweight (share of participants)."""
+        first = 5 + 3 * outcome_index
+        return first, first + 1, first + 2
+
+    # --- Beregning / Besparelser: one row per cohort × outcome ---
+    def pair_row(self, cohort_index: int, outcome_index: int) -> int:
+        return HEADER_ROW + 1 + cohort_index * len(self.shape.outcomes) + outcome_index
+
+    @property
+    def pairs_last_row(self) -> int:
+        return HEADER_ROW + self.shape.cohorts * len(self.shape.outcomes)
+
+    @property
+    def has_pairs(self) -> bool:
+        return self.shape.cohorts * len(self.shape.outcomes) > 0
+
+    def pairs_sum(self, sheet: str, year_col: str | None = None) -> str:
+        """SUM over the cohort × outcome rows of one year column (or all year columns), or 0 if there are none."""
+        if not self.has_pairs:
+            return "0"
+        first, last = (year_col, year_col) if year_col else (f"${col(FIRST_YEAR_COL)}", f"${col(self.last_year_col)}")
+        return f"SUM({sheet}!{first}{HEADER_ROW + 1}:{last}{self.pairs_last_row})"
+
+    @property
+    def savings_total_row(self) -> int:
+        return self.pairs_last_row + 1
+
+    # --- Budget ---
+    def budget_rows(self) -> dict[str, int]:
+        rows: dict[str, int] = {}
+        r = HEADER_ROW + 1
+        for i in range(self.shape.costs):
+            rows[f"cost{i}"] = r
+            r += 1
+        for name in ("costs", "cohort_savings"):
+            rows[name] = r
+            r += 1
+        for i in range(self.shape.savings):
+            rows[f"saving{i}"] = r
+            r += 1
+        for name in ("savings", "net", "cumulative", "person_years", "paid_back"):
+            rows[name] = r
+            r += 1
+        r += 1
+        for name in ("payback_year", "net_gain", "savings_cost_ratio"):
+            rows[name] = r
+            r += 1
+        for i in range(self.shape.periods):
+            rows[f"period{i}"] = r
+            r += 1
+        rows["chart"] = r + 1
+        return rows
+
+
+def layout_for(shape: Shape) -> Layout:
+    return Layout(shape)
