@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,6 +107,7 @@ class _Writer:
         self.wb.remove(self.wb.active)
         self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
+        self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
         self.validations: dict[tuple[str, str], DataValidation] = {}
 
     # --- small helpers ---
@@ -198,8 +200,14 @@ class _Writer:
         self._budget()
         self._checks(result)
         self._cover(result)
+        for ws in self.sheets.values():  # print one page wide, landscape: ready for the committee
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
         for key, ws in self.sheets.items():
-            ws.column_dimensions["A"].width = 34 if key != "cover" else 40
+            if key == "cover":
+                continue  # the cover sets its own widths
+            ws.column_dimensions["A"].width = 34
             for c in range(2, FIRST_YEAR_COL):
                 ws.column_dimensions[col(c)].width = 13
             ws.column_dimensions[col(COL_NOTE)].width = 24
@@ -220,11 +228,11 @@ class _Writer:
         self.input(ws, lay.municipality_row, COL_P1, case.municipality)
         self.text(ws, lay.constants_row, COL_LABEL, self.t("hours_per_fte"))
         self.text(ws, lay.constants_row, COL_UNIT, self.t("u_hours"))
-        self.input(ws, lay.constants_row, COL_P1, HOURS_PER_FTE, "0.0", "nonneg")
-        self.input(ws, lay.constants_row, COL_NOTE, self.t("hours_source"))
+        ws.cell(row=lay.constants_row, column=COL_P1, value=HOURS_PER_FTE).number_format = "0.0"  # the core's constant: not an input
+        self.text(ws, lay.constants_row, COL_NOTE, self.t("hours_source"))
         for k, outcome in enumerate(case.outcomes):
             rows = lay.outcome_rows(k)
-            self.text(ws, rows["title"], COL_LABEL, outcome.label, font=SECTION_FONT)
+            self.input(ws, rows["title"], COL_LABEL, outcome.label).font = Font(bold=True, color=INPUT_FONT.color)
             self.text(ws, rows["title"], COL_DETAIL, outcome.id)
             self.text(ws, rows["unit"], COL_LABEL, self.t("unit_saving"))
             self.text(ws, rows["unit"], COL_UNIT, self.t("u_kr_py"))
@@ -334,6 +342,7 @@ class _Writer:
             "fallbacks": f"{fu}!$D${rows['fallback1']}:$E${rows[f'fallback{MAX_FALLBACKS}']}",
             "month": f"{fu}!$D${rows['month']}",
             "unit_row": str(rows["unit"]),
+            "label": f"{fu}!$A${rows['title']}",
             **{f"share{i + 1}": f"{fu}!$D${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
             **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         }
@@ -350,7 +359,7 @@ class _Writer:
                 row = lay.pair_row(i, k)
                 refs = self._cohort_refs(i, k)
                 self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
-                self.text(ws, row, 2, outcome.label)
+                self.formula(ws, row, 2, f"={refs['label']}")
                 self.text(ws, row, 3, self.t("u_person_years"))
                 self.formula(ws, row, 4, f"={refs['persons']}-({refs['deadweight']})", PERSONS)
                 self.formula(ws, row, 5, f'=IF({refs["effect"]}="",0,YEAR({refs["effect"]})*12+MONTH({refs["effect"]})-1)', "0")
@@ -383,7 +392,7 @@ class _Writer:
                 row = lay.pair_row(i, k)
                 refs = self._cohort_refs(i, k)
                 self.formula(ws, row, 1, f"={calc}!$A{row}")
-                self.text(ws, row, 2, outcome.label)
+                self.formula(ws, row, 2, f"={refs['label']}")
                 self.text(ws, row, 3, self.t("u_kr"))
                 for year in lay.years:
                     c = col(lay.year_col(year))
@@ -517,11 +526,14 @@ class _Writer:
             self.formula(ws, status_row, 3, f"={prefix}STATUS()")
         comparison = compare(result)
         row = status_row + 2
-        self.text(ws, row, 1, self.t("deviations_title", checked=comparison.checked, agreed=comparison.agreed), font=SECTION_FONT)
+        if comparison.checked:
+            self.text(ws, row, 1, self.t("deviations_title", checked=comparison.checked, agreed=comparison.agreed), font=SECTION_FONT)
+            self.generated.append((ws.title, f"A{row}"))
         for deviation in comparison.deviations:
             row += 1
             self.text(ws, row, 1, deviation.where)
-            self.text(ws, row, 3, self.t("deviation_line", published=deviation.published, model=deviation.model, difference=deviation.difference))
+            self.text(ws, row, 3, self.t("deviation_line", published=_shown(deviation.published), model=_shown(deviation.model), difference=_shown(deviation.difference)))
+            self.generated += [(ws.title, f"A{row}"), (ws.title, f"C{row}")]
         self.status_cell = f"{self.ref('checks')}!$C${status_row}"
 
     def _cover(self, result: CaseResult) -> None:
@@ -555,6 +567,7 @@ class _Writer:
                 self.formula(ws, row, 2, value, fmt)
             elif value != "":
                 self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 15 * (1 + len(value) // 80)
             row += 1
         self.text(ws, row + 1, 1, self.t("style_key"), font=SECTION_FONT)
         sample = ws.cell(row=row + 2, column=1, value=self.t("style_input"))
@@ -565,7 +578,8 @@ class _Writer:
             self.text(ws, row + 6, 1, " ".join(case.notes.split())).alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=row + 6, start_column=1, end_row=row + 6, end_column=6)
             ws.row_dimensions[row + 6].height = 150
-        ws.column_dimensions["B"].width = 70
+        ws.column_dimensions["A"].width = 34
+        ws.column_dimensions["B"].width = 80
 
 
 def _months_after(year_col: str, start: str) -> str:
@@ -574,12 +588,26 @@ def _months_after(year_col: str, start: str) -> str:
     return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
 
 
+def _shown(value: Any) -> str:
+    return f"{value:,.10g}" if isinstance(value, float) else str(value)
+
+
 def _first_of_month(month_index: int) -> dt.date:
     return dt.date(month_index // 12, month_index % 12 + 1, 1)
 
 
-def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "") -> tuple[Workbook, list[tuple[str, str]]]:
-    """The workbook (formulas only, no cached values yet) and the list of its input cells."""
+@dataclass(frozen=True)
+class Built:
+    """A built workbook (formulas, no cached values yet), its input cells and its result-dependent text cells."""
+
+    workbook: Workbook
+    inputs: frozenset[tuple[str, str]]
+    generated: frozenset[tuple[str, str]]
+    layout: Layout
+
+
+def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "") -> Built:
+    """Build the workbook for ``case``."""
     writer = _Writer(case, runtime, lang, shape or shape_of(case))
     result = compute_case(case)
     wb = writer.build(result)
@@ -594,7 +622,7 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
-    return wb, writer.inputs
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout)
 
 
 def _figure_dict(figure: Any) -> dict[str, Any]:

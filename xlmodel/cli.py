@@ -2,6 +2,9 @@
 
 ``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
 ``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
+``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
+``xlmodel recalc BOOK.xlsx [--force]``
+``xlmodel regenerate [--check]``
 
 Bad input gives one clear message on stderr and exit code 2, never a traceback.
 """
@@ -22,7 +25,7 @@ from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel.report import report_csv, report_dict, report_table
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -85,6 +88,38 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _build(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import build_file  # the workbook layer loads only when asked for
+
+    build_file(Path(args.case), Path(args.output), runtime=args.runtime, lang=args.lang)
+    print(f"xlmodel: skrev {args.output} ({args.runtime}, {args.lang})")
+    return EXIT_OK
+
+
+def _recalc(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import recalc
+
+    report = recalc(Path(args.book), force=args.force)
+    if report.forced_cells:
+        print(f"xlmodel: overskrev {len(report.forced_cells)} håndredigerede celler (--force): {', '.join(report.forced_cells[:20])}")
+    print(f"xlmodel: genberegnede {report.path}; den forrige fil er gemt som {report.backup.name}")
+    return EXIT_OK
+
+
+def _regenerate(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import ROOT, regenerate
+
+    root = Path(args.root) if args.root else ROOT
+    problems = regenerate(root, check=args.check)
+    if args.check and problems:
+        print(f"xlmodel: {len(problems)} forskelle mellem de committede regneark og en ny bygning:", file=sys.stderr)
+        for problem in problems[:100]:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_DIFFERENT
+    print("xlmodel: alle regneark svarer til case-filerne" if args.check else f"xlmodel: byggede regnearkene under {root / 'built'}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xlmodel",
@@ -105,6 +140,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-keyfile", help="TLS-nøgle (Excel kræver HTTPS)")
     serve.add_argument("--ssl-certfile", help="TLS-certifikat")
     serve.set_defaults(run=_serve)
+
+    build = commands.add_parser("build", help="byg et budgetregneark for en case")
+    build.add_argument("case", metavar="CASE.toml")
+    build.add_argument("-o", "--output", required=True, metavar="BOOK.xlsx")
+    build.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs", help="formler til xlwings Server (officejs), Windows-xlwings (com) eller kun indbyggede funktioner (native)")
+    build.add_argument("--lang", choices=("da", "en"), default="da")
+    build.set_defaults(run=_build)
+
+    recalc = commands.add_parser("recalc", help="læs indtastningerne i et regneark, genberegn og gem (med sikkerhedskopi)")
+    recalc.add_argument("book", metavar="BOOK.xlsx")
+    recalc.add_argument("--force", action="store_true", help="overskriv håndredigerede celler, som værktøjet ejer")
+    recalc.set_defaults(run=_recalc)
+
+    regenerate = commands.add_parser("regenerate", help="byg alle regneark under workbooks/ fra workbooks/cases/*.toml")
+    regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")
+    regenerate.add_argument("--root", help=argparse.SUPPRESS)
+    regenerate.set_defaults(run=_regenerate)
     return parser
 
 

@@ -1,0 +1,97 @@
+"""Reading and writing workbook files safely: one error type for unreadable files, atomic writes,
+and a refusal to touch content openpyxl would silently drop."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook import Workbook
+
+from workbooks.evaluate import WorkbookError
+
+#: Package parts openpyxl does not keep on a load → save round trip.
+_DROPPED_PARTS = {
+    "xl/vbaProject.bin": "makroer (VBA)",
+    "xl/pivotTables/": "pivottabeller",
+    "xl/pivotCache/": "pivottabeller",
+    "xl/slicers/": "udsnitsværktøjer (slicers)",
+    "xl/slicerCaches/": "udsnitsværktøjer (slicers)",
+    "xl/timelines/": "tidslinjer",
+    "xl/externalLinks/": "links til andre filer",
+    "xl/media/": "billeder",
+    "xl/threadedComments/": "trådede kommentarer",
+    "xl/richData/": "datatyper (rich data)",
+    "customXml/": "brugerdefineret XML (fx følsomhedsetiketter)",
+    "xl/activeX/": "ActiveX-kontroller",
+    "xl/ctrlProps/": "formularkontroller",
+    "xl/embeddings/": "indlejrede objekter",
+}
+_SHAPE = re.compile(rb"<(?:\w+:)?(?:sp|pic|cxnSp)\b")
+_SHEET_EXTENSION = re.compile(rb"<(?:\w+:)?extLst\b")
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookError(str(path), "filen findes ikke") from None
+    except IsADirectoryError:
+        raise WorkbookError(str(path), "er en mappe, ikke et regneark") from None
+    except OSError as exc:
+        raise WorkbookError(str(path), f"filen kan ikke læses ({exc.strerror})") from None
+
+
+def load(data: bytes, name: str, *, data_only: bool = False) -> Workbook:
+    """openpyxl's load with every failure (not a zip, broken XML, ...) as one clear error."""
+    if not openpyxl.DEFUSEDXML:
+        raise WorkbookError("defusedxml", "defusedxml skal være installeret, så openpyxl afviser farlig XML")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+    except Exception as exc:  # openpyxl raises KeyError, zipfile errors, XML errors, ... for broken files
+        raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def dropped_content(data: bytes) -> list[str]:
+    """What a load → save round trip through openpyxl would lose, in words a user understands."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return []
+    found: set[str] = set()
+    for name in names:
+        for prefix, what in _DROPPED_PARTS.items():
+            if name.startswith(prefix):
+                found.add(what)
+        if name.startswith("xl/drawings/drawing") and name.endswith(".xml") and _SHAPE.search(archive.read(name)):
+            found.add("figurer, tekstfelter eller billeder i tegninger")
+        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml") and _SHEET_EXTENSION.search(archive.read(name)):
+            found.add("Excel-udvidelser i et ark (fx nyere betinget formatering, sparklines eller datavalidering på tværs af ark)")
+    return sorted(found)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then swap it in (``os.replace``)."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

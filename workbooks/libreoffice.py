@@ -1,0 +1,53 @@
+"""LibreOffice headless as an independent second engine for the ``native`` workbooks.
+
+A private profile forces recalculation of .xlsx files on load (``OOXMLRecalcMode=0``: by default
+LibreOffice keeps the cached values); the workbooks given to it carry no cached values at all, so
+every number it returns is its own. Never ship its output: it rewrites formats and drops features.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbooks.evaluate import WorkbookError
+
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    """Path of the LibreOffice binary, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
+    """Open every workbook in LibreOffice, recalculate all formulas, save as .xlsx in ``outdir``."""
+    binary = soffice()
+    if binary is None:
+        raise WorkbookError("soffice", "LibreOffice er ikke installeret (Debian: libreoffice-calc-nogui)")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlmodel-lo-") as profile:
+        (Path(profile) / "user").mkdir()
+        (Path(profile) / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        command = [
+            binary,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+            "--outdir", str(outdir),
+            *map(str, paths),
+        ]  # fmt: skip
+        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    outputs = [outdir / Path(p).name for p in paths]
+    missing = [str(p) for p in outputs if not p.exists()]
+    if run.returncode != 0 or missing:
+        raise WorkbookError("soffice", f"LibreOffice kunne ikke genberegne {missing or paths}: {run.stderr.strip()[:500]}")
+    return outputs

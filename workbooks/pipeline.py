@@ -1,0 +1,131 @@
+"""What the CLI does with workbooks: build, regenerate (and check), recalculate after edits in Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbooks.build import Built, build_workbook
+from openpyxl.comments import Comment
+from openpyxl.workbook import Workbook
+
+from workbooks.compare import cell_differences, same_content
+from workbooks.evaluate import WorkbookError, with_cached_values
+from workbooks.files import dropped_content, load, read_bytes, write_atomic
+from workbooks.layout import RUNTIMES
+from workbooks.readback import read_case
+from workbooks.results import layout_of
+from xlmodel.casefile import load_case
+from xlmodel.model import Case
+
+#: The folder of the bundled cases and the committed workbooks.
+ROOT = Path(__file__).resolve().parent
+
+
+def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Built | None = None, source_name: str = "") -> bytes:
+    """The finished .xlsx: built, evaluated, every formula's value cached."""
+    built = built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name)
+    data, _ = with_cached_values(built.workbook)
+    return data
+
+
+def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
+    case = load_case(case_path)
+    if out.suffix.lower() != ".xlsx":
+        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+    write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))
+
+
+# --- regenerate ---
+
+
+def targets(root: Path = ROOT) -> Iterator[tuple[Path, Path, str]]:
+    """(case file, workbook, runtime) for every bundled case and runtime."""
+    for case_path in sorted((root / "cases").glob("*.toml")):
+        for runtime in RUNTIMES:
+            yield case_path, root / "built" / f"{case_path.stem}.{runtime}.xlsx", runtime
+
+
+def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
+    """Rebuild every workbook under ``root/built``; with ``check``, compare instead and list the differences."""
+    problems: list[str] = []
+    for case_path, book, runtime in targets(root):
+        data = render(load_case(case_path), runtime=runtime, source_name=case_path.name)
+        if not check:
+            book.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(book, data)
+            continue
+        if not book.exists():
+            problems.append(f"{book.relative_to(root.parent)}: mangler (kør xlmodel regenerate)")
+            continue
+        committed = read_bytes(book)
+        for data_only in (False, True):
+            differences = cell_differences(load(data, "ny", data_only=data_only), load(committed, book.name, data_only=data_only))
+            problems += [f"{book.relative_to(root.parent)}: {d}" for d in differences]
+    return problems
+
+
+# --- recalc ---
+
+
+@dataclass(frozen=True)
+class RecalcReport:
+    path: Path
+    backup: Path
+    forced_cells: tuple[str, ...]
+
+
+def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
+    """Tool-owned cells of ``old_book`` whose content differs from what the tool writes for the same inputs."""
+    skip = new.inputs | new.generated
+    found = []
+    for ws in new.workbook.worksheets:
+        theirs = old_book[ws.title]
+        rows, cols = max(ws.max_row, theirs.max_row), max(ws.max_column, theirs.max_column)
+        for row in range(1, rows + 1):
+            for column in range(1, cols + 1):
+                coordinate = ws.cell(row, column).coordinate
+                mine, yours = ws.cell(row, column).value, theirs.cell(row, column).value
+                if (ws.title, coordinate) not in skip and not same_content(mine, yours):
+                    found.append(f"{ws.title}!{coordinate}")
+    return found
+
+
+def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -> RecalcReport:
+    """Read the inputs back, recalculate and save; the original stays byte-identical on any failure.
+
+    Inputs and cell comments are the user's and survive; tool-owned cells edited by hand stop the run
+    (listed) unless ``force``; content openpyxl would drop stops the run.
+    """
+    original = read_bytes(path)
+    dropped = dropped_content(original)
+    if dropped:
+        raise WorkbookError(str(path), f"arket indeholder {', '.join(dropped)}, som ville gå tabt ved genberegning; fjern det eller brug en kopi")
+    book = load(original, str(path))
+    layout, runtime, lang = layout_of(book)
+    case = read_case(book)
+    new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape)
+    # What the tool writes for these inputs: any other difference in a tool-owned cell is a hand edit.
+    edited = edited_tool_cells(new, book)
+    if edited and not force:
+        shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
+        raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
+    for ws in book.worksheets:  # the user's cell comments survive
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None:
+                    new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
+    data, _ = with_cached_values(new.workbook)
+    load(data, "ny fil")  # the new file must read back before it replaces anything
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    shutil.copy2(path, backup)
+    try:
+        write_atomic(path, data)
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
+    return RecalcReport(path, backup, tuple(edited))

@@ -1,0 +1,194 @@
+"""Read a case back from the input cells of a workbook built by xlmodel (after a finance person
+edited them in Excel). Every problem names the sheet and cell, e.g. ``Holdplan!C7: ...``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbooks.evaluate import WorkbookError
+from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, MAX_FALLBACKS, SHEET_NAMES, Layout
+from workbooks.results import custom_properties, layout_of
+from xlmodel.errors import XlmodelError
+from xlmodel.model import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost
+from xlmodel.published import PublishedFigure
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Reader:
+    def __init__(self, wb: Workbook, layout: Layout, lang: str) -> None:
+        names = SHEET_NAMES[lang]
+        missing = [name for name in names.values() if name not in wb.sheetnames]
+        if missing:
+            raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke omdøbes eller slettes")
+        self.inputs: Worksheet = wb[names["inputs"]]
+        self.cohorts: Worksheet = wb[names["cohorts"]]
+        self.layout = layout
+
+    def value(self, ws: Worksheet, row: int, column: int) -> Any:
+        return ws.cell(row=row, column=column).value
+
+    def where(self, ws: Worksheet, row: int, column: int) -> str:
+        return f"{ws.title}!{ws.cell(row=row, column=column).coordinate}"
+
+    def checked(self, ws: Worksheet, row: int, column: int, build: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``build``; a core error gets the cell's address in front of its field."""
+        try:
+            return build(*args, **kwargs)
+        except XlmodelError as exc:
+            raise exc.within(self.where(ws, row, column)) from None
+
+    def year_values(self, ws: Worksheet, row: int) -> dict[int, Any]:
+        return {year: self.value(ws, row, self.layout.year_col(year)) for year in self.layout.years}
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        ws, lay = self.inputs, self.layout
+        result = []
+        for k, outcome_id in enumerate(lay.shape.outcomes):
+            rows = lay.outcome_rows(k)
+            units = self.year_values(ws, rows["unit"])
+            for year, amount in units.items():
+                if _blank(amount):
+                    raise WorkbookError(self.where(ws, rows["unit"], lay.year_col(year)), f"enhedsbesparelsen for {outcome_id} mangler for {year}")
+            fallbacks = []
+            for i in range(MAX_FALLBACKS):
+                row = rows[f"fallback{i + 1}"]
+                share, after = self.value(ws, row, COL_P1), self.value(ws, row, COL_P2)
+                if _blank(share) and _blank(after):
+                    continue
+                if _blank(share) or _blank(after):
+                    raise WorkbookError(self.where(ws, row, COL_P1), "et tilbagefald skal have både andel og antal år")
+                fallbacks.append(self.checked(ws, row, COL_P1, Fallback, share, after))
+            month = self.value(ws, rows["month"], COL_P1)
+            label = self.value(ws, rows["title"], COL_LABEL)
+            result.append(
+                self.checked(ws, rows["unit"], COL_LABEL, Outcome, outcome_id, units, "" if _blank(label) else str(label), tuple(fallbacks), None if _blank(month) else month)
+            )
+        return tuple(result)
+
+    def _row_is_blank(self, ws: Worksheet, row: int, columns: list[int]) -> bool:
+        return all(_blank(self.value(ws, row, c)) for c in columns)
+
+    def costs(self) -> tuple[CostItem, ...]:
+        ws, lay = self.inputs, self.layout
+        items = []
+        year_cols = [lay.year_col(y) for y in lay.years]
+        for i in range(lay.shape.costs):
+            row = lay.cost_row(i)
+            label = self.value(ws, row, COL_LABEL)
+            if _blank(label):
+                if not self._row_is_blank(ws, row, [COL_P1, COL_P2, COL_P3, *year_cols]):
+                    raise WorkbookError(self.where(ws, row, COL_LABEL), "en udgiftslinje med tal skal have et navn")
+                continue
+            note = self.value(ws, row, COL_NOTE)
+            basis = "" if _blank(note) else str(note)
+            values = {y: v for y, v in self.year_values(ws, row).items() if not _blank(v)}
+            annual = self.value(ws, row, COL_P3)
+            if _blank(annual):
+                if not values:
+                    raise WorkbookError(self.where(ws, row, COL_LABEL), "udgiftslinjen har ingen beløb")
+                items.append(self.checked(ws, row, COL_LABEL, CostItem, str(label), values, basis))
+                continue
+            fte, hours = self.value(ws, row, COL_P1), self.value(ws, row, COL_P2)
+            if _blank(fte) == _blank(hours):
+                raise WorkbookError(self.where(ws, row, COL_P1), "personale angives med enten årsværk eller timer/uge (ikke begge, ikke ingen)")
+            staff = self.checked(ws, row, COL_P1, StaffCost, annual, values, 0.0 if _blank(fte) else fte, None if _blank(hours) else hours)
+            items.append(CostItem(str(label), staff.amounts(), basis, staff))
+        return tuple(items)
+
+    def savings(self) -> tuple[SavingsLine, ...]:
+        ws, lay = self.inputs, self.layout
+        lines = []
+        for i in range(lay.shape.savings):
+            row = lay.savings_line_row(i)
+            label = self.value(ws, row, COL_LABEL)
+            values = {y: v for y, v in self.year_values(ws, row).items() if not _blank(v)}
+            if _blank(label):
+                if values:
+                    raise WorkbookError(self.where(ws, row, COL_LABEL), "en besparelseslinje med tal skal have et navn")
+                continue
+            note = self.value(ws, row, COL_NOTE)
+            lines.append(self.checked(ws, row, COL_LABEL, SavingsLine, str(label), values, "" if _blank(note) else str(note)))
+        return tuple(lines)
+
+    def periods(self) -> dict[str, tuple[Any, Any]]:
+        ws, lay = self.inputs, self.layout
+        periods = {}
+        for i in range(lay.shape.periods):
+            row = lay.period_row(i)
+            name = self.value(ws, row, COL_LABEL)
+            if not _blank(name):
+                periods[str(name)] = (self.value(ws, row, COL_P1), self.value(ws, row, COL_P2))
+        return periods
+
+    def cohort_list(self) -> tuple[Cohort, ...]:
+        ws, lay = self.cohorts, self.layout
+        found = []
+        last_col = 4 + 3 * len(lay.shape.outcomes)
+        for i in range(lay.shape.cohorts):
+            row = lay.cohort_row(i)
+            name = self.value(ws, row, 1)
+            if _blank(name):
+                if not self._row_is_blank(ws, row, list(range(2, last_col + 1))):
+                    raise WorkbookError(self.where(ws, row, 1), "et hold med tal skal have et navn")
+                continue
+            outcomes = {}
+            for k, outcome_id in enumerate(lay.shape.outcomes):
+                persons_col, dead_col, rate_col = lay.cohort_outcome_cols(k)
+                persons, dead, rate = (self.value(ws, row, c) for c in (persons_col, dead_col, rate_col))
+                if _blank(persons):
+                    if not (_blank(dead) and _blank(rate)):
+                        raise WorkbookError(self.where(ws, row, persons_col), "dødvægt uden personer: skriv antal personer med effekten")
+                    continue
+                outcomes[outcome_id] = self.checked(
+                    ws, row, persons_col, CohortOutcome, persons, 0.0 if _blank(dead) else dead, None if _blank(rate) else rate
+                )
+            effect = self.value(ws, row, 3)
+            if _blank(effect):
+                raise WorkbookError(self.where(ws, row, 3), "holdet mangler en effektstart (dato)")
+            start = self.value(ws, row, 2)
+            participants = self.value(ws, row, 4)
+            found.append(
+                self.checked(ws, row, 1, Cohort, str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start)
+            )
+        return tuple(found)
+
+
+def read_case(wb: Workbook) -> Case:
+    """The case in the input cells of ``wb`` (loaded with formulas, not ``data_only``)."""
+    layout, _, lang = layout_of(wb)
+    reader = _Reader(wb, layout, lang)
+    extra = json.loads(custom_properties(wb).get("xlmodel_case", "{}"))
+    title = reader.value(reader.inputs, layout.title_row, COL_P1)
+    municipality = reader.value(reader.inputs, layout.municipality_row, COL_P1)
+    published = []
+    for figure in extra.get("published", []):
+        spec = dict(figure)
+        if "values" in spec:
+            spec["values"] = {int(y): v for y, v in spec["values"].items()}
+        if "years" in spec:
+            spec["years"] = tuple(spec["years"])
+        published.append(PublishedFigure(**spec))
+    if _blank(title):
+        raise WorkbookError(reader.where(reader.inputs, layout.title_row, COL_P1), "casen skal have en titel")
+    return Case(
+            title=str(title),
+            municipality="" if _blank(municipality) else str(municipality),
+            first_year=layout.shape.first_year,
+            last_year=layout.shape.last_year,
+            outcomes=reader.outcomes(),
+            cohorts=reader.cohort_list(),
+            costs=reader.costs(),
+            savings=reader.savings(),
+            periods=reader.periods(),
+            published=tuple(published),
+            source=extra.get("source", ""),
+            notes=extra.get("notes", ""),
+        )

@@ -1,0 +1,78 @@
+"""The result cells of a workbook, read back by its layout, and the same figures from the core.
+
+Both give ``{name: number or list}`` with the same keys, so the core's report, the workbook evaluated
+with our functions and the ``native`` workbook recalculated by LibreOffice can be compared cell by cell.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
+
+from workbooks.evaluate import WorkbookError
+from workbooks.layout import COL_P1, SHEET_NAMES, Layout, Shape
+from xlmodel.compute import CaseResult
+
+BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
+
+
+def custom_properties(wb: Workbook) -> dict[str, str]:
+    return {prop.name: prop.value for prop in wb.custom_doc_props.props}
+
+
+def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
+    """The layout, runtime and language stored in a workbook built by xlmodel."""
+    props = custom_properties(wb)
+    if "xlmodel_shape" not in props:
+        raise WorkbookError("xlmodel_shape", "arket er ikke bygget af xlmodel (mangler xlmodel-egenskaberne i dokumentegenskaberne)")
+    return Layout(Shape.from_json(props["xlmodel_shape"])), props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    """Result figures from the cached values of the workbook at ``path``."""
+    wb = load_workbook(path, data_only=True)
+    lay, _, lang = layout_of(wb)
+    names = SHEET_NAMES[lang]
+    budget, savings = wb[names["budget"]], wb[names["savings"]]
+    rows = lay.budget_rows()
+    cols = [lay.year_col(y) for y in lay.years]
+    out: dict[str, Any] = {name: [budget.cell(rows[name], c).value for c in cols] for name in BUDGET_SERIES}
+    for key in ("payback_year", "net_gain", "savings_cost_ratio"):
+        out[key] = budget.cell(rows[key], COL_P1).value
+    for i in range(lay.shape.cohorts):
+        for k, outcome in enumerate(lay.shape.outcomes):
+            out[f"cohort{i}:{outcome}"] = [savings.cell(lay.pair_row(i, k), c).value for c in cols]
+    return out
+
+
+def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
+    """The same figures from the core."""
+    yearly = result.yearly
+    out: dict[str, Any] = {name: yearly[name].tolist() for name in BUDGET_SERIES}
+    out["payback_year"] = result.payback_year
+    out["net_gain"] = result.net_gain
+    out["savings_cost_ratio"] = result.savings_cost_ratio
+    for i in range(lay.shape.cohorts):
+        for outcome in lay.shape.outcomes:
+            name = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
+            out[f"cohort{i}:{outcome}"] = result.cohort_figure(name, outcome).tolist() if name else [0.0] * lay.n_years
+    return out
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: float = 0.01) -> list[str]:
+    """Every figure that differs by more than ``tolerance`` kr. (payback "ingen"/"none"/"-" = no payback)."""
+    found = []
+    for key, want in expected.items():
+        got = actual.get(key)
+        pairs = zip(want, got, strict=True) if isinstance(want, list) and isinstance(got, list) else [(want, got)]
+        for i, (w, g) in enumerate(pairs):
+            if w is None:
+                if isinstance(g, int | float):
+                    found.append(f"{key}[{i}]: forventet ingen, fik {g!r}")
+            elif not isinstance(g, int | float) or isinstance(g, bool) or not math.isclose(w, g, rel_tol=0, abs_tol=tolerance):
+                found.append(f"{key}[{i}]: forventet {w!r}, fik {g!r}")
+    return found
