@@ -516,7 +516,7 @@ class _Writer:
         last_check = HEADER_ROW + len(checks)
         self.formula(ws, 2, 2, f'=IF(AND(C{HEADER_ROW + 1}:C{last_check}),"OK","{self.t("fail")}")')
         self.text(ws, tolerance_row, 1, self.t("tolerance"))
-        self.formula(ws, tolerance_row, 3, "=1/100", "0.00")  # 0.01 kr., written without a literal rate
+        ws.cell(row=tolerance_row, column=3, value=0.01).number_format = "0.00"  # a labelled constant, not a literal in a formula
         status_row = tolerance_row + 1
         self.text(ws, status_row, 1, self.t("functions_status"))
         prefix = FUNCTION_PREFIX[self.runtime]

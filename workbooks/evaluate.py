@@ -19,6 +19,7 @@ import formualizer
 from lxml import etree
 from openpyxl import Workbook
 
+from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -28,6 +29,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
 
 Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
+#: What a status cell shows until the add-in recalculates it.
+NOT_LIVE = f"xlmodel {__version__}: gemt værdi, funktionerne kører ikke (åbn med tilføjelsesprogrammet)"
 
 
 class WorkbookError(XlmodelError, ValueError):
@@ -49,6 +52,8 @@ def _udf_callbacks() -> dict[str, Callable[..., Any]]:
     for function in udfs.FUNCTIONS:
         name = function.__name__.upper()
         callbacks[name] = callbacks[f"_xldudf_XLMODEL_{name}"] = wrap(function)
+    # The cached STATUS must not claim the functions are live: only a live add-in replaces it.
+    callbacks["STATUS"] = callbacks["_xldudf_XLMODEL_STATUS"] = lambda: NOT_LIVE
     return callbacks
 
 

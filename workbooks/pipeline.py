@@ -113,6 +113,10 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     if edited and not force:
         shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
         raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
+    for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
+        old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
+        new_cell.value = old_cell.value
+        new_cell.data_type = old_cell.data_type
     for ws in book.worksheets:  # the user's cell comments survive
         for row in ws.iter_rows():
             for cell in row:

@@ -128,6 +128,16 @@ class _Reader:
                 periods[str(name)] = (self.value(ws, row, COL_P1), self.value(ws, row, COL_P2))
         return periods
 
+    def _cohort_column(self, field: str) -> int:
+        """The Holdplan column of a Cohort field such as ``outcomes.job.deadweight``."""
+        parts = field.split(".")
+        if parts[0] == "outcomes" and len(parts) >= 2 and parts[1] in self.layout.shape.outcomes:
+            persons_col, dead_col, rate_col = self.layout.cohort_outcome_cols(self.layout.shape.outcomes.index(parts[1]))
+            return {"deadweight": dead_col, "deadweight_rate": rate_col}.get(parts[-1], persons_col)
+        if parts[0] == "outcomes":
+            return self.layout.cohort_outcome_cols(0)[0]
+        return {"name": 1, "start": 2, "effect_start": 3, "participants": 4}.get(parts[0], 1)
+
     def cohort_list(self) -> tuple[Cohort, ...]:
         ws, lay = self.cohorts, self.layout
         found = []
@@ -155,9 +165,10 @@ class _Reader:
                 raise WorkbookError(self.where(ws, row, 3), "holdet mangler en effektstart (dato)")
             start = self.value(ws, row, 2)
             participants = self.value(ws, row, 4)
-            found.append(
-                self.checked(ws, row, 1, Cohort, str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start)
-            )
+            try:
+                found.append(Cohort(str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start))
+            except XlmodelError as exc:
+                raise exc.within(self.where(ws, row, self._cohort_column(exc.field))) from None
         return tuple(found)
 
 

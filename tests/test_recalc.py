@@ -1,0 +1,136 @@
+"""xlmodel recalc: the user's inputs and notes survive, hand edits of tool cells stop the run, and a
+failure at any point leaves the original byte-identical."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+
+from workbooks.evaluate import WorkbookError
+from workbooks.layout import SHEET_NAMES
+from workbooks.pipeline import ROOT, recalc
+from workbooks.readback import read_case
+from workbooks.results import differences, expected_results, layout_of, read_results
+from xlmodel import compute_case
+from xlmodel.cli import main
+
+NAMES = SHEET_NAMES["da"]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "ishoej.xlsx"
+    shutil.copy(ROOT / "built" / "ishoej_2021.officejs.xlsx", path)
+    return path
+
+
+def _edit(path: Path, changes: dict[tuple[str, str], object], comment: tuple[str, str, str] | None = None) -> None:
+    """Edit the way a finance person would in Excel (openpyxl stands in for Excel here)."""
+    wb = openpyxl.load_workbook(path)
+    for (sheet, coordinate), value in changes.items():
+        wb[NAMES[sheet]][coordinate] = value
+    if comment:
+        sheet, coordinate, text = comment
+        wb[NAMES[sheet]][coordinate].comment = Comment(text, "Økonomikonsulent")
+    wb.save(path)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_edited_inputs_are_recalculated_and_kept(book: Path) -> None:
+    _edit(book, {("cohorts", "E5"): 5, ("inputs", "H10"): "Tal fra Jobindsats 2023"}, comment=("cohorts", "A5", "Tjek antal"))
+    edited = book.read_bytes()
+    report = recalc(book)
+    assert report.backup.read_bytes() == edited
+    wb = openpyxl.load_workbook(book)
+    assert wb[NAMES["cohorts"]]["E5"].value == 5
+    assert wb[NAMES["inputs"]]["H10"].value == "Tal fra Jobindsats 2023"
+    assert wb[NAMES["cohorts"]]["A5"].comment.text == "Tjek antal"
+    case = read_case(wb)
+    assert case.cohorts[0].outcomes["job"].persons == 5
+    lay = layout_of(wb)[0]
+    assert differences(expected_results(compute_case(case), lay), read_results(book)) == []
+    hold1_job_2021 = read_results(book)["cohort0:job"][0]
+    assert hold1_job_2021 == pytest.approx(4 * 0.75 * 146_000)  # (5 − 1 deadweight) × 9/12 × 146,000
+
+
+def test_hand_edited_tool_cell_stops_the_run_unless_forced(book: Path) -> None:
+    _edit(book, {("budget", "I11"): 999, ("savings", "J6"): "=1+1"})
+    before = book.read_bytes()
+    with pytest.raises(WorkbookError) as caught:
+        recalc(book)
+    assert "Budget!I11" in str(caught.value) and "Besparelser!J6" in str(caught.value) and "--force" in str(caught.value)
+    assert book.read_bytes() == before
+    report = recalc(book, force=True)
+    assert set(report.forced_cells) == {"Budget!I11", "Besparelser!J6"}
+    wb = openpyxl.load_workbook(book)
+    assert str(wb[NAMES["budget"]]["I11"].value).startswith("=")
+
+
+def test_content_openpyxl_would_drop_stops_the_run(book: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/vbaProject.bin", b"\x00macro")
+        target.writestr("xl/media/image1.png", b"\x89PNG")
+    book.write_bytes(buffer.getvalue())
+    before = book.read_bytes()
+    with pytest.raises(WorkbookError, match="makroer.*billeder|billeder.*makroer"):
+        recalc(book)
+    assert book.read_bytes() == before
+
+
+def test_invalid_input_names_the_cell_and_leaves_everything_alone(book: Path) -> None:
+    _edit(book, {("cohorts", "F6"): 9})  # deadweight 9 > persons 3 for Hold 2
+    before, listing = book.read_bytes(), _files(book.parent)
+    with pytest.raises(ValueError) as caught:
+        recalc(book)
+    assert str(caught.value).startswith("Holdplan!F6.outcomes.job.deadweight: dødvægten kan ikke være større")
+    assert book.read_bytes() == before and _files(book.parent) == listing  # no temp file, no backup
+
+
+def test_failure_while_writing_leaves_the_original(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before, listing = book.read_bytes(), _files(book.parent)
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("workbooks.files.os.replace", broken_replace)
+    with pytest.raises(OSError):
+        recalc(book)
+    assert book.read_bytes() == before and _files(book.parent) == listing
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a zip file", "kan ikke læses som et .xlsx"), (None, "ikke bygget af xlmodel")],
+)
+def test_foreign_or_corrupt_files(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "other.xlsx"
+    if content is None:
+        openpyxl.Workbook().save(path)
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(WorkbookError, match=message):
+        recalc(path)
+    assert path.read_bytes() == before
+
+
+def test_cli_build_recalc_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "silkeborg.xlsx"
+    assert main(["build", str(ROOT / "cases" / "silkeborg_2015.toml"), "-o", str(out), "--runtime", "native"]) == 0
+    assert main(["recalc", str(out)]) == 0
+    assert "den forrige fil er gemt som silkeborg.backup-" in capsys.readouterr().out
+    assert main(["recalc", str(tmp_path / "missing.xlsx")]) == 2
+    assert "filen findes ikke" in capsys.readouterr().err
+    assert main(["build", str(ROOT / "cases" / "silkeborg_2015.toml"), "-o", str(tmp_path / "x.txt")]) == 2

@@ -1,0 +1,155 @@
+"""Budget workbooks: the three engines agree, readers without the add-in see every number, the
+workbook follows the modelling standards, and regenerate --check passes."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import formualizer
+import openpyxl
+import pandas as pd
+import pytest
+
+from workbooks.build import EXCEL_CALC_ID, build_workbook
+from workbooks.evaluate import to_bytes
+from workbooks.layout import RUNTIMES, SHEET_NAMES
+from workbooks.libreoffice import recalculate, soffice
+from workbooks.pipeline import ROOT, regenerate, render, targets
+from workbooks.results import differences, expected_results, layout_of, read_results
+from xlmodel import Case, Cohort, CohortOutcome, CostItem, Outcome, compute_case, load_case
+
+from .workbook_cases import random_case
+
+GENERATED = [random_case(seed) for seed in range(20)]
+BUNDLED = sorted((ROOT / "cases").glob("*.toml"))
+
+
+def _check(path: Path, case: Case) -> None:
+    lay = layout_of(openpyxl.load_workbook(path))[0]
+    assert differences(expected_results(compute_case(case), lay), read_results(path)) == []
+
+
+def test_committed_workbooks_are_what_the_case_files_build() -> None:
+    assert regenerate(check=True) == []
+
+
+@pytest.mark.parametrize(("case_path", "book", "runtime"), list(targets()), ids=lambda x: getattr(x, "name", x))
+def test_committed_workbooks_agree_with_the_core(case_path: Path, book: Path, runtime: str) -> None:
+    _check(book, load_case(case_path))
+
+
+@pytest.mark.parametrize("seed", range(len(GENERATED)))
+@pytest.mark.parametrize("runtime", ["officejs", "com"])
+def test_generated_cases_evaluated_with_our_functions_agree_with_the_core(tmp_path: Path, seed: int, runtime: str) -> None:
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(render(GENERATED[seed], runtime=runtime))
+    _check(path, GENERATED[seed])
+
+
+def test_libreoffice_recalculates_native_workbooks_like_the_core(tmp_path: Path) -> None:
+    if soffice() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice is missing on CI: .ci/run must install libreoffice-calc-nogui")
+        pytest.skip("LibreOffice not installed (bash scripts/setup.sh installs it)")
+    cases = [load_case(p) for p in BUNDLED] + GENERATED
+    inputs = []
+    for i, case in enumerate(cases):
+        path = tmp_path / "in" / f"case{i:02d}.xlsx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(to_bytes(build_workbook(case, runtime="native").workbook))  # no cached values at all
+        inputs.append(path)
+    outputs = recalculate(inputs, tmp_path / "out")
+    for case, output in zip(cases, outputs, strict=True):
+        _check(output, case)
+
+
+def test_pandas_and_calamine_see_every_number() -> None:
+    book = ROOT / "built" / "ishoej_2021.officejs.xlsx"
+    result = compute_case(load_case(ROOT / "cases" / "ishoej_2021.toml"))
+    lay = layout_of(openpyxl.load_workbook(book))[0]
+    budget = pd.read_excel(book, sheet_name=SHEET_NAMES["da"]["budget"], header=None, engine="calamine")
+    net_row = lay.budget_rows()["net"] - 1
+    years = slice(lay.year_col(2021) - 1, lay.year_col(2026))
+    assert budget.iloc[net_row, years].astype(float).tolist() == pytest.approx(result.yearly["net"].tolist())
+    values = openpyxl.load_workbook(book, data_only=True)
+    formulas = openpyxl.load_workbook(book)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert values[ws.title][cell.coordinate].value is not None, f"{ws.title}!{cell.coordinate} has no cached value"
+
+
+def test_formulas_follow_the_modelling_standard() -> None:
+    for runtime in RUNTIMES:
+        wb = build_workbook(load_case(ROOT / "cases" / "ishoej_2021.toml"), runtime=runtime).workbook
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    upper = cell.value.upper()
+                    assert not any(f in upper for f in ("OFFSET(", "INDIRECT(", "NOW(", "TODAY(", "RAND(")), cell.coordinate
+                    numbers = [t.value for t in formualizer.tokenize(cell.value) if str(t.subtype) == "Number"]
+                    assert set(numbers) <= {"0", "1", "12"}, f"{runtime} {ws.title}!{cell.coordinate}: {cell.value}"
+        assert wb.calculation.fullCalcOnLoad is False and wb.calculation.calcId == EXCEL_CALC_ID
+
+
+def test_one_formula_per_row_across_the_years() -> None:
+    from openpyxl.formula.translate import Translator
+
+    wb = build_workbook(load_case(ROOT / "cases" / "ishoej_2021.toml"), runtime="native").workbook
+    for key in ("calc", "savings", "budget"):
+        ws = wb[SHEET_NAMES["da"][key]]
+        for row in ws.iter_rows(min_row=5, min_col=9, max_col=14):
+            first = row[0]
+            if first.data_type != "f":
+                continue
+            for cell in row[1:]:
+                assert cell.value == Translator(first.value, origin=first.coordinate).translate_formula(cell.coordinate), cell.coordinate
+
+
+def test_runtime_formula_text() -> None:
+    case = load_case(ROOT / "cases" / "ishoej_2021.toml")
+    texts = {rt: build_workbook(case, runtime=rt).workbook[SHEET_NAMES["da"]["savings"]]["I5"].value for rt in RUNTIMES}
+    assert "_xldudf_XLMODEL_SAVINGS(" in texts["officejs"]
+    assert "SAVINGS(" in texts["com"] and "_xldudf_" not in texts["com"]
+    assert "SAVINGS" not in texts["native"]
+
+
+def test_user_text_is_written_as_text_never_as_a_formula(tmp_path: Path) -> None:
+    evil = '=HYPERLINK("http://example.invalid","klik")'
+    case = Case(
+        evil,
+        2021,
+        2022,
+        municipality="=1+1",
+        outcomes=(Outcome("job", 1000, label="=SUM(A1:A9)"),),
+        cohorts=(Cohort("=cmd|' /C calc'!A0", 10, "2021-01", {"job": CohortOutcome(1)}),),
+        costs=(CostItem("@SUM(1)", {2021: 1.0}, basis="+1+1"),),
+    )
+    path = tmp_path / "evil.xlsx"
+    path.write_bytes(render(case, runtime="native"))
+    with zipfile.ZipFile(path) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    formulas = re.findall(r"<f>(.*?)</f>", sheets)
+    assert formulas and not [f for f in formulas if "HYPERLINK" in f or "cmd|" in f or "SUM(1)" in f or "1+1" in f]
+    wb = openpyxl.load_workbook(path)
+    cohorts = wb[SHEET_NAMES["da"]["cohorts"]]
+    assert cohorts["A5"].value == "=cmd|' /C calc'!A0" and cohorts["A5"].data_type == "s"
+
+
+def test_openpyxl_refuses_entity_expansion() -> None:
+    assert openpyxl.DEFUSEDXML
+
+
+def test_english_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "en.xlsx"
+    path.write_bytes(render(load_case(ROOT / "cases" / "ballerup_2017.toml"), runtime="native", lang="en"))
+    wb = openpyxl.load_workbook(path, data_only=True)
+    assert wb.sheetnames == list(SHEET_NAMES["en"].values())
+    assert wb["Checks"]["B2"].value == "OK"
+    _check(path, load_case(ROOT / "cases" / "ballerup_2017.toml"))

@@ -1,0 +1,50 @@
+"""Seeded random cases for the three-engine agreement tests: varied cohorts, both fall-back
+conventions, deadweight in persons and as a rate, yearly and staff costs, direct savings, periods."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xlmodel import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost
+
+
+def random_case(seed: int) -> Case:
+    rng = np.random.default_rng(seed)
+    first = int(rng.integers(2015, 2026))
+    last = first + int(rng.integers(2, 9))
+    years = list(range(first, last + 1))
+    outcomes = []
+    for outcome_id in ("job", "education", "flexjob")[: int(rng.integers(1, 4))]:
+        k = int(rng.integers(0, 4))
+        shares = rng.dirichlet(np.ones(k + 1))[:k] * rng.uniform(0.2, 1.0) if k else []
+        fallbacks = tuple(Fallback(float(s), float(rng.integers(0, 8) / 2)) for s in shares)
+        unit: float | dict[int, float] = float(rng.integers(20, 300) * 1000)
+        if rng.random() < 0.4:
+            unit = {y: float(rng.integers(20, 300) * 1000 + 0.5) for y in years}
+        month = int(rng.integers(1, 13)) if rng.random() < 0.5 else None
+        outcomes.append(Outcome(outcome_id, unit, label=f"Effekt {outcome_id}", fallbacks=fallbacks, fallback_month=month))
+    cohorts = []
+    for i in range(int(rng.integers(1, 9))):
+        participants = int(rng.integers(5, 30))
+        effect = int(rng.integers(first * 12, last * 12 + 12))
+        start = max(first * 12, effect - int(rng.integers(0, 6)))
+        spec = {}
+        budget = participants
+        for outcome in outcomes:
+            persons = float(rng.integers(0, max(1, budget // 2) + 1)) + (0.5 if rng.random() < 0.3 else 0.0)
+            persons = min(persons, budget)
+            budget -= persons
+            if rng.random() < 0.5:
+                spec[outcome.id] = CohortOutcome(persons, deadweight=float(rng.uniform(0, persons)))
+            else:
+                rate = float(rng.uniform(0, persons / participants)) if participants else 0.0
+                spec[outcome.id] = CohortOutcome(persons, deadweight_rate=rate)
+        cohorts.append(Cohort(f"Hold {i + 1}", participants, effect, spec, start))
+    costs = [CostItem(f"Drift {j}", {y: float(rng.integers(0, 2_000_000)) for y in years if rng.random() < 0.7} or {first: 1000.0}) for j in range(int(rng.integers(0, 3)))]
+    if rng.random() < 0.7:
+        shares = {y: float(rng.choice([0.25, 0.5, 1.0])) for y in years[:3]}
+        staff = StaffCost(float(rng.integers(300, 700) * 1000), shares, **({"fte": float(rng.integers(1, 5))} if rng.random() < 0.5 else {"hours_per_week": 25.0}))
+        costs.append(CostItem.from_staff("Jobkonsulenter", staff))
+    savings = [SavingsLine("Direkte", {y: float(rng.integers(0, 500_000)) for y in years})] if rng.random() < 0.4 else []
+    periods = {"start": (first, first + 1), "resten": (first + 2, last)}
+    return Case(f"Tilfældig case {seed}", first, last, municipality="Test", outcomes=tuple(outcomes), cohorts=tuple(cohorts), costs=tuple(costs), savings=tuple(savings), periods=periods)
