@@ -25,6 +25,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -109,6 +110,7 @@ class _Writer:
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
         self.validations: dict[tuple[str, str], DataValidation] = {}
+        self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
 
     # --- small helpers ---
     def t(self, key: str, **kwargs: Any) -> str:
@@ -143,7 +145,8 @@ class _Writer:
         if number_format:
             cell.number_format = number_format
         if validation:
-            self._validation(ws.title, validation).add(cell)
+            self._validation(ws.title, validation)
+            self.validated.setdefault((ws.title, validation), []).append(cell.coordinate)
         self.inputs.append((ws.title, cell.coordinate))
         return cell
 
@@ -213,8 +216,10 @@ class _Writer:
             ws.column_dimensions[col(COL_NOTE)].width = 24
             for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1):
                 ws.column_dimensions[col(c)].width = 13
-        for (sheet_title, _), validation in self.validations.items():
-            self.wb[sheet_title].add_data_validation(validation)
+        for key, validation in self.validations.items():
+            # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
+            validation.sqref = MultiCellRange(" ".join(self.validated[key]))
+            self.wb[key[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
         return self.wb
 

@@ -12,7 +12,7 @@ import io
 import math
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import formualizer
@@ -26,6 +26,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+_FORMULA_CELLS = etree.XPath("//m:sheetData/m:row/m:c[m:f]", namespaces={"m": MAIN_NS})
 ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
 
 Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
@@ -75,7 +76,13 @@ def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]]) -> Cells
     book.evaluate_all()
     values: Cells = {}
     for sheet, coordinates in cells.items():
-        values[sheet] = {coordinate: book.get_value(sheet, row, column) for row, column, coordinate in coordinates}
+        if not coordinates:
+            values[sheet] = {}
+            continue
+        last_row = max(row for row, _, _ in coordinates)
+        last_col = max(column for _, column, _ in coordinates)
+        grid = book.sheet(sheet).get_values(formualizer.RangeAddress(sheet, 1, 1, last_row, last_col))  # one call per sheet
+        values[sheet] = {coordinate: grid[row - 1][column - 1] for row, column, coordinate in coordinates}
     return values
 
 
@@ -129,9 +136,9 @@ def inject_cached_values(data: bytes, values: Cells) -> bytes:
     for sheet, cells in values.items():
         part = parts[sheet]
         root = etree.fromstring(source.read(part), _PARSER)
-        for cell in root.iter(f"{{{MAIN_NS}}}c"):
+        for cell in _FORMULA_CELLS(root):  # XPath in C: only the cells with a formula
             coordinate = cell.get("r")
-            if coordinate in cells and cell.find(f"{{{MAIN_NS}}}f") is not None:
+            if coordinate in cells:
                 _set_cached(cell, cells[coordinate])
         rewritten[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
@@ -147,18 +154,25 @@ def to_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def with_cached_values(wb: Workbook, *, allow_errors: Iterable[str] = ()) -> tuple[bytes, Cells]:
-    """The workbook as .xlsx bytes with every formula's value cached, and the values.
+def with_cached_values(wb: Workbook, *, custom_functions: bool = True) -> bytes:
+    """The workbook as .xlsx bytes with every formula's value cached.
 
-    Any formula that evaluates to an error stops the build with the list of cells, unless listed
-    in ``allow_errors`` (``Sheet!A1``).
+    With ``custom_functions`` our Excel functions are registered and the values are injected here;
+    without (the ``native`` runtime) formualizer recalculates the file in one pass in Rust, which
+    gives the same values faster. Any formula that evaluates to an error stops the build with the
+    list of cells.
     """
-    cells = formula_cells(wb)
     data = to_bytes(wb)
+    if not custom_functions:
+        result = formualizer.recalculate_xlsx_bytes(data)
+        summary = result["summary"]
+        if summary.get("total_errors") or summary.get("unknown_functions"):
+            raise WorkbookError("formler", f"{summary.get('total_errors')} formler giver fejl: {str(summary.get('errors'))[:500]}; ukendte funktioner: {summary.get('unknown_functions')}")
+        return bytes(result["bytes"])
+    cells = formula_cells(wb)
     values = evaluate(data, cells)
-    allowed = set(allow_errors)
-    problems = [p for p in errors_in(values) if p.split(":")[0] not in allowed]
+    problems = errors_in(values)
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
-    return inject_cached_values(data, values), values
+    return inject_cached_values(data, values)

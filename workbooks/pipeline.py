@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parent
 def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Built | None = None, source_name: str = "") -> bytes:
     """The finished .xlsx: built, evaluated, every formula's value cached."""
     built = built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name)
-    data, _ = with_cached_values(built.workbook)
-    return data
+    return with_cached_values(built.workbook, custom_functions=runtime != "native")
 
 
 def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
@@ -122,7 +121,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
             for cell in row:
                 if cell.comment is not None:
                     new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
-    data, _ = with_cached_values(new.workbook)
+    data = with_cached_values(new.workbook, custom_functions=runtime != "native")
     load(data, "ny fil")  # the new file must read back before it replaces anything
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
