@@ -48,7 +48,7 @@ def test_report_csv_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_several_cases_at_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", *map(str, sorted(CASES.glob("*.toml"))), "--format", "json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 3
+    assert len(json.loads(capsys.readouterr().out)) == len(list(CASES.glob("*.toml")))
 
 
 def test_bad_file_exits_2_with_one_message(tmp_path: Path) -> None:

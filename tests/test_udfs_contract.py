@@ -23,8 +23,8 @@ from .officejs import call, column, serial
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "custom_functions_meta.json"
 EXPECTED_FUNCTIONS = [
-    "CUMULATIVE_NET", "DEADWEIGHT", "NET_GAIN", "NET_RESULT", "PAYBACK_YEAR", "PERSON_YEARS",
-    "SAVINGS", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS", "STATUS",
+    "CUMULATIVE_NET", "DEADWEIGHT", "NET_GAIN", "NET_RESULT", "PAYBACK_YEAR", "PERSON_YEARS", "REALISATION",
+    "REVISED_FORECAST", "SAVINGS", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS", "STATUS", "WRITE_DOWN",
 ]  # fmt: skip
 
 
@@ -156,6 +156,15 @@ def test_payback_never_gives_na_or_the_chosen_text() -> None:
     assert call("payback_year", [[2021, 2022]], [[1, 1]], [[5, 5]], [["aldrig"]]) == [["aldrig"]]
 
 
+def test_follow_up_functions_equal_the_core() -> None:
+    from xlmodel.followup import realisation_rate
+    from xlmodel.followup import write_down as core_write_down
+
+    assert call("realisation", [[20, None, 9]], [[30, 12, 10]]) == [[pytest.approx(realisation_rate(20, 30)), "", pytest.approx(0.9)]]
+    assert call("write_down", [[3900000] * 4], [[0.7]]) == [[pytest.approx(core_write_down(3_900_000, 0.7))] * 4]
+    assert call("revised_forecast", [[3900000]], [[0.7]]) == [[pytest.approx(2_730_000)]]
+
+
 def test_status_shows_version_and_runtime() -> None:
     from xlmodel import __version__
 
@@ -186,6 +195,9 @@ BAD = [
     ("savings and costs of different length", "net_result", ([[1, 2, 3]], [[1, 2]]), "savings har 3 år, men costs har 2"),
     ("no costs for a ratio", "savings_cost_ratio", ([[1, 2]], [[0, 0]]), "costs: udgifterne summer til 0"),
     ("years and rows differ", "payback_year", ([[2021, 2022, 2023]], [[1, 2]], [[1, 2]], None), "year har 3 år"),
+    ("target of 0", "realisation", ([[20]], [[0]]), "target: mangler en værdi"),
+    ("rate as percent", "write_down", ([[3900000]], [[70]]), "mente du 0.7"),
+    ("error value in expected", "revised_forecast", ([["#REF!"]], [[0.7]]), "expected: cellen indeholder fejlværdien #REF!"),
 ]
 
 

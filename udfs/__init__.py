@@ -32,11 +32,14 @@ from udfs.functions import (  # noqa: E402
     net_result,
     payback_year,
     person_years,
+    realisation,
+    revised_forecast,
     savings,
     savings_cost_ratio,
     staff_cost,
     staff_cost_hours,
     status,
+    write_down,
 )
 
 __all__ = [
@@ -47,9 +50,12 @@ __all__ = [
     "net_result",
     "payback_year",
     "person_years",
+    "realisation",
+    "revised_forecast",
     "savings",
     "savings_cost_ratio",
     "staff_cost",
     "staff_cost_hours",
     "status",
+    "write_down",
 ]

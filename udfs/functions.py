@@ -241,6 +241,52 @@ def savings_cost_ratio(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
         return [[ratio]]
 
 
+def _rates(name: str, value: Any) -> np.ndarray:
+    """Realisation rates: 0 to 2 (above 1 = the target was beaten); 70 gets "did you mean 0.7?"."""
+    array = numbers(name, value, minimum=0, one_d="row")
+    too_big = np.argwhere(array > 2)
+    if too_big.size:
+        i, j = (int(x) for x in too_big[0])
+        raise XlwingsError(f"{name}: en realiseringsgrad ligger mellem 0 og 1 (højst 2) — mente du {array[i, j] / 100:g}? (fik {array[i, j]:g})")
+    return array
+
+
+@func
+def realisation(
+    actual: Cells("Faktisk antal (personer, helårspersoner eller kr.); tom = ikke indberettet"),
+    target: Cells("Måltal i samme enhed; samme form som actual eller én celle"),
+) -> Grid:
+    """Realiseringsgrad: faktisk / måltal (1 = 100 %); tom hvor der ikke er indberettet. Eks. Silkeborg: =REALISATION(20;30) = 0,667"""
+    with excel_errors():
+        reported = numbers("actual", actual, blank=np.nan, minimum=0, one_d="row")
+        goal = numbers("target", target, blank=None, minimum=0, one_d="row")
+        reported, goal = broadcast(actual=reported, target=goal)
+        ratio = np.divide(reported, goal)
+        return [["" if np.isnan(x) else float(x) for x in row] for row in ratio]
+
+
+@func
+def write_down(
+    expected: Cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år"),
+    rate: Cells("Realiseringsgrad (0–1), én celle eller én pr. år"),
+) -> Grid:
+    """Nedskrivning i kr.: forventet besparelse × (1 − realiseringsgrad). Eks. Ballerup: =WRITE_DOWN(3900000;0,7) = 1.170.000"""
+    with excel_errors():
+        amount, share = broadcast(expected=numbers("expected", expected, minimum=0, one_d="row"), rate=_rates("rate", rate))
+        return _excel_result(amount * (1.0 - share))
+
+
+@func
+def revised_forecast(
+    expected: Cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år"),
+    rate: Cells("Realiseringsgrad (0–1), én celle eller én pr. år"),
+) -> Grid:
+    """Revideret prognose i kr.: forventet besparelse × realiseringsgrad. Eks. Ballerup: =REVISED_FORECAST(3900000;0,7) = 2.730.000"""
+    with excel_errors():
+        amount, share = broadcast(expected=numbers("expected", expected, minimum=0, one_d="row"), rate=_rates("rate", rate))
+        return _excel_result(amount * share)
+
+
 def runtime_name() -> str:
     """Which runtime the functions are served by."""
     import xlwings
@@ -272,5 +318,8 @@ FUNCTIONS = (
     payback_year,
     net_gain,
     savings_cost_ratio,
+    realisation,
+    write_down,
+    revised_forecast,
     status,
 )

@@ -29,6 +29,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from xlmodel.errors import CaseFileError, XlmodelError
 from xlmodel.model import (
+    Actual,
     Case,
     Cohort,
     CohortOutcome,
@@ -105,7 +106,8 @@ def _build_case(data: Mapping[str, Any]) -> Case:
     cohorts = tuple(_each(data, "cohorts", _cohort, "name"))
     costs = tuple(_each(data, "costs", _cost_item, "label"))
     savings = tuple(_each(data, "savings", _savings_line, "label"))
-    targets = tuple(_each(data, "targets", lambda t: Target(**t), "year"))
+    targets = tuple(_each(data, "targets", lambda t: Target(**{**t, "outcome": tuple(t["outcome"]) if isinstance(t.get("outcome"), list) else t.get("outcome")}), "year"))
+    actuals = tuple(_each(data, "actuals", lambda a: Actual(**a), "year"))
     published = tuple(_each(data, "published", _figure, "figure"))
     return Case(
         title=head["title"],
@@ -119,6 +121,8 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         targets=targets,
         periods={name: tuple(bounds) for name, bounds in head.get("periods", {}).items()},
         published=published,
+        actuals=actuals,
+        forecast_rate=data.get("followup", {}).get("forecast_rate"),
         source=head.get("source", ""),
         notes=head.get("notes", ""),
     )

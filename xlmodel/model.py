@@ -292,24 +292,74 @@ class SavingsLine(BudgetLine):
     """A direct yearly savings line, for cases published only as totals (Ballerup, Silkeborg)."""
 
 
+def _outcome_ids(field_name: str, value: Any) -> tuple[str, ...]:
+    """One outcome id, or several (a target for job + education), as a tuple."""
+    if value is None:
+        return ()
+    ids = (value,) if isinstance(value, str) else tuple(value)
+    for outcome_id in ids:
+        if not isinstance(outcome_id, str) or not _IDENTIFIER.match(outcome_id):
+            raise InvalidValueError(field_name, "et effekt-id skrives med små bogstaver, tal og _, fx job; flere som en liste", value=value)
+    return ids
+
+
 @dataclass(frozen=True)
 class Target:
-    """Måltal for one year: persons and/or full-year persons by outcome, and/or expected savings."""
+    """Måltal for one year: persons and/or full-year persons reaching one or more outcomes, and/or
+    expected savings. ``outcome`` is an id, a list of ids (self-support = ["job", "education"]) or None."""
+
+    year: int
+    outcome: str | tuple[str, ...] | None = None
+    persons: float | None = None
+    person_years: float | None = None
+    savings: float | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "year", v.year("year", self.year))
+        _set(self, "outcome", _outcome_ids("outcome", self.outcome) or None)
+        for name in ("persons", "person_years", "savings"):
+            value = getattr(self, name)
+            if value is not None:
+                _set(self, name, v.count(name, value))
+        _set(self, "label", v.text("label", self.label, required=False))
+        if self.persons is None and self.person_years is None and self.savings is None:
+            raise InvalidValueError("target", "et måltal skal have mindst ét af persons, person_years eller savings")
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return self.outcome or ()  # type: ignore[return-value]
+
+    @property
+    def outcome_key(self) -> str:
+        return "+".join(self.outcomes)
+
+
+@dataclass(frozen=True)
+class Actual:
+    """Faktiske tal for one year: persons ended with an outcome (job, education, flexjob, førtidspension, ...),
+    full-year persons, realised savings (kr.) and active participants."""
 
     year: int
     outcome: str | None = None
     persons: float | None = None
     person_years: float | None = None
     savings: float | None = None
+    active: float | None = None
+    label: str = ""
 
     def __post_init__(self) -> None:
         _set(self, "year", v.year("year", self.year))
-        for name in ("persons", "person_years", "savings"):
+        if self.outcome is not None:
+            (outcome,) = _outcome_ids("outcome", self.outcome) or (None,)
+            _set(self, "outcome", outcome)
+        for name in ("persons", "person_years", "savings", "active"):
             value = getattr(self, name)
             if value is not None:
                 _set(self, name, v.count(name, value))
-        if self.persons is None and self.person_years is None and self.savings is None:
-            raise InvalidValueError("target", "et måltal skal have mindst ét af persons, person_years eller savings")
+        _set(self, "label", v.text("label", self.label, required=False))
+        if all(getattr(self, n) is None for n in ("persons", "person_years", "savings", "active")):
+            raise InvalidValueError("actual", "et faktisk tal skal have mindst ét af persons, person_years, savings eller active")
 
 
 @dataclass(frozen=True)
@@ -330,6 +380,8 @@ class Case:
     savings: tuple[SavingsLine, ...] = ()
     targets: tuple[Target, ...] = ()
     periods: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    actuals: tuple[Actual, ...] = ()
+    forecast_rate: float | None = None
     published: tuple[Any, ...] = ()
     source: str = ""
     notes: str = ""
@@ -345,17 +397,21 @@ class Case:
             raise InvalidValueError("last_year", f"tidshorisonten må højst være {v.MAX_HORIZON_YEARS} år", value=last)
         _set(self, "first_year", first)
         _set(self, "last_year", last)
-        for name in ("outcomes", "cohorts", "costs", "savings", "targets", "published"):
+        for name in ("outcomes", "cohorts", "costs", "savings", "targets", "actuals", "published"):
             _set(self, name, tuple(getattr(self, name)))
         self._check_outcomes()
         self._check_cohorts()
         self._check_lines()
         self._check_periods()
         self._check_published()
-        for i, target in enumerate(self.targets):
-            self._in_horizon(f"targets[{i}].year", target.year)
-            if target.outcome is not None and target.outcome not in self.outcome_ids:
-                raise InvalidValueError(f"targets[{i}].outcome", f"ukendt effekt; kendte: {', '.join(self.outcome_ids)}", value=target.outcome)
+        for kind, entries in (("targets", self.targets), ("actuals", self.actuals)):
+            for i, entry in enumerate(entries):
+                self._in_horizon(f"{kind}[{i}].year", entry.year)
+        if self.forecast_rate is not None:
+            rate = v.number("followup.forecast_rate", self.forecast_rate, minimum=0)
+            if rate > 2:
+                raise InvalidValueError("followup.forecast_rate", f"en realiseringsgrad ligger mellem 0 og 1 (højst 2) — mente du {rate / 100:g}?", value=rate)
+            _set(self, "forecast_rate", rate)
 
     @property
     def years(self) -> list[int]:
@@ -412,8 +468,9 @@ class Case:
             where = f'published[{i}] "{figure.figure}"'
             if figure.cohort is not None and figure.cohort not in cohort_names:
                 raise InvalidValueError(f"{where}.cohort", "intet hold med det navn", value=figure.cohort)
-            if figure.outcome is not None and figure.outcome not in self.outcome_ids:
-                raise InvalidValueError(f"{where}.outcome", f"ukendt effekt; kendte: {', '.join(self.outcome_ids) or 'ingen'}", value=figure.outcome)
+            known = {*self.outcome_ids, *(t.outcome_key for t in self.targets), *(a.outcome for a in self.actuals if a.outcome)}
+            if figure.outcome is not None and figure.outcome not in known:
+                raise InvalidValueError(f"{where}.outcome", f"ukendt effekt; kendte: {', '.join(sorted(known)) or 'ingen'}", value=figure.outcome)
             if figure.item is not None and figure.item not in line_labels:
                 raise InvalidValueError(f"{where}.item", "ingen udgifts- eller besparelseslinje med den label", value=figure.item)
             for year in (*figure.values, *(figure.years or ())):
@@ -435,6 +492,7 @@ class Case:
 
 
 __all__ = [
+    "Actual",
     "BudgetLine",
     "Case",
     "Cohort",

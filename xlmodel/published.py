@@ -21,11 +21,15 @@ from typing import Any
 
 from xlmodel import validate as v
 from xlmodel.compute import CaseResult
+from xlmodel.followup import FollowUp, follow_up
 from xlmodel.errors import InvalidValueError
 from xlmodel.rounding import excel_round
 
 #: Figures with one value per year.
-YEARLY_FIGURES = ("savings", "costs", "net", "cumulative", "person_years", "cohort_savings", "cohort_person_years")
+YEARLY_FIGURES = (
+    "savings", "costs", "net", "cumulative", "person_years", "cohort_savings", "cohort_person_years",
+    "expected_savings", "forecast", "write_down", "actual_persons", "realisation", "target_forecast",
+)  # fmt: skip
 #: Figures with one value, over the horizon or over ``years``.
 SINGLE_FIGURES = (
     "savings_total",
@@ -36,6 +40,9 @@ SINGLE_FIGURES = (
     "payback_year",
     "steady_state_saving",
     "savings_cost_ratio",
+    "write_down_total",
+    "forecast_total",
+    "forecast_rate",
 )
 FIGURES = YEARLY_FIGURES + SINGLE_FIGURES
 
@@ -164,6 +171,8 @@ def _model_values(result: CaseResult, fig: PublishedFigure) -> list[tuple[str, A
             measure = "savings" if fig.figure == "cohort_savings" else "person_years"
             row = result.cohort_figure(fig.cohort or "", fig.outcome or "", measure)
             series = dict(zip(result.years.tolist(), row.tolist(), strict=True))
+        elif fig.figure in _FOLLOW_UP_SERIES:
+            series = _FOLLOW_UP_SERIES[fig.figure](follow_up(result), fig)
         else:
             series = result.yearly[fig.figure].to_dict()
         return [(f"{fig.where} · {year}", printed, series.get(year)) for year, printed in fig.values.items()]
@@ -183,11 +192,51 @@ def _model_values(result: CaseResult, fig: PublishedFigure) -> list[tuple[str, A
             model = result.line_total(fig.item or "", "savings")
         case "payback_year":
             model = result.payback_year
+        case "write_down_total":
+            model = _in_years(follow_up(result), "write_down", first, last)
+        case "forecast_total":
+            model = _in_years(follow_up(result), "forecast", first, last)
+        case "forecast_rate":
+            model = follow_up(result).rate
         case "steady_state_saving":
             model = result.steady_state_saving
         case _:
             model = result.savings_cost_ratio
     return [(fig.where, published, model)]
+
+
+def _series(f: FollowUp, name: str) -> dict[int, Any]:
+    return dict(zip(f.years, getattr(f, name), strict=True))
+
+
+def _in_years(f: FollowUp, name: str, first: int | None, last: int | None) -> float:
+    return math.fsum(x for y, x in _series(f, name).items() if (first is None or y >= first) and (last is None or y <= last))
+
+
+def _actual_persons(f: FollowUp, fig: PublishedFigure) -> dict[int, Any]:
+    if fig.outcome is None:
+        return dict(f.ended)
+    outcomes = fig.outcome.split("+")
+    return {y: math.fsum(a.persons for a in f.actuals if a.year == y and a.outcome in outcomes and a.persons is not None) for y in f.years}
+
+
+def _target_forecast(f: FollowUp, fig: PublishedFigure) -> dict[int, Any]:
+    """A target's value × the rate used for the forecast (e.g. 70 % of the target in full-year persons)."""
+    out: dict[int, Any] = {}
+    for r in f.realisations:
+        if r.target.outcome_key == (fig.outcome or "") and (fig.item is None or r.measure == fig.item) and f.rate is not None:
+            out[r.target.year] = r.target_value * f.rate
+    return out
+
+
+_FOLLOW_UP_SERIES = {
+    "expected_savings": lambda f, fig: _series(f, "expected"),
+    "forecast": lambda f, fig: _series(f, "forecast"),
+    "write_down": lambda f, fig: _series(f, "write_down"),
+    "actual_persons": _actual_persons,
+    "realisation": lambda f, fig: {y: f.realisation(y, fig.outcome, fig.item or "persons") for y in f.years},
+    "target_forecast": _target_forecast,
+}
 
 
 def _check(fig: PublishedFigure, where: str, published: Any, exact: float | None) -> Deviation | None:

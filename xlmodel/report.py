@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from xlmodel.compute import CaseResult
+from xlmodel.followup import follow_up
 from xlmodel.published import Comparison, compare
 from xlmodel.rounding import excel_round
 from xlmodel.validate import month_text
@@ -98,6 +99,31 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "cohorts": cohorts,
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
         "deviations": [d.to_dict() for d in comparison.deviations],
+        "follow_up": _follow_up_dict(result),
+    }
+
+
+def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
+    """The follow-up figures, when the case has targets or actuals."""
+    case = result.case
+    if not case.targets and not case.actuals:
+        return None
+    f = follow_up(result)
+    return {
+        "rate": f.rate,
+        "expected": f.expected,
+        "realised": f.realised,
+        "forecast": f.forecast,
+        "write_down": f.write_down,
+        "total_write_down": f.total_write_down,
+        "variance": f.variance,
+        "realisations": [
+            {"year": r.target.year, "outcome": r.target.outcome_key or None, "label": r.target.label, "measure": r.measure,
+             "target": r.target_value, "actual": r.actual_value, "rate": r.rate}
+            for r in f.realisations
+        ],
+        "ended": {str(y): n for y, n in sorted(f.ended.items())},
+        "active": {str(y): n for y, n in sorted(f.active.items())},
     }
 
 
@@ -145,6 +171,7 @@ def report_table(result: CaseResult) -> str:
         lines.append(f"  Besparelse pr. investeret krone: {format_kr(result.savings_cost_ratio, 2)}")
     if result.steady_state_saving is not None:
         lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
+    lines += _follow_up_table(result, years)
     comparison = compare(result)
     if comparison.checked:
         lines += [
@@ -160,6 +187,32 @@ def report_table(result: CaseResult) -> str:
         notes = textwrap.fill(" ".join(case.notes.split()), width=100, initial_indent="  ", subsequent_indent="  ")
         lines += ["", "Forudsætninger og bemærkninger", notes]
     return "\n".join(lines) + "\n"
+
+
+def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
+    data = _follow_up_dict(result)
+    if data is None:
+        return []
+    blank = ""
+    rows = {
+        "Forventet besparelse": [format_kr(x) for x in data["expected"]],
+        "Realiseret besparelse": [blank if x is None else format_kr(x) for x in data["realised"]],
+        "Revideret prognose": [format_kr(x) for x in data["forecast"]],
+        "Nedskrivning": [format_kr(x) for x in data["write_down"]],
+        "Afvigelse (realiseret − forventet)": [blank if x is None else format_kr(x) for x in data["variance"]],
+    }
+    lines = ["", "Opfølgning (kr.)", _frame(rows, years)]
+    rate = data["rate"]
+    lines.append(f"  Realiseringsgrad brugt i prognosen: {blank if rate is None else format_kr(100 * rate, 1) + ' %'}")
+    lines.append(f"  Nedskrivning i alt: {format_kr(data['total_write_down'])} kr.")
+    measures = {"persons": "personer", "person_years": "helårspersoner", "savings": "kr."}
+    for r in data["realisations"]:
+        actual = "ingen indberetning" if r["actual"] is None else format_kr(r["actual"], 0 if r["measure"] != "person_years" else 2)
+        rate_text = "" if r["rate"] is None else f" = {format_kr(100 * r['rate'], 1)} %"
+        lines.append(f"  Måltal {r['year']} {r['label'] or r['outcome'] or ''}: {format_kr(r['target'])} {measures[r['measure']]}, faktisk {actual}{rate_text}")
+    for year, persons in data["ended"].items():
+        lines.append(f"  Afsluttet {year}: {format_kr(persons)} personer" + (f"; aktive: {format_kr(data['active'][year])}" if year in data["active"] else ""))
+    return lines
 
 
 def report_csv(result: CaseResult) -> str:

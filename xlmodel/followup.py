@@ -1,0 +1,161 @@
+"""Follow-up (gevinstrealisering): targets against actuals, revised forecast and write-down.
+
+A case may carry targets (måltal) and actuals per year. Derived per year:
+
+    expected(Y)   = Σ target savings in Y, or the model's savings when no target gives savings
+    realised(Y)   = Σ actual savings in Y (None if not reported)
+    rate          = forecast_rate if given, else Σ actual / Σ target persons (or full-year persons)
+                    over the targets that have actuals
+    forecast(Y)   = realised(Y) if reported, else expected(Y) × rate
+    write_down(Y) = expected(Y) − forecast(Y)
+    variance(Y)   = realised(Y) − expected(Y) where realised is reported
+
+Realisation of one target = Σ actual persons (or full-year persons, or savings) of its outcomes in its
+year / the target; a target may name several outcomes (self-support = job + education).
+
+>>> case = Case("Opfølgning", 2018, 2019, targets=(Target(2018, savings=3_900_000), Target(2019, savings=3_900_000)),
+...             forecast_rate=0.7)
+>>> f = follow_up(compute_case(case))
+>>> [round(x) for x in f.write_down], round(f.total_write_down)
+([1170000, 1170000], 2340000)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from xlmodel.compute import CaseResult, compute_case
+from xlmodel.errors import InvalidValueError
+from xlmodel.model import Actual, Case, Target
+
+MEASURES = ("persons", "person_years", "savings")
+
+
+@dataclass(frozen=True)
+class Realisation:
+    """One target with the actuals reported against it: ``rate = actual / target`` per measure."""
+
+    target: Target
+    measure: str
+    target_value: float
+    actual_value: float | None
+
+    @property
+    def rate(self) -> float | None:
+        if self.actual_value is None or self.target_value == 0:
+            return None
+        return self.actual_value / self.target_value
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Everything derived from targets and actuals, per year of the horizon."""
+
+    years: list[int]
+    expected: list[float]
+    realised: list[float | None]
+    forecast: list[float]
+    write_down: list[float]
+    variance: list[float | None]
+    rate: float | None
+    realisations: tuple[Realisation, ...]
+    ended: dict[int, float]
+    active: dict[int, float]
+    actuals: tuple[Actual, ...] = ()
+
+    @property
+    def total_write_down(self) -> float:
+        return math.fsum(self.write_down)
+
+    @property
+    def total_forecast(self) -> float:
+        return math.fsum(self.forecast)
+
+    @property
+    def total_expected(self) -> float:
+        return math.fsum(self.expected)
+
+    def realisation(self, year: int, outcome: str | None, measure: str) -> float | None:
+        for r in self.realisations:
+            if r.target.year == year and r.target.outcome_key == (outcome or "") and r.measure == measure:
+                return r.rate
+        return None
+
+
+def realisation_rate(actual: float, target: float) -> float:
+    """Realiseringsgrad: ``actual / target``.
+
+    >>> realisation_rate(20, 30)
+    0.6666666666666666
+    """
+    if target == 0:
+        raise InvalidValueError("target", "måltallet er 0, så realiseringsgraden er ikke defineret", value=target)
+    return actual / target
+
+
+def write_down(expected: float, rate: float) -> float:
+    """Nedskrivning: ``expected × (1 − rate)``.
+
+    >>> write_down(3_900_000, 0.7)
+    1170000.0000000002
+    """
+    return expected * (1.0 - rate)
+
+
+def _actual_sum(actuals: tuple[Actual, ...], year: int, outcomes: tuple[str, ...], measure: str) -> float | None:
+    values = [
+        getattr(a, measure)
+        for a in actuals
+        if a.year == year and getattr(a, measure) is not None and (not outcomes or a.outcome in outcomes)
+    ]
+    return math.fsum(values) if values else None
+
+
+def follow_up(result: CaseResult) -> FollowUp:
+    """Derive realisation, forecast and write-down for ``result.case``."""
+    case = result.case
+    years = case.years
+    realisations = []
+    for target in case.targets:
+        for measure in MEASURES:
+            value = getattr(target, measure)
+            if value is not None:
+                realisations.append(Realisation(target, measure, value, _actual_sum(case.actuals, target.year, target.outcomes, measure)))
+    expected = []
+    for year in years:
+        targeted = [t.savings for t in case.targets if t.year == year and t.savings is not None]
+        expected.append(math.fsum(targeted) if targeted else float(result.yearly["savings"].loc[year]))
+    realised: list[float | None] = []
+    for year in years:
+        reported = [a.savings for a in case.actuals if a.year == year and a.savings is not None]
+        realised.append(math.fsum(reported) if reported else None)
+    rate = case.forecast_rate
+    if rate is None:
+        pairs = [(r.actual_value, r.target_value) for r in realisations if r.measure in ("persons", "person_years") and r.actual_value is not None]
+        if pairs and math.fsum(t for _, t in pairs) > 0:
+            rate = math.fsum(a for a, _ in pairs) / math.fsum(t for _, t in pairs)
+    forecast = [r if r is not None else e * (1.0 if rate is None else rate) for e, r in zip(expected, realised, strict=True)]
+    ended: dict[int, float] = {}
+    active: dict[int, float] = {}
+    for a in case.actuals:
+        if a.persons is not None:
+            ended[a.year] = ended.get(a.year, 0.0) + a.persons
+        if a.active is not None:
+            active[a.year] = active.get(a.year, 0.0) + a.active
+    return FollowUp(
+        years=years,
+        expected=expected,
+        realised=realised,
+        forecast=forecast,
+        write_down=[e - f for e, f in zip(expected, forecast, strict=True)],
+        variance=[None if r is None else r - e for e, r in zip(expected, realised, strict=True)],
+        rate=rate,
+        realisations=tuple(realisations),
+        ended=ended,
+        active=active,
+        actuals=case.actuals,
+    )
+
+
+__all__ = ["FollowUp", "Realisation", "follow_up", "realisation_rate", "write_down", "compute_case"]
