@@ -79,7 +79,7 @@ def test_pandas_and_calamine_see_every_number() -> None:
     for ws in formulas.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
+                if cell.data_type == "f" and '""' not in cell.value:  # formulas that may show a blank ("" = not reported) aside
                     assert values[ws.title][cell.coordinate].value is not None, f"{ws.title}!{cell.coordinate} has no cached value"
 
 

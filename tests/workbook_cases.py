@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from xlmodel import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost
+from xlmodel.model import Actual, Target
 
 
 def random_case(seed: int) -> Case:
@@ -47,4 +48,16 @@ def random_case(seed: int) -> Case:
         costs.append(CostItem.from_staff("Jobkonsulenter", staff))
     savings = [SavingsLine("Direkte", {y: float(rng.integers(0, 500_000)) for y in years})] if rng.random() < 0.4 else []
     periods = {"start": (first, first + 1), "resten": (first + 2, last)}
-    return Case(f"Tilfældig case {seed}", first, last, municipality="Test", outcomes=tuple(outcomes), cohorts=tuple(cohorts), costs=tuple(costs), savings=tuple(savings), periods=periods)
+    targets, actuals, rate = [], [], None
+    if rng.random() < 0.6:  # follow-up: targets in persons (some for job + education) and savings, some actuals
+        for year in years[1:4]:
+            targets.append(Target(year, ("job", "education") if rng.random() < 0.5 else "job", persons=float(rng.integers(5, 30)), label="Selvforsørgelse"))
+            if rng.random() < 0.5:
+                targets.append(Target(year, savings=float(rng.integers(1, 40) * 100_000), label="Forventet"))
+        for year in years[1:3]:
+            actuals.append(Actual(year, "job", persons=float(rng.integers(0, 20)), label="Job"))
+            actuals.append(Actual(year, "education", persons=float(rng.integers(0, 10)), label="Uddannelse"))
+            if rng.random() < 0.5:
+                actuals.append(Actual(year, savings=float(rng.integers(0, 30) * 100_000), label="Realiseret"))
+        rate = 0.75 if rng.random() < 0.3 else None
+    return Case(f"Tilfældig case {seed}", first, last, municipality="Test", outcomes=tuple(outcomes), cohorts=tuple(cohorts), costs=tuple(costs), savings=tuple(savings), periods=periods, targets=tuple(targets), actuals=tuple(actuals), forecast_rate=rate)

@@ -29,6 +29,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbooks.followup_lines import MEASURES, actual_lines, target_lines
 from workbooks.labels import label
 from workbooks.layout import (
     COL_DETAIL,
@@ -54,6 +55,8 @@ from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
 
+#: At most this many outcomes counted together by one target line (job + education + ...).
+TARGET_OUTCOMES = 3
 #: Excel 365's calculation engine id: a file with an older calcId is fully recalculated on open,
 #: which without the add-in would replace the cached values by #NAME?.
 EXCEL_CALC_ID = 191029
@@ -78,15 +81,18 @@ def q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def shape_of(case: Case, *, cohort_capacity: int | None = None, cost_capacity: int | None = None, savings_capacity: int | None = None) -> Shape:
+def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0) -> Shape:
+    """The layout's shape for ``case``; capacities add blank input rows (templates)."""
     return Shape(
         first_year=case.first_year,
         last_year=case.last_year,
         outcomes=tuple(case.outcome_ids),
-        cohorts=max(len(case.cohorts), cohort_capacity or 0),
-        costs=max(len(case.costs), cost_capacity or 0),
-        savings=max(len(case.savings), savings_capacity or 0),
+        cohorts=max(len(case.cohorts), cohort_capacity),
+        costs=max(len(case.costs), cost_capacity),
+        savings=max(len(case.savings), savings_capacity),
         periods=len(case.periods),
+        targets=max(len(target_lines(case)), target_capacity),
+        actuals=max(len(actual_lines(case)), actual_capacity),
     )
 
 
@@ -192,6 +198,8 @@ class _Writer:
             "month": DataValidation(type="whole", operator="between", formula1="1", formula2="12"),
             "date": DataValidation(type="date", operator="between", formula1="DATE(1950,1,1)", formula2="DATE(2200,12,31)"),
             "year": DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last)),
+            "measure": DataValidation(type="list", formula1='"' + ",".join(MEASURES[self.lang].values()) + '"'),
+            "rate": DataValidation(type="decimal", operator="between", formula1="0", formula2="2"),
         }
 
     # --- the sheets ---
@@ -201,6 +209,7 @@ class _Writer:
         self._calc()
         self._savings()
         self._budget()
+        self._follow_up()
         self._checks(result)
         self._cover(result)
         for ws in self.sheets.values():  # print one page wide, landscape: ready for the committee
@@ -467,6 +476,122 @@ class _Writer:
             self.text(ws, row, COL_UNIT, self.t("u_kr"))
             self.formula(ws, row, COL_P1, f'=SUMIFS({net},{years},">="&{fu}!$D${src},{years},"<="&{fu}!$E${src})', KR)
         self._charts(ws, rows)
+
+    def _follow_up(self) -> None:
+        ws, lay, case = self.sheets["followup"], self.layout, self.case
+        self.top(ws, self.t("followup_title"))
+        self.header_row(ws, [self.t("h_item"), self.t("h_outcome"), self.t("h_measure"), self.t("h_value")], years=True)
+        rows = lay.followup_rows()
+        m = MEASURES[self.lang]
+        budget_savings = f"{self.ref('budget')}!{{c}}${lay.budget_rows()['savings']}"
+        bold = Font(bold=True)
+        self.text(ws, rows["rate_input"], 1, self.t("rate_input"))
+        self.text(ws, rows["rate_input"], COL_UNIT, self.t("rate_input_unit"))
+        self.input(ws, rows["rate_input"], COL_P1, case.forecast_rate, SHARE, "rate")
+        self.text(ws, rows["green"], 1, self.t("green_from"))
+        self.input(ws, rows["green"], COL_P1, 1.0, SHARE, "rate")
+        self.text(ws, rows["yellow"], 1, self.t("yellow_from"))
+        self.input(ws, rows["yellow"], COL_P1, 0.8, SHARE, "rate")
+
+        def line_block(header_key: str, first_row: int, capacity: int, lines: list[Any], outcome_cols: int) -> None:
+            self.text(ws, first_row - 1, 1, self.t(header_key), font=SECTION_FONT)
+            for k, column in enumerate((COL_DETAIL, COL_P1, COL_P2)[:outcome_cols]):
+                self.text(ws, first_row - 1, column, self.t("h_outcome_n", n=k + 1) if outcome_cols > 1 else self.t("h_outcome"), font=bold)
+            self.text(ws, first_row - 1, COL_UNIT, self.t("h_measure"), font=bold)
+            for i in range(capacity):
+                row, line = first_row + i, lines[i] if i < len(lines) else None
+                self.input(ws, row, 1, line.label if line else None)
+                outcomes = line.outcome.split("+") if line and line.outcome else []
+                if len(outcomes) > outcome_cols:
+                    raise InvalidValueError("targets.outcome", f"et måltal i et regneark kan højst samle {outcome_cols} effekter", value=line.outcome)
+                for k, column in enumerate((COL_DETAIL, COL_P1, COL_P2)[:outcome_cols]):
+                    self.input(ws, row, column, outcomes[k] if k < len(outcomes) else None)
+                self.input(ws, row, 3, m[line.measure] if line else None, None, "measure")
+                for year in lay.years:
+                    value = line.values.get(year) if line else None
+                    fmt = KR if line is not None and line.measure == "savings" else "#,##0.##"
+                    self.input(ws, row, lay.year_col(year), value, fmt, "nonneg")
+
+        line_block("targets_section", rows["targets"], lay.shape.targets, target_lines(case), TARGET_OUTCOMES)
+        line_block("actuals_section", rows["actuals"], lay.shape.actuals, actual_lines(case), 1)
+        t_first, t_last = rows["targets"], rows["targets"] + max(lay.shape.targets, 1) - 1
+        a_first, a_last = rows["actuals"], rows["actuals"] + max(lay.shape.actuals, 1) - 1
+        a_b, a_c = f"$B${a_first}:$B${a_last}", f"$C${a_first}:$C${a_last}"
+        t_c = f"$C${t_first}:$C${t_last}"
+        self.text(ws, rows["matched_header"], 1, self.t("matched_section"), font=SECTION_FONT)
+        self.text(ws, rows["realisation_header"], 1, self.t("realisation_section"), font=SECTION_FONT)
+        for i in range(lay.shape.targets):
+            t = rows["targets"] + i
+            matched, reported, realised = rows["matched"] + i, rows["reported"] + i, rows["realisation"] + i
+            # an actual line counts for a target line when the unit is the same and its outcome is one of the
+            # target's outcomes (B, D, E), or the target names no outcome at all
+            outcome_cells = [f"${col(c)}{t}" for c in (COL_DETAIL, COL_P1, COL_P2)]
+            for row in (matched, reported, realised):
+                self.formula(ws, row, 1, f'=IF($A{t}="","",$A{t})')
+                for cell, column in zip(outcome_cells, (COL_DETAIL, COL_P1, COL_P2), strict=True):
+                    self.formula(ws, row, column, f'=IF({cell}="","",{cell})')
+                self.formula(ws, row, 3, f'=IF($C{t}="","",$C{t})')
+            no_outcome = "AND(" + ",".join(f'{cell}=""' for cell in outcome_cells) + ")"
+            for year in lay.years:
+                c = col(lay.year_col(year))
+                acts = f"{c}${a_first}:{c}${a_last}"
+                per_outcome = "+".join(f'IF({cell}="",0,SUMIFS({acts},{a_c},$C{t},{a_b},{cell}))' for cell in outcome_cells)
+                counts = "+".join(f'IF({cell}="",0,COUNTIFS({a_c},$C{t},{a_b},{cell},{acts},"<>"))' for cell in outcome_cells)
+                self.formula(ws, matched, lay.year_col(year), f"=IF({no_outcome},SUMIFS({acts},{a_c},$C{t}),{per_outcome})", "#,##0.##")
+                # 1 when the line has a target this year and something was reported against it
+                self.formula(ws, reported, lay.year_col(year), f'=IF({c}{t}="",0,IF(IF({no_outcome},COUNTIFS({a_c},$C{t},{acts},"<>"),{counts})>0,1,0))', "0")
+                self.formula(ws, realised, lay.year_col(year), f'=IF(OR({c}{t}="",{c}{t}=0,{c}{reported}=0),"",{c}{matched}/{c}{t})', SHARE)
+        if lay.shape.targets:
+            span = f"{col(FIRST_YEAR_COL)}{rows['realisation']}:{col(lay.last_year_col)}{rows['realisation'] + lay.shape.targets - 1}"
+            green, yellow = f"$D${rows['green']}", f"$D${rows['yellow']}"
+            ws.conditional_formatting.add(span, CellIsRule(operator="greaterThanOrEqual", formula=[green], fill=OK_FILL))
+            ws.conditional_formatting.add(span, CellIsRule(operator="between", formula=[yellow, green], fill=PatternFill("solid", fgColor="FFEB9C")))
+            ws.conditional_formatting.add(span, CellIsRule(operator="lessThan", formula=[yellow], fill=BAD_FILL))
+        # the rate used: the input, else Σ actual / Σ target over the reported person targets (1 without any)
+        person = f'(({t_c}="{m["persons"]}")+({t_c}="{m["person_years"]}"))'
+        block = lambda first: f"${col(FIRST_YEAR_COL)}${first}:${col(lay.last_year_col)}${first + max(lay.shape.targets, 1) - 1}"  # noqa: E731
+        targets_block, matched_block, reported_block = block(rows["targets"]), block(rows["matched"]), block(rows["reported"])
+        if lay.shape.targets:
+            numerator = f"SUMPRODUCT({person}*{reported_block}*{matched_block})"
+            denominator = f"SUMPRODUCT({person}*{reported_block}*{targets_block})"
+            computed = f"IF({denominator}=0,1,{numerator}/{denominator})"
+        else:
+            computed = "1"
+        self.text(ws, rows["rate"], 1, self.t("rate_used"), font=bold)
+        self.formula(ws, rows["rate"], COL_P1, f'=IF($D${rows["rate_input"]}<>"",$D${rows["rate_input"]},{computed})', SHARE)
+        self.text(ws, rows["results_header"], 1, self.t("results_section"), font=SECTION_FONT)
+        kr = f'"{m["savings"]}"'
+        t_year = f"{{c}}${t_first}:{{c}}${t_last}"
+        a_year = f"{{c}}${a_first}:{{c}}${a_last}"
+        specs = [
+            ("expected", "expected_savings", f'=IF(SUMPRODUCT(({t_c}={kr})*({t_year}<>""))=0,{budget_savings},SUMPRODUCT(({t_c}={kr})*{t_year}))', KR)
+            if lay.shape.targets else ("expected", "expected_savings", f"={budget_savings}", KR),
+            ("realised", "realised_savings", f'=IF(SUMPRODUCT(({a_c}={kr})*({a_year}<>""))=0,"",SUMPRODUCT(({a_c}={kr})*{a_year}))', KR)
+            if lay.shape.actuals else ("realised", "realised_savings", '=""', KR),
+            ("forecast", "forecast", f'=IF({{c}}{rows["realised"]}="",{{c}}{rows["expected"]}*$D${rows["rate"]},{{c}}{rows["realised"]})', KR),
+            ("write_down", "write_down", f"={{c}}{rows['expected']}-{{c}}{rows['forecast']}", KR),
+            ("variance", "variance", f'=IF({{c}}{rows["realised"]}="","",{{c}}{rows["realised"]}-{{c}}{rows["expected"]})', KR),
+            ("ended", "ended", f'=SUMPRODUCT(({a_c}="{m["persons"]}")*{a_year})' if lay.shape.actuals else "=0", "#,##0.##"),
+            ("active", "active", f'=SUMPRODUCT(({a_c}="{m["active"]}")*{a_year})' if lay.shape.actuals else "=0", "#,##0.##"),
+        ]
+        for name, key, template, fmt in specs:
+            self.text(ws, rows[name], 1, self.t(key), font=bold if name in ("forecast", "write_down") else None)
+            for year in lay.years:
+                c = col(lay.year_col(year))
+                self.formula(ws, rows[name], lay.year_col(year), template.format(c=c), fmt)
+        years_span = f"${col(FIRST_YEAR_COL)}${{r}}:${col(lay.last_year_col)}${{r}}"
+        for name, source in (("write_down_total", "write_down"), ("forecast_total", "forecast")):
+            self.text(ws, rows[name], 1, self.t(name), font=bold)
+            self.text(ws, rows[name], COL_UNIT, self.t("u_kr"))
+            self.formula(ws, rows[name], COL_P1, f"=SUM({years_span.format(r=rows[source])})", KR)
+        chart = LineChart()
+        chart.title, chart.y_axis.title = self.t("chart_followup"), self.t("u_kr")
+        for name in ("expected", "forecast"):
+            self.formula(ws, rows[name], FIRST_YEAR_COL - 1, f"=$A${rows[name]}")
+            chart.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows[name]), from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW))
+        chart.height, chart.width = 7.5, 18
+        ws.add_chart(chart, f"A{rows['chart']}")
 
     def _charts(self, ws: Worksheet, rows: dict[str, int]) -> None:
         lay = self.layout

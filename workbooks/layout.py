@@ -21,12 +21,12 @@ HEADER_ROW = 4
 #: At most this many fall-backs per outcome in a workbook.
 MAX_FALLBACKS = 3
 
-SHEETS = ("cover", "inputs", "cohorts", "calc", "savings", "budget", "checks")
+SHEETS = ("cover", "inputs", "cohorts", "calc", "savings", "budget", "followup", "checks")
 SHEET_NAMES = {
     "da": {"cover": "Forside", "inputs": "Forudsætninger", "cohorts": "Holdplan", "calc": "Beregning",
-           "savings": "Besparelser", "budget": "Budget", "checks": "Kontrol"},
+           "savings": "Besparelser", "budget": "Budget", "followup": "Opfølgning", "checks": "Kontrol"},
     "en": {"cover": "Cover", "inputs": "Assumptions", "cohorts": "Cohorts", "calc": "Calculation",
-           "savings": "Savings", "budget": "Budget", "checks": "Checks"},
+           "savings": "Savings", "budget": "Budget", "followup": "Follow-up", "checks": "Checks"},
 }  # fmt: skip
 
 RUNTIMES = ("officejs", "com", "native")
@@ -121,12 +121,25 @@ class Layout:
     def period_row(self, index: int) -> int:
         return self.periods_header + 1 + index
 
-    @property
-    def targets_header(self) -> int:
-        return self.period_row(self.shape.periods) + 1
-
-    def target_row(self, index: int) -> int:
-        return self.targets_header + 1 + index
+    # --- Opfølgning (follow-up): targets and actuals are input lines with years across ---
+    def followup_rows(self) -> dict[str, int]:
+        """Rows of the follow-up sheet; blocks of target lines (T) and actual lines (A)."""
+        t, a = self.shape.targets, self.shape.actuals
+        r = HEADER_ROW + 1
+        rows = {"rate_input": r, "green": r + 1, "yellow": r + 2, "rate": r + 3, "targets_header": r + 5}
+        rows["targets"] = rows["targets_header"] + 1
+        rows["actuals_header"] = rows["targets"] + t + 1
+        rows["actuals"] = rows["actuals_header"] + 1
+        rows["matched_header"] = rows["actuals"] + a + 1
+        rows["matched"] = rows["matched_header"] + 1
+        rows["reported"] = rows["matched"] + t
+        rows["realisation_header"] = rows["reported"] + t + 1
+        rows["realisation"] = rows["realisation_header"] + 1
+        rows["results_header"] = rows["realisation"] + t + 1
+        for i, name in enumerate(("expected", "realised", "forecast", "write_down", "variance", "ended", "active", "write_down_total", "forecast_total")):
+            rows[name] = rows["results_header"] + 1 + i
+        rows["chart"] = rows["forecast_total"] + 2
+        return rows
 
     # --- Holdplan (cohort plan): one row per cohort; per outcome 3 columns ---
     def cohort_row(self, index: int) -> int:

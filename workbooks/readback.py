@@ -11,10 +11,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.evaluate import WorkbookError
+from workbooks.followup_lines import MEASURES
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, MAX_FALLBACKS, SHEET_NAMES, Layout
 from workbooks.results import custom_properties, layout_of
 from xlmodel.errors import XlmodelError
-from xlmodel.model import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost
+from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
 from xlmodel.published import PublishedFigure
 
 
@@ -172,6 +173,36 @@ class _Reader:
         return tuple(found)
 
 
+def _follow_up(reader: _Reader, wb: Workbook, lang: str) -> tuple[tuple[Target, ...], tuple[Actual, ...], Any]:
+    """Targets, actuals and the forecast rate from the follow-up sheet."""
+    ws, lay = wb[SHEET_NAMES[lang]["followup"]], reader.layout
+    rows = lay.followup_rows()
+    by_text = {text: key for key, text in MEASURES[lang].items()}
+    found: dict[str, list[Any]] = {"targets": [], "actuals": []}
+    for kind, first, capacity, outcome_cols in (("targets", rows["targets"], lay.shape.targets, (2, 4, 5)), ("actuals", rows["actuals"], lay.shape.actuals, (2,))):
+        for i in range(capacity):
+            row = first + i
+            values = {y: v for y, v in reader.year_values(ws, row).items() if not _blank(v)}
+            label, measure_text = reader.value(ws, row, COL_LABEL), reader.value(ws, row, 3)
+            outcomes = [str(reader.value(ws, row, c)).strip() for c in outcome_cols if not _blank(reader.value(ws, row, c))]
+            if not values and _blank(measure_text):
+                continue
+            if _blank(measure_text) or str(measure_text) not in by_text:
+                raise WorkbookError(reader.where(ws, row, 3), f"vælg en enhed: {', '.join(MEASURES[lang].values())}")
+            measure = by_text[str(measure_text)]
+            if kind == "targets" and measure == "active":
+                raise WorkbookError(reader.where(ws, row, 3), "et måltal kan ikke være aktive deltagere")
+            text = "" if _blank(label) else str(label)
+            for year, value in values.items():
+                if kind == "targets":
+                    entry = reader.checked(ws, row, lay.year_col(year), Target, year, tuple(outcomes) or None, label=text, **{measure: value})
+                else:
+                    entry = reader.checked(ws, row, lay.year_col(year), Actual, year, outcomes[0] if outcomes else None, label=text, **{measure: value})
+                found[kind].append(entry)
+    rate = reader.value(ws, rows["rate_input"], COL_P1)
+    return tuple(found["targets"]), tuple(found["actuals"]), None if _blank(rate) else rate
+
+
 def read_case(wb: Workbook) -> Case:
     """The case in the input cells of ``wb`` (loaded with formulas, not ``data_only``)."""
     layout, _, lang = layout_of(wb)
@@ -189,6 +220,7 @@ def read_case(wb: Workbook) -> Case:
         published.append(PublishedFigure(**spec))
     if _blank(title):
         raise WorkbookError(reader.where(reader.inputs, layout.title_row, COL_P1), "casen skal have en titel")
+    targets, actuals, forecast_rate = _follow_up(reader, wb, lang)
     return Case(
             title=str(title),
             municipality="" if _blank(municipality) else str(municipality),
@@ -199,6 +231,9 @@ def read_case(wb: Workbook) -> Case:
             costs=reader.costs(),
             savings=reader.savings(),
             periods=reader.periods(),
+            targets=targets,
+            actuals=actuals,
+            forecast_rate=forecast_rate,
             published=tuple(published),
             source=extra.get("source", ""),
             notes=extra.get("notes", ""),

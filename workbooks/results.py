@@ -16,8 +16,10 @@ from openpyxl.workbook import Workbook
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import COL_P1, SHEET_NAMES, Layout, Shape
 from xlmodel.compute import CaseResult
+from xlmodel.followup import follow_up
 
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
+FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
 
 
 def custom_properties(wb: Workbook) -> dict[str, str]:
@@ -46,6 +48,11 @@ def read_results(path: Path) -> dict[str, Any]:
     for i in range(lay.shape.cohorts):
         for k, outcome in enumerate(lay.shape.outcomes):
             out[f"cohort{i}:{outcome}"] = [savings.cell(lay.pair_row(i, k), c).value for c in cols]
+    followup, fu_rows = wb[names["followup"]], lay.followup_rows()
+    for name in FOLLOW_UP_SERIES:
+        out[f"followup:{name}"] = [followup.cell(fu_rows[name], c).value for c in cols]
+    out["followup:rate"] = followup.cell(fu_rows["rate"], COL_P1).value
+    out["followup:write_down_total"] = followup.cell(fu_rows["write_down_total"], COL_P1).value
     return out
 
 
@@ -60,6 +67,11 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         for outcome in lay.shape.outcomes:
             name = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
             out[f"cohort{i}:{outcome}"] = result.cohort_figure(name, outcome).tolist() if name else [0.0] * lay.n_years
+    f = follow_up(result)
+    for name in FOLLOW_UP_SERIES:
+        out[f"followup:{name}"] = list(getattr(f, name))
+    out["followup:rate"] = 1.0 if f.rate is None else f.rate  # the workbook shows the multiplier it uses
+    out["followup:write_down_total"] = f.total_write_down
     return out
 
 
