@@ -134,3 +134,33 @@ def test_cli_build_recalc_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["recalc", str(tmp_path / "missing.xlsx")]) == 2
     assert "filen findes ikke" in capsys.readouterr().err
     assert main(["build", str(ROOT / "cases" / "silkeborg_2015.toml"), "-o", str(tmp_path / "x.txt")]) == 2
+
+
+def test_actuals_typed_in_the_follow_up_sheet_drive_the_forecast(tmp_path: Path) -> None:
+    book = tmp_path / "ballerup.xlsx"
+    shutil.copy(ROOT / "built" / "ballerup_2019_revision.native.xlsx", book)
+    wb = openpyxl.load_workbook(book)
+    lay = layout_of(wb)[0]
+    rows = lay.followup_rows()
+    ws = wb[NAMES["followup"]]
+    assert lay.shape.actuals == 0  # no actual lines yet: recalc cannot add rows, so build a template-like book
+    shape = lay.shape.__class__(**{**lay.shape.__dict__, "actuals": 2})
+    from workbooks.build import build_workbook
+    from workbooks.pipeline import render
+
+    data = render(read_case(wb), runtime="native", built=build_workbook(read_case(wb), runtime="native", shape=shape))
+    book.write_bytes(data)
+    wb = openpyxl.load_workbook(book)
+    rows = layout_of(wb)[0].followup_rows()
+    ws = wb[NAMES["followup"]]
+    ws.cell(rows["actuals"], 1, "Realiseret ydelsesbesparelse")
+    ws.cell(rows["actuals"], 3, "kr.")
+    ws.cell(rows["actuals"], lay.year_col(2018), 2_500_000)
+    wb.save(book)
+    recalc(book)
+    case = read_case(openpyxl.load_workbook(book))
+    assert [(a.year, a.savings) for a in case.actuals] == [(2018, 2_500_000)]
+    values = openpyxl.load_workbook(book, data_only=True)[NAMES["followup"]]
+    forecast = [values.cell(rows["forecast"], lay.year_col(y)).value for y in range(2018, 2022)]
+    assert forecast == pytest.approx([2_500_000, 2_730_000, 2_730_000, 2_730_000])  # realised, then 70 % of 3.9 mio.
+    assert values.cell(rows["write_down_total"], 4).value == pytest.approx(1_400_000 + 3 * 1_170_000)

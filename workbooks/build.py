@@ -115,6 +115,7 @@ class _Writer:
         self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
+        self.guidance = False
         self.validations: dict[tuple[str, str], DataValidation] = {}
         self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
 
@@ -676,7 +677,7 @@ class _Writer:
         ws.conditional_formatting.add("B2", CellIsRule(operator="notEqual", formula=['"OK"'], fill=BAD_FILL))
         rows = lay.budget_rows()
         lines: list[tuple[str, Any, str | None]] = [
-            (self.t("municipality"), f"={fu}!$D${lay.municipality_row}", None),
+            (self.t("municipality"), f'=IF({fu}!$D${lay.municipality_row}="","",{fu}!$D${lay.municipality_row})', None),
             (self.t("source"), case.source, None),
             (self.t("horizon"), f"{case.first_year}–{case.last_year}", None),
             (self.t("version"), self.t("version_text", version=__version__, runtime=self.t(f"runtime_{self.runtime}")), None),
@@ -698,6 +699,15 @@ class _Writer:
             elif value != "":
                 self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (1 + len(value) // 80)
+            row += 1
+        if self.guidance:
+            row += 1
+            self.text(ws, row, 1, self.t("guide_title"), font=SECTION_FONT)
+            for step in range(1, 8):
+                row += 1
+                self.text(ws, row, 1, f"{step}.", font=Font(bold=True)).alignment = Alignment(vertical="top")
+                self.text(ws, row, 2, self.t(f"guide_{step}")).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 30
             row += 1
         self.text(ws, row + 1, 1, self.t("style_key"), font=SECTION_FONT)
         sample = ws.cell(row=row + 2, column=1, value=self.t("style_input"))
@@ -734,11 +744,13 @@ class Built:
     inputs: frozenset[tuple[str, str]]
     generated: frozenset[tuple[str, str]]
     layout: Layout
+    validated: frozenset[tuple[str, str]] = frozenset()
 
 
-def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "") -> Built:
-    """Build the workbook for ``case``."""
+def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False) -> Built:
+    """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover."""
     writer = _Writer(case, runtime, lang, shape or shape_of(case))
+    writer.guidance = guidance
     result = compute_case(case)
     wb = writer.build(result)
     extra = {"source": case.source, "notes": case.notes, "published": [_figure_dict(f) for f in case.published], "source_file": source_name}
@@ -748,11 +760,13 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
         ("xlmodel_lang", lang),
         ("xlmodel_shape", writer.layout.shape.to_json()),
         ("xlmodel_case", json.dumps(extra, ensure_ascii=False)),
+        ("xlmodel_guidance", "1" if guidance else "0"),
     ):
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
-    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout)
+    validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated)
 
 
 def _figure_dict(figure: Any) -> dict[str, Any]:

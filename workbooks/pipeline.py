@@ -17,7 +17,7 @@ from workbooks.evaluate import WorkbookError, with_cached_values
 from workbooks.files import dropped_content, load, read_bytes, write_atomic
 from workbooks.layout import RUNTIMES
 from workbooks.readback import read_case
-from workbooks.results import layout_of
+from workbooks.results import custom_properties, layout_of
 from xlmodel.casefile import load_case
 from xlmodel.model import Case
 
@@ -27,8 +27,19 @@ ROOT = Path(__file__).resolve().parent
 
 def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Built | None = None, source_name: str = "") -> bytes:
     """The finished .xlsx: built, evaluated, every formula's value cached."""
-    built = built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name)
+    return render_built(built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name), runtime)
+
+
+def render_built(built: Built, runtime: str) -> bytes:
     return with_cached_values(built.workbook, custom_functions=runtime != "native")
+
+
+def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, years: int | None) -> None:
+    from workbooks.templates import build_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+    write_atomic(out, render_built(build_template(runtime=runtime, lang=lang, first_year=first_year, years=years), runtime))
 
 
 def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
@@ -49,10 +60,15 @@ def targets(root: Path = ROOT) -> Iterator[tuple[Path, Path, str]]:
 
 
 def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
-    """Rebuild every workbook under ``root/built``; with ``check``, compare instead and list the differences."""
+    """Rebuild every workbook under ``root/built`` and every template under ``root/templates``; with
+    ``check``, compare instead and list the differences."""
+    from workbooks.templates import build_template, template_targets
+
     problems: list[str] = []
-    for case_path, book, runtime in targets(root):
-        data = render(load_case(case_path), runtime=runtime, source_name=case_path.name)
+    jobs = [(book, lambda p=case_path, r=runtime: render(load_case(p), runtime=r, source_name=p.name)) for case_path, book, runtime in targets(root)]
+    jobs += [(book, lambda r=runtime, la=lang: render_built(build_template(runtime=r, lang=la), r)) for book, runtime, lang in template_targets(root)]
+    for book, make in jobs:
+        data = make()
         if not check:
             book.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(book, data)
@@ -106,7 +122,8 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     book = load(original, str(path))
     layout, runtime, lang = layout_of(book)
     case = read_case(book)
-    new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape)
+    guidance = custom_properties(book).get("xlmodel_guidance") == "1"
+    new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape, guidance=guidance)
     # What the tool writes for these inputs: any other difference in a tool-owned cell is a hand edit.
     edited = edited_tool_cells(new, book)
     if edited and not force:

@@ -3,6 +3,7 @@
 ``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
 ``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
 ``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
+``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
 ``xlmodel recalc BOOK.xlsx [--force]``
 ``xlmodel regenerate [--check]``
 
@@ -96,6 +97,14 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import new_template
+
+    new_template(Path(args.output), runtime=args.runtime, lang=args.lang, first_year=args.first_year, years=args.years)
+    print(f"xlmodel: skrev skabelonen {args.output} ({args.runtime}, {args.lang})")
+    return EXIT_OK
+
+
 def _recalc(args: argparse.Namespace) -> int:
     from workbooks.pipeline import recalc
 
@@ -147,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs", help="formler til xlwings Server (officejs), Windows-xlwings (com) eller kun indbyggede funktioner (native)")
     build.add_argument("--lang", choices=("da", "en"), default="da")
     build.set_defaults(run=_build)
+
+    new = commands.add_parser("new", help="skriv en tom skabelon til en ny case")
+    new.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    new.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs")
+    new.add_argument("--lang", choices=("da", "en"), default="da")
+    new.add_argument("--first-year", type=int, help="første budgetår (standard: skabelonens)")
+    new.add_argument("--years", type=int, help="antal år i tidshorisonten (standard: 6)")
+    new.set_defaults(run=_new)
 
     recalc = commands.add_parser("recalc", help="læs indtastningerne i et regneark, genberegn og gem (med sikkerhedskopi)")
     recalc.add_argument("book", metavar="BOOK.xlsx")
