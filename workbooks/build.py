@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -362,6 +362,16 @@ class _Writer:
             **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         }
 
+    def _pair_rows(self, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each cohort × outcome row, with its head (cohort, outcome, unit) written; yields the row and its references."""
+        for i in range(self.layout.shape.cohorts):
+            for k in range(len(self.case.outcomes)):
+                row, refs = self.layout.pair_row(i, k), self._cohort_refs(i, k)
+                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
+                self.formula(ws, row, 2, f"={refs['label']}")
+                self.text(ws, row, 3, self.t(unit_key))
+                yield row, refs
+
     def _calc(self) -> None:
         ws, lay, case = self.sheets["calc"], self.layout, self.case
         self.top(ws, self.t("calc_title"))
@@ -369,32 +379,26 @@ class _Writer:
         headers += [self.t("h_fallback_month_n", n=i + 1) for i in range(MAX_FALLBACKS)]
         self.header_row(ws, headers, years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
-        for i in range(lay.shape.cohorts):
-            for k, outcome in enumerate(case.outcomes):
-                row = lay.pair_row(i, k)
-                refs = self._cohort_refs(i, k)
-                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
-                self.formula(ws, row, 2, f"={refs['label']}")
-                self.text(ws, row, 3, self.t("u_person_years"))
-                self.formula(ws, row, 4, f"={refs['persons']}-({refs['deadweight']})", PERSONS)
-                self.formula(ws, row, 5, f'=IF({refs["effect"]}="",0,YEAR({refs["effect"]})*12+MONTH({refs["effect"]})-1)', "0")
-                anchor = f'IF({refs["start"]}="",{refs["effect"]},{refs["start"]})'
-                for j in range(MAX_FALLBACKS):
-                    after = refs[f"after{j + 1}"]
-                    exact = f"$E{row}+{after}*12"
-                    fixed = f"YEAR({anchor})*12+{after}*12+{refs['month']}-1"
-                    self.formula(ws, row, 6 + j, f'=IF($E{row}=0,0,MAX($E{row},IF({refs["month"]}="",{exact},{fixed})))', "0")
-                for year in lay.years:
-                    c = col(lay.year_col(year))
-                    if prefix is None:
-                        terms = "".join(
-                            f"-{refs[f'share{j + 1}']}*{_months_after(c, f'${col(6 + j)}{row}')}" for j in range(MAX_FALLBACKS)
-                        )
-                        f = f"=$D{row}*({_months_after(c, f'$E{row}')}{terms})/12"
-                    else:
-                        args = [refs["persons"], refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
-                        f = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
-                    self.formula(ws, row, lay.year_col(year), f, PERSONS)
+        for row, refs in self._pair_rows(ws, "u_person_years"):
+            self.formula(ws, row, 4, f"={refs['persons']}-({refs['deadweight']})", PERSONS)
+            self.formula(ws, row, 5, f'=IF({refs["effect"]}="",0,YEAR({refs["effect"]})*12+MONTH({refs["effect"]})-1)', "0")
+            anchor = f'IF({refs["start"]}="",{refs["effect"]},{refs["start"]})'
+            for j in range(MAX_FALLBACKS):
+                after = refs[f"after{j + 1}"]
+                exact = f"$E{row}+{after}*12"
+                fixed = f"YEAR({anchor})*12+{after}*12+{refs['month']}-1"
+                self.formula(ws, row, 6 + j, f'=IF($E{row}=0,0,MAX($E{row},IF({refs["month"]}="",{exact},{fixed})))', "0")
+            for year in lay.years:
+                c = col(lay.year_col(year))
+                if prefix is None:
+                    terms = "".join(
+                        f"-{refs[f'share{j + 1}']}*{_months_after(c, f'${col(6 + j)}{row}')}" for j in range(MAX_FALLBACKS)
+                    )
+                    f = f"=$D{row}*({_months_after(c, f'$E{row}')}{terms})/12"
+                else:
+                    args = [refs["persons"], refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                    f = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
+                self.formula(ws, row, lay.year_col(year), f, PERSONS)
 
     def _savings(self) -> None:
         ws, lay, case = self.sheets["savings"], self.layout, self.case
@@ -402,22 +406,16 @@ class _Writer:
         self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
         calc, fu = self.ref("calc"), self.ref("inputs")
-        for i in range(lay.shape.cohorts):
-            for k, outcome in enumerate(case.outcomes):
-                row = lay.pair_row(i, k)
-                refs = self._cohort_refs(i, k)
-                self.formula(ws, row, 1, f"={calc}!$A{row}")
-                self.formula(ws, row, 2, f"={refs['label']}")
-                self.text(ws, row, 3, self.t("u_kr"))
-                for year in lay.years:
-                    c = col(lay.year_col(year))
-                    unit = f"{fu}!{c}${refs['unit_row']}"
-                    if prefix is None:
-                        f = f"={calc}!{c}{row}*{unit}"
-                    else:
-                        args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
-                        f = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
-                    self.formula(ws, row, lay.year_col(year), f, KR)
+        for row, refs in self._pair_rows(ws, "u_kr"):
+            for year in lay.years:
+                c = col(lay.year_col(year))
+                unit = f"{fu}!{c}${refs['unit_row']}"
+                if prefix is None:
+                    f = f"={calc}!{c}{row}*{unit}"
+                else:
+                    args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                    f = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
+                self.formula(ws, row, lay.year_col(year), f, KR)
         total = lay.savings_total_row
         self.text(ws, total, 1, self.t("total"), font=Font(bold=True))
         for year in lay.years:

@@ -14,6 +14,7 @@ import openpyxl
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
+from xlmodel.fileio import read_file
 
 #: Package parts openpyxl does not keep on a load → save round trip.
 _DROPPED_PARTS = {
@@ -37,14 +38,7 @@ _SHEET_EXTENSION = re.compile(rb"<(?:\w+:)?extLst\b")
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbookError(str(path), "filen findes ikke") from None
-    except IsADirectoryError:
-        raise WorkbookError(str(path), "er en mappe, ikke et regneark") from None
-    except OSError as exc:
-        raise WorkbookError(str(path), f"filen kan ikke læses ({exc.strerror})") from None
+    return read_file(path, WorkbookError, "et regneark (.xlsx)")
 
 
 def load(data: bytes, name: str, *, data_only: bool = False) -> Workbook:

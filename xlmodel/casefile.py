@@ -28,6 +28,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from xlmodel.errors import CaseFileError, XlmodelError
+from xlmodel.fileio import read_file
 from xlmodel.model import (
     Actual,
     Case,
@@ -67,18 +68,11 @@ def schema() -> dict[str, Any]:
 def load_case(path: str | Path) -> Case:
     """Read and validate the case file at ``path``."""
     file = Path(path)
+    data = read_file(file, CaseFileError, "en case-fil (.toml)", max_bytes=MAX_FILE_BYTES)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise CaseFileError(str(file), f"filen er større end {MAX_FILE_BYTES:,} bytes; en case-fil er normalt få kilobytes")
-        text = file.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise CaseFileError(str(file), "filen findes ikke") from None
-    except IsADirectoryError:
-        raise CaseFileError(str(file), "er en mappe, ikke en case-fil (.toml)") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise CaseFileError(str(file), "filen er ikke UTF-8-tekst; gem den som UTF-8") from None
-    except OSError as exc:
-        raise CaseFileError(str(file), f"filen kan ikke læses ({exc.strerror})") from None
     return loads_case(text, name=str(file))
 
 
