@@ -585,7 +585,7 @@ class _Writer:
             self.formula(ws, rows[name], COL_P1, f"=SUM({years_span.format(r=rows[source])})", KR)
         chart = LineChart()
         chart.title, chart.y_axis.title = self.t("chart_followup"), self.t("u_kr")
-        for name in ("expected", "forecast"):
+        for name in ("expected", "realised", "forecast"):
             self.formula(ws, rows[name], FIRST_YEAR_COL - 1, f"=$A${rows[name]}")
             chart.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows[name]), from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW))
