@@ -3,6 +3,7 @@ failure at any point leaves the original byte-identical."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import zipfile
@@ -12,9 +13,10 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
+from workbooks.build import build_workbook
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import SHEET_NAMES
-from workbooks.pipeline import ROOT, recalc
+from workbooks.pipeline import ROOT, recalc, render
 from workbooks.readback import read_case
 from workbooks.results import differences, expected_results, layout_of, read_results
 from xlmodel import compute_case
@@ -141,15 +143,9 @@ def test_actuals_typed_in_the_follow_up_sheet_drive_the_forecast(tmp_path: Path)
     shutil.copy(ROOT / "built" / "ballerup_2019_revision.native.xlsx", book)
     wb = openpyxl.load_workbook(book)
     lay = layout_of(wb)[0]
-    rows = lay.followup_rows()
-    ws = wb[NAMES["followup"]]
-    assert lay.shape.actuals == 0  # no actual lines yet: recalc cannot add rows, so build a template-like book
-    shape = lay.shape.__class__(**{**lay.shape.__dict__, "actuals": 2})
-    from workbooks.build import build_workbook
-    from workbooks.pipeline import render
-
-    data = render(read_case(wb), runtime="native", built=build_workbook(read_case(wb), runtime="native", shape=shape))
-    book.write_bytes(data)
+    assert lay.shape.actuals == 0  # recalc cannot add rows: rebuild with room for actual lines, as a template has
+    case = read_case(wb)
+    book.write_bytes(render(case, runtime="native", built=build_workbook(case, runtime="native", shape=dataclasses.replace(lay.shape, actuals=2))))
     wb = openpyxl.load_workbook(book)
     rows = layout_of(wb)[0].followup_rows()
     ws = wb[NAMES["followup"]]

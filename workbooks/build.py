@@ -99,7 +99,7 @@ def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, sa
 class _Writer:
     """Writes one workbook; keeps track of which cells are inputs (the user's) and which are the tool's."""
 
-    def __init__(self, case: Case, runtime: str, lang: str, shape: Shape) -> None:
+    def __init__(self, case: Case, runtime: str, lang: str, shape: Shape, guidance: bool = False) -> None:
         if runtime not in RUNTIMES:
             raise InvalidValueError("runtime", f"kendte: {', '.join(RUNTIMES)}", value=runtime)
         if lang not in SHEET_NAMES:
@@ -115,7 +115,7 @@ class _Writer:
         self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
-        self.guidance = False
+        self.guidance = guidance
         self.validations: dict[tuple[str, str], DataValidation] = {}
         self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
 
@@ -747,8 +747,7 @@ class Built:
 
 def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover."""
-    writer = _Writer(case, runtime, lang, shape or shape_of(case))
-    writer.guidance = guidance
+    writer = _Writer(case, runtime, lang, shape or shape_of(case), guidance)
     result = compute_case(case)
     wb = writer.build(result)
     extra = {"source": case.source, "notes": case.notes, "published": [_figure_dict(f) for f in case.published], "source_file": source_name}

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbooks.build import Built, build_workbook
 from openpyxl.comments import Comment
 from openpyxl.workbook import Workbook
 
+from workbooks.build import Built, build_workbook
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
 from workbooks.files import dropped_content, load, read_bytes, write_atomic
@@ -34,18 +34,21 @@ def render_built(built: Built, runtime: str) -> bytes:
     return with_cached_values(built.workbook, custom_functions=runtime != "native")
 
 
+def _check_output(out: Path) -> None:
+    if out.suffix.lower() != ".xlsx":
+        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+
+
 def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, years: int | None) -> None:
     from workbooks.templates import build_template
 
-    if out.suffix.lower() != ".xlsx":
-        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+    _check_output(out)
     write_atomic(out, render_built(build_template(runtime=runtime, lang=lang, first_year=first_year, years=years), runtime))
 
 
 def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
     case = load_case(case_path)
-    if out.suffix.lower() != ".xlsx":
-        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+    _check_output(out)
     write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))
 
 
@@ -138,7 +141,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
             for cell in row:
                 if cell.comment is not None:
                     new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
-    data = with_cached_values(new.workbook, custom_functions=runtime != "native")
+    data = render_built(new, runtime)
     load(data, "ny fil")  # the new file must read back before it replaces anything
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")

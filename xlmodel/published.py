@@ -28,7 +28,7 @@ from xlmodel.rounding import excel_round
 #: Figures with one value per year.
 YEARLY_FIGURES = (
     "savings", "costs", "net", "cumulative", "person_years", "cohort_savings", "cohort_person_years",
-    "expected_savings", "forecast", "write_down", "actual_persons", "realisation", "target_forecast",
+    "expected_savings", "forecast", "write_down", "actual_persons", "realisation",
 )  # fmt: skip
 #: Figures with one value, over the horizon or over ``years``.
 SINGLE_FIGURES = (
@@ -220,22 +220,12 @@ def _actual_persons(f: FollowUp, fig: PublishedFigure) -> dict[int, Any]:
     return {y: math.fsum(a.persons for a in f.actuals if a.year == y and a.outcome in outcomes and a.persons is not None) for y in f.years}
 
 
-def _target_forecast(f: FollowUp, fig: PublishedFigure) -> dict[int, Any]:
-    """A target's value × the rate used for the forecast (e.g. 70 % of the target in full-year persons)."""
-    out: dict[int, Any] = {}
-    for r in f.realisations:
-        if r.target.outcome_key == (fig.outcome or "") and (fig.item is None or r.measure == fig.item) and f.rate is not None:
-            out[r.target.year] = r.target_value * f.rate
-    return out
-
-
 _FOLLOW_UP_SERIES = {
     "expected_savings": lambda f, fig: _series(f, "expected"),
     "forecast": lambda f, fig: _series(f, "forecast"),
     "write_down": lambda f, fig: _series(f, "write_down"),
     "actual_persons": _actual_persons,
     "realisation": lambda f, fig: {y: f.realisation(y, fig.outcome, fig.item or "persons") for y in f.years},
-    "target_forecast": _target_forecast,
 }
 
 
