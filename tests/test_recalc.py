@@ -160,3 +160,110 @@ def test_actuals_typed_in_the_follow_up_sheet_drive_the_forecast(tmp_path: Path)
     forecast = [values.cell(rows["forecast"], lay.year_col(y)).value for y in range(2018, 2022)]
     assert forecast == pytest.approx([2_500_000, 2_730_000, 2_730_000, 2_730_000])  # realised, then 70 % of 3.9 mio.
     assert values.cell(rows["write_down_total"], 4).value == pytest.approx(1_400_000 + 3 * 1_170_000)
+
+
+# --- nothing lost: backups, concurrent runs, the user's own sheets, formats and widths ---
+
+
+def test_backups_in_quick_succession_are_all_kept(book: Path) -> None:
+    """Three runs within the same second: three backups, the first one byte-identical to the original."""
+    original = book.read_bytes()
+    when = __import__("datetime").datetime(2026, 11, 24, 12, 0, 0)
+    backups = [recalc(book, now=when).backup for _ in range(3)]
+    assert len(set(backups)) == 3
+    assert all(b.exists() for b in backups)
+    assert backups[0].read_bytes() == original
+    assert backups[1].name.endswith("-2.xlsx") and backups[2].name.endswith("-3.xlsx")
+
+
+def test_an_existing_backup_is_never_overwritten(book: Path) -> None:
+    when = __import__("datetime").datetime(2026, 11, 24, 12, 0, 0)
+    taken = book.with_name(f"{book.stem}.backup-20261124-120000-000000.xlsx")
+    taken.write_bytes(b"the user's own file")
+    report = recalc(book, now=when)
+    assert taken.read_bytes() == b"the user's own file"
+    assert report.backup != taken and report.backup.exists()
+
+
+def test_a_second_run_on_the_same_file_waits_for_none_and_touches_nothing(book: Path) -> None:
+    from workbooks.files import exclusive_lock
+
+    before, listing = book.read_bytes(), _files(book.parent)
+    with exclusive_lock(book) as lock:
+        assert lock.exists()
+        with pytest.raises(WorkbookError, match="en anden kørsel arbejder på filen"):
+            recalc(book)
+        assert book.read_bytes() == before
+    assert _files(book.parent) == listing  # the lock is gone afterwards
+
+
+def test_a_stale_lock_from_a_dead_process_is_taken_over(book: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    lock = book.with_name(f".{book.name}.xlmodel-lock")
+    lock.write_text(f"{dead.stdout.strip()} {socket.gethostname()} 2026-01-01T00:00:00\n", encoding="utf-8")
+    assert recalc(book).backup.exists()
+    assert not lock.exists()
+
+
+def test_concurrent_runs_never_interleave(book: Path) -> None:
+    """Four processes recalculate one file at once: each either finishes or stops at the lock;
+    the file is a valid workbook afterwards and every finished run left its own backup."""
+    import subprocess
+    import sys
+
+    code = "import sys; from pathlib import Path; from workbooks.pipeline import recalc\n" \
+           "from workbooks.evaluate import WorkbookError\n" \
+           "try:\n    print(recalc(Path(sys.argv[1])).backup)\nexcept WorkbookError as e:\n    print('LOCKED' if 'en anden kørsel' in str(e) else 'ERR ' + str(e))\n"
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(book)], stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [run.communicate(timeout=300)[0].strip() for run in runs]
+    assert not [o for o in outputs if o.startswith("ERR")], outputs
+    finished = [Path(o) for o in outputs if o != "LOCKED"]
+    assert finished and all(p.exists() for p in finished) and len(set(finished)) == len(finished)
+    read_case(openpyxl.load_workbook(book))  # still a whole, readable workbook
+
+
+def test_user_sheets_formats_and_widths_survive(book: Path) -> None:
+    wb = openpyxl.load_workbook(book)
+    mine = wb.create_sheet("Mine noter")
+    mine["A1"] = "Noter til udvalget"
+    mine["A1"].font = openpyxl.styles.Font(bold=True, color="C00000")
+    mine["B2"] = f"='{NAMES['budget']}'!D{layout_of(wb)[0].budget_rows()['net_gain']}*2"
+    mine["B3"] = "=1/0"  # the user's own error stays the user's own
+    mine.column_dimensions["A"].width = 41
+    mine.merge_cells("A5:C5")
+    wb[NAMES["cohorts"]]["D5"].number_format = "#,##0.0"
+    wb[NAMES["cohorts"]].column_dimensions["A"].width = 27.5
+    wb.save(book)
+    report = recalc(book)
+    assert report.user_sheets == ("Mine noter",)
+    after = openpyxl.load_workbook(book)
+    assert after.sheetnames[-1] == "Mine noter"
+    ws = after["Mine noter"]
+    assert ws["A1"].value == "Noter til udvalget" and ws["A1"].font.bold and ws["A1"].font.color.rgb.endswith("C00000")
+    assert ws.column_dimensions["A"].width == 41 and "A5:C5" in {str(r) for r in ws.merged_cells.ranges}
+    assert after[NAMES["cohorts"]]["D5"].number_format == "#,##0.0"
+    assert after[NAMES["cohorts"]].column_dimensions["A"].width == 27.5
+    values = openpyxl.load_workbook(book, data_only=True)
+    net_gain = values[NAMES["budget"]].cell(layout_of(after)[0].budget_rows()["net_gain"], 4).value
+    assert values["Mine noter"]["B2"].value == pytest.approx(2 * net_gain)
+    assert values["Mine noter"]["B3"].value == "#DIV/0!"
+
+
+def test_a_chart_on_a_user_sheet_stops_the_run_before_anything_is_written(book: Path) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.load_workbook(book)
+    mine = wb.create_sheet("Min graf")
+    mine.append([1, 2, 3])
+    chart = BarChart()
+    chart.add_data(Reference(mine, min_col=1, min_row=1, max_col=3))
+    mine.add_chart(chart, "A3")
+    wb.save(book)
+    before, listing = book.read_bytes(), _files(book.parent)
+    with pytest.raises(WorkbookError, match="«Min graf»: diagrammer"):
+        recalc(book)
+    assert book.read_bytes() == before and _files(book.parent) == listing

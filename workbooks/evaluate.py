@@ -12,7 +12,7 @@ import io
 import math
 import posixpath
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import formualizer
@@ -27,7 +27,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _FORMULA_CELLS = etree.XPath("//m:sheetData/m:row/m:c[m:f]", namespaces={"m": MAIN_NS})
-ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
+ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div": "#DIV/0!", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
 
 Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
 #: What a status cell shows until the add-in recalculates it.
@@ -154,24 +154,33 @@ def to_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def with_cached_values(wb: Workbook, *, custom_functions: bool = True) -> bytes:
+def with_cached_values(wb: Workbook, *, custom_functions: bool = True, checked_sheets: Collection[str] | None = None) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
     With ``custom_functions`` our Excel functions are registered and the values are injected here;
     without (the ``native`` runtime) formualizer recalculates the file in one pass in Rust, which
-    gives the same values faster. Any formula that evaluates to an error stops the build with the
-    list of cells.
+    gives the same values faster. Any formula of ``checked_sheets`` (default: every sheet) that
+    evaluates to an error stops the build with the list of cells; formulas on other sheets (a user's
+    own sheets, carried over by ``recalc``) keep whatever they evaluate to, errors included.
     """
     data = to_bytes(wb)
+    checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
     if not custom_functions:
         result = formualizer.recalculate_xlsx_bytes(data)
         summary = result["summary"]
-        if summary.get("total_errors") or summary.get("unknown_functions"):
-            raise WorkbookError("formler", f"{summary.get('total_errors')} formler giver fejl: {str(summary.get('errors'))[:500]}; ukendte funktioner: {summary.get('unknown_functions')}")
+        locations = [
+            location
+            for token, entry in (summary.get("error_summary") or {}).items()
+            for location in entry.get("locations", [])
+            if location.rsplit("!", 1)[0].strip("'") in checked
+        ]
+        errors = sum(entry.get("errors", 0) for sheet, entry in (summary.get("sheets") or {}).items() if sheet in checked)
+        if errors or locations:
+            raise WorkbookError("formler", f"{errors} formler giver fejl: {', '.join(locations[:20])}; ukendte funktioner: {summary.get('unknown_functions')}")
         return bytes(result["bytes"])
     cells = formula_cells(wb)
     values = evaluate(data, cells)
-    problems = errors_in(values)
+    problems = errors_in({sheet: found for sheet, found in values.items() if sheet in checked})
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")

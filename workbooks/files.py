@@ -3,11 +3,16 @@ and a refusal to touch content openpyxl would silently drop."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 import os
 import re
+import shutil
+import socket
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -89,3 +94,69 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[Path]:
+    """One run at a time on ``path``: a lock file beside it, made with exclusive create.
+
+    A lock left by a run on this machine whose process is gone is taken over; any other lock stops
+    the run with the lock file's name, so two runs never interleave their reads and writes.
+    """
+    lock = path.with_name(f".{path.name}.xlmodel-lock")
+    stamp = f"{os.getpid()} {socket.gethostname()} {dt.datetime.now().isoformat(timespec='seconds')}\n".encode()
+    for attempt in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid_text, host, *_ = lock.read_text(encoding="utf-8", errors="replace").split()
+                stale = host == socket.gethostname() and not _pid_alive(int(pid_text))
+            except (OSError, ValueError):
+                stale = False
+            if stale and attempt == 0:
+                lock.unlink(missing_ok=True)
+                continue
+            raise WorkbookError(str(path), f"en anden kørsel arbejder på filen (låsefil {lock.name}); vent, eller slet låsefilen hvis ingen kørsel er i gang") from None
+        except FileNotFoundError:
+            raise WorkbookError(str(path), "mappen findes ikke") from None
+        except OSError as exc:
+            raise WorkbookError(str(path), f"kan ikke lave låsefilen {lock.name} ({exc.strerror})") from None
+        break
+    try:
+        os.write(handle, stamp)
+        os.close(handle)
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def write_backup(path: Path, data: bytes, when: dt.datetime) -> Path:
+    """Save ``data`` (the file as it was) as ``BOOK.backup-YYYYMMDD-HHMMSS-ffffff.xlsx`` beside ``path``.
+
+    Exclusive create: an existing backup is never overwritten; a name already taken gets ``-2``,
+    ``-3``, ... The file's permissions and times are copied from ``path``.
+    """
+    stem = f"{path.stem}.backup-{when.strftime('%Y%m%d-%H%M%S-%f')}"
+    for n in range(1, 10_000):
+        candidate = path.with_name(f"{stem}{'' if n == 1 else f'-{n}'}{path.suffix}")
+        try:
+            with open(candidate, "xb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except FileExistsError:
+            continue
+        shutil.copystat(path, candidate)
+        return candidate
+    raise WorkbookError(str(path), "for mange sikkerhedskopier med samme tidsstempel")

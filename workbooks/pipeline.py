@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,9 @@ from openpyxl.workbook import Workbook
 from workbooks.build import Built, build_workbook
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.files import dropped_content, load, read_bytes, write_atomic
-from workbooks.layout import RUNTIMES
+from workbooks.carry import carry_over, check_carriable
+from workbooks.files import dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
+from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
 from xlmodel.casefile import load_case
@@ -94,6 +94,7 @@ class RecalcReport:
     path: Path
     backup: Path
     forced_cells: tuple[str, ...]
+    user_sheets: tuple[str, ...] = ()
 
 
 def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
@@ -115,40 +116,48 @@ def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
 def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -> RecalcReport:
     """Read the inputs back, recalculate and save; the original stays byte-identical on any failure.
 
-    Inputs and cell comments are the user's and survive; tool-owned cells edited by hand stop the run
-    (listed) unless ``force``; content openpyxl would drop stops the run.
+    Inputs, their number formats, cell comments, column widths and the user's own sheets survive;
+    tool-owned cells edited by hand stop the run (listed) unless ``force``; content that cannot be
+    carried over stops the run before anything is written. One run at a time per file (a lock file
+    beside it); the previous file is kept as a backup with a name no other run can take.
     """
-    original = read_bytes(path)
-    dropped = dropped_content(original)
-    if dropped:
-        raise WorkbookError(str(path), f"arket indeholder {', '.join(dropped)}, som ville gå tabt ved genberegning; fjern det eller brug en kopi")
-    book = load(original, str(path))
-    layout, runtime, lang = layout_of(book)
-    case = read_case(book)
-    guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-    new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape, guidance=guidance)
-    # What the tool writes for these inputs: any other difference in a tool-owned cell is a hand edit.
-    edited = edited_tool_cells(new, book)
-    if edited and not force:
-        shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
-        raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
-    for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
-        old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
-        new_cell.value = old_cell.value
-        new_cell.data_type = old_cell.data_type
-    for ws in book.worksheets:  # the user's cell comments survive
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None:
-                    new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
-    data = render_built(new, runtime)
-    load(data, "ny fil")  # the new file must read back before it replaces anything
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    shutil.copy2(path, backup)
-    try:
-        write_atomic(path, data)
-    except BaseException:
-        backup.unlink(missing_ok=True)
-        raise
-    return RecalcReport(path, backup, tuple(edited))
+    with exclusive_lock(path):
+        original = read_bytes(path)
+        dropped = dropped_content(original)
+        if dropped:
+            raise WorkbookError(str(path), f"arket indeholder {', '.join(dropped)}, som ville gå tabt ved genberegning; fjern det eller brug en kopi")
+        book = load(original, str(path))
+        layout, runtime, lang = layout_of(book)
+        tool_titles = list(SHEET_NAMES[lang].values())
+        check_carriable(book, tool_titles, str(path))
+        case = read_case(book)
+        guidance = custom_properties(book).get("xlmodel_guidance") == "1"
+        new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape, guidance=guidance)
+        # What the tool writes for these inputs: any other difference in a tool-owned cell is a hand edit.
+        edited = edited_tool_cells(new, book)
+        if edited and not force:
+            shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
+            raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
+        for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
+            old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
+            new_cell.value = old_cell.value
+            new_cell.data_type = old_cell.data_type
+        for ws in book.worksheets:  # the user's cell comments survive
+            if ws.title not in tool_titles:
+                continue  # user sheets are copied whole below
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.comment is not None:
+                        new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
+        carried = carry_over(book, new.workbook, tool_titles, new.inputs)
+        data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles)
+        load(data, "ny fil")  # the new file must read back before it replaces anything
+        if read_bytes(path) != original:
+            raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
+        backup = write_backup(path, original, now or dt.datetime.now())
+        try:
+            write_atomic(path, data)
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
+    return RecalcReport(path, backup, tuple(edited), tuple(carried))

@@ -111,6 +111,8 @@ def _recalc(args: argparse.Namespace) -> int:
     report = recalc(Path(args.book), force=args.force)
     if report.forced_cells:
         print(f"xlmodel: overskrev {len(report.forced_cells)} håndredigerede celler (--force): {', '.join(report.forced_cells[:20])}")
+    if report.user_sheets:
+        print(f"xlmodel: dine egne ark er taget med: {', '.join(report.user_sheets)}")
     print(f"xlmodel: genberegnede {report.path}; den forrige fil er gemt som {report.backup.name}")
     return EXIT_OK
 
