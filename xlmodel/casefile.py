@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from xlmodel import validate as v
 from xlmodel.errors import CaseFileError, XlmodelError
 from xlmodel.fileio import read_file
 from xlmodel.model import (
@@ -42,6 +43,7 @@ from xlmodel.model import (
     Target,
     year_shares_from_months,
 )
+from xlmodel.parameters import Override, Parameters
 from xlmodel.published import PublishedFigure
 
 #: Case files larger than this are refused (a case file is a few kilobytes).
@@ -103,6 +105,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
     targets = tuple(_each(data, "targets", lambda t: Target(**{**t, "outcome": tuple(t["outcome"]) if isinstance(t.get("outcome"), list) else t.get("outcome")}), "year"))
     actuals = tuple(_each(data, "actuals", lambda a: Actual(**a), "year"))
     published = tuple(_each(data, "published", _figure, "figure"))
+    parameters = _parameters(data, head)
     return Case(
         title=head["title"],
         municipality=head.get("municipality", ""),
@@ -119,7 +122,27 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         forecast_rate=data.get("followup", {}).get("forecast_rate"),
         source=head.get("source", ""),
         notes=head.get("notes", ""),
+        parameters=parameters,
     )
+
+
+def _parameters(data: Mapping[str, Any], head: Mapping[str, Any]) -> Parameters:
+    """The case's view of the parameters: pinned to ``parameters_date`` and with its own overrides."""
+    pinned = head.get("parameters_date")
+    known_on = None if pinned is None else v.date("case.parameters_date", pinned)
+    overrides = [
+        Override(
+            name=entry["name"],
+            date=v.date(f'parameters[{i}] "{entry["name"]}".date', entry["date"]),
+            note=entry["note"],
+            value=entry.get("value"),
+            weeks=tuple(entry.get("weeks", ())),
+            rates=tuple(entry.get("rates", ())),
+            reference=entry.get("reference", ""),
+        )
+        for i, entry in enumerate(data.get("parameters", []))
+    ]
+    return Parameters(tuple(overrides), known_on)
 
 
 def _each(data: Mapping[str, Any], key: str, build: Callable[[dict[str, Any]], T], name_key: str) -> list[T]:
@@ -142,10 +165,13 @@ def _outcome(entry: dict[str, Any]) -> Outcome:
             raise exc.within(f"fallbacks[{i}]") from None
     return Outcome(
         id=entry["id"],
-        unit_saving=entry["unit_saving"],
+        unit_saving=entry.get("unit_saving"),
         label=entry.get("label", ""),
         fallbacks=tuple(fallbacks),
         fallback_month=entry.get("fallback_month"),
+        benefit=entry.get("benefit"),
+        benefit_rate=entry.get("benefit_rate"),
+        wage_subsidy=entry.get("wage_subsidy", False),
     )
 
 
@@ -156,7 +182,7 @@ def _cohort(entry: dict[str, Any]) -> Cohort:
             outcomes[outcome_id] = CohortOutcome(**spec)
         except XlmodelError as exc:
             raise exc.within(f"outcomes.{outcome_id}") from None
-    return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"))
+    return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"), entry.get("weeks_on_benefit"))
 
 
 _STAFF_KEYS = {"fte", "hours_per_week", "annual_cost", "start", "months"}
@@ -167,8 +193,8 @@ _COST_FORMS = (
 
 
 def _cost_item(entry: dict[str, Any]) -> CostItem:
-    keys = set(entry) - {"label", "basis"}
-    label, basis = entry["label"], entry.get("basis", "")
+    keys = set(entry) - {"label", "basis", "payer"}
+    label, basis, payer = entry["label"], entry.get("basis", ""), entry.get("payer", "kommune")
     if keys & _STAFF_KEYS:
         if "annual_cost" not in keys or not keys & {"fte", "hours_per_week"} or keys & {"amounts", "total"}:
             raise CaseFileError("", _COST_FORMS, value=sorted(keys))
@@ -179,7 +205,7 @@ def _cost_item(entry: dict[str, Any]) -> CostItem:
         else:
             raise CaseFileError("years", "en medarbejder-udgift har enten years = [første, sidste] eller start + months", value=sorted(keys))
         staff = StaffCost(entry["annual_cost"], shares, entry.get("fte", 0.0), entry.get("hours_per_week"))
-        return CostItem.from_staff(label, staff, basis)
+        return CostItem.from_staff(label, staff, basis, payer=payer)
     return _line(CostItem, entry, _COST_FORMS)
 
 
@@ -188,11 +214,12 @@ def _savings_line(entry: dict[str, Any]) -> SavingsLine:
 
 
 def _line(cls: type[T], entry: dict[str, Any], forms: str) -> T:
-    keys = set(entry) - {"label", "basis"}
+    keys = set(entry) - {"label", "basis", "payer"}
+    payer = entry.get("payer", "kommune")
     if keys == {"amounts"}:
-        return cls(entry["label"], entry["amounts"], entry.get("basis", ""))  # type: ignore[call-arg]
+        return cls(entry["label"], entry["amounts"], entry.get("basis", ""), payer=payer)  # type: ignore[call-arg]
     if keys == {"total", "years"}:
-        return cls.spread(entry["label"], entry["total"], _year_range(entry["years"]), entry.get("basis", ""))  # type: ignore[attr-defined,no-any-return]
+        return cls.spread(entry["label"], entry["total"], _year_range(entry["years"]), entry.get("basis", ""), payer=payer)  # type: ignore[attr-defined,no-any-return]
     raise CaseFileError("", forms, value=sorted(keys))
 
 

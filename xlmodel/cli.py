@@ -1,6 +1,7 @@
 """The ``xlmodel`` command line.
 
 ``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
+``xlmodel parameters [NAME] [--date YYYY-MM-DD] [--format table|json]``
 ``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
 ``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
 ``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
@@ -17,6 +18,7 @@ import importlib.util
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from xlmodel import __version__
 from xlmodel.casefile import load_case
 from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
+from xlmodel import validate
+from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import report_csv, report_dict, report_table
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
@@ -39,6 +43,39 @@ def _report(args: argparse.Namespace) -> int:
         print(texts[0] + "".join(t.split("\n", 1)[1] for t in texts[1:]), end="")
     else:
         print("\n".join(report_table(r) for r in results), end="")
+    return EXIT_OK
+
+
+def _parameters(args: argparse.Namespace) -> int:
+    """List the shipped parameters: every value with its source, or the value on ``--date``."""
+    parameters = Parameters()
+    names = [args.name] if args.name else parameters.names
+    on = None if args.date is None else validate.date("--date", args.date)
+    out: list[dict[str, object]] = []
+    for name in names:
+        parameter = parameters.get(name, "NAME")
+        entries = parameter.values if on is None else (parameters.value_at(name, on, "--date"),)
+        out.append({
+            "name": name, "description": parameter.description, "unit": parameter.unit,
+            "values": [
+                {"date": e.date.isoformat(), "value": e.value, "weeks": list(e.weeks) or None, "rates": list(e.rates) or None, "successor": e.successor,
+                 "shown": e.shown, "reference": e.reference, "secondary": e.secondary, "assumption": e.assumption, "note": e.note, "added": e.added.isoformat()}
+                for e in entries
+            ],
+        })
+    if args.format == "json":
+        print(json.dumps(out if not args.name else out[0], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for item in out:
+        print(f"{item['name']} ({UNIT_TEXT.get(str(item['unit']), item['unit'])}): {item['description']}")
+        for value in item["values"]:  # type: ignore[attr-defined]
+            flags = ", ".join(flag for flag, on_ in (("sekundær kilde", value["secondary"]), ("antagelse", value["assumption"])) if on_)
+            shown = value["shown"] or "(ingen værdi)"
+            print(f"  fra {value['date']}: {shown}{f' [{flags}]' if flags else ''}")
+            print(f"    kilde: {value['reference']}")
+            if args.name:
+                print(textwrap.fill(value["note"], width=110, initial_indent="    ", subsequent_indent="    "))
+        print()
     return EXIT_OK
 
 
@@ -143,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("cases", nargs="+", metavar="CASE.toml", help="case-fil(er) i TOML")
     report.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftsformat (standard: table)")
     report.set_defaults(run=_report)
+
+    params = commands.add_parser("parameters", help="vis satser og regler (refusion, ydelser) med værdier og kilder")
+    params.add_argument("name", nargs="?", metavar="NAME", help="én parameter, fx kontanthjaelp.over_30_andre (alle værdier og noter)")
+    params.add_argument("--date", metavar="YYYY-MM-DD", help="kun værdien på denne dato")
+    params.add_argument("--format", choices=("table", "json"), default="table")
+    params.set_defaults(run=_parameters)
 
     serve = commands.add_parser("serve", help="start xlwings Server med Excel-funktionerne (navnerum XLMODEL)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse (standard: 127.0.0.1)")

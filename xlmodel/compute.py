@@ -19,7 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlmodel.arithmetic import FloatArray, person_years
-from xlmodel.model import BudgetLine, Case
+from xlmodel.model import BudgetLine, Case, Outcome
+from xlmodel.refusion import split_savings
 
 #: Cumulative net results within this many kr. of zero count as "paid back" (float noise only).
 PAYBACK_TOLERANCE_KR = 1e-6
@@ -67,12 +68,32 @@ class PeriodTotals:
 
 
 @dataclass(frozen=True)
+class PayerResult:
+    """One payer's budget: ``yearly`` has savings, costs, net and cumulative per year (kr.)."""
+
+    payer: str
+    yearly: pd.DataFrame
+    payback_year: int | None
+    net_gain: float
+
+
+def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, costs: FloatArray) -> PayerResult:
+    """Net, cumulative, payback and net gain of one payer's savings and costs per year."""
+    net = savings - costs
+    cumulative = np.cumsum(net)
+    yearly = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": cumulative}, index=pd.Index(years, name="year"))
+    return PayerResult(payer, yearly, payback_year(years, cumulative), float(math.fsum(net)))
+
+
+@dataclass(frozen=True)
 class CaseResult:
     """Everything computed for one case. Arrays are unrounded kr. and full-year persons.
 
     ``cohort_rows`` has one row per cohort × outcome (columns cohort, outcome, participants,
     persons, deadweight, net_persons); ``person_years`` and ``cohort_savings`` have one row per
-    cohort × outcome and one column per year. ``yearly`` is the budget per year.
+    cohort × outcome and one column per year. ``yearly`` is the budget per year, over all payers.
+    ``cohort_savings_by_payer`` splits ``cohort_savings`` between ``kommune`` and ``stat`` (outcomes with
+    a ``unit_saving`` count wholly to the kommune); ``by_payer`` is each payer's budget.
     """
 
     case: Case
@@ -88,6 +109,13 @@ class CaseResult:
     savings_cost_ratio: float | None
     steady_state_saving: float | None
     periods: tuple[PeriodTotals, ...]
+    cohort_savings_by_payer: Mapping[str, FloatArray]
+    by_payer: Mapping[str, PayerResult]
+
+    def cohort_figure_by_payer(self, cohort: str, outcome: str, payer: str) -> FloatArray:
+        """One cohort × outcome row of a payer's savings (zeros if the cohort lacks it)."""
+        match = np.flatnonzero((self.cohort_rows["cohort"] == cohort).to_numpy() & (self.cohort_rows["outcome"] == outcome).to_numpy())
+        return self.cohort_savings_by_payer[payer][match[0]] if match.size else np.zeros(len(self.years))
 
     def cohort_figure(self, cohort: str, outcome: str, measure: str = "savings") -> FloatArray:
         """One cohort × outcome row of ``savings`` or ``person_years`` (zeros if the cohort lacks it)."""
@@ -122,8 +150,7 @@ def compute_case(case: Case) -> CaseResult:
     ([-4100000.0, 4900000.0], 2018)
     """
     years = np.arange(case.first_year, case.last_year + 1, dtype=np.int64)
-    rows, py, unit = _cohort_arrays(case, years)
-    cohort_savings = unit * py
+    rows, py, cohort_savings, stat_savings = _cohort_arrays(case, years)
     cost_lines = _line_matrix(case.costs, years)
     savings_lines = _line_matrix(case.savings, years)
 
@@ -158,6 +185,12 @@ def compute_case(case: Case) -> CaseResult:
         )
         for name, (first, last) in case.periods.items()
     )
+    by_payer_savings = {"kommune": cohort_savings - stat_savings, "stat": stat_savings}
+    by_payer = {}
+    for payer in case.payers:
+        cohort_part = by_payer_savings.get(payer, np.zeros((len(rows), len(years)))).sum(axis=0)
+        direct_part = _payer_rows(case.savings, savings_lines, payer)
+        by_payer[payer] = payer_result(payer, years, cohort_part + direct_part, _payer_rows(case.costs, cost_lines, payer))
     return CaseResult(
         case=case,
         years=years,
@@ -172,16 +205,25 @@ def compute_case(case: Case) -> CaseResult:
         savings_cost_ratio=savings_cost_ratio(total_savings, total_costs),
         steady_state_saving=_steady_state_saving(case, rows),
         periods=periods,
+        cohort_savings_by_payer=by_payer_savings,
+        by_payer=by_payer,
     )
 
 
-def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
-    """Cohort × outcome rows, their full-year persons ``(n, Y)`` and unit savings ``(n, Y)``."""
+def _payer_rows(lines: Sequence[BudgetLine], matrix: FloatArray, payer: str) -> FloatArray:
+    """The sum per year of the lines ``payer`` pays (or saves)."""
+    mask = np.array([line.payer == payer for line in lines], dtype=bool)
+    return matrix[mask].sum(axis=0) if mask.size else np.zeros(matrix.shape[1])
+
+
+def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFrame, FloatArray, FloatArray, FloatArray]:
+    """Cohort × outcome rows, their full-year persons, gross savings and the stat's part, each ``(n, Y)``."""
     pairs = [(cohort, outcome_id, co) for cohort in case.cohorts for outcome_id, co in cohort.outcomes.items()]
     persons = np.fromiter((co.persons for _, _, co in pairs), np.float64, len(pairs))
     deadweight = np.fromiter((co.deadweight_persons(c.participants) for c, _, co in pairs), np.float64, len(pairs))
     effect_start = np.fromiter((c.effect_start for c, _, _ in pairs), np.int64, len(pairs))
     start = np.fromiter((c.start for c, _, _ in pairs), np.int64, len(pairs))
+    clock = np.fromiter((c.weeks_on_benefit or 0.0 for c, _, _ in pairs), np.float64, len(pairs))
     outcome_ids = np.array([outcome_id for _, outcome_id, _ in pairs], dtype=object)
     rows = pd.DataFrame(
         {
@@ -197,23 +239,36 @@ def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFra
     )
     net = persons - deadweight
     py = np.zeros((len(pairs), len(years)))
-    unit = np.zeros((len(pairs), len(years)))
+    gross = np.zeros((len(pairs), len(years)))
+    stat = np.zeros((len(pairs), len(years)))
+    resolved = case.refusion
     # One array call per outcome (fall-back rules are per outcome), none per cohort or year.
     for outcome in case.outcomes:
         mask = outcome_ids == outcome.id
         if not mask.any():
             continue
-        py[mask] = person_years(
+        shares = [f.share for f in outcome.fallbacks]
+        after = [f.after_years for f in outcome.fallbacks]
+        py[mask] = person_years(net[mask], effect_start[mask], years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start[mask])
+        if not outcome.split:
+            gross[mask] = np.array([outcome.unit_saving_in(int(y)) for y in years])[None, :] * py[mask]
+            continue
+        gross[mask], stat[mask] = split_savings(
             net[mask],
             effect_start[mask],
             years,
-            [f.share for f in outcome.fallbacks],
-            [f.after_years for f in outcome.fallbacks],
+            clock[mask],
+            resolved.benefits[outcome.id],
+            resolved.staircases,
+            shares,
+            after,
             fallback_month=outcome.fallback_month,
             cohort_start=start[mask],
+            wage_subsidy=outcome.wage_subsidy,
+            weeks_per_year=resolved.weeks_per_year,
+            reset_weeks=resolved.reset_weeks,
         )
-        unit[mask] = np.array([outcome.unit_saving_in(int(y)) for y in years])[None, :]
-    return rows, py, unit
+    return rows, py, gross, stat
 
 
 def _line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> FloatArray:
@@ -224,12 +279,20 @@ def _line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> F
 
 
 def _steady_state_saving(case: Case, rows: pd.DataFrame) -> float | None:
-    """Annual saving once every cohort has passed its last fall-back, at the last year's unit saving.
+    """Annual saving once every cohort has passed its last fall-back, at the last year's rate.
 
-    ``Σ net_persons × (1 - Σ fall-back shares) × unit_saving(last_year)``; ``None`` without cohorts.
+    ``Σ net_persons × (1 - Σ fall-back shares) × unit_saving(last_year)`` (for a gross benefit: its
+    average over the last year); ``None`` without cohorts.
     """
     if rows.empty:
         return None
-    lasting: Mapping[str, float] = {o.id: o.lasting_share * o.unit_saving_in(case.last_year) for o in case.outcomes}
+    last = case.last_year
+
+    def rate(outcome: Outcome) -> float:
+        if outcome.split:
+            return float(case.refusion.benefits[outcome.id].yearly([last])[0])
+        return outcome.unit_saving_in(last)
+
+    lasting: Mapping[str, float] = {o.id: o.lasting_share * rate(o) for o in case.outcomes}
     per_row = rows["net_persons"].to_numpy() * np.array([lasting[o] for o in rows["outcome"]])
     return float(math.fsum(per_row))

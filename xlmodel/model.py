@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from xlmodel import refusion
 from xlmodel import validate as v
 from xlmodel.errors import InvalidValueError, XlmodelError
+from xlmodel.parameters import Parameters
 
 #: Hours a week in one full-time staff year (årsværk).
 HOURS_PER_FTE = 37.0
@@ -64,26 +66,50 @@ class Fallback:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Effekt: an outcome (job, education, fleksjob) with its unit saving and fall-backs.
+    """Effekt: an outcome (job, education, fleksjob) with what it saves and its fall-backs.
 
-    ``unit_saving`` is kr. per full-year person per year: one amount, or ``{year: amount}``
-    covering every year of the case. ``fallback_month`` set → fixed-month convention (every cohort
-    falls back in that month of the year ``after_years`` after its start year); ``None`` → exact.
+    What a full-year person saves is given one of two ways:
+
+    * ``unit_saving``: kr. per full-year person per year, one amount or ``{year: amount}`` covering every
+      year of the case; the whole saving is counted to the kommune (a hand-typed price after refusion);
+    * ``benefit`` (a parameter name, e.g. ``kontanthjaelp.over_30_andre``) or ``benefit_rate`` (gross
+      kr. a year, or ``{year: amount}``): the gross benefit saved, split between kommune and stat by the
+      refusion staircase (see :mod:`xlmodel.refusion`). ``wage_subsidy`` marks a fleksjob-like outcome,
+      whose weeks never count as self-support, so the refusion clock never resets.
+
+    ``fallback_month`` set → fixed-month convention (every cohort falls back in that month of the year
+    ``after_years`` after its start year); ``None`` → exact.
     """
 
     id: str
-    unit_saving: float | Mapping[int, float]
+    unit_saving: float | Mapping[int, float] | None = None
     label: str = ""
     fallbacks: tuple[Fallback, ...] = ()
     fallback_month: int | None = None
+    benefit: str | None = None
+    benefit_rate: float | Mapping[int, float] | None = None
+    wage_subsidy: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _IDENTIFIER.match(self.id):
             raise InvalidValueError("id", "et id skrives med små bogstaver, tal og _, fx job eller flexjob", value=self.id)
-        if isinstance(self.unit_saving, Mapping):
-            _set(self, "unit_saving", _year_amounts("unit_saving", self.unit_saving, minimum=0))
-        else:
-            _set(self, "unit_saving", v.number("unit_saving", self.unit_saving, minimum=0))
+        given = [name for name in ("unit_saving", "benefit", "benefit_rate") if getattr(self, name) is not None]
+        if given == ["benefit", "benefit_rate"]:
+            raise InvalidValueError("benefit_rate", "angiv ydelsen enten som parameter (benefit) eller som beløb (benefit_rate), ikke begge")
+        if "unit_saving" in given and len(given) > 1:
+            raise InvalidValueError(given[1], "angiv enten unit_saving (besparelse efter refusion, til kommunen) eller benefit/benefit_rate (bruttoydelse, delt med staten efter refusionstrappen), ikke begge")
+        if not given:
+            raise InvalidValueError("unit_saving", "mangler: angiv unit_saving (kr. pr. helårsperson) eller benefit/benefit_rate (bruttoydelse)")
+        for name in ("unit_saving", "benefit_rate"):
+            value = getattr(self, name)
+            if isinstance(value, Mapping):
+                _set(self, name, _year_amounts(name, value, minimum=0))
+            elif value is not None:
+                _set(self, name, v.number(name, value, minimum=0))
+        if self.benefit is not None:
+            _set(self, "benefit", v.text("benefit", self.benefit))
+        if not isinstance(self.wage_subsidy, bool):
+            raise v.InvalidTypeError("wage_subsidy", "skal være true eller false", value=self.wage_subsidy)
         _set(self, "label", v.text("label", self.label, required=False) or self.id)
         fallbacks = tuple(self.fallbacks)
         for i, fallback in enumerate(fallbacks):
@@ -97,12 +123,19 @@ class Outcome:
             _set(self, "fallback_month", v.month_number("fallback_month", self.fallback_month))
 
     @property
+    def split(self) -> bool:
+        """True when the saving is a gross benefit split between kommune and stat by the staircase."""
+        return self.unit_saving is None
+
+    @property
     def lasting_share(self) -> float:
         """Share still off benefits after the last fall-back: ``1 - Σ share``."""
         return 1.0 - math.fsum(f.share for f in self.fallbacks)
 
     def unit_saving_in(self, year: int) -> float:
-        """Unit saving for ``year`` (the one amount, or the table's entry)."""
+        """Unit saving for ``year`` (the one amount, or the table's entry); only for ``unit_saving`` outcomes."""
+        if self.unit_saving is None:
+            raise InvalidValueError("unit_saving", f"effekten {self.id} har en bruttoydelse (benefit), ikke en enhedsbesparelse")
         if isinstance(self.unit_saving, Mapping):
             if year not in self.unit_saving:
                 raise InvalidValueError("unit_saving", f"mangler et beløb for {year}", value=dict(self.unit_saving))
@@ -143,6 +176,8 @@ class Cohort:
 
     ``start`` is the course start (defaults to ``effect_start``); the fixed-month fall-back
     convention counts from its year. Dates: ``datetime.date``, ``YYYY-MM[-DD]`` text or a month index.
+    ``weeks_on_benefit`` is the cohort's refusion clock at the effect start (weeks on benefits counted by
+    the financing law); required when an outcome of the cohort has a gross benefit.
     """
 
     name: str
@@ -150,9 +185,12 @@ class Cohort:
     effect_start: int
     outcomes: Mapping[str, CohortOutcome] = field(default_factory=dict)
     start: int | None = None
+    weeks_on_benefit: float | None = None
 
     def __post_init__(self) -> None:
         _set(self, "name", v.text("name", self.name))
+        if self.weeks_on_benefit is not None:
+            _set(self, "weeks_on_benefit", v.number("weeks_on_benefit", self.weeks_on_benefit, minimum=0))
         _set(self, "participants", v.whole_count("participants", self.participants))
         _set(self, "effect_start", _month("effect_start", self.effect_start))
         start = self.effect_start if self.start is None else _month("start", self.start)
@@ -249,18 +287,20 @@ class BudgetLine:
     label: str
     amounts: Mapping[int, float]
     basis: str = ""
+    payer: str = field(default="kommune", kw_only=True)
 
     def __post_init__(self) -> None:
         _set(self, "label", v.text("label", self.label))
         _set(self, "amounts", _year_amounts("amounts", self.amounts, minimum=0))
         _set(self, "basis", v.text("basis", self.basis, required=False))
+        _set(self, "payer", v.payer("payer", self.payer))
 
     @property
     def total(self) -> float:
         return math.fsum(self.amounts.values())
 
     @classmethod
-    def spread(cls, label: str, total: float, years: Iterable[int], basis: str = "") -> BudgetLine:
+    def spread(cls, label: str, total: float, years: Iterable[int], basis: str = "", *, payer: str = "kommune") -> BudgetLine:
         """``total`` spread evenly over ``years`` (an assumption; say so in ``basis``).
 
         >>> dict(CostItem.spread("Drift", 100_000, [2021, 2022]).amounts)
@@ -271,7 +311,7 @@ class BudgetLine:
         if not year_list:
             raise InvalidValueError("years", "skal have mindst ét år")
         basis = basis or f"{amount:,.0f} kr. fordelt ligeligt over {len(year_list)} år".replace(",", ".")
-        return cls(label, {y: amount / len(year_list) for y in year_list}, basis)
+        return cls(label, {y: amount / len(year_list) for y in year_list}, basis, payer=payer)
 
 
 @dataclass(frozen=True)
@@ -281,10 +321,10 @@ class CostItem(BudgetLine):
     staff: StaffCost | None = None
 
     @classmethod
-    def from_staff(cls, label: str, staff: StaffCost, basis: str = "") -> CostItem:
+    def from_staff(cls, label: str, staff: StaffCost, basis: str = "", *, payer: str = "kommune") -> CostItem:
         hours = f"{staff.hours_per_week:g} timer/uge" if staff.hours_per_week is not None else f"{staff.fte:g} årsværk"
         basis = basis or f"{hours} × {staff.annual_cost:,.0f} kr. pr. årsværk".replace(",", ".")
-        return cls(label, staff.amounts(), basis, staff)
+        return cls(label, staff.amounts(), basis, staff, payer=payer)
 
 
 @dataclass(frozen=True)
@@ -385,6 +425,7 @@ class Case:
     published: tuple[Any, ...] = ()
     source: str = ""
     notes: str = ""
+    parameters: Parameters = field(default_factory=Parameters)
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
@@ -412,6 +453,20 @@ class Case:
             if rate > 2:
                 raise InvalidValueError("followup.forecast_rate", f"en realiseringsgrad ligger mellem 0 og 1 (højst 2) — mente du {rate / 100:g}?", value=rate)
             _set(self, "forecast_rate", rate)
+        if not isinstance(self.parameters, Parameters):
+            raise v.InvalidTypeError("parameters", "skal være xlmodel.parameters.Parameters", value=self.parameters)
+        object.__setattr__(self, "_refusion", refusion.resolve(self))
+
+    @property
+    def refusion(self) -> refusion.Resolved:
+        """The benefits, staircase and reset rule the case uses, resolved from its parameters."""
+        return self._refusion  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def payers(self) -> tuple[str, ...]:
+        """``kommune`` and ``stat`` always; ``region`` when a cost or savings line names it."""
+        used = {line.payer for line in (*self.costs, *self.savings)}
+        return tuple(p for p in v.PAYERS if p in ("kommune", "stat") or p in used)
 
     @property
     def years(self) -> list[int]:
@@ -434,12 +489,14 @@ class Case:
             if outcome.id in seen:
                 raise InvalidValueError(f"{where}.id", "samme effekt-id står to gange", value=outcome.id)
             seen.add(outcome.id)
-            if isinstance(outcome.unit_saving, Mapping):
-                missing = [y for y in self.years if y not in outcome.unit_saving]
-                if missing:
-                    raise InvalidValueError(f"{where}.unit_saving", f"tabellen mangler år i tidshorisonten: {', '.join(map(str, missing))}")
-                for year in outcome.unit_saving:
-                    self._in_horizon(f"{where}.unit_saving.{year}", year)
+            for name in ("unit_saving", "benefit_rate"):
+                table = getattr(outcome, name)
+                if isinstance(table, Mapping):
+                    missing = [y for y in self.years if y not in table]
+                    if missing:
+                        raise InvalidValueError(f"{where}.{name}", f"tabellen mangler år i tidshorisonten: {', '.join(map(str, missing))}")
+                    for year in table:
+                        self._in_horizon(f"{where}.{name}.{year}", year)
 
     def _check_cohorts(self) -> None:
         seen: set[str] = set()
@@ -454,6 +511,8 @@ class Case:
             for outcome_id in cohort.outcomes:
                 if outcome_id not in self.outcome_ids:
                     raise InvalidValueError(f"{where}.outcomes.{outcome_id}", f"ukendt effekt; kendte: {', '.join(self.outcome_ids) or 'ingen'}", value=outcome_id)
+                if cohort.weeks_on_benefit is None and self.outcome(outcome_id).split:
+                    raise InvalidValueError(f"{where}.weeks_on_benefit", f"mangler: effekten {outcome_id} har en bruttoydelse, så holdets uger på ydelse ved effektstart (refusionsuret) skal angives, fx weeks_on_benefit = 80")
 
     def _check_lines(self) -> None:
         for kind, lines in (("costs", self.costs), ("savings", self.savings)):

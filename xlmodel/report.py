@@ -7,15 +7,18 @@ with Danish thousands separators (1.090.000).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
+from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
 from xlmodel.rounding import excel_round
 from xlmodel.validate import month_text
@@ -57,6 +60,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
                 "deadweight": cohort.outcomes[outcome_id].deadweight_persons(cohort.participants),
                 "net_persons": cohort.net_persons(outcome_id),
                 "savings": result.cohort_figure(cohort.name, outcome_id, "savings").tolist(),
+                "savings_by_payer": {payer: result.cohort_figure_by_payer(cohort.name, outcome_id, payer).tolist() for payer in ("kommune", "stat")},
                 "person_years": result.cohort_figure(cohort.name, outcome_id, "person_years").tolist(),
             }
         cohorts.append(
@@ -65,6 +69,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
                 "participants": cohort.participants,
                 "start": month_text(cohort.start or cohort.effect_start),
                 "effect_start": month_text(cohort.effect_start),
+                "weeks_on_benefit": cohort.weeks_on_benefit,
                 "outcomes": outcomes,
             }
         )
@@ -88,19 +93,65 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
             for p in result.periods
         ],
         "cost_lines": [
-            {"label": line.label, "basis": line.basis, "amounts": row.tolist()}
+            {"label": line.label, "basis": line.basis, "payer": line.payer, "amounts": row.tolist()}
             for line, row in zip(case.costs, result.cost_lines, strict=True)
         ],
         "savings_lines": [
-            {"label": line.label, "basis": line.basis, "amounts": row.tolist()}
+            {"label": line.label, "basis": line.basis, "payer": line.payer, "amounts": row.tolist()}
             for line, row in zip(case.savings, result.savings_lines, strict=True)
         ],
-        "outcomes": [{"id": o.id, "label": o.label} for o in case.outcomes],
+        "outcomes": [
+            {"id": o.id, "label": o.label, "saving": "unit_saving" if not o.split else "benefit", "benefit": o.benefit,
+             "benefit_rate": dict(o.benefit_rate) if isinstance(o.benefit_rate, Mapping) else o.benefit_rate, "wage_subsidy": o.wage_subsidy}
+            for o in case.outcomes
+        ],
+        "by_payer": {
+            payer: {
+                "savings": p.yearly["savings"].tolist(),
+                "costs": p.yearly["costs"].tolist(),
+                "net": p.yearly["net"].tolist(),
+                "cumulative": p.yearly["cumulative"].tolist(),
+                "payback_year": p.payback_year,
+                "net_gain": p.net_gain,
+            }
+            for payer, p in result.by_payer.items()
+        },
+        "parameters": parameter_uses(result),
         "cohorts": cohorts,
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
         "deviations": [d.to_dict() for d in comparison.deviations],
         "follow_up": _follow_up_dict(result),
     }
+
+
+def parameter_uses(result: CaseResult) -> list[dict[str, Any]]:
+    """Every parameter value the case uses: where, from/to, value, unit, source, and whether it is an
+    assumption (a case's own value, or a yearly rate carried past its year because the next was not found)."""
+    case = result.case
+    out = []
+    for use in case.refusion.uses:
+        segment = use.segment
+        parameter = case.parameters.get(segment.parameter)
+        entry = segment.entry
+        out.append(
+            {
+                "used_by": use.used_by,
+                "parameter": segment.parameter,
+                "from": segment.start.isoformat(),
+                "to": (segment.end - dt.timedelta(days=1)).isoformat(),
+                "value": entry.value if not entry.rates else {"weeks": list(entry.weeks), "rates": list(entry.rates)},
+                "shown": entry.shown,
+                "unit": parameter.unit,
+                "valid_from": entry.date.isoformat(),
+                "reference": entry.reference,
+                "note": entry.note,
+                "secondary": entry.secondary,
+                "origin": entry.origin,
+                "carried_forward": segment.carried_forward,
+                "assumption": segment.carried_forward or entry.origin == "case" or entry.assumption,
+            }
+        )
+    return out
 
 
 def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
@@ -171,6 +222,8 @@ def report_table(result: CaseResult) -> str:
         lines.append(f"  Besparelse pr. investeret krone: {format_kr(result.savings_cost_ratio, 2)}")
     if result.steady_state_saving is not None:
         lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
+    lines += _payer_table(result, years)
+    lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
     comparison = compare(result)
     if comparison.checked:
@@ -187,6 +240,45 @@ def report_table(result: CaseResult) -> str:
         notes = textwrap.fill(" ".join(case.notes.split()), width=100, initial_indent="  ", subsequent_indent="  ")
         lines += ["", "Forudsætninger og bemærkninger", notes]
     return "\n".join(lines) + "\n"
+
+
+PAYER_LABELS = {"kommune": "Kommunen", "stat": "Staten", "region": "Regionen"}
+
+
+def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
+    """A section per payer when the split matters (a gross benefit, or a line paid by another payer);
+    the kommune's payback is the headline of a municipal case."""
+    case = result.case
+    if not any(o.split for o in case.outcomes) and case.payers == ("kommune", "stat") and not any(line.payer != "kommune" for line in (*case.costs, *case.savings)):
+        return []
+    lines = ["", "Hvem sparer hvad (kr.; refusionstrappen fordeler bruttoydelsen mellem kommune og stat)"]
+    for payer, p in result.by_payer.items():
+        rows = {f"{PAYER_LABELS[payer]}: {label}": [format_kr(x) for x in p.yearly[column]] for column, label in (("savings", "besparelser"), ("costs", "udgifter"), ("net", "nettoresultat"), ("cumulative", "akkumuleret"))}
+        lines.append(_frame(rows, years))
+        payback = p.payback_year or "tjener sig ikke hjem inden for tidshorisonten"
+        lines.append(f"  {PAYER_LABELS[payer]}: tilbagebetalingstid {payback}; nettogevinst {format_kr(p.net_gain)} kr.")
+    return lines
+
+
+def _parameter_table(result: CaseResult) -> list[str]:
+    uses = parameter_uses(result)
+    if not uses:
+        return []
+    lines = ["", "Parametre (satser og regler) og kilder"]
+    for use in uses:
+        flags = []
+        if use["carried_forward"]:
+            flags.append("ANTAGELSE: satsen for året er ikke fundet, den seneste bruges uændret")
+        if use["origin"] == "case":
+            flags.append(f"casens egen værdi: {use['note']}")
+        elif use["assumption"] and not use["carried_forward"]:
+            flags.append("ANTAGELSE: modelkonvention")
+        if use["secondary"]:
+            flags.append("sekundær kilde")
+        flag = f" [{'; '.join(flags)}]" if flags else ""
+        unit = "" if isinstance(use["value"], dict) else f" {UNIT_TEXT.get(use['unit'], use['unit'])}"
+        lines.append(f"  {use['parameter']} {use['from']}–{use['to']}: {use['shown']}{unit} (gælder fra {use['valid_from']}; {use['reference']}){flag}")
+    return lines
 
 
 def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
@@ -226,6 +318,9 @@ def report_csv(result: CaseResult) -> str:
     for kind, lines, matrix in (("cost", result.case.costs, result.cost_lines), ("direct_saving", result.case.savings, result.savings_lines)):
         for line, row in zip(lines, matrix, strict=True):
             writer.writerow([title, kind, line.label, "", "", *map(repr, row.tolist())])
+    for payer, p in result.by_payer.items():
+        for column in ("savings", "costs", "net", "cumulative"):
+            writer.writerow([title, f"payer_{payer}", column, "", "", *map(repr, p.yearly[column].tolist())])
     for measure, matrix in (("savings", result.cohort_savings), ("person_years", result.person_years)):
         for row, values in zip(result.cohort_rows.itertuples(), matrix, strict=True):
             writer.writerow([title, f"cohort_{measure}", "", row.cohort, row.outcome, *map(repr, values.tolist())])

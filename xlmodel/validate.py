@@ -26,6 +26,9 @@ MAX_HORIZON_YEARS = 100
 #: Years outside this range are rejected as typos.
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
+#: Who pays or saves: the municipality (default), the state, the region.
+PAYERS = ("kommune", "stat", "region")
+
 _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
 
@@ -115,6 +118,23 @@ def month_index(field: str, value: Any) -> int:
     return y * 12 + m - 1
 
 
+def date(field: str, value: Any) -> dt.date:
+    """A calendar date from a ``datetime.date`` or ``YYYY-MM-DD`` / ``YYYY-MM`` text (a month means its
+    first day), within the same range as :func:`month_index`.
+
+    >>> date("parameters_date", "2025-07")
+    datetime.date(2025, 7, 1)
+    """
+    month_index(field, value)  # one rule for the form and the range
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _MONTH_TEXT.match(value)
+    assert match is not None  # month_index accepted it
+    return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+
+
 def month_text(index: int) -> str:
     """The month index back as ``YYYY-MM``.
 
@@ -122,6 +142,17 @@ def month_text(index: int) -> str:
     '2021-04'
     """
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def payer(field: str, value: Any) -> str:
+    """``kommune``, ``stat`` or ``region``.
+
+    >>> payer("payer", "Stat")
+    'stat'
+    """
+    if not isinstance(value, str) or value.strip().lower() not in PAYERS:
+        raise InvalidValueError(field, f"skal være en af: {', '.join(PAYERS)}", value=value)
+    return value.strip().lower()
 
 
 def text(field: str, value: Any, *, required: bool = True) -> str:

@@ -1,0 +1,298 @@
+"""Who saves what: the refusion staircase per cohort, exact in continuous time.
+
+Time ``t`` in years as in the core (1 April 2021 = 2021 + 3/12); ``W`` = 52 refusion weeks a year
+(parameter ``refusion.weeks_per_year``). ``r(w)`` is the staircase: the state's share of the benefit
+when the citizen's clock stands at ``w`` weeks (0.8 in [0, 4), 0.4 in [4, 26), 0.3 in [26, 52), 0.2
+from 52; parameter ``refusion.staircase``). ``B(t)`` is the gross benefit in kr. a year, a step function
+of the date (parameter values, or ``benefit_rate``).
+
+A cohort outcome with ``N`` net persons off benefits from ``s`` has clock ``w0`` at ``s``
+(``weeks_on_benefit``). Had nobody left, the clock would run on: ``w_cf(t) = w0 + W (t − s)``. A
+fall-back share ``q_i`` returns at ``f_i`` (≥ s); its actual clock restarts at 0 when ``f_i − s`` ≥ 52
+weeks of self-support (``refusion.reset_weeks``, § 6) and the outcome is not a wage subsidy, else it
+resumes at ``w0``: ``w_i(t) = a_i + W (t − f_i)``. With ``I(b, a)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B(t)
+r(a + W (t − b)) dt`` and ``G(b)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B(t) dt``::
+
+    gross(Y)   = N × (G(s) − Σ_i q_i G(f_i))               = kommune + stat
+    stat(Y)    = N × (I(s, w0) − Σ_i q_i I(f_i, a_i))
+    kommune(Y) = gross(Y) − stat(Y)
+
+(the stat's part of the stayers' saving is ``B r(w_cf)``; from ``f_i`` the fallen persons save
+nothing gross, but the kommune still saves ``B (r(w_i) − r(w_cf))`` each, because its refund for them
+follows their actual clock.) Every integral is exact: ``B`` is integrated through its piecewise-linear
+cumulative, band by band, between the times the clock crosses each band's bounds.
+
+Worked example: 1 net person, a long-term recipient (w0 = 80) leaving on 1 January 2021, B = 120,000
+kr. a year, no fall-back: the clock is past 52 weeks, r = 0.2, so the stat saves 24,000 and the
+kommune 96,000 in 2021.
+
+>>> B = StepFunction.constant(120_000, 2021, 2022)
+>>> gross, stat = split_savings([1.0], [2021 * 12], [2021], [80.0], B, STAIRCASE_2016)
+>>> gross.tolist(), stat.tolist()
+([[120000.0]], [[24000.0]])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from xlmodel.arithmetic import FloatArray, fallback_months
+from xlmodel.errors import InvalidValueError
+from xlmodel.parameters import Segment, date_to_time, time_to_date
+
+
+@dataclass(frozen=True)
+class StepFunction:
+    """``B(t)``: ``values[j]`` on ``[knots[j], knots[j + 1])``, knots ascending (times in years)."""
+
+    knots: FloatArray
+    values: FloatArray
+
+    def __post_init__(self) -> None:
+        knots = np.asarray(self.knots, dtype=np.float64)
+        values = np.asarray(self.values, dtype=np.float64)
+        if knots.ndim != 1 or values.shape != (knots.size - 1,) or np.any(np.diff(knots) <= 0):
+            raise ValueError("a step function needs ascending knots and one value per interval")
+        object.__setattr__(self, "knots", knots)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "_cumulative", np.concatenate(([0.0], np.cumsum(values * np.diff(knots)))))
+
+    @classmethod
+    def constant(cls, value: float, start: float, end: float) -> StepFunction:
+        return cls(np.array([start, end], dtype=np.float64), np.array([value], dtype=np.float64))
+
+    @property
+    def start(self) -> float:
+        return float(self.knots[0])
+
+    @property
+    def end(self) -> float:
+        return float(self.knots[-1])
+
+    def cumulative(self, x: npt.ArrayLike) -> FloatArray:
+        """``∫ B`` from the first knot to ``x`` (exact: the cumulative is piecewise linear)."""
+        return np.interp(np.asarray(x, dtype=np.float64), self.knots, self._cumulative)  # type: ignore[attr-defined]
+
+    def integral(self, lo: npt.ArrayLike, hi: npt.ArrayLike) -> FloatArray:
+        """``∫_lo^hi B`` where ``hi > lo``, else 0 (broadcast).
+
+        >>> StepFunction(np.array([2025.0, 2025.5, 2026.0]), np.array([100.0, 200.0])).integral(2025.25, 2025.75).item()
+        75.0
+        """
+        lo_a, hi_a = np.broadcast_arrays(np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64))
+        return np.where(hi_a > lo_a, self.cumulative(hi_a) - self.cumulative(lo_a), 0.0)
+
+    def yearly(self, years: npt.ArrayLike) -> FloatArray:
+        """The integral over each calendar year: the average kr. a year of that year."""
+        y = np.asarray(years, dtype=np.float64)
+        return self.integral(y, y + 1.0)
+
+
+@dataclass(frozen=True)
+class Staircase:
+    """One version of the staircase, in force on ``[start, end)``: band ``k`` covers clocks
+    ``[weeks[k], weeks[k + 1])`` (the last band has no end) and the state refunds ``rates[k]``."""
+
+    weeks: tuple[float, ...]
+    rates: tuple[float, ...]
+    start: float = -math.inf
+    end: float = math.inf
+
+    def rate(self, clock: npt.ArrayLike) -> FloatArray:
+        """``r(w)``, vectorised.
+
+        >>> STAIRCASE_2016.rate([0, 3.99, 4, 25.5, 26, 52, 300]).tolist()
+        [0.8, 0.8, 0.4, 0.4, 0.3, 0.2, 0.2]
+        """
+        index = np.searchsorted(np.asarray(self.weeks), np.asarray(clock, dtype=np.float64), side="right") - 1
+        return np.asarray(self.rates)[np.clip(index, 0, len(self.rates) - 1)]
+
+
+#: The staircase of § 5, stk. 2, in force from 4 January 2016 (for examples; the model reads the parameter).
+STAIRCASE_2016 = Staircase((0.0, 4.0, 26.0, 52.0), (0.8, 0.4, 0.3, 0.2))
+
+
+def benefit_from(benefit: StepFunction, years: npt.ArrayLike, start: npt.ArrayLike) -> FloatArray:
+    """``G(b)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B``, shape ``start.shape + (Y,)``."""
+    y = np.asarray(years, dtype=np.float64)
+    b = np.asarray(start, dtype=np.float64)[..., None]
+    return benefit.integral(np.maximum(y, b), y + 1.0)
+
+
+def refunded_from(
+    benefit: StepFunction,
+    staircases: Sequence[Staircase],
+    years: npt.ArrayLike,
+    start: npt.ArrayLike,
+    clock: npt.ArrayLike,
+    weeks_per_year: float = 52.0,
+) -> FloatArray:
+    """``I(b, a)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B(t) r(a + W (t − b)) dt``, shape ``start.shape + (Y,)``.
+
+    Band by band: the clock is in band ``k`` for ``t`` in ``[b + (w_k − a)/W, b + (w_{k+1} − a)/W)``.
+
+    >>> B = StepFunction.constant(52_000, 2021, 2022)    # 1,000 kr. a week
+    >>> refunded_from(B, [STAIRCASE_2016], [2021], [2021.0], [0.0]).round(6).tolist()   # 1,000 × (4×0.8 + 22×0.4 + 26×0.3)
+    [[19800.0]]
+    """
+    y = np.asarray(years, dtype=np.float64)
+    b = np.asarray(start, dtype=np.float64)[..., None]  # (..., 1): broadcast over bands
+    a = np.asarray(clock, dtype=np.float64)[..., None]
+    total = np.zeros(np.broadcast_shapes(b.shape[:-1], a.shape[:-1]) + (y.size,))
+    for stair in staircases:
+        lower = np.asarray(stair.weeks, dtype=np.float64)
+        upper = np.append(lower[1:], np.inf)
+        band_start = b + (lower - a) / weeks_per_year  # (..., K)
+        band_end = b + (upper - a) / weeks_per_year
+        lo = np.maximum(np.maximum(np.maximum(y, b[..., None]), band_start[..., None]), stair.start)  # (..., K, Y)
+        hi = np.minimum(np.minimum(y + 1.0, band_end[..., None]), stair.end)
+        total += np.einsum("k,...ky->...y", np.asarray(stair.rates, dtype=np.float64), benefit.integral(lo, hi))
+    return total
+
+
+def split_savings(
+    net_persons: npt.ArrayLike,
+    effect_start: npt.ArrayLike,
+    years: npt.ArrayLike,
+    weeks_on_benefit: npt.ArrayLike,
+    benefit: StepFunction,
+    staircase: Staircase | Sequence[Staircase],
+    fallback_shares: npt.ArrayLike | None = None,
+    fallback_after_years: npt.ArrayLike | None = None,
+    *,
+    fallback_month: int | None = None,
+    cohort_start: npt.ArrayLike | None = None,
+    wage_subsidy: bool = False,
+    weeks_per_year: float = 52.0,
+    reset_weeks: float = 52.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Gross savings and the stat's part, each ``(n cohorts, n years)``; the kommune's is the difference.
+
+    ``effect_start`` and ``cohort_start`` are month indices (as in :mod:`xlmodel.arithmetic`), fall-backs
+    follow the same two conventions. A fall-back at least ``reset_weeks`` after the effect start restarts
+    the clock at 0 unless the outcome is a wage subsidy (fleksjob), which never counts as self-support.
+
+    A new spell (clock 0) from 1 January, 52,000 kr. a year: the stat refunds 80 % for 4 weeks, 40 % for
+    22, 30 % for 26 (the clock reaches 52 at the year's end): 52,000 × (4 × 0.8 + 22 × 0.4 + 26 × 0.3)/52.
+
+    >>> B = StepFunction.constant(52_000, 2021, 2022)
+    >>> gross, stat = split_savings([1.0], [2021 * 12], [2021], [0.0], B, STAIRCASE_2016)
+    >>> gross.item(), round(stat.item(), 6)
+    (52000.0, 19800.0)
+    """
+    staircases = [staircase] if isinstance(staircase, Staircase) else list(staircase)
+    net = np.asarray(net_persons, dtype=np.float64)
+    start_month = np.asarray(effect_start, dtype=np.float64)
+    s = start_month / 12.0
+    w0 = np.asarray(weeks_on_benefit, dtype=np.float64)
+    gross = benefit_from(benefit, years, s)
+    stat = refunded_from(benefit, staircases, years, s, w0, weeks_per_year)
+    if fallback_shares is not None and fallback_after_years is not None:
+        shares = np.asarray(fallback_shares, dtype=np.float64)
+        if shares.ndim == 1:
+            shares = np.broadcast_to(shares[None, :], (net.shape[0], shares.shape[0]))
+        if shares.shape[-1]:
+            falls = fallback_months(start_month, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
+            falls = np.maximum(falls, start_month[:, None])  # nobody falls back before leaving benefits
+            self_support_weeks = (falls - start_month[:, None]) / 12.0 * weeks_per_year
+            resets = (self_support_weeks >= reset_weeks - 1e-9) & (not wage_subsidy)
+            clock = np.where(resets, 0.0, w0[:, None])
+            f = falls / 12.0
+            gross = gross - np.einsum("nk,nky->ny", shares, benefit_from(benefit, years, f))
+            stat = stat - np.einsum("nk,nky->ny", shares, refunded_from(benefit, staircases, years, f, clock, weeks_per_year))
+    return net[:, None] * gross, net[:, None] * stat
+
+
+
+
+# --- the case's parameters, resolved into step functions ---
+
+
+@dataclass(frozen=True)
+class ParameterUse:
+    """Where a case uses a parameter value: ``used_by`` (e.g. ``outcomes[0] "job".benefit``) and the segment."""
+
+    used_by: str
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Everything the refusion split needs, resolved once from the case's parameters."""
+
+    benefits: Mapping[str, StepFunction]  # outcome id -> B(t), kr. a year
+    staircases: tuple[Staircase, ...]
+    weeks_per_year: float
+    reset_weeks: float
+    uses: tuple[ParameterUse, ...]
+
+
+def _first_of_year(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+def _rule(case: Any, name: str, start: dt.date, end: dt.date, where: str, uses: list[ParameterUse]) -> float:
+    """A one-number rule (weeks a year, reset weeks) that must not change inside the case's horizon."""
+    segments = case.parameters.segments(name, start, end, where)
+    values = {s.entry.value for s in segments}
+    if len(values) != 1:
+        raise InvalidValueError(where, f"{name} skifter værdi inden for casens tidshorisont; det kan modellen ikke regne med", value=sorted(v for v in values if v is not None))
+    uses += [ParameterUse(where, s) for s in segments]
+    return float(segments[0].entry.value or 0.0)
+
+
+def resolve(case: Any) -> Resolved:
+    """Resolve the benefits, the staircase and the reset rule a case needs; every gap is a clear error.
+
+    Values are needed from the earliest effect start of a cohort with a split outcome to the end of the
+    horizon. Raises an :class:`~xlmodel.errors.XlmodelError` naming the outcome's field otherwise.
+    """
+    end_date = _first_of_year(case.last_year + 1)
+    horizon_end = float(case.last_year + 1)
+    uses: list[ParameterUse] = []
+    benefits: dict[str, StepFunction] = {}
+    needed: list[float] = []
+    for i, outcome in enumerate(case.outcomes):
+        if not outcome.split:
+            continue
+        where = f'outcomes[{i}] "{outcome.id}"'
+        starts = [c.effect_start for c in case.cohorts if outcome.id in c.outcomes]
+        start_time = min(starts) / 12.0 if starts else float(case.first_year)
+        needed.append(start_time)
+        if outcome.benefit_rate is not None:
+            if isinstance(outcome.benefit_rate, Mapping):
+                years = sorted(outcome.benefit_rate)
+                knots = np.array([*years, years[-1] + 1], dtype=np.float64)
+                benefits[outcome.id] = StepFunction(knots, np.array([outcome.benefit_rate[y] for y in years], dtype=np.float64))
+            else:
+                benefits[outcome.id] = StepFunction.constant(float(outcome.benefit_rate), float(case.first_year), horizon_end)
+            continue
+        start_date = time_to_date(start_time)
+        found = case.parameters.annual_segments(outcome.benefit, start_date, end_date, f"{where}.benefit")
+        uses += [ParameterUse(f"{where}.benefit", segment) for segment, _ in found]
+        knots = [date_to_time(segment.start) for segment, _ in found] + [date_to_time(found[-1][0].end)]
+        benefits[outcome.id] = StepFunction(np.array(knots), np.array([value for _, value in found]))
+    if not needed:
+        return Resolved(benefits, (), 52.0, 52.0, ())
+    start_date = time_to_date(min(needed))
+    where = "refusion"
+    stairs = []
+    for segment in case.parameters.segments("refusion.staircase", start_date, end_date, f"{where}.staircase"):
+        uses.append(ParameterUse(f"{where}.staircase", segment))
+        stairs.append(Staircase(segment.entry.weeks, segment.entry.rates, date_to_time(segment.start), date_to_time(segment.end)))
+    weeks_per_year = _rule(case, "refusion.weeks_per_year", start_date, end_date, f"{where}.weeks_per_year", uses)
+    reset_weeks = _rule(case, "refusion.reset_weeks", start_date, end_date, f"{where}.reset_weeks", uses)
+    window = _rule(case, "refusion.reset_window_years", start_date, end_date, f"{where}.reset_window_years", uses)
+    if weeks_per_year <= 0 or reset_weeks / weeks_per_year > window:
+        raise InvalidValueError(f"{where}.reset_weeks", "genstartsreglen kræver flere uger med selvforsørgelse, end der er plads til inden for perioden", value=reset_weeks)
+    return Resolved(benefits, tuple(stairs), weeks_per_year, reset_weeks, tuple(uses))
+
+
+__all__ = ["STAIRCASE_2016", "ParameterUse", "Resolved", "Staircase", "StepFunction", "benefit_from", "refunded_from", "resolve", "split_savings"]
