@@ -48,12 +48,12 @@ def _files(folder: Path) -> set[str]:
 
 
 def test_edited_inputs_are_recalculated_and_kept(book: Path) -> None:
-    _edit(book, {("cohorts", "E5"): 5, ("inputs", "H10"): "Tal fra Jobindsats 2023"}, comment=("cohorts", "A5", "Tjek antal"))
+    _edit(book, {("cohorts", "F5"): 5, ("inputs", "H10"): "Tal fra Jobindsats 2023"}, comment=("cohorts", "A5", "Tjek antal"))
     edited = book.read_bytes()
     report = recalc(book)
     assert report.backup.read_bytes() == edited
     wb = openpyxl.load_workbook(book)
-    assert wb[NAMES["cohorts"]]["E5"].value == 5
+    assert wb[NAMES["cohorts"]]["F5"].value == 5
     assert wb[NAMES["inputs"]]["H10"].value == "Tal fra Jobindsats 2023"
     assert wb[NAMES["cohorts"]]["A5"].comment.text == "Tjek antal"
     case = read_case(wb)
@@ -92,11 +92,11 @@ def test_content_openpyxl_would_drop_stops_the_run(book: Path) -> None:
 
 
 def test_invalid_input_names_the_cell_and_leaves_everything_alone(book: Path) -> None:
-    _edit(book, {("cohorts", "F6"): 9})  # deadweight 9 > persons 3 for Hold 2
+    _edit(book, {("cohorts", "G6"): 9})  # deadweight 9 > persons 3 for Hold 2
     before, listing = book.read_bytes(), _files(book.parent)
     with pytest.raises(ValueError) as caught:
         recalc(book)
-    assert str(caught.value).startswith("Holdplan!F6.outcomes.job.deadweight: dødvægten kan ikke være større")
+    assert str(caught.value).startswith("Holdplan!G6.outcomes.job.deadweight: dødvægten kan ikke være større")
     assert book.read_bytes() == before and _files(book.parent) == listing  # no temp file, no backup
 
 

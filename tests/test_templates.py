@@ -37,7 +37,7 @@ def test_filled_in_template_recalculates_to_a_complete_case(tmp_path: Path, runt
     inputs, cohorts, followup = wb[NAMES["inputs"]], wb[NAMES["cohorts"]], wb[NAMES["followup"]]
     inputs["D5"], inputs["D6"] = "Jobspor for 30+", "Eksempelby"
     cohorts["A6"], cohorts["B6"], cohorts["C6"], cohorts["D6"] = "Hold 2", dt.datetime(2027, 4, 1), dt.datetime(2027, 7, 1), 15
-    cohorts["E6"], cohorts["F6"], cohorts["K6"] = 4, 1, 1  # job 4 persons, 1 deadweight; flexjob 1
+    cohorts["F6"], cohorts["G6"], cohorts["L6"] = 4, 1, 1  # job 4 persons, 1 deadweight; flexjob 1
     lay = layout_of(wb)[0]
     rows = lay.followup_rows()
     followup.cell(rows["actuals"], 1, "Job")

@@ -23,8 +23,9 @@ from .officejs import call, column, serial
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "custom_functions_meta.json"
 EXPECTED_FUNCTIONS = [
-    "CUMULATIVE_NET", "DEADWEIGHT", "NET_GAIN", "NET_RESULT", "PAYBACK_YEAR", "PERSON_YEARS", "REALISATION",
-    "REVISED_FORECAST", "SAVINGS", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS", "STATUS", "WRITE_DOWN",
+    "BENEFIT_RATE", "CUMULATIVE_NET", "DEADWEIGHT", "NET_GAIN", "NET_RESULT", "PAYBACK_YEAR", "PERSON_YEARS", "REALISATION",
+    "REFUSION_RATE", "REVISED_FORECAST", "SAVINGS", "SAVINGS_BY_PAYER", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS",
+    "STATUS", "WRITE_DOWN",
 ]  # fmt: skip
 
 
@@ -172,6 +173,44 @@ def test_status_shows_version_and_runtime() -> None:
     assert __version__ in text and "xlwings Server" in text
 
 
+# ---- who saves what: SAVINGS_BY_PAYER, REFUSION_RATE, BENEFIT_RATE ----
+
+
+def test_savings_by_payer_hand_worked() -> None:
+    # w0 = 2 weeks on 1 January 2021, 52,000 kr. a year (1,000 a week): the stat refunds
+    # 2 × 0.8 + 22 × 0.4 + 26 × 0.3 + 2 × 0.2 = 18.6 weeks' worth = 18,600; the kommune saves 33,400.
+    args = ([[1]], [[52000]], [[serial(2021 * 12)]], [[2021]], [[2]])
+    assert call("savings_by_payer", *args, None, None, None, None, None, None) == [[pytest.approx(33_400)]]
+    assert call("savings_by_payer", *args, [["stat"]], None, None, None, None, None) == [[pytest.approx(18_600)]]
+    assert call("savings_by_payer", *args, [["i alt"]], None, None, None, None, None) == [[pytest.approx(52_000)]]
+
+
+def test_savings_by_payer_equals_the_core_on_the_refusion_variant() -> None:
+    result = compute_case(load_case(CASES / "ishoej_2021_refusion.toml"))
+    case = result.case
+    cohorts = case.cohorts
+    args = (
+        column([c.outcomes["job"].persons for c in cohorts]),
+        [["kontanthjaelp.over_30_andre"]],
+        column([serial(c.effect_start) for c in cohorts]),
+        [case.years],
+        column([c.weeks_on_benefit for c in cohorts]),
+    )
+    rest = ([[0.1, 2], [0.1, 4]], [[4]], column([serial(c.start) for c in cohorts]), column([c.outcomes["job"].deadweight for c in cohorts]), None)
+    for payer in ("kommune", "stat"):
+        got = np.array(call("savings_by_payer", *args, [[payer]], *rest))
+        expected = np.array([result.cohort_figure_by_payer(c.name, "job", payer) for c in cohorts])
+        assert got == pytest.approx(expected, abs=1e-6)
+
+
+def test_refusion_rate_and_benefit_rate() -> None:
+    assert call("refusion_rate", [[0, 4, 26, 52, 80]], None) == [[0.8, 0.4, 0.3, 0.2, 0.2]]
+    assert call("refusion_rate", [[3.5]], [[serial(2020 * 12)]]) == [[0.8]]
+    # bm.dk, Satser for 2023: fyldt 30 år, andre 11,944 kr. a month = 143,328 a year; forhøjet sats from July 2025
+    assert call("benefit_rate", [["kontanthjaelp.over_30_andre"]], [[serial(2023 * 12 + 5)]]) == [[143_328.0]]
+    assert call("benefit_rate", [["kontanthjaelp.over_30_andre"]], [["2025-07-01"]]) == [[12_064 * 12.0]]
+
+
 # ---- bad input: XlwingsError (HTTP 400, message in the tooltip), naming the argument ----
 
 BAD = [
@@ -198,6 +237,12 @@ BAD = [
     ("target of 0", "realisation", ([[20]], [[0]]), "target: mangler en værdi"),
     ("rate as percent", "write_down", ([[3900000]], [[70]]), "mente du 0.7"),
     ("error value in expected", "revised_forecast", ([["#REF!"]], [[0.7]]), "expected: cellen indeholder fejlværdien #REF!"),
+    ("negative weeks on benefit", "savings_by_payer", ([[1]], [[52000]], [[44197]], [[2021]], [[-1]], None, None, None, None, None, None), "weeks_on_benefit: må ikke være mindre end 0"),
+    ("unknown benefit parameter", "savings_by_payer", ([[1]], [["kontanthjaelp.nope"]], [[44197]], [[2021]], [[2]], None, None, None, None, None, None), "benefit: ukendt parameter"),
+    ("unknown payer", "savings_by_payer", ([[1]], [[52000]], [[44197]], [[2021]], [[2]], [["borgeren"]], None, None, None, None, None), "payer: skal være"),
+    ("benefit before its first value", "savings_by_payer", ([[1]], [["kontanthjaelp.over_30_andre"]], [[42005]], [[2015]], [[2]], None, None, None, None, None, None), "benefit: har ingen værdi før 2016-01-04"),
+    ("benefit rate on a date before its first value", "benefit_rate", ([["kontanthjaelp.over_30_andre"]], [["2014-01-01"]]), "name: har ingen værdi før 2016-01-04"),
+    ("negative weeks for the staircase", "refusion_rate", ([[-1]], None), "weeks: må ikke være mindre end 0"),
 ]
 
 

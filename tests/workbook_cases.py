@@ -3,6 +3,8 @@ conventions, deadweight in persons and as a rate, yearly and staff costs, direct
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from xlmodel import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost
@@ -60,4 +62,31 @@ def random_case(seed: int) -> Case:
             if rng.random() < 0.5:
                 actuals.append(Actual(year, savings=float(rng.integers(0, 30) * 100_000), label="Realiseret"))
         rate = 0.75 if rng.random() < 0.3 else None
+    outcomes, cohorts, costs, savings = _who_saves_what(seed, first, years, outcomes, cohorts, costs, savings)
     return Case(f"Tilfældig case {seed}", first, last, municipality="Test", outcomes=tuple(outcomes), cohorts=tuple(cohorts), costs=tuple(costs), savings=tuple(savings), periods=periods, targets=tuple(targets), actuals=tuple(actuals), forecast_rate=rate)
+
+
+def _who_saves_what(seed: int, first: int, years: list[int], outcomes: list[Outcome], cohorts: list[Cohort], costs: list[CostItem], savings: list[SavingsLine]) -> tuple[list, list, list, list]:
+    """With its own random stream (the draws above stay as they were): split some outcomes by the refusion
+    staircase (a gross rate, a table per year, or a sourced parameter), give cohorts a refusion clock, and
+    let the stat or the region pay some lines."""
+    rng = np.random.default_rng(10_000 + seed)
+    if rng.random() < 0.35:
+        return outcomes, cohorts, costs, savings
+    split = []
+    for outcome in outcomes:
+        if rng.random() < 0.6:
+            kind = rng.integers(0, 3)
+            if kind == 0 or first < 2017:
+                spec = {"benefit_rate": float(rng.integers(60, 200) * 1000)}
+            elif kind == 1:
+                spec = {"benefit_rate": {y: float(rng.integers(60, 200) * 1000 + 0.5) for y in years}}
+            else:
+                spec = {"benefit": "kontanthjaelp.over_30_andre"}
+            outcome = dataclasses.replace(outcome, unit_saving=None, wage_subsidy=bool(rng.random() < 0.3), **spec)
+        split.append(outcome)
+    clocked = [dataclasses.replace(c, weeks_on_benefit=float(rng.choice([0, 2, 10, 30, 52, 80, 150]) + rng.random() * 3)) for c in cohorts]
+    payers = ("kommune", "stat", "region")
+    costs = [dataclasses.replace(item, payer=str(rng.choice(payers))) for item in costs]
+    savings = [dataclasses.replace(line, payer=str(rng.choice(payers))) for line in savings]
+    return split, clocked, costs, savings

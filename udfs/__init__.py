@@ -26,6 +26,7 @@ if sys.platform != "emscripten" and importlib.util.find_spec("pyodide") is None:
 
 from udfs.functions import (  # noqa: E402
     FUNCTIONS,
+    benefit_rate,
     cumulative_net,
     deadweight,
     net_gain,
@@ -33,8 +34,10 @@ from udfs.functions import (  # noqa: E402
     payback_year,
     person_years,
     realisation,
+    refusion_rate,
     revised_forecast,
     savings,
+    savings_by_payer,
     savings_cost_ratio,
     staff_cost,
     staff_cost_hours,
@@ -44,6 +47,7 @@ from udfs.functions import (  # noqa: E402
 
 __all__ = [
     "FUNCTIONS",
+    "benefit_rate",
     "cumulative_net",
     "deadweight",
     "net_gain",
@@ -51,8 +55,10 @@ __all__ = [
     "payback_year",
     "person_years",
     "realisation",
+    "refusion_rate",
     "revised_forecast",
     "savings",
+    "savings_by_payer",
     "savings_cost_ratio",
     "staff_cost",
     "staff_cost_hours",

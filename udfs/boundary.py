@@ -25,6 +25,8 @@ EXCEL_ERRORS = frozenset(
 )
 #: Excel serial number of 1 January 1950: smaller "dates" are almost surely a year typed as a date.
 EARLIEST_SERIAL = 18264
+#: Excel serial number of 31 December 2200, the last date the core accepts.
+LATEST_SERIAL = 109_939
 
 
 def Cells(doc: str) -> Any:  # noqa: N802 (reads as a type in signatures)
@@ -116,20 +118,32 @@ def shares(name: str, value: Any, *, one_d: str = "column") -> np.ndarray:
     return array
 
 
-def serial_to_month(name: str, serial: float) -> int:
-    """An Excel date serial as a month index (``year * 12 + month - 1``), with Excel's 1900 leap-year bug.
+def serial_to_date(name: str, serial: float) -> dt.date:
+    """An Excel date serial as a date, with Excel's 1900 leap-year bug; a "date" before 1950 is refused.
 
-    >>> serial_to_month("effect_start", 44287)   # 2021-04-01
-    24255
+    >>> serial_to_date("date", 44287)
+    datetime.date(2021, 4, 1)
     """
-    if serial < 1:
+    if not math.isfinite(serial) or serial < 1:
         raise XlwingsError(f"{name}: datoer før 1900 kan ikke bruges (fik {serial:g})")
+    if serial >= LATEST_SERIAL + 1:
+        raise XlwingsError(f"{name}: datoer efter 2200 kan ikke bruges (fik {serial:g})")
     days = math.floor(serial)
     date = dt.date(1899, 12, 31) + dt.timedelta(days=days) if days <= 60 else dt.date(1899, 12, 30) + dt.timedelta(days=days)
     if serial < EARLIEST_SERIAL:
         raise XlwingsError(
             f"{name}: {serial:g} er datoen {date:%d-%m-%Y} — er det et årstal? Skriv en dato, fx 2021-04-01 eller =DATO(2021;4;1)"
         )
+    return date
+
+
+def serial_to_month(name: str, serial: float) -> int:
+    """An Excel date serial as a month index (``year * 12 + month - 1``).
+
+    >>> serial_to_month("effect_start", 44287)   # 2021-04-01
+    24255
+    """
+    date = serial_to_date(name, serial)
     return date.year * 12 + date.month - 1
 
 

@@ -6,16 +6,20 @@ one call with columns of cohorts and a row of years spills a whole table. The do
 descriptions Excel shows, so they are in Danish; the README has the full function reference.
 """
 
+import datetime as dt
 import math
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from xlwings import XlwingsError, func
 
 from udfs.boundary import (
+    EXCEL_ERRORS,
     Cells,
     broadcast,
+    cell_month,
     column,
     common_rows,
     excel_errors,
@@ -25,12 +29,15 @@ from udfs.boundary import (
     months,
     numbers,
     optional_month_number,
+    serial_to_date,
     shares,
     single_row_or_column,
     years_row,
 )
-from xlmodel import __version__, arithmetic, compute
+from xlmodel import __version__, arithmetic, compute, refusion, validate
 from xlmodel.model import HOURS_PER_FTE
+from xlmodel.parameters import Parameters, time_to_date
+from xlmodel.refusion import StepFunction
 
 __xlwings_func_namespace__ = ""  # the namespace (XLMODEL) comes from the server's manifest
 
@@ -54,19 +61,36 @@ def _excel_result(array: np.ndarray, as_column: bool = False) -> Grid:
     return (array.T if as_column else array).tolist()
 
 
-def _cohort_person_years(
-    persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallback_month: Any, cohort_start: Any, deadweight: Any
-) -> tuple[np.ndarray, bool]:
-    """Full-year persons, cohorts × years, and whether the years came as a column."""
+@dataclass(frozen=True)
+class _Cohorts:
+    """The cohort arguments, converted and checked once: years, net persons, dates, fall-backs."""
+
+    years: np.ndarray
+    as_column: bool
+    net: np.ndarray
+    start: np.ndarray
+    course: np.ndarray
+    shares: np.ndarray
+    after: np.ndarray
+    month: int | None
+
+    def person_years(self) -> np.ndarray:
+        return arithmetic.person_years(self.net, self.start, self.years, self.shares, self.after, fallback_month=self.month, cohort_start=self.course)
+
+
+def _cohorts(persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallback_month: Any, cohort_start: Any, deadweight: Any, **columns: Any) -> tuple[_Cohorts, dict[str, np.ndarray]]:
+    """Convert and check the cohort arguments; ``columns`` are extra per-cohort numbers (≥ 0), broadcast to the cohorts."""
     years, as_column = years_row("year", year)
     gross = column("persons", numbers("persons", persons, minimum=0))
     dead = column("deadweight", numbers("deadweight", deadweight, minimum=0))
     start = months("effect_start", effect_start)
     course = months("cohort_start", cohort_start, required=False)
-    n = common_rows(persons=gross, effect_start=start, cohort_start=course, deadweight=dead)
+    extra = {name: column(name, numbers(name, value, minimum=0)) for name, value in columns.items()}
+    n = common_rows(persons=gross, effect_start=start, cohort_start=course, deadweight=dead, **extra)
     if as_column and n > 1:
         raise XlwingsError("year: med flere hold skal årene stå i én række (hold i rækker, år i kolonner)")
     gross, dead, start, course = (np.broadcast_to(a, (n,)) for a in (gross, dead, start, course))
+    extra = {name: np.broadcast_to(a, (n,)) for name, a in extra.items()}
     too_much = np.flatnonzero(dead > gross + 1e-12)
     if too_much.size:
         i = int(too_much[0])
@@ -77,8 +101,15 @@ def _cohort_person_years(
         raise XlwingsError(f"cohort_start (række {int(late[0]) + 1}): holdets start skal ligge før eller samtidig med effect_start")
     share, after = fallback_table("fallbacks", fallbacks)
     month = optional_month_number("fallback_month", fallback_month)
-    py = arithmetic.person_years(gross - dead, start, years, share, after, fallback_month=month, cohort_start=course)
-    return py, as_column
+    return _Cohorts(years, as_column, gross - dead, start, course, share, after, month), extra
+
+
+def _cohort_person_years(
+    persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallback_month: Any, cohort_start: Any, deadweight: Any
+) -> tuple[np.ndarray, bool]:
+    """Full-year persons, cohorts × years, and whether the years came as a column."""
+    cohorts, _ = _cohorts(persons, effect_start, year, fallbacks, fallback_month, cohort_start, deadweight)
+    return cohorts.person_years(), cohorts.as_column
 
 
 @func
@@ -287,6 +318,152 @@ def revised_forecast(
         return _excel_result(amount * share)
 
 
+PAYER_NAMES = {"kommune": "kommune", "stat": "stat", "staten": "stat", "i alt": "total", "total": "total", "brutto": "total"}
+
+
+def _benefit(name: str, value: Any, cohorts: _Cohorts) -> StepFunction:
+    """The gross benefit as ``B(t)``: a parameter name, one amount (kr. a year), a row per year, or a
+    2-column table of (from date, kr. a year)."""
+    cells = grid(value, one_d="row")
+    first, end = float(cohorts.start.min()) / 12.0, float(cohorts.years.max() + 1)
+    if len(cells) == 1 and len(cells[0]) == 1 and isinstance(cells[0][0], str) and cells[0][0].strip() not in EXCEL_ERRORS:
+        with excel_errors():
+            step, _ = refusion.benefit_step(Parameters(), cells[0][0].strip(), time_to_date(first), dt.date(int(end), 1, 1), name)
+        return step
+    if len(cells) > 1 and all(len(row) == 2 for row in cells):
+        dates = months(f"{name}, dato", [[row[0]] for row in cells])
+        amounts = column(name, numbers(f"{name}, kr. pr. år", [[row[1]] for row in cells], blank=None, minimum=0))
+        knots = np.append(dates / 12.0, max(end, dates.max() / 12.0 + 1.0 / 12.0))
+        if np.any(np.diff(knots) <= 0):
+            raise XlwingsError(f"{name}: datoerne skal stå i stigende orden")
+        if knots[0] > first + 1e-9:
+            raise XlwingsError(f"{name}: tabellen starter efter den første effektstart ({time_to_date(first):%Y-%m-%d})")
+        return StepFunction(knots, amounts)
+    amounts = numbers(name, value, blank=None, minimum=0, one_d="row")
+    if amounts.shape == (1, 1):
+        return StepFunction.constant(float(amounts[0, 0]), min(first, float(cohorts.years.min())), end)
+    flat = single_row_or_column(name, amounts)
+    if flat.size != cohorts.years.size:
+        raise XlwingsError(f"{name}: {flat.size} beløb, men year har {cohorts.years.size} år; giv ét beløb pr. år, et beløb for alle år, en tabel (dato, kr. pr. år) eller et parameternavn")
+    if np.any(np.diff(cohorts.years) != 1):
+        raise XlwingsError("year: med ét beløb pr. år skal årene følge hinanden, fx 2021:2026")
+    return StepFunction(np.append(cohorts.years, cohorts.years[-1] + 1).astype(np.float64), flat)
+
+
+@func
+def savings_by_payer(
+    persons: PERSONS,
+    benefit: Cells("Bruttoydelse: et parameternavn (fx \"kontanthjaelp.over_30_andre\"), kr. pr. år (én celle eller én pr. år) eller en tabel (fra dato; kr. pr. år)"),
+    effect_start: EFFECT_START,
+    year: YEAR,
+    weeks_on_benefit: Cells("Holdets uger på ydelse ved effektstart (refusionsuret); én celle eller én pr. hold"),
+    payer: Cells("Valgfri. \"kommune\" (standard), \"stat\" eller \"i alt\"") = None,
+    fallbacks: FALLBACKS = None,
+    fallback_month: FALLBACK_MONTH = None,
+    cohort_start: COHORT_START = None,
+    deadweight: DEADWEIGHT = None,
+    wage_subsidy: Cells("Valgfri. SAND for fleksjob o.l. (løntilskud): refusionsuret nulstilles aldrig") = None,
+) -> Grid:
+    """Besparelse pr. hold og år for én betaler: bruttoydelsen fordelt mellem kommune og stat efter refusionstrappen (80/40/30/20 %) og genstartsreglen. Eks.: =SAVINGS_BY_PAYER(1;52000;"2021-01-01";2021;2) = 33.400"""
+    with excel_errors():
+        cohorts, extra = _cohorts(persons, effect_start, year, fallbacks, fallback_month, cohort_start, deadweight, weeks_on_benefit=weeks_on_benefit)
+        who = _payer(payer)
+        subsidy = _flag("wage_subsidy", wage_subsidy)
+        step = _benefit("benefit", benefit, cohorts)
+        parameters = Parameters()
+        start, end = time_to_date(float(cohorts.start.min()) / 12.0), dt.date(int(cohorts.years.max()) + 1, 1, 1)
+        stairs, _ = refusion.staircase_versions(parameters, start, end, "refusion.staircase")
+        weeks_per_year, reset_weeks = refusion.refusion_rules(parameters, start, end)
+        if step.start > float(cohorts.years.min()) and step.start > float(cohorts.start.min()) / 12.0 + 1e-9:
+            raise XlwingsError("benefit: ydelsen mangler for de første år")
+        gross, stat = refusion.split_savings(
+            cohorts.net, cohorts.start, cohorts.years, extra["weeks_on_benefit"], step, stairs, cohorts.shares, cohorts.after,
+            fallback_month=cohorts.month, cohort_start=cohorts.course, wage_subsidy=subsidy, weeks_per_year=weeks_per_year, reset_weeks=reset_weeks,
+        )
+        result = {"kommune": gross - stat, "stat": stat, "total": gross}[who]
+        return _excel_result(result, cohorts.as_column)
+
+
+def _payer(value: Any) -> str:
+    cells = grid(value)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise XlwingsError("payer: skal være én celle: \"kommune\", \"stat\" eller \"i alt\"")
+    cell = cells[0][0]
+    if is_blank(cell) or cell == 0:
+        return "kommune"
+    if not isinstance(cell, str) or cell.strip().lower() not in PAYER_NAMES:
+        raise XlwingsError(f"payer: skal være \"kommune\", \"stat\" eller \"i alt\" (fik {cell!r})")
+    return PAYER_NAMES[cell.strip().lower()]
+
+
+def _flag(name: str, value: Any) -> bool:
+    cells = grid(value)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise XlwingsError(f"{name}: skal være én celle med SAND eller FALSK")
+    cell = cells[0][0]
+    if is_blank(cell) or cell is False or cell == 0:
+        return False
+    if cell is True or cell == 1:
+        return True
+    raise XlwingsError(f"{name}: skal være SAND eller FALSK (fik {cell!r})")
+
+
+@func
+def refusion_rate(
+    weeks: Cells("Uger på ydelse (refusionsuret); én celle eller et område"),
+    date: Cells("Valgfri. Datoen trappen gælder på; tom = den gældende trappe") = None,
+) -> Grid:
+    """Statens refusionsandel efter uger på ydelse (lov om kommunernes finansiering § 5): 0,8 i uge 0–4, 0,4 til uge 26, 0,3 til uge 52, derefter 0,2. Eks.: =REFUSION_RATE(30) = 0,3"""
+    with excel_errors():
+        clock = numbers("weeks", weeks, minimum=0, one_d="row")
+        cells = grid(date)
+        if len(cells) != 1 or len(cells[0]) != 1:
+            raise XlwingsError("date: skal være én celle med en dato")
+        month = cell_month("date", cells[0][0])
+        parameters = Parameters()
+        if month is None:
+            on = parameters.get("refusion.staircase").values[-1].date
+        else:
+            on = dt.date(month // 12, month % 12 + 1, 1)
+        entry = parameters.value_at("refusion.staircase", on, "date")
+        return _excel_result(refusion.Staircase(entry.weeks, entry.rates).rate(clock))
+
+
+@func
+def benefit_rate(
+    name: Cells("Parameterens navn, fx \"kontanthjaelp.over_30_andre\" (se xlmodel parameters)"),
+    date: Cells("Dato; én celle, eller en kolonne/række af datoer"),
+) -> Grid:
+    """Bruttoydelse i kr. pr. år på en dato, fra xlmodels daterede og kildebelagte satser (kr. pr. måned × 12). Eks.: =BENEFIT_RATE("kontanthjaelp.over_30_andre";"2023-06-01") = 143.328"""
+    with excel_errors():
+        cells = grid(name)
+        if len(cells) != 1 or len(cells[0]) != 1 or not isinstance(cells[0][0], str) or not cells[0][0].strip():
+            raise XlwingsError("name: skal være én celle med et parameternavn, fx \"kontanthjaelp.over_30_andre\"")
+        parameter = cells[0][0].strip()
+        dates = grid(date, one_d="column")
+        parameters = Parameters()
+        out = []
+        for i, row in enumerate(dates):
+            out_row = []
+            for j, cell in enumerate(row):
+                where = "date" if (len(dates), len(row)) == (1, 1) else f"date (række {i + 1}, kolonne {j + 1})"
+                month = cell_month(where, cell)
+                if month is None:
+                    raise XlwingsError(f"{where}: mangler en dato, fx 2023-06-01")
+                on = cell.date() if isinstance(cell, dt.datetime) else cell if isinstance(cell, dt.date) else _day(where, cell, month)
+                out_row.append(parameters.annual(parameter, on, "name"))
+            out.append(out_row)
+        return _excel_result(np.array(out, dtype=np.float64))
+
+
+def _day(where: str, cell: Any, month: int) -> dt.date:
+    """The exact day of a date cell (a serial number or ``YYYY-MM-DD`` text); ``YYYY-MM`` means the 1st."""
+    if isinstance(cell, int | float):
+        return serial_to_date(where, float(cell))
+    with excel_errors():
+        return validate.date(where, cell)
+
+
 def runtime_name() -> str:
     """Which runtime the functions are served by."""
     import xlwings
@@ -310,6 +487,9 @@ def status() -> Grid:
 FUNCTIONS = (
     savings,
     person_years,
+    savings_by_payer,
+    refusion_rate,
+    benefit_rate,
     deadweight,
     staff_cost,
     staff_cost_hours,

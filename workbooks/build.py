@@ -12,6 +12,7 @@ User text (titles, labels, notes) is always written as text, never as a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -30,7 +31,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
+from workbooks.formulas import overlap
 from workbooks.labels import label
+from workbooks.sheet_params import write_params
+from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
 from workbooks.layout import (
     COL_DETAIL,
     COL_LABEL,
@@ -39,9 +43,11 @@ from workbooks.layout import (
     COL_P2,
     COL_P3,
     COL_UNIT,
+    COL_WEEKS,
     FIRST_YEAR_COL,
     FUNCTION_PREFIX,
     HEADER_ROW,
+    LAYOUT_VERSION,
     MAX_FALLBACKS,
     RUNTIMES,
     SHEET_NAMES,
@@ -53,7 +59,9 @@ from xlmodel import __version__
 from xlmodel.compute import CaseResult, compute_case
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
+from xlmodel.validate import PAYERS
 from xlmodel.published import compare
+from xlmodel.refusion import benefit_periods
 
 #: At most this many outcomes counted together by one target line (job + education + ...).
 TARGET_OUTCOMES = 3
@@ -83,16 +91,35 @@ def q(sheet: str) -> str:
 
 def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0) -> Shape:
     """The layout's shape for ``case``; capacities add blank input rows (templates)."""
-    return Shape(
-        first_year=case.first_year,
-        last_year=case.last_year,
-        outcomes=tuple(case.outcome_ids),
-        cohorts=max(len(case.cohorts), cohort_capacity),
-        costs=max(len(case.costs), cost_capacity),
-        savings=max(len(case.savings), savings_capacity),
-        periods=len(case.periods),
-        targets=max(len(target_lines(case)), target_capacity),
-        actuals=max(len(actual_lines(case)), actual_capacity),
+    return with_case_tables(
+        Shape(
+            first_year=case.first_year,
+            last_year=case.last_year,
+            outcomes=tuple(case.outcome_ids),
+            cohorts=max(len(case.cohorts), cohort_capacity),
+            costs=max(len(case.costs), cost_capacity),
+            savings=max(len(case.savings), savings_capacity),
+            periods=len(case.periods),
+            targets=max(len(target_lines(case)), target_capacity),
+            actuals=max(len(actual_lines(case)), actual_capacity),
+        ),
+        case,
+    )
+
+
+def with_case_tables(shape: Shape, case: Case) -> Shape:
+    """``shape`` with the parts only tool sheets depend on taken from ``case``: which outcomes are split by
+    the staircase, room for their benefit tables, the staircase's bands and the payers. Input cells do not
+    move, so ``recalc`` can rebuild a book whose inputs now need more benefit periods or another payer."""
+    split = tuple(o.id for o in case.outcomes if o.split)
+    periods = max((len(benefit_periods(case, o)) for o in case.outcomes if o.split), default=0)
+    stairs = case.refusion.staircases
+    return dataclasses.replace(
+        shape,
+        split_outcomes=split,
+        benefit_periods=max(periods, shape.benefit_periods if shape.split_outcomes == split else 0),
+        bands=len(stairs[0].weeks) if stairs else 4,
+        payers=case.payers,
     )
 
 
@@ -107,6 +134,8 @@ class _Writer:
         for outcome in case.outcomes:
             if len(outcome.fallbacks) > MAX_FALLBACKS:
                 raise InvalidValueError(f'outcomes "{outcome.id}".fallbacks', f"et regneark har plads til højst {MAX_FALLBACKS} tilbagefald pr. effekt", value=len(outcome.fallbacks))
+        if len(case.refusion.staircases) > 1:
+            raise InvalidValueError("refusion.staircase", "refusionstrappen skifter inden for casens tidshorisont; et regneark kan kun vise én trappe")
         self.case, self.runtime, self.lang = case, runtime, lang
         self.layout = Layout(shape)
         self.names = SHEET_NAMES[lang]
@@ -201,13 +230,18 @@ class _Writer:
             "year": DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last)),
             "measure": DataValidation(type="list", formula1='"' + ",".join(MEASURES[self.lang].values()) + '"'),
             "rate": DataValidation(type="decimal", operator="between", formula1="0", formula2="2"),
+            "payer": DataValidation(type="list", formula1='"' + ",".join(PAYERS) + '"'),
+            "yesno": DataValidation(type="list", formula1=f'"{self.t("yes")},{self.t("no")}"'),
         }
 
     # --- the sheets ---
     def build(self, result: CaseResult) -> Workbook:
+        self.result = result
         self._inputs()
+        write_params(self)
         self._cohorts()
         self._calc()
+        write_refusion(self)
         self._savings()
         self._budget()
         self._follow_up()
@@ -249,11 +283,14 @@ class _Writer:
             rows = lay.outcome_rows(k)
             self.input(ws, rows["title"], COL_LABEL, outcome.label).font = Font(bold=True, color=INPUT_FONT.color)
             self.text(ws, rows["title"], COL_DETAIL, outcome.id)
-            self.text(ws, rows["unit"], COL_LABEL, self.t("unit_saving"))
-            self.text(ws, rows["unit"], COL_UNIT, self.t("u_kr_py"))
-            self.input(ws, rows["unit"], COL_NOTE, "")
-            for year in lay.years:
-                self.input(ws, rows["unit"], lay.year_col(year), outcome.unit_saving_in(year), KR, "nonneg")
+            if outcome.split:
+                self._gross_benefit_row(ws, rows["unit"], outcome.id)
+            else:
+                self.text(ws, rows["unit"], COL_LABEL, self.t("unit_saving"))
+                self.text(ws, rows["unit"], COL_UNIT, self.t("u_kr_py"))
+                self.input(ws, rows["unit"], COL_NOTE, "")
+                for year in lay.years:
+                    self.input(ws, rows["unit"], lay.year_col(year), outcome.unit_saving_in(year), KR, "nonneg")
             for i in range(MAX_FALLBACKS):
                 row = rows[f"fallback{i + 1}"]
                 fallback = outcome.fallbacks[i] if i < len(outcome.fallbacks) else None
@@ -264,15 +301,31 @@ class _Writer:
             self.text(ws, rows["month"], COL_LABEL, self.t("fallback_month"))
             self.text(ws, rows["month"], COL_UNIT, self.t("u_month"))
             self.input(ws, rows["month"], COL_P1, outcome.fallback_month, "0", "month")
+            self.text(ws, rows["subsidy"], COL_LABEL, self.t("wage_subsidy"))
+            self.text(ws, rows["subsidy"], COL_UNIT, self.t("u_yesno"))
+            self.input(ws, rows["subsidy"], COL_P1, self.t("yes") if outcome.wage_subsidy else self.t("no"), None, "yesno")
         self._costs(ws)
         self._lines(ws)
         self._periods(ws)
+
+    def _gross_benefit_row(self, ws: Worksheet, row: int, outcome_id: str) -> None:
+        """A split outcome's gross benefit per year: the average of its benefit table over each year."""
+        lay, pr = self.layout, self.ref("params")
+        first, last = lay.benefit_rows(lay.shape.split_outcomes.index(outcome_id))
+        starts, ends, amounts = (f"{pr}!${c}${first}:${c}${last}" for c in ("D", "E", "C"))
+        self.text(ws, row, COL_LABEL, self.t("gross_benefit"))
+        self.text(ws, row, COL_UNIT, self.t("u_kr_py_gross"))
+        outcome = self.case.outcome(outcome_id)
+        self.text(ws, row, COL_P1, outcome.benefit or self.t("benefit_rate_given"))
+        for year in lay.years:
+            y = f"{col(lay.year_col(year))}${HEADER_ROW}"
+            self.formula(ws, row, lay.year_col(year), f"=SUMPRODUCT({amounts}*{overlap(y, f'{y}+1', starts, ends)})", KR)
 
     def _costs(self, ws: Worksheet) -> None:
         lay = self.layout
         header = lay.costs_header
         self.text(ws, header, COL_LABEL, self.t("costs_section"), font=SECTION_FONT)
-        for column, key in ((COL_P1, "h_fte"), (COL_P2, "h_hours"), (COL_P3, "h_annual_cost")):
+        for column, key in ((COL_DETAIL, "h_payer"), (COL_P1, "h_fte"), (COL_P2, "h_hours"), (COL_P3, "h_annual_cost")):
             self.text(ws, header, column, self.t(key), font=Font(bold=True))
         self.text(ws, header, FIRST_YEAR_COL, self.t("h_cost_years"), font=Font(italic=True))
         for i in range(lay.shape.costs):
@@ -280,6 +333,7 @@ class _Writer:
             item: CostItem | None = self.case.costs[i] if i < len(self.case.costs) else None
             staff = item.staff if item is not None else None
             self.input(ws, row, COL_LABEL, item.label if item else None)
+            self.input(ws, row, COL_DETAIL, item.payer if item else None, None, "payer")
             p = f"$F{row}"
             self.formula(ws, row, COL_UNIT, f'=IF({p}="","{self.t("u_kr")}","{self.t("u_share_of_year")}")')
             fte = None if staff is None or staff.hours_per_week is not None else staff.fte
@@ -297,10 +351,12 @@ class _Writer:
     def _lines(self, ws: Worksheet) -> None:
         lay = self.layout
         self.text(ws, lay.savings_header, COL_LABEL, self.t("savings_section"), font=SECTION_FONT)
+        self.text(ws, lay.savings_header, COL_DETAIL, self.t("h_payer"), font=Font(bold=True))
         for i in range(lay.shape.savings):
             row = lay.savings_line_row(i)
             line = self.case.savings[i] if i < len(self.case.savings) else None
             self.input(ws, row, COL_LABEL, line.label if line else None)
+            self.input(ws, row, COL_DETAIL, line.payer if line else None, None, "payer")
             self.text(ws, row, COL_UNIT, self.t("u_kr"))
             self.input(ws, row, COL_NOTE, line.basis if line else None)
             for year in lay.years:
@@ -320,7 +376,7 @@ class _Writer:
     def _cohorts(self) -> None:
         ws, lay, case = self.sheets["cohorts"], self.layout, self.case
         self.top(ws, self.t("cohorts_title"))
-        headers = [self.t("h_cohort"), self.t("h_start"), self.t("h_effect_start"), self.t("h_participants")]
+        headers = [self.t("h_cohort"), self.t("h_start"), self.t("h_effect_start"), self.t("h_participants"), self.t("h_weeks")]
         for outcome in case.outcomes:
             headers += [self.t("h_persons", outcome=outcome.label), self.t("h_deadweight"), self.t("h_deadweight_rate")]
         self.header_row(ws, headers, years=False)
@@ -331,13 +387,14 @@ class _Writer:
             self.input(ws, row, 2, _first_of_month(cohort.start) if cohort and cohort.start is not None else None, DATE, "date")
             self.input(ws, row, 3, _first_of_month(cohort.effect_start) if cohort else None, DATE, "date")
             self.input(ws, row, 4, cohort.participants if cohort else None, "0", "whole")
+            self.input(ws, row, COL_WEEKS, cohort.weeks_on_benefit if cohort else None, "0.0", "nonneg")
             for k, outcome in enumerate(case.outcomes):
                 persons_col, dead_col, rate_col = lay.cohort_outcome_cols(k)
                 co = cohort.outcomes.get(outcome.id) if cohort else None
                 self.input(ws, row, persons_col, co.persons if co else None, "0.00", "nonneg")
                 self.input(ws, row, dead_col, (co.deadweight or None) if co else None, "0.00", "nonneg")
                 self.input(ws, row, rate_col, co.deadweight_rate if co else None, SHARE, "share")
-        for c in range(1, 5 + 3 * len(case.outcomes)):
+        for c in range(1, COL_WEEKS + 1 + 3 * len(case.outcomes)):
             ws.column_dimensions[col(c)].width = 16
 
     def _cohort_refs(self, cohort_index: int, outcome_index: int) -> dict[str, str]:
@@ -361,6 +418,12 @@ class _Writer:
             **{f"share{i + 1}": f"{fu}!$D${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
             **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         }
+
+    def _pairs(self) -> Iterator[tuple[int, int]]:
+        """(cohort index, outcome index) in the order of the cohort × outcome rows."""
+        for i in range(self.layout.shape.cohorts):
+            for k in range(len(self.case.outcomes)):
+                yield i, k
 
     def _pair_rows(self, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, dict[str, str]]]:
         """Each cohort × outcome row, with its head (cohort, outcome, unit) written; yields the row and its references."""
@@ -406,11 +469,14 @@ class _Writer:
         self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
         calc, fu = self.ref("calc"), self.ref("inputs")
-        for row, refs in self._pair_rows(ws, "u_kr"):
+        for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self._pairs(), strict=True):
+            outcome_id = lay.shape.outcomes[k]
             for year in lay.years:
                 c = col(lay.year_col(year))
                 unit = f"{fu}!{c}${refs['unit_row']}"
-                if prefix is None:
+                if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
+                    f = f"={pair_sum(self, 0, i, outcome_id, c)}"
+                elif prefix is None:
                     f = f"={calc}!{c}{row}*{unit}"
                 else:
                     args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
@@ -474,7 +540,44 @@ class _Writer:
             self.formula(ws, row, 1, f'={fu}!$A${src}')
             self.text(ws, row, COL_UNIT, self.t("u_kr"))
             self.formula(ws, row, COL_P1, f'=SUMIFS({net},{years},">="&{fu}!$D${src},{years},"<="&{fu}!$E${src})', KR)
+        self._payers(ws, rows, row_formula)
         self._charts(ws, rows)
+
+    def _payers(self, ws: Worksheet, rows: dict[str, int], row_formula: Any) -> None:
+        """Who saves what: per payer savings, costs, net, cumulative, paid-back flags, payback year and net gain.
+
+        The state's part of the cohort savings is the refund block of the refusion sheet; lines count to
+        the payer named in their payer cell (blank = kommune)."""
+        lay, fu = self.layout, self.ref("inputs")
+        first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
+        self.text(ws, rows["payers_header"], 1, self.t("payers_section"), font=SECTION_FONT)
+
+        def by_payer(payer: str, kind: str) -> str:
+            """Σ of the budget rows of the cost (or direct savings) lines whose payer is ``payer``."""
+            n = lay.shape.costs if kind == "cost" else lay.shape.savings
+            if n == 0:
+                return "0"
+            src_first = lay.cost_row(0) if kind == "cost" else lay.savings_line_row(0)
+            who = f"{fu}!$B${src_first}:$B${src_first + n - 1}"
+            match = f'(({who}="{payer}")+({who}=""))' if payer == "kommune" else f'({who}="{payer}")'
+            return f"SUMPRODUCT({match}*{{c}}{rows[f'{kind}0']}:{{c}}{rows[f'{kind}{n - 1}']})"
+
+        for payer in lay.shape.payers:
+            name = self.t(f"payer_{payer}")
+            r = {key: rows[f"{payer}_{key}"] for key in ("savings", "costs", "net", "cumulative", "paid_back", "payback_year", "net_gain")}
+            stat_cohorts = block_sum(self, 1, "{c}")
+            cohort_part = {"kommune": f"{{c}}{rows['cohort_savings']}-{stat_cohorts}", "stat": stat_cohorts}.get(payer, "0")
+            row_formula(r["savings"], f"={cohort_part}+{by_payer(payer, 'saving')}", self.t("p_savings", payer=name))
+            row_formula(r["costs"], f"={by_payer(payer, 'cost')}", self.t("p_costs", payer=name))
+            row_formula(r["net"], "={c}%d-{c}%d" % (r["savings"], r["costs"]), self.t("p_net", payer=name), bold=True)
+            row_formula(r["cumulative"], "=SUM($%s$%d:{c}%d)" % (first_c, r["net"], r["net"]), self.t("p_cumulative", payer=name))
+            row_formula(r["paid_back"], '=COUNTIF({c}%d:$%s$%d,"<0")=0' % (r["cumulative"], last_c, r["cumulative"]), self.t("p_paid_back", payer=name), "General")
+            flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
+            self.text(ws, r["payback_year"], 1, self.t("p_payback_year", payer=name), font=Font(bold=True))
+            self.formula(ws, r["payback_year"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{self.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+            self.text(ws, r["net_gain"], 1, self.t("p_net_gain", payer=name), font=Font(bold=True))
+            self.text(ws, r["net_gain"], COL_UNIT, self.t("u_kr"))
+            self.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
 
     def _follow_up(self) -> None:
         ws, lay, case = self.sheets["followup"], self.layout, self.case
@@ -635,6 +738,8 @@ class _Writer:
             ("check_effect_in_horizon", f'=COUNTIFS({effect},">0",{effect},"<"&{budget}!${first_c}${HEADER_ROW}*12)+COUNTIF({effect},">="&({budget}!${last_c}${HEADER_ROW}+1)*12)=0'),
             ("check_persons_participants", f"=SUMPRODUCT(--(({persons_sum})>{hp}!$D${c_first}:$D${c_last}))=0"),
             ("check_cumulative", f"=ABS({budget}!${last_c}${rows['cumulative']}-{budget}!$D${rows['net_gain']})<={tol}"),
+            ("check_payers", self._payers_check(budget, rows, tol)),
+            ("check_benefit_tables", self._benefit_tables_check()),
         ]
         for i, (key, formula) in enumerate(checks):
             row = HEADER_ROW + 1 + i
@@ -665,6 +770,30 @@ class _Writer:
             self.generated += [(ws.title, f"A{row}"), (ws.title, f"C{row}")]
         self.status_cell = f"{self.ref('checks')}!$C${status_row}"
 
+    def _payers_check(self, budget: str, rows: dict[str, int], tol: str) -> str:
+        """Σ over payers of savings and of costs equals the totals, summed over the horizon."""
+        lay = self.layout
+        span = lambda row: f"SUM({budget}!${col(FIRST_YEAR_COL)}${row}:${col(lay.last_year_col)}${row})"  # noqa: E731
+        savings = "+".join(span(rows[f"{p}_savings"]) for p in lay.shape.payers)
+        costs = "+".join(span(rows[f"{p}_costs"]) for p in lay.shape.payers)
+        return f"=AND(ABS({savings}-{span(rows['savings'])})<={tol},ABS({costs}-{span(rows['costs'])})<={tol})"
+
+    def _benefit_tables_check(self) -> str:
+        """Every cohort with a split outcome has its effect start on or after its benefit table's first date."""
+        lay = self.layout
+        if not lay.shape.split_outcomes or not lay.shape.cohorts:
+            return "=TRUE"
+        pr, hp = self.ref("params"), self.ref("cohorts")
+        c_first, c_last = lay.cohort_row(0), lay.cohort_row(lay.shape.cohorts - 1)
+        effects = f"{hp}!$C${c_first}:$C${c_last}"
+        parts = []
+        for s_index, outcome_id in enumerate(lay.shape.split_outcomes):
+            persons_col = lay.cohort_outcome_cols(lay.shape.outcomes.index(outcome_id))[0]
+            persons = f"{hp}!${col(persons_col)}${c_first}:${col(persons_col)}${c_last}"
+            first, _ = lay.benefit_rows(s_index)
+            parts.append(f'SUMPRODUCT(({persons}<>"")*({effects}<>"")*({effects}<{pr}!$B${first}))=0')
+        return f"=AND({','.join(parts)})"
+
     def _cover(self, result: CaseResult) -> None:
         ws, case, lay = self.sheets["cover"], self.case, self.layout
         fu, budget = self.ref("inputs"), self.ref("budget")
@@ -685,6 +814,11 @@ class _Writer:
             (self.t("payback_year"), f"={budget}!$D${rows['payback_year']}", "0"),
             (self.t("net_gain"), f"={budget}!$D${rows['net_gain']}", KR),
             (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00"),
+            *(
+                [(self.t("kommune_payback"), f"={budget}!$D${rows['kommune_payback_year']}", "0"), (self.t("kommune_net_gain"), f"={budget}!$D${rows['kommune_net_gain']}", KR)]
+                if lay.shape.split_outcomes or lay.shape.payers != ("kommune", "stat") or any(line.payer != "kommune" for line in (*case.costs, *case.savings))
+                else []
+            ),
             ("", "", None),
             (self.t("sign_convention"), self.t("sign_text"), None),
             (self.t("how_to"), self.t("how_to_text"), None),
@@ -747,12 +881,20 @@ class Built:
 
 def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover."""
-    writer = _Writer(case, runtime, lang, shape or shape_of(case), guidance)
+    writer = _Writer(case, runtime, lang, shape_of(case) if shape is None else with_case_tables(shape, case), guidance)
     result = compute_case(case)
     wb = writer.build(result)
-    extra = {"source": case.source, "notes": case.notes, "published": [_figure_dict(f) for f in case.published], "source_file": source_name}
+    extra = {
+        "source": case.source,
+        "notes": case.notes,
+        "published": [_figure_dict(f) for f in case.published],
+        "source_file": source_name,
+        "benefits": {o.id: {"benefit": o.benefit, "benefit_rate": _rate_dict(o.benefit_rate)} for o in case.outcomes if o.split},
+        "parameters": _parameters_dict(case),
+    }
     for name, value in (
         ("xlmodel_version", __version__),
+        ("xlmodel_layout", str(LAYOUT_VERSION)),
         ("xlmodel_runtime", runtime),
         ("xlmodel_lang", lang),
         ("xlmodel_shape", writer.layout.shape.to_json()),
@@ -764,6 +906,22 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
     wb.properties.creator = f"xlmodel {__version__}"
     validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
     return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated)
+
+
+def _rate_dict(rate: Any) -> Any:
+    return {str(y): v for y, v in rate.items()} if hasattr(rate, "items") else rate
+
+
+def _parameters_dict(case: Case) -> dict[str, Any]:
+    """The case's pinned date and its own parameter values, so ``recalc`` sees the same parameters."""
+    p = case.parameters
+    return {
+        "date": None if p.known_on is None else p.known_on.isoformat(),
+        "overrides": [
+            {"name": o.name, "date": o.date.isoformat(), "note": o.note, "value": o.value, "weeks": list(o.weeks), "rates": list(o.rates), "reference": o.reference}
+            for o in p.overrides
+        ],
+    }
 
 
 def _figure_dict(figure: Any) -> dict[str, Any]:

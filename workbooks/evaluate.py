@@ -72,7 +72,7 @@ def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]]) -> Cells
     """Evaluate the workbook ``data`` and return the value of each listed formula cell."""
     book = formualizer.Workbook.from_bytes(data)
     for name, callback in _udf_callbacks().items():
-        book.register_function(name, callback, min_args=0, max_args=8)
+        book.register_function(name, callback, min_args=0, max_args=12)
     book.evaluate_all()
     values: Cells = {}
     for sheet, coordinates in cells.items():

@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 from openpyxl.utils import get_column_letter
 
+#: The version of this layout, stored in every book: a book with another layout is refused by ``recalc``
+#: with a clear message (its inputs sit elsewhere) instead of being misread.
+LAYOUT_VERSION = 2
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -21,13 +24,17 @@ HEADER_ROW = 4
 #: At most this many fall-backs per outcome in a workbook.
 MAX_FALLBACKS = 3
 
-SHEETS = ("cover", "inputs", "cohorts", "calc", "savings", "budget", "followup", "checks")
+SHEETS = ("cover", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "followup", "checks")
 SHEET_NAMES = {
-    "da": {"cover": "Forside", "inputs": "Forudsætninger", "cohorts": "Holdplan", "calc": "Beregning",
-           "savings": "Besparelser", "budget": "Budget", "followup": "Opfølgning", "checks": "Kontrol"},
-    "en": {"cover": "Cover", "inputs": "Assumptions", "cohorts": "Cohorts", "calc": "Calculation",
-           "savings": "Savings", "budget": "Budget", "followup": "Follow-up", "checks": "Checks"},
+    "da": {"cover": "Forside", "inputs": "Forudsætninger", "params": "Parametre", "cohorts": "Holdplan", "calc": "Beregning",
+           "refusion": "Refusion", "savings": "Besparelser", "budget": "Budget", "followup": "Opfølgning", "checks": "Kontrol"},
+    "en": {"cover": "Cover", "inputs": "Assumptions", "params": "Parameters", "cohorts": "Cohorts", "calc": "Calculation",
+           "refusion": "Refusion", "savings": "Savings", "budget": "Budget", "followup": "Follow-up", "checks": "Checks"},
 }  # fmt: skip
+#: Refusion clocks per cohort × split outcome: the counterfactual one, then one per fall-back.
+CLOCKS = 1 + MAX_FALLBACKS
+#: Holdplan column of the cohort's refusion clock at the effect start (weeks on benefits).
+COL_WEEKS = 5
 
 RUNTIMES = ("officejs", "com", "native")
 #: The formula text of our functions per runtime. Office.js custom functions are stored in the file as
@@ -52,6 +59,10 @@ class Shape:
     periods: int = 0
     targets: int = 0
     actuals: int = 0
+    split_outcomes: tuple[str, ...] = ()  # outcomes with a gross benefit split by the refusion staircase
+    benefit_periods: int = 0  # rows of each split outcome's benefit table on the parameter sheet
+    bands: int = 4  # bands of the refusion staircase
+    payers: tuple[str, ...] = ("kommune", "stat")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -59,7 +70,9 @@ class Shape:
     @classmethod
     def from_json(cls, text: str) -> Shape:
         data = json.loads(text)
-        data["outcomes"] = tuple(data["outcomes"])
+        for key in ("outcomes", "split_outcomes", "payers"):
+            if key in data:
+                data[key] = tuple(data[key])
         return cls(**data)
 
 
@@ -96,13 +109,15 @@ class Layout:
     constants_row = HEADER_ROW + 3
 
     def outcome_rows(self, index: int) -> dict[str, int]:
-        """Unit saving (years), fall-backs 1..3 (D share, E years), fall-back month (D)."""
-        base = HEADER_ROW + 5 + index * (MAX_FALLBACKS + 3)
-        return {"title": base, "unit": base + 1, **{f"fallback{i + 1}": base + 2 + i for i in range(MAX_FALLBACKS)}, "month": base + 2 + MAX_FALLBACKS}
+        """Unit saving or gross benefit (years), fall-backs 1..3 (D share, E years), fall-back month (D),
+        wage subsidy (D: Ja/Nej)."""
+        base = HEADER_ROW + 5 + index * (MAX_FALLBACKS + 4)
+        rows = {"title": base, "unit": base + 1, **{f"fallback{i + 1}": base + 2 + i for i in range(MAX_FALLBACKS)}}
+        return rows | {"month": base + 2 + MAX_FALLBACKS, "subsidy": base + 3 + MAX_FALLBACKS}
 
     @property
     def costs_header(self) -> int:
-        return HEADER_ROW + 5 + len(self.shape.outcomes) * (MAX_FALLBACKS + 3) + 1
+        return HEADER_ROW + 5 + len(self.shape.outcomes) * (MAX_FALLBACKS + 4) + 1
 
     def cost_row(self, index: int) -> int:
         return self.costs_header + 1 + index
@@ -148,8 +163,42 @@ class Layout:
     @staticmethod
     def cohort_outcome_cols(outcome_index: int) -> tuple[int, int, int]:
         """Columns of persons, deadweight (persons) and deadweight (share of participants)."""
-        first = 5 + 3 * outcome_index
+        first = COL_WEEKS + 1 + 3 * outcome_index
         return first, first + 1, first + 2
+
+    # --- Parametre: the staircase, the refusion rules, one benefit table per split outcome ---
+    params_stair_from = HEADER_ROW + 2
+    params_stair_to = HEADER_ROW + 3
+    params_stair_rate = HEADER_ROW + 4
+    params_weeks_per_year = HEADER_ROW + 5
+    params_reset_weeks = HEADER_ROW + 6
+    params_reset_window = HEADER_ROW + 7
+
+    def band_range(self, row: int, sheet: str = "") -> str:
+        """The staircase's bands on one row of the parameter sheet (columns D..), absolute."""
+        prefix = f"{sheet}!" if sheet else ""
+        return f"{prefix}${col(COL_P1)}${row}:${col(COL_P1 + self.shape.bands - 1)}${row}"
+
+    def benefit_rows(self, split_index: int) -> tuple[int, int]:
+        """First and last row of a split outcome's benefit table (its title is on the row above)."""
+        first = HEADER_ROW + 10 + split_index * (self.shape.benefit_periods + 3)
+        return first, first + max(self.shape.benefit_periods, 1) - 1
+
+    @property
+    def params_uses_header(self) -> int:
+        return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
+
+    # --- Refusion: per cohort × split outcome × clock, a gross block and a refund block ---
+    def refusion_row(self, block: int, cohort_index: int, split_index: int, clock: int) -> int:
+        """Row of one clock; block 0 = the benefit saved (gross), block 1 = the state's refund."""
+        per_block = self.shape.cohorts * len(self.shape.split_outcomes) * CLOCKS
+        return HEADER_ROW + 2 + block * (per_block + 2) + (cohort_index * len(self.shape.split_outcomes) + split_index) * CLOCKS + clock
+
+    def refusion_block(self, block: int) -> tuple[int, int]:
+        """First and last row of a block (last < first when there are no split outcomes)."""
+        per_block = self.shape.cohorts * len(self.shape.split_outcomes) * CLOCKS
+        first = HEADER_ROW + 2 + block * (per_block + 2)
+        return first, first + per_block - 1
 
     # --- Beregning / Besparelser: one row per cohort × outcome ---
     def pair_row(self, cohort_index: int, outcome_index: int) -> int:
@@ -196,6 +245,17 @@ class Layout:
             r += 1
         for i in range(self.shape.periods):
             rows[f"period{i}"] = r
+            r += 1
+        r += 1
+        rows["payers_header"] = r
+        r += 1
+        for payer in self.shape.payers:
+            for name in ("savings", "costs", "net", "cumulative", "paid_back"):
+                rows[f"{payer}_{name}"] = r
+                r += 1
+            for name in ("payback_year", "net_gain"):
+                rows[f"{payer}_{name}"] = r
+                r += 1
             r += 1
         rows["chart"] = r + 1
         return rows

@@ -4,6 +4,7 @@ edited them in Excel). Every problem names the sheet and cell, e.g. ``Holdplan!C
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,11 +13,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES
-from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, MAX_FALLBACKS, SHEET_NAMES, Layout
+from workbooks.labels import LABELS, label
+from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, SHEET_NAMES, Layout
 from workbooks.results import custom_properties, layout_of
+from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
+from xlmodel.parameters import Override, Parameters
 from xlmodel.published import PublishedFigure
+
+#: Yes and no as a user may type them in a Ja/Nej cell, in either language.
+YES = {LABELS[lang]["yes"].lower() for lang in LABELS} | {"sand", "true", "1"}
+NO = {LABELS[lang]["no"].lower() for lang in LABELS} | {"falsk", "false", "0"}
 
 
 def _blank(value: Any) -> bool:
@@ -32,6 +40,7 @@ class _Reader:
         self.inputs: Worksheet = wb[names["inputs"]]
         self.cohorts: Worksheet = wb[names["cohorts"]]
         self.layout = layout
+        self.lang = lang
 
     def value(self, ws: Worksheet, row: int, column: int) -> Any:
         return ws.cell(row=row, column=column).value
@@ -49,15 +58,20 @@ class _Reader:
     def year_values(self, ws: Worksheet, row: int) -> dict[int, Any]:
         return {year: self.value(ws, row, self.layout.year_col(year)) for year in self.layout.years}
 
-    def outcomes(self) -> tuple[Outcome, ...]:
+    def outcomes(self, benefits: dict[str, Any]) -> tuple[Outcome, ...]:
+        """The outcomes; a split outcome's gross benefit comes from the book's properties (``benefits``),
+        the rest of it from the input cells."""
         ws, lay = self.inputs, self.layout
         result = []
         for k, outcome_id in enumerate(lay.shape.outcomes):
             rows = lay.outcome_rows(k)
-            units = self.year_values(ws, rows["unit"])
-            for year, amount in units.items():
-                if _blank(amount):
-                    raise WorkbookError(self.where(ws, rows["unit"], lay.year_col(year)), f"enhedsbesparelsen for {outcome_id} mangler for {year}")
+            split = benefits.get(outcome_id)
+            units: Any = None
+            if split is None:
+                units = self.year_values(ws, rows["unit"])
+                for year, amount in units.items():
+                    if _blank(amount):
+                        raise WorkbookError(self.where(ws, rows["unit"], lay.year_col(year)), f"enhedsbesparelsen for {outcome_id} mangler for {year}")
             fallbacks = []
             for i in range(MAX_FALLBACKS):
                 row = rows[f"fallback{i + 1}"]
@@ -69,10 +83,32 @@ class _Reader:
                 fallbacks.append(self.checked(ws, row, COL_P1, Fallback, share, after))
             month = self.value(ws, rows["month"], COL_P1)
             label = self.value(ws, rows["title"], COL_LABEL)
+            subsidy = self.yes_no(ws, rows["subsidy"], COL_P1)
+            rate = (split or {}).get("benefit_rate")
             result.append(
-                self.checked(ws, rows["unit"], COL_LABEL, Outcome, outcome_id, units, "" if _blank(label) else str(label), tuple(fallbacks), None if _blank(month) else month)
+                self.checked(
+                    ws, rows["unit"], COL_LABEL, Outcome, outcome_id, units, "" if _blank(label) else str(label), tuple(fallbacks), None if _blank(month) else month,
+                    benefit=(split or {}).get("benefit"), benefit_rate={int(y): v for y, v in rate.items()} if isinstance(rate, dict) else rate, wage_subsidy=subsidy,
+                )
             )
         return tuple(result)
+
+    def yes_no(self, ws: Worksheet, row: int, column: int) -> bool:
+        """A Ja/Nej (Yes/No) input cell; blank is Nej."""
+        value = self.value(ws, row, column)
+        if _blank(value):
+            return False
+        text = str(value).strip().lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise WorkbookError(self.where(ws, row, column), f"skriv {label(self.lang, 'yes')} eller {label(self.lang, 'no')}", value=value)
+
+    def payer(self, ws: Worksheet, row: int) -> str:
+        """The payer cell of a cost or savings line (blank = kommune)."""
+        value = self.value(ws, row, COL_DETAIL)
+        return "kommune" if _blank(value) else self.checked(ws, row, COL_DETAIL, v.payer, "payer", value)
 
     def _row_is_blank(self, ws: Worksheet, row: int, columns: list[int]) -> bool:
         return all(_blank(self.value(ws, row, c)) for c in columns)
@@ -95,13 +131,13 @@ class _Reader:
             if _blank(annual):
                 if not values:
                     raise WorkbookError(self.where(ws, row, COL_LABEL), "udgiftslinjen har ingen beløb")
-                items.append(self.checked(ws, row, COL_LABEL, CostItem, str(label), values, basis))
+                items.append(self.checked(ws, row, COL_LABEL, CostItem, str(label), values, basis, payer=self.payer(ws, row)))
                 continue
             fte, hours = self.value(ws, row, COL_P1), self.value(ws, row, COL_P2)
             if _blank(fte) == _blank(hours):
                 raise WorkbookError(self.where(ws, row, COL_P1), "personale angives med enten årsværk eller timer/uge (ikke begge, ikke ingen)")
             staff = self.checked(ws, row, COL_P1, StaffCost, annual, values, 0.0 if _blank(fte) else fte, None if _blank(hours) else hours)
-            items.append(CostItem(str(label), staff.amounts(), basis, staff))
+            items.append(CostItem(str(label), staff.amounts(), basis, staff, payer=self.payer(ws, row)))
         return tuple(items)
 
     def savings(self) -> tuple[SavingsLine, ...]:
@@ -116,7 +152,7 @@ class _Reader:
                     raise WorkbookError(self.where(ws, row, COL_LABEL), "en besparelseslinje med tal skal have et navn")
                 continue
             note = self.value(ws, row, COL_NOTE)
-            lines.append(self.checked(ws, row, COL_LABEL, SavingsLine, str(label), values, "" if _blank(note) else str(note)))
+            lines.append(self.checked(ws, row, COL_LABEL, SavingsLine, str(label), values, "" if _blank(note) else str(note), payer=self.payer(ws, row)))
         return tuple(lines)
 
     def periods(self) -> dict[str, tuple[Any, Any]]:
@@ -137,12 +173,12 @@ class _Reader:
             return {"deadweight": dead_col, "deadweight_rate": rate_col}.get(parts[-1], persons_col)
         if parts[0] == "outcomes":
             return self.layout.cohort_outcome_cols(0)[0]
-        return {"name": 1, "start": 2, "effect_start": 3, "participants": 4}.get(parts[0], 1)
+        return {"name": 1, "start": 2, "effect_start": 3, "participants": 4, "weeks_on_benefit": COL_WEEKS}.get(parts[0], 1)
 
     def cohort_list(self) -> tuple[Cohort, ...]:
         ws, lay = self.cohorts, self.layout
         found = []
-        last_col = 4 + 3 * len(lay.shape.outcomes)
+        last_col = COL_WEEKS + 3 * len(lay.shape.outcomes)
         for i in range(lay.shape.cohorts):
             row = lay.cohort_row(i)
             name = self.value(ws, row, 1)
@@ -166,8 +202,9 @@ class _Reader:
                 raise WorkbookError(self.where(ws, row, 3), "holdet mangler en effektstart (dato)")
             start = self.value(ws, row, 2)
             participants = self.value(ws, row, 4)
+            weeks = self.value(ws, row, COL_WEEKS)
             try:
-                found.append(Cohort(str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start))
+                found.append(Cohort(str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start, None if _blank(weeks) else weeks))
             except XlmodelError as exc:
                 raise exc.within(self.where(ws, row, self._cohort_column(exc.field))) from None
         return tuple(found)
@@ -226,7 +263,7 @@ def read_case(wb: Workbook) -> Case:
             municipality="" if _blank(municipality) else str(municipality),
             first_year=layout.shape.first_year,
             last_year=layout.shape.last_year,
-            outcomes=reader.outcomes(),
+            outcomes=reader.outcomes(extra.get("benefits", {})),
             cohorts=reader.cohort_list(),
             costs=reader.costs(),
             savings=reader.savings(),
@@ -237,4 +274,15 @@ def read_case(wb: Workbook) -> Case:
             published=tuple(published),
             source=extra.get("source", ""),
             notes=extra.get("notes", ""),
+            parameters=_parameters(extra.get("parameters", {})),
         )
+
+
+def _parameters(stored: dict[str, Any]) -> Parameters:
+    """The case's parameters as the book stored them: the pinned date and the case's own values."""
+    date = stored.get("date")
+    overrides = tuple(
+        Override(o["name"], dt.date.fromisoformat(o["date"]), o["note"], o.get("value"), tuple(o.get("weeks", ())), tuple(o.get("rates", ())), o.get("reference", ""))
+        for o in stored.get("overrides", [])
+    )
+    return Parameters(overrides, None if date is None else dt.date.fromisoformat(date))

@@ -14,12 +14,13 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, SHEET_NAMES, Layout, Shape
+from workbooks.layout import COL_P1, LAYOUT_VERSION, SHEET_NAMES, Layout, Shape
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
 
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
 FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
+PAYER_SERIES = ("savings", "costs", "net", "cumulative")
 
 
 def custom_properties(wb: Workbook) -> dict[str, str]:
@@ -31,6 +32,13 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
     props = custom_properties(wb)
     if "xlmodel_shape" not in props:
         raise WorkbookError("xlmodel_shape", "arket er ikke bygget af xlmodel (mangler xlmodel-egenskaberne i dokumentegenskaberne)")
+    version = props.get("xlmodel_layout", "1")
+    if version != str(LAYOUT_VERSION):
+        raise WorkbookError(
+            "xlmodel_layout",
+            f"arket er bygget med regnearkslayout {version} (xlmodel {props.get('xlmodel_version', '?')}); denne version læser layout {LAYOUT_VERSION}. "
+            "Byg arket igen fra case-filen med xlmodel build, og skriv dine ændringer ind igen",
+        )
     return Layout(Shape.from_json(props["xlmodel_shape"])), props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")
 
 
@@ -45,6 +53,11 @@ def read_results(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {name: [budget.cell(rows[name], c).value for c in cols] for name in BUDGET_SERIES}
     for key in ("payback_year", "net_gain", "savings_cost_ratio"):
         out[key] = budget.cell(rows[key], COL_P1).value
+    for payer in lay.shape.payers:
+        for name in PAYER_SERIES:
+            out[f"{payer}:{name}"] = [budget.cell(rows[f"{payer}_{name}"], c).value for c in cols]
+        for key in ("payback_year", "net_gain"):
+            out[f"{payer}:{key}"] = budget.cell(rows[f"{payer}_{key}"], COL_P1).value
     for i in range(lay.shape.cohorts):
         for k, outcome in enumerate(lay.shape.outcomes):
             out[f"cohort{i}:{outcome}"] = [savings.cell(lay.pair_row(i, k), c).value for c in cols]
@@ -63,6 +76,12 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     out["payback_year"] = result.payback_year
     out["net_gain"] = result.net_gain
     out["savings_cost_ratio"] = result.savings_cost_ratio
+    for payer in lay.shape.payers:
+        p = result.by_payer[payer]
+        for name in PAYER_SERIES:
+            out[f"{payer}:{name}"] = p.yearly[name].tolist()
+        out[f"{payer}:payback_year"] = p.payback_year
+        out[f"{payer}:net_gain"] = p.net_gain
     for i in range(lay.shape.cohorts):
         for outcome in lay.shape.outcomes:
             name = result.case.cohorts[i].name if i < len(result.case.cohorts) else None

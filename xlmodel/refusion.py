@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlmodel.arithmetic import FloatArray, fallback_months
-from xlmodel.errors import InvalidValueError
+from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Segment, date_to_time, time_to_date
 
 
@@ -238,14 +238,55 @@ def _first_of_year(year: int) -> dt.date:
     return dt.date(year, 1, 1)
 
 
-def _rule(case: Any, name: str, start: dt.date, end: dt.date, where: str, uses: list[ParameterUse]) -> float:
+def _rule(parameters: Any, name: str, start: dt.date, end: dt.date, where: str, uses: list[ParameterUse]) -> float:
     """A one-number rule (weeks a year, reset weeks) that must not change inside the case's horizon."""
-    segments = case.parameters.segments(name, start, end, where)
+    segments = parameters.segments(name, start, end, where)
     values = {s.entry.value for s in segments}
     if len(values) != 1:
         raise InvalidValueError(where, f"{name} skifter værdi inden for casens tidshorisont; det kan modellen ikke regne med", value=sorted(v for v in values if v is not None))
     uses += [ParameterUse(where, s) for s in segments]
     return float(segments[0].entry.value or 0.0)
+
+
+@dataclass(frozen=True)
+class BenefitPeriod:
+    """One row of an outcome's benefit table: from ``start`` the gross benefit is ``annual`` kr. a year;
+    ``segment`` is the parameter value it comes from (None for a case's ``benefit_rate``)."""
+
+    start: dt.date
+    annual: float
+    segment: Segment | None = None
+
+
+def benefit_periods(case: Any, outcome: Any) -> list[BenefitPeriod]:
+    """The gross benefit of a split outcome as dated rows, from its first needed date to the horizon's end."""
+    index = next(i for i, o in enumerate(case.outcomes) if o.id == outcome.id)
+    where = f'outcomes[{index}] "{outcome.id}".benefit'
+    segments = [use.segment for use in case.refusion.uses if use.used_by == where]
+    if segments:
+        step = case.refusion.benefits[outcome.id]
+        try:  # from the horizon's start where the parameter has values, so a workbook covers edited effect starts too
+            step, segments = benefit_step(case.parameters, outcome.benefit, _first_of_year(case.first_year), _first_of_year(case.last_year + 1), where)
+        except XlmodelError:
+            pass
+        return [BenefitPeriod(seg.start, float(value), seg) for seg, value in zip(segments, step.values, strict=True)]
+    step = case.refusion.benefits.get(outcome.id)
+    if step is None:
+        return []
+    return [BenefitPeriod(dt.date(int(knot), 1, 1), float(value)) for knot, value in zip(step.knots[:-1], step.values, strict=True)]
+
+
+def benefit_step(parameters: Any, name: str, start: dt.date, end: dt.date, field_name: str) -> tuple[StepFunction, list[Segment]]:
+    """``B(t)`` in kr. a year from the parameter ``name`` over ``[start, end)``, and the segments used."""
+    found = parameters.annual_segments(name, start, end, field_name)
+    knots = [date_to_time(segment.start) for segment, _ in found] + [date_to_time(found[-1][0].end)]
+    return StepFunction(np.array(knots), np.array([value for _, value in found])), [segment for segment, _ in found]
+
+
+def staircase_versions(parameters: Any, start: dt.date, end: dt.date, field_name: str) -> tuple[list[Staircase], list[Segment]]:
+    """The staircase versions in force over ``[start, end)``."""
+    segments = parameters.segments("refusion.staircase", start, end, field_name)
+    return [Staircase(s.entry.weeks, s.entry.rates, date_to_time(s.start), date_to_time(s.end)) for s in segments], segments
 
 
 def resolve(case: Any) -> Resolved:
@@ -274,25 +315,23 @@ def resolve(case: Any) -> Resolved:
             else:
                 benefits[outcome.id] = StepFunction.constant(float(outcome.benefit_rate), float(case.first_year), horizon_end)
             continue
-        start_date = time_to_date(start_time)
-        found = case.parameters.annual_segments(outcome.benefit, start_date, end_date, f"{where}.benefit")
-        uses += [ParameterUse(f"{where}.benefit", segment) for segment, _ in found]
-        knots = [date_to_time(segment.start) for segment, _ in found] + [date_to_time(found[-1][0].end)]
-        benefits[outcome.id] = StepFunction(np.array(knots), np.array([value for _, value in found]))
+        benefits[outcome.id], segments = benefit_step(case.parameters, outcome.benefit, time_to_date(start_time), end_date, f"{where}.benefit")
+        uses += [ParameterUse(f"{where}.benefit", segment) for segment in segments]
     if not needed:
         return Resolved(benefits, (), 52.0, 52.0, ())
     start_date = time_to_date(min(needed))
-    where = "refusion"
-    stairs = []
-    for segment in case.parameters.segments("refusion.staircase", start_date, end_date, f"{where}.staircase"):
-        uses.append(ParameterUse(f"{where}.staircase", segment))
-        stairs.append(Staircase(segment.entry.weeks, segment.entry.rates, date_to_time(segment.start), date_to_time(segment.end)))
-    weeks_per_year = _rule(case, "refusion.weeks_per_year", start_date, end_date, f"{where}.weeks_per_year", uses)
-    reset_weeks = _rule(case, "refusion.reset_weeks", start_date, end_date, f"{where}.reset_weeks", uses)
-    window = _rule(case, "refusion.reset_window_years", start_date, end_date, f"{where}.reset_window_years", uses)
-    if weeks_per_year <= 0 or reset_weeks / weeks_per_year > window:
-        raise InvalidValueError(f"{where}.reset_weeks", "genstartsreglen kræver flere uger med selvforsørgelse, end der er plads til inden for perioden", value=reset_weeks)
+    stairs, segments = staircase_versions(case.parameters, start_date, end_date, "refusion.staircase")
+    uses += [ParameterUse("refusion.staircase", segment) for segment in segments]
+    weeks_per_year, reset_weeks = refusion_rules(case.parameters, start_date, end_date, uses)
     return Resolved(benefits, tuple(stairs), weeks_per_year, reset_weeks, tuple(uses))
 
 
-__all__ = ["STAIRCASE_2016", "ParameterUse", "Resolved", "Staircase", "StepFunction", "benefit_from", "refunded_from", "resolve", "split_savings"]
+def refusion_rules(parameters: Any, start: dt.date, end: dt.date, uses: list[ParameterUse] | None = None) -> tuple[float, float]:
+    """Weeks a year and the reset weeks over ``[start, end)``; checks they fit inside the reset window."""
+    found: list[ParameterUse] = [] if uses is None else uses
+    weeks_per_year = _rule(parameters, "refusion.weeks_per_year", start, end, "refusion.weeks_per_year", found)
+    reset_weeks = _rule(parameters, "refusion.reset_weeks", start, end, "refusion.reset_weeks", found)
+    window = _rule(parameters, "refusion.reset_window_years", start, end, "refusion.reset_window_years", found)
+    if weeks_per_year <= 0 or reset_weeks / weeks_per_year > window:
+        raise InvalidValueError("refusion.reset_weeks", "genstartsreglen kræver flere uger med selvforsørgelse, end der er plads til inden for perioden", value=reset_weeks)
+    return weeks_per_year, reset_weeks

@@ -1,0 +1,129 @@
+"""The parameter sheet ("Parametre"): the refusion staircase as a band table, the reset rule, one dated
+benefit table per split outcome, and every parameter value the case uses with its source.
+
+The band table and the benefit tables are what the refusion formulas read; every value comes from the
+case's parameters (tool-owned cells, rebuilt by ``recalc``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Alignment, Font
+
+from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_P4, COL_UNIT, HEADER_ROW, col
+from xlmodel.parameters import UNIT_TEXT
+from xlmodel.refusion import benefit_periods
+from xlmodel.report import parameter_uses
+
+if TYPE_CHECKING:
+    from workbooks.build import _Writer
+
+#: A number of weeks no clock reaches, shown as ∞: the end of the staircase's last band.
+NO_END_WEEKS = 1_000_000
+DATE = "yyyy-mm-dd"
+KR = "#,##0;-#,##0"
+
+
+def time_formula(date_cell: str) -> str:
+    """A date as the core's time in years: YEAR + (MONTH − 1)/12 + (DAY − 1)/(12 × days in the month)."""
+    days = f"(DATE(YEAR({date_cell}),MONTH({date_cell})+1,1)-DATE(YEAR({date_cell}),MONTH({date_cell}),1))"
+    return f"YEAR({date_cell})+(MONTH({date_cell})-1)/12+(DAY({date_cell})-1)/(12*{days})"
+
+
+def write_params(w: _Writer) -> None:
+    ws, lay, case = w.sheets["params"], w.layout, w.case
+    w.top(ws, w.t("params_title"))
+    w.header_row(ws, [w.t("h_parameter"), "", w.t("h_unit"), w.t("h_value")], years=False)
+    stairs = case.refusion.staircases
+    weeks, rates = (stairs[0].weeks, stairs[0].rates) if stairs else ((0.0, 4.0, 26.0, 52.0), (0.8, 0.4, 0.3, 0.2))
+    if not stairs:  # nothing split: show the staircase in force today, for reference
+        entry = case.parameters.get("refusion.staircase").values[-1]
+        weeks, rates = entry.weeks, entry.rates
+    bounds = [*weeks[1:], NO_END_WEEKS]
+    for row, key, unit, values, fmt in (
+        (lay.params_stair_from, "stair_from", "u_weeks", weeks, "0"),
+        (lay.params_stair_to, "stair_to", "u_weeks", bounds, '[>=1000000]"∞";0'),
+        (lay.params_stair_rate, "stair_rate", "u_share", rates, "0%"),
+    ):
+        w.text(ws, row, COL_LABEL, w.t(key))
+        w.text(ws, row, COL_UNIT, w.t(unit))
+        for k, value in enumerate(values):
+            ws.cell(row=row, column=COL_P1 + k, value=float(value)).number_format = fmt
+        w.generated.extend((ws.title, ws.cell(row=row, column=COL_P1 + k).coordinate) for k in range(len(values)))
+    w.text(ws, lay.params_stair_from, COL_NOTE + 1, w.t("stair_source"))
+    rules = _rules(case)
+    for row, key, unit, value in (
+        (lay.params_weeks_per_year, "weeks_per_year", "u_weeks", rules["refusion.weeks_per_year"]),
+        (lay.params_reset_weeks, "reset_weeks", "u_weeks", rules["refusion.reset_weeks"]),
+        (lay.params_reset_window, "reset_window", "u_years", rules["refusion.reset_window_years"]),
+    ):
+        w.text(ws, row, COL_LABEL, w.t(key))
+        w.text(ws, row, COL_UNIT, w.t(unit))
+        ws.cell(row=row, column=COL_P1, value=value).number_format = "0"
+        w.generated.append((ws.title, ws.cell(row=row, column=COL_P1).coordinate))
+    w.text(ws, lay.params_reset_weeks, COL_NOTE + 1, w.t("reset_source"))
+    bold = Font(bold=True)
+    last_year_cell = f"{w.ref('budget')}!${col(lay.last_year_col)}${HEADER_ROW}"
+    for k, outcome_id in enumerate(lay.shape.split_outcomes):
+        outcome = case.outcome(outcome_id)
+        first, _ = lay.benefit_rows(k)
+        w.text(ws, first - 1, COL_LABEL, w.t("benefit_table", outcome=outcome.label), font=bold)
+        for column, key in ((COL_DETAIL, "h_from"), (COL_UNIT, "h_kr_year"), (COL_P1, "h_from_time"), (COL_P2, "h_to_time"), (COL_P3, "h_source"), (COL_P4, "h_flags")):
+            w.text(ws, first - 1, column, w.t(key), font=bold)
+        periods = benefit_periods(case, outcome)
+        for j in range(lay.shape.benefit_periods):
+            row = first + j
+            period = periods[j] if j < len(periods) else None
+            if period is None:
+                continue
+            segment = period.segment
+            w.text(ws, row, COL_LABEL, segment.parameter if segment else w.t("benefit_rate_given"))
+            ws.cell(row=row, column=COL_DETAIL, value=period.start).number_format = DATE
+            ws.cell(row=row, column=COL_UNIT, value=period.annual).number_format = KR
+            w.formula(ws, row, COL_P1, f"={time_formula(f'$B{row}')}", "0.0000")
+            end = f"=$D{row + 1}" if j + 1 < len(periods) else f"={last_year_cell}+1"
+            w.formula(ws, row, COL_P2, end, "0.0000")
+            if segment is not None:
+                w.text(ws, row, COL_P3, segment.entry.reference)
+                w.text(ws, row, COL_P4, "; ".join(_flags(w, segment.carried_forward, segment.entry.origin == "case", segment.entry.secondary, segment.entry.assumption)))
+            w.generated += [(ws.title, ws.cell(row=row, column=c).coordinate) for c in (COL_LABEL, COL_DETAIL, COL_UNIT, COL_P2, COL_P3, COL_P4)]
+    row = lay.params_uses_header
+    w.text(ws, row, COL_LABEL, w.t("uses_title"), font=Font(bold=True, size=12))
+    w.generated.append((ws.title, f"A{row}"))
+    uses = parameter_uses(w.result)
+    if not uses:
+        w.text(ws, row + 1, COL_LABEL, w.t("no_params"))
+        w.generated.append((ws.title, f"A{row + 1}"))
+        return
+    headers = ("h_parameter", "h_from", "h_to", "h_value", "h_unit", "h_valid_from", "h_source", "h_flags")
+    for c, key in enumerate(headers, start=1):
+        w.text(ws, row + 1, c, w.t(key), font=bold)
+    for i, use in enumerate(uses):
+        r = row + 2 + i
+        values = (use["parameter"], use["from"], use["to"], use["shown"], UNIT_TEXT.get(use["unit"], use["unit"]), use["valid_from"], use["reference"],
+                  "; ".join(_flags(w, use["carried_forward"], use["origin"] == "case", use["secondary"], use["assumption"] and not use["carried_forward"] and use["origin"] != "case")))
+        for c, value in enumerate(values, start=1):
+            w.text(ws, r, c, str(value)).alignment = Alignment(vertical="top")
+            w.generated.append((ws.title, ws.cell(row=r, column=c).coordinate))
+    ws.column_dimensions["A"].width = 30
+    for letter in "BCDEFG":
+        ws.column_dimensions[letter].width = 14
+
+
+def _rules(case: object) -> dict[str, float]:
+    """The one-number refusion rules the case uses (or today's, when it splits nothing)."""
+    from xlmodel.model import Case
+
+    assert isinstance(case, Case)
+    found: dict[str, float] = {}
+    for use in case.refusion.uses:
+        if use.segment.entry.value is not None and use.used_by.startswith("refusion."):
+            found[use.segment.parameter] = float(use.segment.entry.value)
+    for name in ("refusion.weeks_per_year", "refusion.reset_weeks", "refusion.reset_window_years"):
+        if name not in found:
+            found[name] = float(case.parameters.get(name).values[-1].value or 0.0)
+    return found
+
+
+def _flags(w: _Writer, carried: bool, own: bool, secondary: bool, assumption: bool) -> list[str]:
+    return [w.t(key) for key, on in (("flag_carried", carried), ("flag_case", own), ("flag_secondary", secondary), ("flag_assumption", assumption)) if on]
