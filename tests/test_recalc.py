@@ -267,3 +267,37 @@ def test_a_chart_on_a_user_sheet_stops_the_run_before_anything_is_written(book: 
     with pytest.raises(WorkbookError, match="«Min graf»: diagrammer"):
         recalc(book)
     assert book.read_bytes() == before and _files(book.parent) == listing
+
+
+# --- who saves what, in a workbook ---
+
+
+def test_recalc_of_the_refusion_variant_follows_payer_and_wage_subsidy_inputs(tmp_path: Path) -> None:
+    """A cost moved to the state and the job outcome marked as a wage subsidy: the kommune's figures follow."""
+    path = tmp_path / "refusion.xlsx"
+    shutil.copy(ROOT / "built" / "ishoej_2021_refusion.native.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    lay = layout_of(wb)[0]
+    inputs = wb[NAMES["inputs"]]
+    inputs.cell(lay.cost_row(0), 2, "stat")  # the coaches are paid by a state pool
+    inputs.cell(lay.outcome_rows(0)["subsidy"], 4, "Ja")
+    wb.save(path)
+    recalc(path)
+    case = read_case(openpyxl.load_workbook(path))
+    assert case.costs[0].payer == "stat" and case.outcome("job").wage_subsidy
+    assert case.outcome("job").benefit == "kontanthjaelp.over_30_andre"  # kept from the book's properties
+    result = compute_case(case)
+    assert result.by_payer["stat"].yearly["costs"].tolist()[:2] == [1_040_000, 1_040_000]
+    assert differences(expected_results(result, layout_of(openpyxl.load_workbook(path))[0]), read_results(path)) == []
+
+
+def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:
+    """Layout 1 (before the parameter and refusion sheets) kept its inputs elsewhere: never misread it."""
+    old = tmp_path / "old.xlsx"
+    wb = openpyxl.load_workbook(ROOT / "built" / "ishoej_2021.native.xlsx")
+    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != "xlmodel_layout"]
+    wb.save(old)
+    before = old.read_bytes()
+    with pytest.raises(WorkbookError, match="regnearkslayout 1.*xlmodel build"):
+        recalc(old)
+    assert old.read_bytes() == before
