@@ -816,7 +816,7 @@ class _Writer:
             (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00"),
             *(
                 [(self.t("kommune_payback"), f"={budget}!$D${rows['kommune_payback_year']}", "0"), (self.t("kommune_net_gain"), f"={budget}!$D${rows['kommune_net_gain']}", KR)]
-                if lay.shape.split_outcomes or lay.shape.payers != ("kommune", "stat") or any(line.payer != "kommune" for line in (*case.costs, *case.savings))
+                if case.has_payer_split
                 else []
             ),
             ("", "", None),

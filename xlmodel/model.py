@@ -463,6 +463,11 @@ class Case:
         return self._refusion  # type: ignore[attr-defined,no-any-return]
 
     @property
+    def has_payer_split(self) -> bool:
+        """True when someone besides the kommune saves or pays: a gross benefit, or a line of the stat or region."""
+        return any(o.split for o in self.outcomes) or any(line.payer != "kommune" for line in (*self.costs, *self.savings))
+
+    @property
     def payers(self) -> tuple[str, ...]:
         """``kommune`` and ``stat`` always; ``region`` when a cost or savings line names it."""
         used = {line.payer for line in (*self.costs, *self.savings)}

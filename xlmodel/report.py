@@ -211,7 +211,12 @@ def report_table(result: CaseResult) -> str:
         }
         lines.append(_frame(rows, years))
     lines += ["", "Nøgletal"]
-    lines.append(f"  Tilbagebetalingstid: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    if case.has_payer_split:  # a municipal case: the kommune's own payback is the headline
+        kommune = result.by_payer["kommune"]
+        lines.append(f"  Kommunens tilbagebetalingstid: {kommune.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}; kommunens nettogevinst {format_kr(kommune.net_gain)} kr.")
+        lines.append(f"  Tilbagebetalingstid, alle betalere: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    else:
+        lines.append(f"  Tilbagebetalingstid: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
     lines.append(f"  Nettogevinst {case.first_year}–{case.last_year}: {format_kr(result.net_gain)} kr.")
     for p in result.periods:
         lines.append(
@@ -249,7 +254,7 @@ def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
     """A section per payer when the split matters (a gross benefit, or a line paid by another payer);
     the kommune's payback is the headline of a municipal case."""
     case = result.case
-    if not any(o.split for o in case.outcomes) and case.payers == ("kommune", "stat") and not any(line.payer != "kommune" for line in (*case.costs, *case.savings)):
+    if not case.has_payer_split:
         return []
     lines = ["", "Hvem sparer hvad (kr.; refusionstrappen fordeler bruttoydelsen mellem kommune og stat)"]
     for payer, p in result.by_payer.items():
