@@ -23,9 +23,9 @@ from .officejs import call, column, serial
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "custom_functions_meta.json"
 EXPECTED_FUNCTIONS = [
-    "BENEFIT_RATE", "CUMULATIVE_NET", "DEADWEIGHT", "NET_GAIN", "NET_RESULT", "PAYBACK_YEAR", "PERSON_YEARS", "REALISATION",
-    "REFUSION_RATE", "REVISED_FORECAST", "SAVINGS", "SAVINGS_BY_PAYER", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS",
-    "STATUS", "WRITE_DOWN",
+    "BENEFIT_RATE", "BREAK_EVEN_FACTOR", "CUMULATIVE_NET", "DEADWEIGHT", "DISCOUNTED_NET", "NET_GAIN", "NET_RESULT",
+    "PAYBACK_PROBABILITY", "PAYBACK_YEAR", "PERSON_YEARS", "REALISATION", "REFUSION_RATE", "REVISED_FORECAST", "SAVINGS",
+    "SAVINGS_BY_PAYER", "SAVINGS_COST_RATIO", "STAFF_COST", "STAFF_COST_HOURS", "STATUS", "SWITCHING_VALUE", "WRITE_DOWN",
 ]  # fmt: skip
 
 
@@ -211,6 +211,28 @@ def test_refusion_rate_and_benefit_rate() -> None:
     assert call("benefit_rate", [["kontanthjaelp.over_30_andre"]], [["2025-07-01"]]) == [[12_064 * 12.0]]
 
 
+# ---- how sure are we: DISCOUNTED_NET, BREAK_EVEN_FACTOR, SWITCHING_VALUE, PAYBACK_PROBABILITY ----
+
+
+def test_appraisal_functions_hand_worked() -> None:
+    # −100 now and 110 next year at 10 %: 110/1.1 = 100, so the NPV is 0 (year 0 is not discounted).
+    assert call("discounted_net", [[-100, 110]], [[0.1]], [[True]]) == [[pytest.approx(0.0, abs=1e-12)]]
+    # Finansministeriet's curve: 3.5 % in years 1-35: 103.5 next year is worth 100 today.
+    assert call("discounted_net", [[0, 103.5]], None, None) == [[0.0, pytest.approx(100.0)]]
+    # Break-even: costs 100,000 − direct 20,000 = 80,000 of cohort savings 400,000 needed: 20 %.
+    assert call("break_even_factor", [[400000]], [[100000]], [[20000]]) == [[pytest.approx(0.2)]]
+    # Silkeborg: net gain 5,425,000; the benefits line saves 8,550,000: 1 − 5,425/8,550 = 0.3655.
+    assert call("switching_value", [[5425000]], [[8550000]]) == [[pytest.approx(1 - 5425 / 8550)]]
+    assert call("switching_value", [[100]], [[-50]]) == [[pytest.approx(3.0)]]  # a cost line can triple
+
+
+def test_payback_probability_is_deterministic_under_its_seed() -> None:
+    # savings × a with a ~ triangular(0.5, 1, 1.5), costs fixed equal to the savings: P(a ≥ 1) = 1/2.
+    first = call("payback_probability", [[100]], [[100]], [[0.5]], [[1.5]], None, None, [[2000]], [[7]])
+    assert first == call("payback_probability", [[100]], [[100]], [[0.5]], [[1.5]], None, None, [[2000]], [[7]])
+    assert first == [[pytest.approx(0.5, abs=0.005)]]
+
+
 # ---- bad input: XlwingsError (HTTP 400, message in the tooltip), naming the argument ----
 
 BAD = [
@@ -243,6 +265,10 @@ BAD = [
     ("benefit before its first value", "savings_by_payer", ([[1]], [["kontanthjaelp.over_30_andre"]], [[42005]], [[2015]], [[2]], None, None, None, None, None, None), "benefit: har ingen værdi før 2016-01-04"),
     ("benefit rate on a date before its first value", "benefit_rate", ([["kontanthjaelp.over_30_andre"]], [["2014-01-01"]]), "name: har ingen værdi før 2016-01-04"),
     ("negative weeks for the staircase", "refusion_rate", ([[-1]], None), "weeks: må ikke være mindre end 0"),
+    ("rate as percent", "discounted_net", ([[1, 2]], [[3.5]], None), "rate: en rente skrives som andel"),
+    ("no cohort savings", "break_even_factor", ([[0, 0]], [[5, 5]], None), "cohort_savings: holdene sparer intet"),
+    ("no part", "switching_value", ([[100]], [[0]]), "part: mangler en værdi"),
+    ("too few draws", "payback_probability", ([[1]], [[1]], [[0.5]], [[1.5]], None, None, [[5]], None), "draws: mellem 10"),
 ]
 
 

@@ -27,10 +27,13 @@ if sys.platform != "emscripten" and importlib.util.find_spec("pyodide") is None:
 from udfs.functions import (  # noqa: E402
     FUNCTIONS,
     benefit_rate,
+    break_even_factor,
     cumulative_net,
     deadweight,
+    discounted_net,
     net_gain,
     net_result,
+    payback_probability,
     payback_year,
     person_years,
     realisation,
@@ -42,16 +45,20 @@ from udfs.functions import (  # noqa: E402
     staff_cost,
     staff_cost_hours,
     status,
+    switching_value,
     write_down,
 )
 
 __all__ = [
     "FUNCTIONS",
     "benefit_rate",
+    "break_even_factor",
     "cumulative_net",
     "deadweight",
+    "discounted_net",
     "net_gain",
     "net_result",
+    "payback_probability",
     "payback_year",
     "person_years",
     "realisation",
@@ -63,5 +70,6 @@ __all__ = [
     "staff_cost",
     "staff_cost_hours",
     "status",
+    "switching_value",
     "write_down",
 ]

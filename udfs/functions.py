@@ -20,6 +20,7 @@ from udfs.boundary import (
     Cells,
     broadcast,
     cell_month,
+    cell_number,
     column,
     common_rows,
     excel_errors,
@@ -34,7 +35,7 @@ from udfs.boundary import (
     single_row_or_column,
     years_row,
 )
-from xlmodel import __version__, arithmetic, compute, refusion, validate
+from xlmodel import __version__, appraisal, arithmetic, compute, refusion, risk, validate
 from xlmodel.model import HOURS_PER_FTE
 from xlmodel.parameters import Parameters, time_to_date
 from xlmodel.refusion import StepFunction
@@ -464,6 +465,106 @@ def _day(where: str, cell: Any, month: int) -> dt.date:
         return validate.date(where, cell)
 
 
+def _discount(rate: Any, n_years: int) -> np.ndarray:
+    """Discount factors for years 0 .. n − 1: a flat rate, or (blank) Finansministeriet's curve."""
+    cells = grid(rate)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise XlwingsError("rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
+    value = cell_number("rate", cells[0][0])
+    if value is None or value == 0 and cells[0][0] in (0, None):
+        entry = Parameters().get("diskontering.rate").values[-1]
+        curve = appraisal.DiscountRate(entry.years, entry.rates, entry.reference, False)
+    else:
+        if not 0 <= value < 1:
+            raise XlwingsError(f"rate: en rente skrives som andel, fx 0,035 (fik {value:g})")
+        curve = appraisal.DiscountRate((0.0,), (value,), "", True)
+    return curve.factors(n_years)
+
+
+@func
+def discounted_net(
+    net: Cells("Nettoresultat pr. år (kr.), én række; første år er år 0 (udiskonteret)"),
+    rate: Cells("Valgfri. Real diskonteringsrente, fx 0,035; tom = Finansministeriets faldende rente (3,5 % år 0-35, 2,5 % år 36-70, 1,5 % derefter)") = None,
+    total: Cells("Valgfri. SAND = nutidsværdien i alt (NPV); tom = nutidsværdien pr. år") = None,
+) -> Grid:
+    """Nutidsværdi af nettoresultatet: hvert år × (1 + rente)^−(år − første år); første år udiskonteret (som numpy-financial's npv, ikke Excels NPV). Eks.: =DISCOUNTED_NET({-100\110};0,1;SAND) = 0"""
+    with excel_errors():
+        values = single_row_or_column("net", numbers("net", net, one_d="row"))
+        present = values * _discount(rate, values.size)
+        if _flag("total", total):
+            return [[math.fsum(present)]]
+        return _excel_result(present[None, :])
+
+
+@func
+def break_even_factor(
+    cohort_savings: Cells("Besparelser fra holdene pr. år (kr.), én række"),
+    costs: Cells("Udgifter pr. år (kr.), én række"),
+    direct_savings: Cells("Valgfri. Direkte besparelser pr. år (kr.), én række") = None,
+) -> Grid:
+    """Nulpunkt: den faktor på holdenes nettoeffekt, hvor nettogevinsten er 0: (udgifter − direkte besparelser) / holdenes besparelser. Eks.: =BREAK_EVEN_FACTOR(400000;100000) = 0,25"""
+    with excel_errors():
+        saved = single_row_or_column("cohort_savings", numbers("cohort_savings", cohort_savings, one_d="row"))
+        spent = single_row_or_column("costs", numbers("costs", costs, one_d="row"))
+        direct = np.zeros(1) if direct_savings is None else single_row_or_column("direct_savings", numbers("direct_savings", direct_savings, one_d="row"))
+        k = appraisal.break_even(math.fsum(spent), math.fsum(direct), math.fsum(saved))
+        if k is None:
+            raise XlwingsError("cohort_savings: holdene sparer intet, så der er intet nulpunkt")
+        return [[k]]
+
+
+@func
+def switching_value(
+    net_gain: Cells("Nettogevinsten (eller NPV) med casens værdier (kr.)"),
+    part: Cells("Den del af nettogevinsten, der skalerer med inputtet (kr.): besparelser positive, udgifter negative"),
+) -> Grid:
+    """Skifteværdi (Green Book): den faktor på et input, hvor nettogevinsten bliver 0, når inputtets del skaleres: 1 − nettogevinst / del; #I/T hvis ingen faktor ≥ 0. Eks.: =SWITCHING_VALUE(5425000;8550000) = 0,3655"""
+    with excel_errors():
+        gain = numbers("net_gain", net_gain)
+        share = numbers("part", part, blank=None)
+        gain, share = broadcast(net_gain=gain, part=share)
+        factor = 1.0 - gain / share
+        return [["#N/A" if x < 0 else float(x) for x in row] for row in factor]
+
+
+@func
+def payback_probability(
+    savings: Cells("Besparelser pr. år (kr.), én række"),
+    costs: Cells("Udgifter pr. år (kr.), én række"),
+    savings_min: Cells("Laveste faktor på besparelserne, fx 0,6 (trekantfordeling med top i 1)"),
+    savings_max: Cells("Højeste faktor på besparelserne, fx 1,2"),
+    costs_min: Cells("Valgfri. Laveste faktor på udgifterne; tom = 1") = None,
+    costs_max: Cells("Valgfri. Højeste faktor på udgifterne; tom = 1") = None,
+    draws: Cells("Valgfri. Antal træk; tom = 10.000") = None,
+    seed: Cells("Valgfri. Seed (samme seed giver samme resultat); tom = 20261124") = None,
+) -> Grid:
+    """Sandsynlighed for at tjene sig hjem (Monte Carlo, latin hypercube): andel af trækkene med Σ besparelser × a − Σ udgifter × c ≥ 0, a og c trekantfordelte omkring 1. Samme seed, samme tal."""
+    with excel_errors():
+        saved = single_row_or_column("savings", numbers("savings", savings, one_d="row"))
+        spent = single_row_or_column("costs", numbers("costs", costs, one_d="row"))
+        low, high = (_one_number(name, value, None) for name, value in (("savings_min", savings_min), ("savings_max", savings_max)))
+        c_low, c_high = (_one_number(name, value, 1.0) for name, value in (("costs_min", costs_min), ("costs_max", costs_max)))
+        n = int(_one_number("draws", draws, 10_000))
+        if not 10 <= n <= 1_000_000:
+            raise XlwingsError(f"draws: mellem 10 og 1.000.000 træk (fik {n})")
+        s = int(_one_number("seed", seed, 20_261_124))
+        return [[risk.payback_probability(saved, spent, (low, high), (c_low, c_high), n, s)]]
+
+
+def _one_number(name: str, value: Any, default: float | None) -> float:
+    cells = grid(value)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise XlwingsError(f"{name}: skal være én celle")
+    number = cell_number(name, cells[0][0])
+    if number is None or (number == 0 and default is not None and cells[0][0] in (0, None)):
+        if default is None:
+            raise XlwingsError(f"{name}: mangler en værdi")
+        return default
+    if number < 0:
+        raise XlwingsError(f"{name}: må ikke være mindre end 0 (fik {number:g})")
+    return number
+
+
 def runtime_name() -> str:
     """Which runtime the functions are served by."""
     import xlwings
@@ -490,6 +591,10 @@ FUNCTIONS = (
     savings_by_payer,
     refusion_rate,
     benefit_rate,
+    discounted_net,
+    break_even_factor,
+    switching_value,
+    payback_probability,
     deadweight,
     staff_cost,
     staff_cost_hours,

@@ -35,6 +35,7 @@ from workbooks.formulas import overlap
 from workbooks.labels import label
 from workbooks.sheet_params import write_params
 from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
+from workbooks.sheet_sensitivity import write_sensitivity
 from workbooks.layout import (
     COL_DETAIL,
     COL_LABEL,
@@ -60,7 +61,9 @@ from xlmodel.compute import CaseResult, compute_case
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.validate import PAYERS
+from xlmodel.appraisal import appraise
 from xlmodel.published import compare
+from xlmodel.risk import simulate
 from xlmodel.refusion import benefit_periods
 
 #: At most this many outcomes counted together by one target line (job + education + ...).
@@ -237,6 +240,8 @@ class _Writer:
     # --- the sheets ---
     def build(self, result: CaseResult) -> Workbook:
         self.result = result
+        self.appraisal = appraise(self.case)
+        self.risk = simulate(self.case) if self.case.uncertainty else None
         self._inputs()
         write_params(self)
         self._cohorts()
@@ -244,6 +249,7 @@ class _Writer:
         write_refusion(self)
         self._savings()
         self._budget()
+        write_sensitivity(self)
         self._follow_up()
         self._checks(result)
         self._cover(result)
@@ -803,34 +809,41 @@ class _Writer:
         ws.conditional_formatting.add("B2", CellIsRule(operator="equal", formula=['"OK"'], fill=OK_FILL))
         ws.conditional_formatting.add("B2", CellIsRule(operator="notEqual", formula=['"OK"'], fill=BAD_FILL))
         rows = lay.budget_rows()
-        lines: list[tuple[str, Any, str | None]] = [
-            (self.t("municipality"), f'=IF({fu}!$D${lay.municipality_row}="","",{fu}!$D${lay.municipality_row})', None),
-            (self.t("source"), case.source, None),
-            (self.t("horizon"), f"{case.first_year}–{case.last_year}", None),
-            (self.t("version"), self.t("version_text", version=__version__, runtime=self.t(f"runtime_{self.runtime}")), None),
-            (self.t("functions_status"), f"={self.status_cell}", None),
-            ("", "", None),
-            (self.t("key_figures"), "", None),
-            (self.t("payback_year"), f"={budget}!$D${rows['payback_year']}", "0"),
-            (self.t("net_gain"), f"={budget}!$D${rows['net_gain']}", KR),
-            (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00"),
+        formula, text, result_text = "formula", "text", "result"
+        # (name, value, number format, kind): only the tool's own formulas are formulas; user text (the
+        # source) is always text, whatever it starts with; result text is rebuilt by recalc
+        lines: list[tuple[str, Any, str | None, str]] = [
+            (self.t("municipality"), f'=IF({fu}!$D${lay.municipality_row}="","",{fu}!$D${lay.municipality_row})', None, formula),
+            (self.t("source"), case.source, None, text),
+            (self.t("horizon"), f"{case.first_year}–{case.last_year}", None, text),
+            (self.t("version"), self.t("version_text", version=__version__, runtime=self.t(f"runtime_{self.runtime}")), None, text),
+            (self.t("functions_status"), f"={self.status_cell}", None, formula),
+            ("", "", None, text),
+            (self.t("key_figures"), "", None, text),
+            (self.t("payback_year"), f"={budget}!$D${rows['payback_year']}", "0", formula),
+            (self.t("net_gain"), f"={budget}!$D${rows['net_gain']}", KR, formula),
+            (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00", formula),
+            (self.t("npv_key"), f"={self.ref('sensitivity')}!$D${lay.sens_rows['npv']}", KR, formula),
+            *([(self.t("p_payback_key"), format_percent(self.risk.p_payback, self.lang), None, result_text)] if self.risk is not None else []),
             *(
-                [(self.t("kommune_payback"), f"={budget}!$D${rows['kommune_payback_year']}", "0"), (self.t("kommune_net_gain"), f"={budget}!$D${rows['kommune_net_gain']}", KR)]
+                [(self.t("kommune_payback"), f"={budget}!$D${rows['kommune_payback_year']}", "0", formula), (self.t("kommune_net_gain"), f"={budget}!$D${rows['kommune_net_gain']}", KR, formula)]
                 if case.has_payer_split
                 else []
             ),
-            ("", "", None),
-            (self.t("sign_convention"), self.t("sign_text"), None),
-            (self.t("how_to"), self.t("how_to_text"), None),
+            ("", "", None, text),
+            (self.t("sign_convention"), self.t("sign_text"), None, text),
+            (self.t("how_to"), self.t("how_to_text"), None, text),
         ]
         row = 4
-        for name, value, fmt in lines:
+        for name, value, fmt, kind in lines:
             self.text(ws, row, 1, name, font=Font(bold=True))
-            if isinstance(value, str) and value.startswith("=") and name:
+            if kind == formula:
                 self.formula(ws, row, 2, value, fmt)
             elif value != "":
                 self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (1 + len(value) // 80)
+                if kind == result_text:
+                    self.generated.append((ws.title, f"B{row}"))
             row += 1
         if self.guidance:
             row += 1
@@ -858,6 +871,12 @@ def _months_after(year_col: str, start: str) -> str:
     """Months of year ``year_col$4`` after month index ``start``: MAX(0,MIN(12,(Y+1)*12-MAX(Y*12,start)))."""
     y = f"{year_col}${HEADER_ROW}"
     return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
+
+
+def format_percent(value: float, lang: str) -> str:
+    """A probability as text the way the language writes it: ``97,3 %`` / ``97.3 %``."""
+    text = f"{100 * value:.1f} %"
+    return text.replace(".", ",") if lang == "da" else text
 
 
 def _shown(value: Any) -> str:
@@ -891,6 +910,7 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
         "source_file": source_name,
         "benefits": {o.id: {"benefit": o.benefit, "benefit_rate": _rate_dict(o.benefit_rate)} for o in case.outcomes if o.split},
         "parameters": _parameters_dict(case),
+        "appraisal": _appraisal_dict(case),
     }
     for name, value in (
         ("xlmodel_version", __version__),
@@ -921,6 +941,17 @@ def _parameters_dict(case: Case) -> dict[str, Any]:
             {"name": o.name, "date": o.date.isoformat(), "note": o.note, "value": o.value, "weeks": list(o.weeks), "rates": list(o.rates), "reference": o.reference}
             for o in p.overrides
         ],
+    }
+
+
+def _appraisal_dict(case: Case) -> dict[str, Any]:
+    """The case's appraisal and risk settings (the flat rate is also an input cell), for ``recalc``."""
+    bias = case.appraisal.optimism_bias
+    return {
+        "tornado_change": case.appraisal.tornado_change,
+        "optimism_bias": None if bias is None else dataclasses.asdict(bias),
+        "uncertainty": [{k: v for k, v in dataclasses.asdict(u).items() if v is not None} for u in case.uncertainty],
+        "risk": dataclasses.asdict(case.risk),
     }
 
 

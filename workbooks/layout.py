@@ -24,12 +24,14 @@ HEADER_ROW = 4
 #: At most this many fall-backs per outcome in a workbook.
 MAX_FALLBACKS = 3
 
-SHEETS = ("cover", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "followup", "checks")
+SHEETS = ("cover", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "sensitivity", "followup", "checks")
 SHEET_NAMES = {
     "da": {"cover": "Forside", "inputs": "Forudsætninger", "params": "Parametre", "cohorts": "Holdplan", "calc": "Beregning",
-           "refusion": "Refusion", "savings": "Besparelser", "budget": "Budget", "followup": "Opfølgning", "checks": "Kontrol"},
+           "refusion": "Refusion", "savings": "Besparelser", "budget": "Budget", "sensitivity": "Følsomhed", "followup": "Opfølgning",
+           "checks": "Kontrol"},
     "en": {"cover": "Cover", "inputs": "Assumptions", "params": "Parameters", "cohorts": "Cohorts", "calc": "Calculation",
-           "refusion": "Refusion", "savings": "Savings", "budget": "Budget", "followup": "Follow-up", "checks": "Checks"},
+           "refusion": "Refusion", "savings": "Savings", "budget": "Budget", "sensitivity": "Sensitivity", "followup": "Follow-up",
+           "checks": "Checks"},
 }  # fmt: skip
 #: Refusion clocks per cohort × split outcome: the counterfactual one, then one per fall-back.
 CLOCKS = 1 + MAX_FALLBACKS
@@ -63,6 +65,7 @@ class Shape:
     benefit_periods: int = 0  # rows of each split outcome's benefit table on the parameter sheet
     bands: int = 4  # bands of the refusion staircase
     payers: tuple[str, ...] = ("kommune", "stat")
+    discount_bands: int = 3  # bands of the discount-rate curve
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -187,6 +190,14 @@ class Layout:
     @property
     def params_uses_header(self) -> int:
         return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
+
+    # --- Følsomhed: discounting (an input: a flat rate), NPV, break-even; then tool-written tables ---
+    sens_rows = {
+        "rate_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
+        "factor": HEADER_ROW + 5, "pv": HEADER_ROW + 6, "pv_kommune": HEADER_ROW + 7, "pv_cumulative": HEADER_ROW + 8,
+        "pv_paid_back": HEADER_ROW + 9, "npv": HEADER_ROW + 11, "npv_kommune": HEADER_ROW + 12, "discounted_payback": HEADER_ROW + 13,
+        "break_even": HEADER_ROW + 14, "break_even_kommune": HEADER_ROW + 15, "tables": HEADER_ROW + 17,
+    }  # fmt: skip
 
     # --- Refusion: per cohort × split outcome × clock, a gross block and a refund block ---
     def refusion_row(self, block: int, cohort_index: int, split_index: int, clock: int) -> int:

@@ -19,7 +19,9 @@ from workbooks.results import custom_properties, layout_of
 from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
+from workbooks.sheet_sensitivity import sensitivity_rate_input
 from xlmodel.parameters import Override, Parameters
+from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
 from xlmodel.published import PublishedFigure
 
 #: Yes and no as a user may type them in a Ja/Nej cell, in either language.
@@ -275,7 +277,19 @@ def read_case(wb: Workbook) -> Case:
             source=extra.get("source", ""),
             notes=extra.get("notes", ""),
             parameters=_parameters(extra.get("parameters", {})),
+            appraisal=_appraisal(reader, wb, lang, extra.get("appraisal", {})),
+            uncertainty=tuple(Uncertainty(**u) for u in extra.get("appraisal", {}).get("uncertainty", [])),
+            risk=RiskSettings(**extra.get("appraisal", {}).get("risk", {})),
         )
+
+
+def _appraisal(reader: _Reader, wb: Workbook, lang: str, stored: dict[str, Any]) -> AppraisalSettings:
+    """The flat discount rate from its input cell (blank or 0: Finansministeriet's curve), the rest as stored."""
+    ws = wb[SHEET_NAMES[lang]["sensitivity"]]
+    row = reader.layout.sens_rows["rate_input"]
+    rate = sensitivity_rate_input(reader.value(ws, row, COL_P1))
+    bias = stored.get("optimism_bias")
+    return reader.checked(ws, row, COL_P1, AppraisalSettings, rate, stored.get("tornado_change", DEFAULT_TORNADO_CHANGE), None if bias is None else OptimismBias(**bias))
 
 
 def _parameters(stored: dict[str, Any]) -> Parameters:

@@ -15,12 +15,14 @@ from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import COL_P1, LAYOUT_VERSION, SHEET_NAMES, Layout, Shape
+from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
 
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
 FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
 PAYER_SERIES = ("savings", "costs", "net", "cumulative")
+SENSITIVITY_FIGURES = ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune")
 
 
 def custom_properties(wb: Workbook) -> dict[str, str]:
@@ -53,6 +55,9 @@ def read_results(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {name: [budget.cell(rows[name], c).value for c in cols] for name in BUDGET_SERIES}
     for key in ("payback_year", "net_gain", "savings_cost_ratio"):
         out[key] = budget.cell(rows[key], COL_P1).value
+    sens = wb[names["sensitivity"]]
+    for key in SENSITIVITY_FIGURES:
+        out[f"sensitivity:{key}"] = sens.cell(lay.sens_rows[key], COL_P1).value
     for payer in lay.shape.payers:
         for name in PAYER_SERIES:
             out[f"{payer}:{name}"] = [budget.cell(rows[f"{payer}_{name}"], c).value for c in cols]
@@ -76,6 +81,11 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     out["payback_year"] = result.payback_year
     out["net_gain"] = result.net_gain
     out["savings_cost_ratio"] = result.savings_cost_ratio
+    a = appraise(result.case)
+    figures = {"npv": a.npv, "npv_kommune": a.npv_by_payer["kommune"], "discounted_payback": a.discounted_payback_year,
+               "break_even": a.break_even_factor, "break_even_kommune": a.break_even_by_payer["kommune"]}
+    for key in SENSITIVITY_FIGURES:
+        out[f"sensitivity:{key}"] = figures[key]
     for payer in lay.shape.payers:
         p = result.by_payer[payer]
         for name in PAYER_SERIES:

@@ -45,6 +45,7 @@ from xlmodel.model import (
 )
 from xlmodel.parameters import Override, Parameters
 from xlmodel.published import PublishedFigure
+from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
 
 #: Case files larger than this are refused (a case file is a few kilobytes).
 MAX_FILE_BYTES = 5_000_000
@@ -106,6 +107,9 @@ def _build_case(data: Mapping[str, Any]) -> Case:
     actuals = tuple(_each(data, "actuals", lambda a: Actual(**a), "year"))
     published = tuple(_each(data, "published", _figure, "figure"))
     parameters = _parameters(data, head)
+    appraisal = _appraisal(data.get("appraisal", {}))
+    uncertainty = tuple(_each(data, "uncertainty", lambda u: Uncertainty(**u), "input"))
+    risk = _checked("risk", lambda: RiskSettings(**data.get("risk", {})))
     return Case(
         title=head["title"],
         municipality=head.get("municipality", ""),
@@ -123,7 +127,23 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         source=head.get("source", ""),
         notes=head.get("notes", ""),
         parameters=parameters,
+        appraisal=appraisal,
+        uncertainty=uncertainty,
+        risk=risk,
     )
+
+
+def _checked(where: str, build: Callable[[], T]) -> T:
+    try:
+        return build()
+    except XlmodelError as exc:
+        raise exc.within(where) from None
+
+
+def _appraisal(spec: Mapping[str, Any]) -> AppraisalSettings:
+    bias = spec.get("optimism_bias")
+    optimism = None if bias is None else _checked("appraisal.optimism_bias", lambda: OptimismBias(**bias))
+    return _checked("appraisal", lambda: AppraisalSettings(spec.get("discount_rate"), spec.get("tornado_change", DEFAULT_TORNADO_CHANGE), optimism))
 
 
 def _parameters(data: Mapping[str, Any], head: Mapping[str, Any]) -> Parameters:

@@ -28,6 +28,7 @@ from xlmodel import refusion
 from xlmodel import validate as v
 from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Parameters
+from xlmodel.settings import AppraisalSettings, RiskSettings, Uncertainty, check_against
 
 #: Hours a week in one full-time staff year (årsværk).
 HOURS_PER_FTE = 37.0
@@ -426,6 +427,9 @@ class Case:
     source: str = ""
     notes: str = ""
     parameters: Parameters = field(default_factory=Parameters)
+    appraisal: AppraisalSettings = field(default_factory=AppraisalSettings)
+    uncertainty: tuple[Uncertainty, ...] = ()
+    risk: RiskSettings = field(default_factory=RiskSettings)
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
@@ -455,6 +459,8 @@ class Case:
             _set(self, "forecast_rate", rate)
         if not isinstance(self.parameters, Parameters):
             raise v.InvalidTypeError("parameters", "skal være xlmodel.parameters.Parameters", value=self.parameters)
+        _set(self, "uncertainty", tuple(self.uncertainty))
+        check_against(self.uncertainty, {o.id: o for o in self.outcomes}, {"cost": [c.label for c in self.costs], "savings_line": [s.label for s in self.savings]})
         object.__setattr__(self, "_refusion", refusion.resolve(self))
 
     @property

@@ -10,16 +10,19 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
+from xlmodel.risk import simulate
 from xlmodel.rounding import excel_round
 from xlmodel.validate import month_text
 
@@ -121,7 +124,50 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
         "deviations": [d.to_dict() for d in comparison.deviations],
         "follow_up": _follow_up_dict(result),
+        **appraisal_and_risk(result),
     }
+
+
+def appraisal_and_risk(result: CaseResult) -> dict[str, Any]:
+    """``appraisal`` (always) and ``risk`` (when the case states uncertainty), as plain JSON-ready data."""
+    case = result.case
+    a = appraise(case)
+    out: dict[str, Any] = {
+        "appraisal": {
+            "discount_rate": {"years": list(a.rate.years), "rates": list(a.rate.rates), "flat": a.rate.flat, "source": a.rate.source,
+                              "convention": "year 0 = first_year, not discounted; factor(t) = prod over s=1..t of 1/(1 + r(s))"},
+            "npv": a.npv,
+            "npv_by_payer": a.npv_by_payer,
+            "discounted_payback_year": a.discounted_payback_year,
+            "discounted_payback_by_payer": a.discounted_payback_by_payer,
+            "break_even_factor": a.break_even_factor,
+            "break_even_factor_npv": a.break_even_factor_npv,
+            "break_even_by_payer": a.break_even_by_payer,
+            "persons_needed_per_cohort": a.persons_needed,
+            "internal_rate_of_return": a.internal_rate,
+            "switching_values": {
+                name: {"label": sv.label, "base": sv.base, "unit": sv.unit, "valid_range": [sv.valid[0], None if math.isinf(sv.valid[1]) else sv.valid[1]],
+                       "factor_net_gain": sv.factor_net_gain, "value_net_gain": sv.value(sv.factor_net_gain),
+                       "factor_npv": sv.factor_npv, "value_npv": sv.value(sv.factor_npv)}
+                for name, sv in a.switching.items()
+            },
+            "tornado": [{"input": b.input, "label": b.label, "low_factor": b.low_factor, "high_factor": b.high_factor, "net_gain_low": b.low, "net_gain_high": b.high, "swing": b.swing} for b in a.tornado],
+            "tornado_change": case.appraisal.tornado_change,
+            "optimism_bias": a.optimism_bias,
+        },
+        "risk": None,
+    }
+    if case.uncertainty:
+        r = simulate(case)
+        out["risk"] = {
+            "draws": r.draws, "seed": r.seed, "sampler": r.sampler, "inputs": r.inputs,
+            "p_payback": r.p_payback, "p_payback_kommune": r.p_payback_kommune, "p_payback_by_payer": r.p_payback_by_payer,
+            "net_gain_p10": r.net_gain_p10, "net_gain_p50": r.net_gain_p50, "net_gain_p90": r.net_gain_p90, "net_gain_mean": r.net_gain_mean,
+            "npv_p10": r.npv_p10, "npv_p50": r.npv_p50, "npv_p90": r.npv_p90,
+            "payback_years": r.payback_years, "cumulative_p_payback": {str(y): p for y, p in r.cumulative_p_payback.items()},
+            "drivers": r.drivers,
+        }
+    return out
 
 
 def parameter_uses(result: CaseResult) -> list[dict[str, Any]]:
@@ -228,6 +274,7 @@ def report_table(result: CaseResult) -> str:
     if result.steady_state_saving is not None:
         lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
     lines += _payer_table(result, years)
+    lines += _appraisal_table(result)
     lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
     comparison = compare(result)
@@ -262,6 +309,54 @@ def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
         lines.append(_frame(rows, years))
         payback = p.payback_year or "tjener sig ikke hjem inden for tidshorisonten"
         lines.append(f"  {PAYER_LABELS[payer]}: tilbagebetalingstid {payback}; nettogevinst {format_kr(p.net_gain)} kr.")
+    return lines
+
+
+def _appraisal_table(result: CaseResult) -> list[str]:
+    """What it is worth today and how sure we are, in words a committee reads."""
+    data = appraisal_and_risk(result)
+    a, r = data["appraisal"], data["risk"]
+    rate = a["discount_rate"]
+    if rate["flat"]:
+        rate_text = f"{format_kr(100 * rate['rates'][0], 1)} % om året"
+    else:
+        rate_text = " / ".join(f"{format_kr(100 * x, 1)} %" for x in rate["rates"]) + " (Finansministeriets faldende rente, år 0-35 / 36-70 / 71-)"
+    lines = ["", f"Nutidsværdi og følsomhed (diskonteret med {rate_text}; første år udiskonteret)"]
+    lines.append(f"  Nutidsværdi (NPV) af nettoresultatet: {format_kr(a['npv'])} kr." + "".join(
+        f"; {PAYER_LABELS[p].lower()} {format_kr(v)} kr." for p, v in a["npv_by_payer"].items() if result.case.has_payer_split))
+    lines.append(f"  Tilbagebetalingstid med diskontering: {a['discounted_payback_year'] or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    k = a["break_even_factor"]
+    if k is not None:
+        lines.append(f"  Nulpunkt: casen hviler sig i sig selv, hvis holdenes nettoeffekt er {format_kr(100 * k, 1)} % af det forventede"
+                     + (f" (kommunen: {format_kr(100 * a['break_even_by_payer']['kommune'], 1)} %)" if result.case.has_payer_split and a["break_even_by_payer"].get("kommune") is not None else ""))
+    for name, sv in a["switching_values"].items():
+        factor = sv["factor_net_gain"]
+        if factor is None:
+            lines.append(f"  Skifteværdi, {sv['label']}: ingen inden for det gyldige område (nettogevinsten bliver ikke 0)")
+        elif name == "delay_months":
+            lines.append(f"  Skifteværdi, {sv['label']}: {format_kr(factor)} måneder")
+        else:
+            lines.append(f"  Skifteværdi, {sv['label']}: {format_kr(100 * factor, 1)} % af casens værdi ({format_kr(sv['value_net_gain'])} {sv['unit']})")
+    if a["tornado"]:
+        top = a["tornado"][0]
+        lines.append(f"  Størst udsving ved ±{format_kr(100 * a['tornado_change'])} %: {top['label']} ({format_kr(top['net_gain_low'])} til {format_kr(top['net_gain_high'])} kr. i nettogevinst)")
+    bias = a["optimism_bias"]
+    if bias is not None:
+        lines.append(
+            f"  Med optimisme-korrektion (udgifter +{format_kr(100 * bias['cost_uplift'])} %, effekter −{format_kr(100 * bias['effect_reduction'])} %, "
+            f"{bias['delay_months']} måneder senere): nettogevinst {format_kr(bias['net_gain'])} kr., NPV {format_kr(bias['npv'])} kr., "
+            f"tilbagebetalingstid {bias['payback_year'] or 'ingen'} (uden: {format_kr(result.net_gain)} kr., {result.payback_year or 'ingen'})"
+        )
+    if r is not None:
+        lines.append(
+            f"  Sandsynlighed for at tjene sig hjem inden for tidshorisonten: {format_kr(100 * r['p_payback'], 1)} %"
+            + (f" (kommunen: {format_kr(100 * r['p_payback_kommune'], 1)} %)" if result.case.has_payer_split else "")
+            + f"; {r['draws']:,} træk (seed {r['seed']})".replace(",", ".")
+        )
+        lines.append(f"  Nettogevinst P10 / P50 / P90: {format_kr(r['net_gain_p10'])} / {format_kr(r['net_gain_p50'])} / {format_kr(r['net_gain_p90'])} kr.; "
+                     f"NPV P10 / P50 / P90: {format_kr(r['npv_p10'])} / {format_kr(r['npv_p50'])} / {format_kr(r['npv_p90'])} kr.")
+        shown = ", ".join(f"{d['input']} {format_kr(100 * float(d['share']))} %" for d in r["drivers"][:3])
+        lines.append(f"  Usikkerheden skyldes især: {shown}")
     return lines
 
 

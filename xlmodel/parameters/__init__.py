@@ -56,6 +56,7 @@ class ParameterValue:
     value: float | None = None
     weeks: tuple[float, ...] = ()
     rates: tuple[float, ...] = ()
+    years: tuple[float, ...] = ()  # a curve's bands: the first year of each (discount rate by the year of the flow)
     secondary: bool = False
     assumption: bool = False  # a modelling convention, not a figure from a source
     added: dt.date = dt.date(2026, 11, 24)
@@ -69,6 +70,9 @@ class ParameterValue:
     @property
     def shown(self) -> str:
         """The value as text for tables: ``12064``, ``0–4: 80 %; 4–26: 40 %; ...``."""
+        if self.rates and self.years:
+            bounds = [*self.years[1:], None]
+            return "; ".join(f"år {lo:g}–{'' if hi is None else f'{hi - 1:g}'}: {r * 100:g} %" for lo, hi, r in zip(self.years, bounds, self.rates, strict=True))
         if self.rates:
             bounds = [*self.weeks[1:], None]
             return "; ".join(f"uge {lo:g}–{'' if hi is None else f'{hi:g}'}: {r * 100:g} %" for lo, hi, r in zip(self.weeks, bounds, self.rates, strict=True))
@@ -162,6 +166,7 @@ def _entry(spec: Mapping[str, Any]) -> ParameterValue:
         value=None if "value" not in spec else float(spec["value"]),
         weeks=tuple(float(w) for w in spec.get("weeks", ())),
         rates=tuple(float(r) for r in spec.get("rates", ())),
+        years=tuple(float(y) for y in spec.get("years", ())),
         secondary=bool(spec.get("secondary", False)),
         assumption=bool(spec.get("assumption", False)),
         added=spec.get("added", dt.date(2026, 11, 24)),
@@ -206,6 +211,8 @@ def _check(parameter: Parameter, known: Mapping[str, Parameter]) -> None:
             raise XlmodelError(parameter.name, f"successor {entry.successor} findes ikke")
         if parameter.kind == "staircase" and entry.rates:
             _check_staircase(parameter.name, entry.weeks, entry.rates)
+        if parameter.kind == "curve" and entry.rates:
+            _check_staircase(parameter.name, entry.years, entry.rates)
 
 
 def _check_staircase(field_name: str, weeks: Sequence[float], rates: Sequence[float]) -> None:

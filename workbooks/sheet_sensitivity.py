@@ -1,0 +1,249 @@
+"""The sensitivity sheet ("Følsomhed"): what the case is worth today and how sure we are.
+
+Live formulas: the discount factor per year (a flat rate typed in the input cell, or Finansministeriet's
+falling curve from the band table), the present value of the net result (total and the kommune's), the
+discounted cumulative and payback year, and the break-even factor. In the ``native`` runtime these are
+built-in formulas; in ``officejs`` and ``com`` the NPV and the break-even call DISCOUNTED_NET and
+BREAK_EVEN_FACTOR. Switching values, the tornado, optimism bias and the Monte Carlo are computed by
+xlmodel and written as values, labelled as such (rerun ``xlmodel recalc`` to update them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+
+from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
+
+if TYPE_CHECKING:
+    from workbooks.build import _Writer
+
+KR = "#,##0;-#,##0"
+SHARE = "0.0%"
+FACTOR = "0.0000"
+NO_END_YEARS = 1_000_000
+
+
+def write_sensitivity(w: _Writer) -> None:
+    ws, lay, case = w.sheets["sensitivity"], w.layout, w.case
+    rows = lay.sens_rows
+    w.top(ws, w.t("sens_title"))
+    w.header_row(ws, [w.t("h_item"), "", w.t("h_unit"), w.t("h_value")], years=True)
+    budget, brows = w.ref("budget"), lay.budget_rows()
+    first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
+    bold = Font(bold=True)
+    # the rate: an input (a flat rate), else the curve from the parameter
+    w.text(ws, rows["rate_input"], COL_LABEL, w.t("rate_input"))
+    w.text(ws, rows["rate_input"], COL_UNIT, w.t("rate_input_unit"))
+    w.input(ws, rows["rate_input"], COL_P1, case.appraisal.discount_rate, "0.00%", "share")
+    curve = case.parameters.get("diskontering.rate").values[-1]
+    starts = list(curve.years)
+    ends = [*starts[1:], NO_END_YEARS]
+    for key, values, fmt in (("band_from", starts, "0"), ("band_to", ends, '[>=1000000]"∞";0'), ("band_rate", list(curve.rates), "0.0%")):
+        w.text(ws, rows[key], COL_LABEL, w.t(key))
+        for k in range(lay.shape.discount_bands):
+            cell = ws.cell(row=rows[key], column=COL_P1 + k, value=values[k] if k < len(values) else None)
+            cell.number_format = fmt
+            w.generated.append((ws.title, cell.coordinate))
+    w.text(ws, rows["band_from"], COL_P1 + lay.shape.discount_bands + 1, curve.reference)
+    w.generated.append((ws.title, ws.cell(row=rows["band_from"], column=COL_P1 + lay.shape.discount_bands + 1).coordinate))
+    band = lambda key: f"${col(COL_P1)}${rows[key]}:${col(COL_P1 + lay.shape.discount_bands - 1)}${rows[key]}"  # noqa: E731
+    flat = f"$D${rows['rate_input']}"
+    for key in ("factor", "pv", "pv_kommune", "pv_cumulative", "pv_paid_back"):
+        w.text(ws, rows[key], COL_LABEL, w.t(key), font=bold if key == "pv" else None)
+    for year in lay.years:
+        c = col(lay.year_col(year))
+        if year == lay.shape.first_year:
+            factor = "=1"
+        else:
+            prev = col(lay.year_col(year) - 1)
+            t = f"({c}${HEADER_ROW}-${first_c}${HEADER_ROW})"
+            curve_rate = f"SUMPRODUCT(({t}>={band('band_from')})*({t}<{band('band_to')})*{band('band_rate')})"
+            factor = f"={prev}{rows['factor']}/(1+IF(N({flat})>0,{flat},{curve_rate}))"
+        w.formula(ws, rows["factor"], lay.year_col(year), factor, FACTOR)
+        w.formula(ws, rows["pv"], lay.year_col(year), f"={budget}!{c}{brows['net']}*{c}{rows['factor']}", KR)
+        w.formula(ws, rows["pv_kommune"], lay.year_col(year), f"={budget}!{c}{brows['kommune_net']}*{c}{rows['factor']}", KR)
+        w.formula(ws, rows["pv_cumulative"], lay.year_col(year), f"=SUM(${first_c}{rows['pv']}:{c}{rows['pv']})", KR)
+        w.formula(ws, rows["pv_paid_back"], lay.year_col(year), f'=COUNTIF({c}{rows["pv_cumulative"]}:${last_c}${rows["pv_cumulative"]},"<0")=0', "General")
+    span = lambda row, sheet="": f"{sheet}${first_c}${row}:${last_c}${row}"  # noqa: E731
+    prefix = FUNCTION_PREFIX[w.runtime]
+    for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
+        w.text(ws, rows[key], COL_LABEL, w.t(key), font=bold)
+    if prefix is None:
+        w.formula(ws, rows["npv"], COL_P1, f"=SUM({span(rows['pv'])})", KR)
+        w.formula(ws, rows["npv_kommune"], COL_P1, f"=SUM({span(rows['pv_kommune'])})", KR)
+    else:
+        w.formula(ws, rows["npv"], COL_P1, f"={prefix}DISCOUNTED_NET({span(brows['net'], budget + '!')},{flat},TRUE)", KR)
+        w.formula(ws, rows["npv_kommune"], COL_P1, f"={prefix}DISCOUNTED_NET({span(brows['kommune_net'], budget + '!')},{flat},TRUE)", KR)
+    for key in ("npv", "npv_kommune"):
+        w.text(ws, rows[key], COL_UNIT, w.t("u_kr"))
+    flags = span(rows["pv_paid_back"])
+    w.formula(ws, rows["discounted_payback"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{w.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+    cohort = f"SUM({span(brows['cohort_savings'], budget + '!')})"
+    costs = f"SUM({span(brows['costs'], budget + '!')})"
+    direct = f"(SUM({span(brows['savings'], budget + '!')})-{cohort})"
+    stat_refund = _stat_refund_total(w)
+    k_cohort = f"({cohort}-{stat_refund})"
+    k_costs = f"SUM({span(brows['kommune_costs'], budget + '!')})"
+    k_direct = f"(SUM({span(brows['kommune_savings'], budget + '!')})-{k_cohort})"
+    if prefix is None:
+        w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"-",MAX(0,({costs}-{direct})/{cohort}))', SHARE)
+    else:
+        direct_row = f"{span(brows['savings'], budget + '!')}-{span(brows['cohort_savings'], budget + '!')}"
+        w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"-",{prefix}BREAK_EVEN_FACTOR({span(brows["cohort_savings"], budget + "!")},{span(brows["costs"], budget + "!")},{direct_row}))', SHARE)
+    w.formula(ws, rows["break_even_kommune"], COL_P1, f'=IF({k_cohort}<=0,"-",MAX(0,({k_costs}-{k_direct})/{k_cohort}))', SHARE)
+    _tables(w)
+
+
+def _stat_refund_total(w: _Writer) -> str:
+    """Σ over the horizon of the stat's refund of the cohorts' savings (the refusion sheet's I block)."""
+    lay = w.layout
+    first, last = lay.refusion_block(1)
+    if last < first:
+        return "0"
+    return f"SUM({w.ref('refusion')}!${col(FIRST_YEAR_COL)}${first}:${col(lay.last_year_col)}${last})"
+
+
+def _tables(w: _Writer) -> None:
+    """Switching values, tornado, optimism bias and Monte Carlo: values written by xlmodel."""
+    ws, lay, case = w.sheets["sensitivity"], w.layout, w.case
+    a = w.appraisal
+    bold = Font(bold=True)
+    row = lay.sens_rows["tables"]
+
+    def put(r: int, c: int, value: object, fmt: str | None = None, font: Font | None = None) -> None:
+        cell = w.text(ws, r, c, value, font=font) if isinstance(value, str) else ws.cell(row=r, column=c, value=value)
+        if fmt:
+            cell.number_format = fmt
+        w.generated.append((ws.title, cell.coordinate))
+
+    put(row, 1, w.t("computed_note"), font=Font(italic=True))
+    row += 2
+    put(row, 1, w.t("switching_title"), font=Font(bold=True, size=12))
+    row += 1
+    for c, key in enumerate(("h_input", "h_base", "h_unit", "h_factor_ng", "h_value_ng", "h_factor_npv", "h_value_npv"), start=1):
+        put(row, c, w.t(key), font=bold)
+    for sv in a.switching.values():
+        row += 1
+        months = sv.input == "delay_months"
+        put(row, 1, sv.label)
+        put(row, 2, None if months else sv.base, KR if sv.base >= 100 else "0.00")
+        put(row, 3, sv.unit)
+        for c, factor in ((4, sv.factor_net_gain), (6, sv.factor_npv)):
+            if factor is None:
+                put(row, c, w.t("none_in_range"))
+                put(row, c + 1, w.t("none_in_range"))
+            elif months:
+                put(row, c, factor, "0")
+            else:
+                put(row, c, factor, SHARE)
+                put(row, c + 1, sv.value(factor), KR if sv.base >= 100 else "0.00")
+    row += 2
+    put(row, 1, w.t("tornado_title", change=f"{100 * case.appraisal.tornado_change:g}"), font=Font(bold=True, size=12))
+    row += 1
+    for c, key in enumerate(("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high"), start=1):
+        put(row, c, w.t(key), font=bold)
+    put(row, 6, w.t("chart_tornado"), font=bold)
+    put(row, 7, "", None)
+    header = row
+    for bar in a.tornado:
+        row += 1
+        put(row, 1, bar.label)
+        put(row, 2, bar.low_factor, SHARE)
+        put(row, 3, bar.high_factor, SHARE)
+        put(row, 4, bar.low, KR)
+        put(row, 5, bar.high, KR)
+        put(row, 6, bar.low - a.net_gain, KR)
+        put(row, 7, bar.high - a.net_gain, KR)
+    if a.tornado:
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "clustered", 100
+        chart.title = w.t("chart_tornado")
+        chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=row), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row))
+        chart.height, chart.width = 7.5, 16
+        ws.add_chart(chart, f"{col(FIRST_YEAR_COL)}{header}")
+        row = max(row, header + 16)
+    if a.optimism_bias is not None:
+        bias = a.optimism_bias
+        row += 2
+        put(row, 1, w.t("bias_title"), font=Font(bold=True, size=12))
+        row += 1
+        put(row, 1, w.t("bias_line", cost=f"{100 * float(bias['cost_uplift']):g}", effect=f"{100 * float(bias['effect_reduction']):g}", delay=bias["delay_months"]))
+        put(row, 4, str(bias["source"]))
+        for label_key, ng, npv, payback in (("without_bias", a.net_gain, a.npv, w.result.payback_year), ("with_bias", bias["net_gain"], bias["npv"], bias["payback_year"])):
+            row += 1
+            put(row, 1, w.t(label_key))
+            put(row, 2, w.t("net_gain"))
+            put(row, 3, float(ng), KR)  # type: ignore[arg-type]
+            put(row, 4, w.t("npv"))
+            put(row, 5, float(npv), KR)  # type: ignore[arg-type]
+            put(row, 6, w.t("payback_year"))
+            put(row, 7, payback if payback is not None else w.t("never"), "0")
+    row += 2
+    put(row, 1, w.t("risk_title"), font=Font(bold=True, size=12))
+    if not case.uncertainty:
+        put(row + 1, 1, w.t("no_risk"))
+        return
+    r = w.risk
+    assert r is not None
+    for key, values, fmt in (
+        ("p_payback", [r.p_payback], SHARE),
+        ("p_payback_kommune", [r.p_payback_kommune], SHARE),
+        ("net_gain_pct", [r.net_gain_p10, r.net_gain_p50, r.net_gain_p90], KR),
+        ("npv_pct", [r.npv_p10, r.npv_p50, r.npv_p90], KR),
+    ):
+        row += 1
+        put(row, 1, w.t(key))
+        for i, value in enumerate(values):
+            put(row, COL_P1 + i, value, fmt)
+    row += 1
+    put(row, 1, w.t("draws_seed"))
+    put(row, COL_P1, r.draws, "#,##0")
+    put(row, COL_P1 + 1, r.seed, "0")
+    put(row, COL_P1 + 2, r.sampler)
+    row += 2
+    put(row, 1, w.t("cum_p"))
+    cum_row = row
+    for year in lay.years:
+        put(row, lay.year_col(year), r.cumulative_p_payback[year], SHARE)
+    put(row, FIRST_YEAR_COL - 1, w.t("cum_p"))
+    row += 1
+    put(row, 1, w.t("payback_dist"))
+    for year in lay.years:
+        put(row, lay.year_col(year), r.payback_years[str(year)], "#,##0")
+    put(row, COL_P1, r.payback_years["aldrig"], "#,##0")
+    put(row, COL_UNIT, w.t("never_draws"))
+    chart = LineChart()
+    chart.title, chart.y_axis.title = w.t("chart_cum_p"), "%"
+    chart.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=cum_row), from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW))
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.height, chart.width = 7.5, 16
+    row += 2
+    put(row, 1, w.t("drivers_title"), font=Font(bold=True, size=12))
+    row += 1
+    for c, key in enumerate(("h_input", "h_distribution", "h_min", "h_max", "h_share", "h_source"), start=1):
+        put(row, c, w.t(key), font=bold)
+    shares = {str(d["input"]): float(d["share"]) for d in r.drivers}
+    for spec in r.inputs:
+        row += 1
+        put(row, 1, str(spec["input"]))
+        put(row, 2, str(spec["distribution"]))
+        put(row, 3, float(spec["min"]), "0.00")  # type: ignore[arg-type]
+        put(row, 4, float(spec["max"]), "0.00")  # type: ignore[arg-type]
+        put(row, 5, shares.get(str(spec["input"]), 0.0), SHARE)
+        put(row, 6, str(spec["source"]))
+    ws.add_chart(chart, f"A{row + 2}")
+
+
+def sensitivity_rate_input(value: object) -> float | None:
+    """The flat rate typed in the input cell: blank or 0 means Finansministeriet's curve."""
+    if value is None or (isinstance(value, str) and not value.strip()) or value == 0:
+        return None
+    return value  # type: ignore[return-value]
+
+
+__all__ = ["sensitivity_rate_input", "write_sensitivity"]
