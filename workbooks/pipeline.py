@@ -34,7 +34,7 @@ def render_built(built: Built, runtime: str) -> bytes:
     return with_cached_values(built.workbook, custom_functions=runtime != "native")
 
 
-def _check_output(out: Path) -> None:
+def check_output(out: Path) -> None:
     if out.suffix.lower() != ".xlsx":
         raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
 
@@ -42,13 +42,13 @@ def _check_output(out: Path) -> None:
 def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, years: int | None) -> None:
     from workbooks.templates import build_template
 
-    _check_output(out)
+    check_output(out)
     write_atomic(out, render_built(build_template(runtime=runtime, lang=lang, first_year=first_year, years=years), runtime))
 
 
 def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
     case = load_case(case_path)
-    _check_output(out)
+    check_output(out)
     write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))
 
 

@@ -2,6 +2,7 @@
 
 ``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
 ``xlmodel parameters [NAME] [--date YYYY-MM-DD] [--format table|json]``
+``xlmodel portfolio CASES... [--generate N] [--draws N] [--seed S] [--format table|json|csv] [-o BOOK.xlsx] [--dask [ADDRESS]]``
 ``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
 ``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
 ``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
@@ -28,7 +29,7 @@ from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel import validate
 from xlmodel.parameters import UNIT_TEXT, Parameters
-from xlmodel.report import report_csv, report_dict, report_table
+from xlmodel.report import portfolio_text, report_csv, report_dict, report_table
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -77,6 +78,28 @@ def _parameters(args: argparse.Namespace) -> int:
                 print(textwrap.fill(value["note"], width=110, initial_indent="    ", subsequent_indent="    "))
         print()
     return EXIT_OK
+
+
+def _portfolio(args: argparse.Namespace) -> int:
+    """Every case of a portfolio computed together (one process, or Dask), as a table, JSON or CSV, and a workbook."""
+    from xlmodel.portfolio import run_portfolio, run_portfolio_dask, text_progress
+
+    if not args.cases and not args.generate:
+        raise XlmodelError("CASES", "angiv case-filer eller mapper, eller --generate N")
+    options = {"generate": args.generate, "draws": args.draws, "seed": args.seed, "chunk": args.chunk}
+    show = text_progress("xlmodel portfolio") if args.progress or args.dask is not None else None
+    if args.dask is not None:
+        result = run_portfolio_dask(args.cases, address=args.dask or None, workers=args.workers, progress=show, **options)
+    else:
+        result = run_portfolio(args.cases, progress=show, **options)
+    if args.output:
+        from workbooks.portfolio_book import write_portfolio_workbook
+
+        write_portfolio_workbook(result, Path(args.output))
+    print(portfolio_text(result, args.format), end="")
+    for name, message in result.errors:
+        print(f"xlmodel: fejl i {name}: {message}", file=sys.stderr)
+    return EXIT_OK if result.cases else EXIT_BAD_INPUT
 
 
 #: The Excel namespace of the functions under xlwings Server: =XLMODEL.SAVINGS(...).
@@ -186,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--date", metavar="YYYY-MM-DD", help="kun værdien på denne dato")
     params.add_argument("--format", choices=("table", "json"), default="table")
     params.set_defaults(run=_parameters)
+
+    portfolio = commands.add_parser("portfolio", help="beregn en portefølje af cases samlet (pr. år og betaler, NPV, Monte Carlo), evt. på Dask")
+    portfolio.add_argument("cases", nargs="*", metavar="CASES", help="case-filer og/eller mapper med *.toml")
+    portfolio.add_argument("--generate", type=int, default=0, metavar="N", help="læg N syntetiske cases til (benchmark af en national portefølje)")
+    portfolio.add_argument("--draws", type=int, default=1000, help="Monte Carlo-træk (standard: 1000)")
+    portfolio.add_argument("--seed", type=int, default=20261124, help="porteføljens seed (standard: 20261124)")
+    portfolio.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    portfolio.add_argument("-o", "--output", metavar="BOOK.xlsx", help="skriv også et porteføljeregneark med diagrammer")
+    portfolio.add_argument("--dask", nargs="?", const="", metavar="ADDRESS", help="kør på Dask: uden adresse en LocalCluster her, ellers schedulerens adresse (tcp://...)")
+    portfolio.add_argument("--workers", type=int, help="antal processer i LocalCluster (standard: antal kerner)")
+    portfolio.add_argument("--chunk", type=int, default=250, help="cases pr. opgave (standard: 250)")
+    portfolio.add_argument("--progress", action="store_true", help="vis en fremdriftslinje på stderr")
+    portfolio.set_defaults(run=_portfolio)
 
     serve = commands.add_parser("serve", help="start xlwings Server med Excel-funktionerne (navnerum XLMODEL)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse (standard: 127.0.0.1)")

@@ -438,3 +438,51 @@ def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def portfolio_dict(result: Any) -> dict[str, Any]:
+    """A :class:`~xlmodel.portfolio.PortfolioResult` as plain JSON-ready data."""
+    return {
+        "years": result.years.tolist(),
+        "by_payer": {p: {c: t[c].tolist() for c in ("savings", "costs", "net", "cumulative")} for p, t in result.by_payer.items()},
+        "payback_year": result.payback_year,
+        "payback_by_payer": result.payback_by_payer,
+        "net_gain": result.net_gain,
+        "npv": result.npv,
+        "npv_by_payer": result.npv_by_payer,
+        "discount_rate": {"years": list(result.rate.years), "rates": list(result.rate.rates), "source": result.rate.source},
+        "cases": result.cases,
+        "errors": [{"case": name, "error": message} for name, message in result.errors],
+        "risk": result.risk,
+        "seconds": result.seconds,
+    }
+
+
+def portfolio_text(result: Any, form: str) -> str:
+    """The portfolio as a table (Danish), JSON or CSV (one row per payer, item and year; CSV-safe text)."""
+    if form == "json":
+        return json.dumps(portfolio_dict(result), ensure_ascii=False, indent=2) + "\n"
+    years = [str(int(y)) for y in result.years]
+    if form == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["payer", "item", *years])
+        for payer, table in result.by_payer.items():
+            for column in ("savings", "costs", "net", "cumulative"):
+                writer.writerow([payer, column, *map(repr, table[column].tolist())])
+        return buffer.getvalue()
+    lines = [f"Portefølje: {len(result.cases)} cases ({years[0] if years else ''}–{years[-1] if years else ''}), {len(result.errors)} case-filer med fejl", ""]
+    for payer, table in result.by_payer.items():
+        rows = {f"{PAYER_LABELS[payer]}: {label}": [format_kr(x) for x in table[column]] for column, label in (("savings", "besparelser"), ("costs", "udgifter"), ("net", "nettoresultat"), ("cumulative", "akkumuleret"))}
+        lines.append(_frame(rows, years))
+    lines += ["", "Nøgletal"]
+    lines.append(f"  Tilbagebetalingstid, alle betalere: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    for payer, year in result.payback_by_payer.items():
+        lines.append(f"  Tilbagebetalingstid, {PAYER_LABELS[payer].lower()}: {year or 'tjener sig ikke hjem'}")
+    lines.append(f"  Nettogevinst: {format_kr(result.net_gain)} kr.; nutidsværdi (NPV): {format_kr(result.npv)} kr.")
+    if result.risk is not None:
+        r = result.risk
+        lines.append(f"  Sandsynlighed for at porteføljen tjener sig hjem: {format_kr(100 * r['p_payback'], 1)} %" + ("" if r["p_payback_kommune"] is None else f" (kommunerne: {format_kr(100 * r['p_payback_kommune'], 1)} %)"))
+        lines.append(f"  Nettogevinst P10 / P50 / P90: {format_kr(r['net_gain_p10'])} / {format_kr(r['net_gain_p50'])} / {format_kr(r['net_gain_p90'])} kr. ({r['draws']} træk, seed {r['seed']})")
+    lines.append(f"  Beregnet på {format_kr(result.seconds, 2)} s")
+    return "\n".join(lines) + "\n"

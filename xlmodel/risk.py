@@ -40,6 +40,7 @@ A degenerate distribution gives exactly the deterministic result:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,32 +69,36 @@ def factor_names(case: Case) -> list[str]:
     return names
 
 
-def distribution(u: Uncertainty, valid: tuple[float, float], where: str) -> stats.rv_continuous:
-    """The frozen scipy distribution of ``u``, truncated to ``valid`` (normal) or checked against it."""
+def distribution(u: Uncertainty, valid: tuple[float, float], where: str) -> Callable[[FloatArray], FloatArray]:
+    """The inverse CDF of ``u``, truncated to ``valid`` (normal) or checked against it (the others).
+
+    scipy's distributions are called unfrozen (``stats.triang.ppf(q, c, loc, scale)``): freezing one
+    builds its documentation each time, which would dominate a portfolio of thousands of cases.
+    """
     lo, hi = valid
     if u.distribution == "fixed":
         value = float(u.value or 0.0)
         _inside(where, "value", value, valid)
-        return stats.uniform(loc=value, scale=0.0)
+        return lambda q: np.full(np.shape(q), value)
     if u.distribution == "normal":
         a = max(lo, u.min if u.min is not None else -math.inf)
         b = min(hi, u.max if u.max is not None else math.inf)
         mean, sd = float(u.mean or 0.0), float(u.sd or 1.0)
         if not a < b:
             raise InvalidValueError(f"{where}.min", f"intervallet er tomt inden for det gyldige område {_range(valid)}", value=[a, b])
-        return stats.truncnorm((a - mean) / sd, (b - mean) / sd, loc=mean, scale=sd)
+        return lambda q: stats.truncnorm.ppf(q, (a - mean) / sd, (b - mean) / sd, loc=mean, scale=sd)
     low, high = float(u.min or 0.0), float(u.max or 0.0)
     _inside(where, "min", low, valid)
     _inside(where, "max", high, valid)
     if u.distribution == "uniform":
-        return stats.uniform(loc=low, scale=high - low)
+        return lambda q: stats.uniform.ppf(q, loc=low, scale=high - low)
     mode = float(u.mode if u.mode is not None else low)
     if u.distribution == "triangular":
-        return stats.triang((mode - low) / (high - low), loc=low, scale=high - low)
+        return lambda q: stats.triang.ppf(q, (mode - low) / (high - low), loc=low, scale=high - low)
     # beta-PERT with λ = 4: α = 1 + 4 (mode − min)/(max − min), β = 1 + 4 (max − mode)/(max − min)
     alpha = 1 + 4 * (mode - low) / (high - low)
     beta = 1 + 4 * (high - mode) / (high - low)
-    return stats.beta(alpha, beta, loc=low, scale=high - low)
+    return lambda q: stats.beta.ppf(q, alpha, beta, loc=low, scale=high - low)
 
 
 def _inside(where: str, name: str, value: float, valid: tuple[float, float]) -> None:
@@ -118,8 +123,8 @@ def sample(case: Case, model: LinearModel, draws: int, seed: int) -> dict[str, F
         uniforms = qmc.LatinHypercube(d, rng=np.random.default_rng(seed)).random(draws)
     factors: dict[str, FloatArray] = {}
     for j, (u, name) in enumerate(zip(case.uncertainty, names, strict=True)):
-        dist = distribution(u, model.valid_range(name), f'uncertainty[{j}] "{u.label}"')
-        values = np.asarray(dist.ppf(uniforms[:, j]), dtype=np.float64) if u.distribution != "fixed" else np.full(draws, float(u.value or 0.0))
+        ppf = distribution(u, model.valid_range(name), f'uncertainty[{j}] "{u.label}"')
+        values = np.asarray(ppf(uniforms[:, j]), dtype=np.float64)
         if name == "delay_months":
             values = np.floor(values + 0.5)  # effects start on the first of a month: whole months
         factors[name] = values if name not in factors else factors[name] * values
@@ -232,7 +237,7 @@ def payback_probability(savings: FloatArray, costs: FloatArray, savings_range: t
             factors.append(np.full(draws, low))
             continue
         mode = min(max(1.0, low), high)
-        factors.append(stats.triang((mode - low) / (high - low), loc=low, scale=high - low).ppf(uniforms[:, j]))
+        factors.append(stats.triang.ppf(uniforms[:, j], (mode - low) / (high - low), loc=low, scale=high - low))
     net = factors[0] * total_s - factors[1] * total_c
     return float(np.mean(net >= -1e-6))
 
