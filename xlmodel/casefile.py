@@ -49,6 +49,8 @@ from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, Optimism
 
 #: Case files larger than this are refused (a case file is a few kilobytes).
 MAX_FILE_BYTES = 5_000_000
+#: A case file nests tables and lists a few levels deep; deeper is refused before the schema runs.
+MAX_DEPTH = 12
 
 T = TypeVar("T")
 
@@ -73,7 +75,7 @@ def load_case(path: str | Path) -> Case:
     file = Path(path)
     data = read_file(file, CaseFileError, "en case-fil (.toml)", max_bytes=MAX_FILE_BYTES)
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark (Notepad's "UTF-8 with BOM") is fine
     except UnicodeDecodeError:
         raise CaseFileError(str(file), "filen er ikke UTF-8-tekst; gem den som UTF-8") from None
     return loads_case(text, name=str(file))
@@ -81,11 +83,32 @@ def load_case(path: str | Path) -> Case:
 
 def loads_case(text: str, name: str = "<tekst>") -> Case:
     """Parse TOML ``text`` into a validated Case."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseFileError(name, f"ikke gyldig TOML: {exc}") from None
+    except RecursionError:
+        raise CaseFileError(name, f"ikke gyldig case-fil: tabeller eller lister er indlejret mere end {MAX_DEPTH} niveauer") from None
+    depth = _depth(data)
+    if depth > MAX_DEPTH:
+        raise CaseFileError(name, f"ikke gyldig case-fil: tabeller eller lister er indlejret {depth} niveauer (højst {MAX_DEPTH})")
     return parse_case(data)
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    """How deeply tables and lists are nested (iteratively: a hostile file must not exhaust the stack)."""
+    deepest, stack = level, [(value, level)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        if isinstance(item, Mapping):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+    return deepest
 
 
 def parse_case(data: Mapping[str, Any]) -> Case:

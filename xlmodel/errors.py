@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any, Self
 
 _MISSING: Any = object()
+#: A value shown in a message is cut after this many characters (a 10,000-digit number, a whole file).
+MAX_SHOWN = 80
 
 
 class XlmodelError(Exception):
@@ -35,7 +37,8 @@ class XlmodelError(Exception):
     def message(self) -> str:
         text = f"{self.field}: {self.problem}" if self.field else self.problem
         if self.value is not _MISSING:
-            text += f" (fik {self.value!r})"
+            shown = repr(self.value)
+            text += f" (fik {shown if len(shown) <= MAX_SHOWN else shown[:MAX_SHOWN] + '…'})"
         return text
 
     def within(self, prefix: str) -> Self:

@@ -434,6 +434,8 @@ class Case:
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
         _set(self, "municipality", v.text("municipality", self.municipality, required=False))
+        _set(self, "source", v.text("source", self.source, required=False))
+        _set(self, "notes", v.text("notes", self.notes, required=False))
         first = v.year("first_year", self.first_year)
         last = v.year("last_year", self.last_year)
         if last < first:

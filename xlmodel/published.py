@@ -72,6 +72,7 @@ class PublishedFigure:
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
             raise InvalidValueError("figure", f"kendte figurer: {', '.join(FIGURES)}", value=self.figure)
+        _set(self, "label", v.text("label", self.label, required=False))
         _set(self, "unit", v.number("unit", self.unit))
         if self.unit <= 0:
             raise InvalidValueError("unit", "skal være positiv, fx 1, 1000 eller 1000000", value=self.unit)

@@ -26,6 +26,13 @@ MAX_HORIZON_YEARS = 100
 #: Years outside this range are rejected as typos.
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
+#: No input number may be larger than this (in kr., persons, weeks, ...): every product and sum of the
+#: model then stays far from the float range, so nothing becomes infinite on the way.
+MAX_MAGNITUDE = 1e15
+#: The most characters a text may have: Excel's limit for one cell.
+MAX_TEXT = 32_767
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 #: Who pays or saves: the municipality (default), the state, the region.
 PAYERS = ("kommune", "stat", "region")
 
@@ -39,9 +46,14 @@ def number(field: str, value: Any, *, minimum: float | None = None) -> float:
             hint = _text_number_hint(value)
             raise InvalidTypeError(field, f"skal være et tal, ikke tekst{hint}", value=value)
         raise InvalidTypeError(field, "skal være et tal", value=value)
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise InvalidValueError(field, f"tallet er urealistisk stort (højst {MAX_MAGNITUDE:,.0f})".replace(",", "."), value=value) from None
     if not math.isfinite(result):
         raise InvalidValueError(field, "skal være et endeligt tal (ikke NaN eller uendelig)", value=value)
+    if abs(result) > MAX_MAGNITUDE:
+        raise InvalidValueError(field, f"tallet er urealistisk stort (højst {MAX_MAGNITUDE:,.0f})".replace(",", "."), value=value)
     if minimum is not None and result < minimum:
         raise InvalidValueError(field, f"må ikke være mindre end {minimum:g}", value=value)
     return result
@@ -156,11 +168,22 @@ def payer(field: str, value: Any) -> str:
 
 
 def text(field: str, value: Any, *, required: bool = True) -> str:
-    """Non-empty text (labels, names)."""
+    r"""Non-empty text (labels, names) without control characters and within Excel's cell limit.
+
+    >>> text("label", "Drift\x07")
+    Traceback (most recent call last):
+    ...
+    xlmodel.errors.InvalidValueError: label: indeholder et styretegn (tegn nr. 6, kode 7); fjern det (fik 'Drift\x07')
+    """
     if not isinstance(value, str):
         raise InvalidTypeError(field, "skal være tekst", value=value)
     if required and not value.strip():
         raise InvalidValueError(field, "må ikke være tom", value=value)
+    if len(value) > MAX_TEXT:
+        raise InvalidValueError(field, f"teksten er for lang: højst {MAX_TEXT:,} tegn (Excels grænse for en celle)".replace(",", "."), value=f"{len(value)} tegn")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise InvalidValueError(field, f"indeholder et styretegn (tegn nr. {bad.start() + 1}, kode {ord(bad.group())}); fjern det", value=value)
     return value
 
 

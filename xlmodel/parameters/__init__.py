@@ -37,7 +37,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from xlmodel.errors import InvalidValueError, XlmodelError
-from xlmodel.validate import PAYERS, number
+from xlmodel.validate import PAYERS, number, text
 
 #: A yearly rate whose next value starts within this many days of the new year (the first Monday of
 #: January, as for the 2016 and 2017 rates) is not flagged as carried forward.
@@ -249,6 +249,8 @@ class Parameters:
                 _check_staircase(f"{where}.rates", override.weeks, override.rates)
             elif override.value is None or override.rates:
                 raise InvalidValueError(f"{where}.value", f"skal være et tal i {parameter.unit_text}")
+            text(f"{where}.note", override.note)
+            text(f"{where}.reference", override.reference, required=False)
             value = None if override.value is None else number(f"{where}.value", override.value, minimum=0)
             weeks = tuple(number(f"{where}.weeks", w, minimum=0) for w in override.weeks)
             rates = tuple(number(f"{where}.rates", r, minimum=0) for r in override.rates)
