@@ -58,6 +58,7 @@ from workbooks.layout import (
 )
 from xlmodel import __version__
 from xlmodel.compute import CaseResult, compute_case
+from workbooks.evaluate import WorkbookError
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.validate import PAYERS
@@ -66,6 +67,9 @@ from xlmodel.published import compare
 from xlmodel.risk import simulate
 from xlmodel.refusion import benefit_periods
 
+#: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory
+#: grow linearly; beyond this a book is refused up front instead of exhausting the machine).
+MAX_WORKBOOK_PAIRS = 6_000
 #: At most this many outcomes counted together by one target line (job + education + ...).
 TARGET_OUTCOMES = 3
 #: Excel 365's calculation engine id: a file with an older calcId is fully recalculated on open,
@@ -137,6 +141,14 @@ class _Writer:
         for outcome in case.outcomes:
             if len(outcome.fallbacks) > MAX_FALLBACKS:
                 raise InvalidValueError(f'outcomes "{outcome.id}".fallbacks', f"et regneark har plads til højst {MAX_FALLBACKS} tilbagefald pr. effekt", value=len(outcome.fallbacks))
+        pairs = shape.cohorts * max(len(shape.outcomes), 1)
+        if pairs > MAX_WORKBOOK_PAIRS:
+            raise WorkbookError(
+                "cohorts",
+                f"et regneark kan rumme højst {MAX_WORKBOOK_PAIRS:,} rækker af hold × effekter; denne case har {pairs:,} "
+                f"({shape.cohorts:,} hold × {len(shape.outcomes)} effekter). Brug xlmodel report eller xlmodel portfolio, "
+                "eller del casen op i flere regneark".replace(",", "."),
+            )
         if len(case.refusion.staircases) > 1:
             raise InvalidValueError("refusion.staircase", "refusionstrappen skifter inden for casens tidshorisont; et regneark kan kun vise én trappe")
         self.case, self.runtime, self.lang = case, runtime, lang

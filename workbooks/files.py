@@ -42,14 +42,51 @@ _SHAPE = re.compile(rb"<(?:\w+:)?(?:sp|pic|cxnSp)\b")
 _SHEET_EXTENSION = re.compile(rb"<(?:\w+:)?extLst\b")
 
 
+#: Limits on a workbook a user hands us: the file, the number of parts, each part and all parts unpacked,
+#: and how much a large part may be compressed (a zip bomb unpacks a few kilobytes into gigabytes).
+MAX_BOOK_BYTES = 100_000_000
+MAX_PARTS = 5_000
+MAX_PART_BYTES = 200_000_000
+MAX_UNPACKED_BYTES = 400_000_000
+MAX_RATIO = 200
+_CHUNK = 1 << 20
+
+
 def read_bytes(path: Path) -> bytes:
-    return read_file(path, WorkbookError, "et regneark (.xlsx)")
+    return read_file(path, WorkbookError, "et regneark (.xlsx)", max_bytes=MAX_BOOK_BYTES)
+
+
+def check_package(data: bytes, name: str) -> None:
+    """Refuse a package whose parts are too many or unpack to too much, by unpacking it in chunks under
+    the limits (the sizes a zip declares can lie); a file that is not a zip passes to openpyxl's error."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise WorkbookError(name, f"regnearket har {len(infos):,} dele (højst {MAX_PARTS:,}); det ligner ikke et regneark".replace(",", "."))
+    total = 0
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES or (info.file_size > 10_000_000 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO):
+            raise WorkbookError(name, f"delen {info.filename} fylder {info.file_size:,} bytes udpakket; regnearket afvises (mulig zip-bombe)".replace(",", "."))
+        size = 0
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
+                        raise WorkbookError(name, f"regnearket fylder over {MAX_UNPACKED_BYTES // 1_000_000:,} MB udpakket; det afvises (mulig zip-bombe)".replace(",", "."))
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def load(data: bytes, name: str, *, data_only: bool = False) -> Workbook:
-    """openpyxl's load with every failure (not a zip, broken XML, ...) as one clear error."""
+    """openpyxl's load with every failure (not a zip, broken XML, too large, ...) as one clear error."""
     if not openpyxl.DEFUSEDXML:
         raise WorkbookError("defusedxml", "defusedxml skal være installeret, så openpyxl afviser farlig XML")
+    check_package(data, name)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as exc:  # openpyxl raises KeyError, zipfile errors, XML errors, ... for broken files

@@ -8,7 +8,7 @@ every sheet (from column I), one formula per row, the same formula across the ye
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from openpyxl.utils import get_column_letter
 
@@ -48,6 +48,13 @@ def col(index: int) -> str:
     return get_column_letter(index)
 
 
+#: The largest counts a stored shape may claim (far above any real case, far below what exhausts memory).
+SHAPE_LIMITS = {
+    "first_year": 2200, "last_year": 2200, "cohorts": 10_000, "costs": 2_000, "savings": 2_000, "periods": 200,
+    "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Shape:
     """What the layout depends on: horizon, outcome ids, row capacities and named periods."""
@@ -72,11 +79,29 @@ class Shape:
 
     @classmethod
     def from_json(cls, text: str) -> Shape:
-        data = json.loads(text)
+        """The shape stored in a book, checked before any row is computed from it: a forged property
+        (a billion cohorts, a negative count, an unknown key) is refused with a clear error."""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
+        if not isinstance(data, dict) or set(data) - {f.name for f in fields(cls)}:
+            raise ValueError("xlmodel_shape har ukendte felter")
         for key in ("outcomes", "split_outcomes", "payers"):
             if key in data:
+                if not isinstance(data[key], list) or not all(isinstance(x, str) and x.isidentifier() and len(x) <= 64 for x in data[key]):
+                    raise ValueError(f"xlmodel_shape.{key} skal være en liste af id'er")
                 data[key] = tuple(data[key])
-        return cls(**data)
+        for key, limit in SHAPE_LIMITS.items():
+            value = data.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+                raise ValueError(f"xlmodel_shape.{key} skal være et helt tal mellem 0 og {limit}")
+        if not data.get("last_year", 0) - data.get("first_year", 0) < 100 or len(data.get("outcomes", ())) > 50:
+            raise ValueError("xlmodel_shape: tidshorisont eller antal effekter uden for det tilladte")
+        try:
+            return cls(**data)
+        except TypeError:
+            raise ValueError("xlmodel_shape mangler felter") from None
 
 
 @dataclass(frozen=True)

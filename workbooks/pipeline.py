@@ -35,8 +35,13 @@ def render_built(built: Built, runtime: str) -> bytes:
 
 
 def check_output(out: Path) -> None:
+    """An output path the tool can write: a ``.xlsx`` file name (not a folder) in a folder that exists."""
+    if out.is_dir():
+        raise WorkbookError(str(out), "er en mappe; skriv et filnavn, fx mappe/case.xlsx")
     if out.suffix.lower() != ".xlsx":
         raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
+    if not out.parent.is_dir():
+        raise WorkbookError(str(out), f"mappen {out.parent} findes ikke; opret den først")
 
 
 def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, years: int | None) -> None:

@@ -246,41 +246,67 @@ def read_case(wb: Workbook) -> Case:
     """The case in the input cells of ``wb`` (loaded with formulas, not ``data_only``)."""
     layout, _, lang = layout_of(wb)
     reader = _Reader(wb, layout, lang)
-    extra = json.loads(custom_properties(wb).get("xlmodel_case", "{}"))
     title = reader.value(reader.inputs, layout.title_row, COL_P1)
     municipality = reader.value(reader.inputs, layout.municipality_row, COL_P1)
-    published = []
-    for figure in extra.get("published", []):
-        spec = dict(figure)
-        if "values" in spec:
-            spec["values"] = {int(y): v for y, v in spec["values"].items()}
-        if "years" in spec:
-            spec["years"] = tuple(spec["years"])
-        published.append(PublishedFigure(**spec))
     if _blank(title):
         raise WorkbookError(reader.where(reader.inputs, layout.title_row, COL_P1), "casen skal have en titel")
+    stored = _stored(wb)
     targets, actuals, forecast_rate = _follow_up(reader, wb, lang)
     return Case(
-            title=str(title),
-            municipality="" if _blank(municipality) else str(municipality),
-            first_year=layout.shape.first_year,
-            last_year=layout.shape.last_year,
-            outcomes=reader.outcomes(extra.get("benefits", {})),
-            cohorts=reader.cohort_list(),
-            costs=reader.costs(),
-            savings=reader.savings(),
-            periods=reader.periods(),
-            targets=targets,
-            actuals=actuals,
-            forecast_rate=forecast_rate,
-            published=tuple(published),
-            source=extra.get("source", ""),
-            notes=extra.get("notes", ""),
-            parameters=_parameters(extra.get("parameters", {})),
-            appraisal=_appraisal(reader, wb, lang, extra.get("appraisal", {})),
-            uncertainty=tuple(Uncertainty(**u) for u in extra.get("appraisal", {}).get("uncertainty", [])),
-            risk=RiskSettings(**extra.get("appraisal", {}).get("risk", {})),
-        )
+        title=str(title),
+        municipality="" if _blank(municipality) else str(municipality),
+        first_year=layout.shape.first_year,
+        last_year=layout.shape.last_year,
+        outcomes=reader.outcomes(stored["benefits"]),
+        cohorts=reader.cohort_list(),
+        costs=reader.costs(),
+        savings=reader.savings(),
+        periods=reader.periods(),
+        targets=targets,
+        actuals=actuals,
+        forecast_rate=forecast_rate,
+        published=stored["published"],
+        source=stored["source"],
+        notes=stored["notes"],
+        parameters=stored["parameters"],
+        appraisal=_appraisal(reader, wb, lang, stored["appraisal"]),
+        uncertainty=stored["uncertainty"],
+        risk=stored["risk"],
+    )
+
+
+def _stored(wb: Workbook) -> dict[str, Any]:
+    """What the book keeps in its ``xlmodel_case`` property (published figures, gross benefits, the case's
+    parameters, appraisal and risk settings), each checked by the core's own value objects; a damaged or
+    forged property is one clear error, never a traceback."""
+    text = custom_properties(wb).get("xlmodel_case", "{}")
+    try:
+        extra = json.loads(text)
+        if not isinstance(extra, dict):
+            raise TypeError("not a table")
+        appraisal = extra.get("appraisal", {})
+        published = []
+        for figure in extra.get("published", []):
+            spec = dict(figure)
+            if "values" in spec:
+                spec["values"] = {int(y): v for y, v in spec["values"].items()}
+            if "years" in spec:
+                spec["years"] = tuple(spec["years"])
+            published.append(PublishedFigure(**spec))
+        return {
+            "published": tuple(published),
+            "benefits": dict(extra.get("benefits", {})),
+            "source": extra.get("source", ""),
+            "notes": extra.get("notes", ""),
+            "parameters": _parameters(extra.get("parameters", {})),
+            "appraisal": dict(appraisal),
+            "uncertainty": tuple(Uncertainty(**u) for u in appraisal.get("uncertainty", [])),
+            "risk": RiskSettings(**appraisal.get("risk", {})),
+        }
+    except XlmodelError as exc:
+        raise exc.within("xlmodel_case") from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise WorkbookError("xlmodel_case", f"dokumentegenskaben er ugyldig ({type(exc).__name__}); byg arket igen med xlmodel build") from None
 
 
 def _appraisal(reader: _Reader, wb: Workbook, lang: str, stored: dict[str, Any]) -> AppraisalSettings:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, LAYOUT_VERSION, SHEET_NAMES, Layout, Shape
+from workbooks.layout import COL_P1, LAYOUT_VERSION, RUNTIMES, SHEET_NAMES, Layout, Shape
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
@@ -41,7 +41,14 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
             f"arket er bygget med regnearkslayout {version} (xlmodel {props.get('xlmodel_version', '?')}); denne version læser layout {LAYOUT_VERSION}. "
             "Byg arket igen fra case-filen med xlmodel build, og skriv dine ændringer ind igen",
         )
-    return Layout(Shape.from_json(props["xlmodel_shape"])), props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")
+    try:
+        shape = Shape.from_json(props["xlmodel_shape"])
+    except ValueError as exc:
+        raise WorkbookError("xlmodel_shape", f"dokumentegenskaben er ugyldig ({exc}); byg arket igen med xlmodel build") from None
+    runtime, lang = props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")
+    if runtime not in RUNTIMES or lang not in SHEET_NAMES:
+        raise WorkbookError("xlmodel_runtime", "ukendt runtime eller sprog i dokumentegenskaberne", value=(runtime, lang))
+    return Layout(shape), runtime, lang
 
 
 def read_results(path: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
+from xlmodel.errors import XlmodelError
 from xlmodel.followup import follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
@@ -224,8 +225,32 @@ def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
     }
 
 
+def to_json(data: Any) -> str:
+    """JSON that is always valid: a number that is not finite is an error, never ``NaN`` or ``Infinity``."""
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError:
+        raise XlmodelError("json", "et resultat er ikke et endeligt tal; tjek input for meget store tal") from None
+
+
 def report_json(result: CaseResult) -> str:
-    return json.dumps(report_dict(result), ensure_ascii=False, indent=2)
+    return to_json(report_dict(result))
+
+
+#: Characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    """User text for a CSV cell: text starting with = + - @ tab or CR gets a leading apostrophe, so Excel
+    and LibreOffice show it as text instead of running it (OWASP's advice). Numbers are not passed here:
+    they stay numbers.
+
+    >>> csv_text("=cmd|' /C calc'!A0"), csv_text("Hold 1"), csv_text("-4 personer")
+    ("'=cmd|' /C calc'!A0", 'Hold 1', "'-4 personer")
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
 def report_table(result: CaseResult) -> str:
@@ -410,20 +435,20 @@ def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
 def report_csv(result: CaseResult) -> str:
     """One wide table: section, label, cohort, outcome, then one column per year (unrounded kr.)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: a field with a line break is quoted
     writer.writerow(["case", "section", "label", "cohort", "outcome", *result.years.tolist()])
-    title = result.case.title
+    title = csv_text(result.case.title)
     for column, label in BUDGET_LABELS.items():
         writer.writerow([title, "budget", label, "", "", *map(repr, result.yearly[column].tolist())])
     for kind, lines, matrix in (("cost", result.case.costs, result.cost_lines), ("direct_saving", result.case.savings, result.savings_lines)):
         for line, row in zip(lines, matrix, strict=True):
-            writer.writerow([title, kind, line.label, "", "", *map(repr, row.tolist())])
+            writer.writerow([title, kind, csv_text(line.label), "", "", *map(repr, row.tolist())])
     for payer, p in result.by_payer.items():
         for column in ("savings", "costs", "net", "cumulative"):
             writer.writerow([title, f"payer_{payer}", column, "", "", *map(repr, p.yearly[column].tolist())])
     for measure, matrix in (("savings", result.cohort_savings), ("person_years", result.person_years)):
         for row, values in zip(result.cohort_rows.itertuples(), matrix, strict=True):
-            writer.writerow([title, f"cohort_{measure}", "", row.cohort, row.outcome, *map(repr, values.tolist())])
+            writer.writerow([title, f"cohort_{measure}", "", csv_text(row.cohort), row.outcome, *map(repr, values.tolist())])
     return buffer.getvalue()
 
 
@@ -461,11 +486,11 @@ def portfolio_dict(result: Any) -> dict[str, Any]:
 def portfolio_text(result: Any, form: str) -> str:
     """The portfolio as a table (Danish), JSON or CSV (one row per payer, item and year; CSV-safe text)."""
     if form == "json":
-        return json.dumps(portfolio_dict(result), ensure_ascii=False, indent=2) + "\n"
+        return to_json(portfolio_dict(result)) + "\n"
     years = [str(int(y)) for y in result.years]
     if form == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(["payer", "item", *years])
         for payer, table in result.by_payer.items():
             for column in ("savings", "costs", "net", "cumulative"):
