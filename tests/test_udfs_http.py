@@ -25,7 +25,7 @@ CALL = "/xlwings/custom-functions-call"
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    from xlwings_server.main import main_app
+    from udfs.server import main_app
 
     return TestClient(main_app, raise_server_exceptions=False)
 
@@ -55,7 +55,7 @@ def test_unexpected_error_in_dev_shows_details(client: TestClient) -> None:
 _PROD = """
 import json, os
 from fastapi.testclient import TestClient
-from xlwings_server.main import main_app
+from udfs.server import main_app
 c = TestClient(main_app, raise_server_exceptions=False)
 def post(body):
     r = c.post("/xlwings/custom-functions-call", json=body)
@@ -107,3 +107,65 @@ def test_real_server_process_smoke() -> None:
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_a_call_with_too_many_cells_is_refused_before_conversion(client: TestClient) -> None:
+    from udfs.server import MAX_CELLS
+
+    rows = MAX_CELLS // 2 + 1
+    body = payload("deadweight", [[12]] * rows, [[0.1]] * rows)
+    response = client.post(CALL, json=body)
+    assert response.status_code == 400 and response.text.startswith("for mange celler i ét kald")
+    fine = client.post(CALL, json=payload("deadweight", [[12]] * 10, [[0.1]] * 10))
+    assert fine.status_code == 200 and fine.json()["result"][0] == [pytest.approx(1.2)]
+
+
+def test_serve_refuses_an_exposed_prod_server_without_login() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    run = subprocess.run([sys.executable, "-m", "xlmodel.cli", "serve", "--prod", "--host", "0.0.0.0"], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "uden login" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_small_call_is_answered_while_a_big_one_is_computed() -> None:
+    """Two clients on one real server: the big call runs in a worker thread, so the small one does not wait."""
+    import threading
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    server = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, server)
+        rows = 30_000  # about 90,000 argument cells: over a second of conversion and arithmetic
+        big = json.dumps(payload("savings", [[4]] * rows, [[146000]], [[44287]] * rows, [list(range(2021, 2041))], [[0.1, 2], [0.1, 4]], [[4]], None, [[1]] * rows)).encode()
+        small = json.dumps(payload("deadweight", [[12]], [[0.25]])).encode()
+        timings: dict[str, float] = {}
+
+        def post(name: str, body: bytes) -> None:
+            start = time.perf_counter()
+            request = urllib.request.Request(f"{base}{CALL}", data=body, headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=120) as response:
+                response.read()
+            timings[name] = time.perf_counter() - start
+
+        worker = threading.Thread(target=post, args=("big", big))
+        worker.start()
+        time.sleep(0.05)
+        post("small", small)
+        worker.join()
+        assert timings["big"] > 0.5 and timings["small"] < timings["big"] / 3, timings
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def _wait_for(base: str, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/xlwings/custom-functions-meta.json", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            assert server.poll() is None, "server exited"
+            assert time.monotonic() < deadline, "server did not start within 60 s"
+            time.sleep(0.3)

@@ -23,6 +23,9 @@ from xlmodel.errors import XlmodelError
 EXCEL_ERRORS = frozenset(
     {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 )
+#: The most argument cells one call to xlwings Server may send (a 1,000-cohort × 20-year SAVINGS call
+#: sends about 3,000); checked before any cell is converted (see udfs/server.py).
+MAX_CELLS = 100_000
 #: Excel serial number of 1 January 1950: smaller "dates" are almost surely a year typed as a date.
 EARLIEST_SERIAL = 18264
 #: Excel serial number of 31 December 2200, the last date the core accepts.
@@ -89,8 +92,11 @@ def numbers(name: str, value: Any, *, blank: float | None = 0.0, minimum: float 
     cells = grid(value, one_d=one_d)
     shape = (len(cells), max(len(row) for row in cells))
     if all(len(row) == shape[1] and all(type(c) is float or type(c) is int for c in row) for row in cells):
-        fast = np.array(cells, dtype=np.float64)  # plain numbers only: the usual case, checked in bulk
-        if np.all(np.isfinite(fast)) and (minimum is None or fast.min() >= minimum) and (blank is not None or fast.all()):
+        try:
+            fast = np.array(cells, dtype=np.float64)  # plain numbers only: the usual case, checked in bulk
+        except OverflowError:  # an integer beyond the float range: the cell-by-cell path names it
+            fast = np.full((1, 1), np.nan)
+        if np.all(np.isfinite(fast)) and np.abs(fast).max() <= validate.MAX_MAGNITUDE and (minimum is None or fast.min() >= minimum) and (blank is not None or fast.all()):
             return fast
     out = np.empty(shape)
     for i, row in enumerate(cells):

@@ -29,7 +29,7 @@ from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel import validate
 from xlmodel.parameters import UNIT_TEXT, Parameters
-from xlmodel.report import portfolio_text, report_csv, report_dict, report_table
+from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -38,10 +38,10 @@ def _report(args: argparse.Namespace) -> int:
     results = [compute_case(load_case(path)) for path in args.cases]
     if args.format == "json":
         data = [report_dict(r) for r in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+        print(to_json(data[0] if len(data) == 1 else data))
     elif args.format == "csv":
         texts = [report_csv(r) for r in results]
-        print(texts[0] + "".join(t.split("\n", 1)[1] for t in texts[1:]), end="")
+        print(texts[0] + "".join(t.split("\r\n", 1)[1] for t in texts[1:]), end="")
     else:
         print("\n".join(report_table(r) for r in results), end="")
     return EXIT_OK
@@ -65,7 +65,7 @@ def _parameters(args: argparse.Namespace) -> int:
             ],
         })
     if args.format == "json":
-        print(json.dumps(out if not args.name else out[0], ensure_ascii=False, indent=2))
+        print(to_json(out if not args.name else out[0]))
         return EXIT_OK
     for item in out:
         print(f"{item['name']} ({UNIT_TEXT.get(str(item['unit']), item['unit'])}): {item['description']}")
@@ -127,11 +127,26 @@ def server_environment(*, prod: bool = False) -> dict[str, str]:
     }
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _serve(args: argparse.Namespace) -> int:
     if "xlwings" in sys.modules:
         raise XlmodelError("serve", "xlwings er allerede importeret; start serveren i en ny proces")
     if (args.ssl_keyfile is None) != (args.ssl_certfile is None):
         raise XlmodelError("--ssl-keyfile/--ssl-certfile", "angiv begge eller ingen af dem")
+    exposed = args.host not in LOOPBACK
+    authenticated = bool(os.environ.get("XLWINGS_AUTH_PROVIDERS", "").strip("[] \"'"))
+    if exposed and not authenticated and not args.auth_in_front:
+        if args.prod:
+            raise XlmodelError(
+                "--host",
+                f"{args.host} gør funktionerne tilgængelige for andre maskiner uden login. Slå Entra ID til "
+                "(XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' med XLWINGS_AUTH_ENTRAID_CLIENT_ID og XLWINGS_AUTH_ENTRAID_TENANT_ID), "
+                "eller angiv --auth-in-front, hvis en proxy foran serveren kræver login",
+            )
+        print("xlmodel serve: ADVARSEL: serveren lytter på " + args.host + " uden login; alle på netværket kan kalde funktionerne. "
+              "Brug kun dette til test.", file=sys.stderr)
     os.environ.update(server_environment(prod=args.prod))
     import uvicorn
 
@@ -139,12 +154,13 @@ def _serve(args: argparse.Namespace) -> int:
         print("xlmodel serve: kører over HTTP. Excel (Office.js) kræver HTTPS: brug --ssl-keyfile/--ssl-certfile "
               "eller en HTTPS-proxy foran serveren.", file=sys.stderr)
     uvicorn.run(
-        "xlwings_server.main:main_app",
+        "udfs.server:main_app",
         host=args.host,
         port=args.port,
         ssl_keyfile=args.ssl_keyfile,
         ssl_certfile=args.ssl_certfile,
         log_level="warning" if args.prod else "info",
+        workers=args.workers,
     )
     return EXIT_OK
 
@@ -229,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--prod", action="store_true", help="produktionsindstillinger (ingen fejldetaljer, mindre logning)")
     serve.add_argument("--ssl-keyfile", help="TLS-nøgle (Excel kræver HTTPS)")
     serve.add_argument("--ssl-certfile", help="TLS-certifikat")
+    serve.add_argument("--workers", type=int, default=None, help="antal serverprocesser (standard: 1)")
+    serve.add_argument("--auth-in-front", action="store_true", help="login håndteres af en proxy foran serveren (kræves med --prod og en ikke-lokal --host uden Entra ID)")
     serve.set_defaults(run=_serve)
 
     build = commands.add_parser("build", help="byg et budgetregneark for en case")
