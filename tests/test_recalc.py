@@ -301,3 +301,26 @@ def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError, match="regnearkslayout 1.*xlmodel build"):
         recalc(old)
     assert old.read_bytes() == before
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.4, 0.8, 1.2, 1.6, 2.4])
+def test_a_killed_recalc_never_corrupts_the_book(book: Path, delay: float) -> None:
+    """SIGKILL at points spread over a run: the book is the original or the finished result, never
+    half; a backup, once there, is whole; the next run takes over the dead run's lock and succeeds."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _edit(book, {("cohorts", "F5"): 5})
+    original = book.read_bytes()
+    run = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "recalc", str(book)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    if book.read_bytes() != original:
+        assert read_results(book)  # the finished result, readable
+    for backup in book.parent.glob("ishoej.backup-*.xlsx"):
+        assert backup.read_bytes() == original
+    assert main(["recalc", str(book)]) == 0
+    assert read_case(openpyxl.load_workbook(book)).cohorts[0].outcomes["job"].persons == 5
