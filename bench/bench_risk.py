@@ -54,7 +54,7 @@ def main() -> None:
     distributed = run_portfolio_dask(generate=n, draws=d, workers=args.workers)
     cluster = time.perf_counter() - start
     print(f"  Dask LocalCluster, {args.workers} proc.:   {cluster:8.1f} s  = {n * d / cluster / 1e6:6.2f} mio. case-træk/s (inkl. start af klyngen)")
-    same = abs(local.net_gain - distributed.net_gain) <= 1 and local.risk == distributed.risk or all(
+    same = (abs(local.net_gain - distributed.net_gain) <= 1 and local.risk == distributed.risk) or all(
         abs(float(local.risk[k]) - float(distributed.risk[k])) <= 1 for k in ("net_gain_p10", "net_gain_p50", "net_gain_p90")  # type: ignore[index,arg-type]
     )
     print(f"  samme tal (til kronen):       {'ja' if same else 'NEJ'}; P(tjener sig hjem) {local.risk['p_payback']:.4f}")  # type: ignore[index]

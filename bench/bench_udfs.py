@@ -15,7 +15,7 @@ from xlmodel.cli import server_environment
 os.environ.update(server_environment())  # before xlwings is imported anywhere
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-from officejs import call, column, serial  # noqa: E402
+from officejs import call, column, serial
 
 N_COHORTS, YEARS = 1_000, list(range(2021, 2041))
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import synthetic_case  # noqa: E402
+from bench_core import synthetic_case
 
-from workbooks.build import build_workbook, shape_of  # noqa: E402
-from workbooks.evaluate import to_bytes  # noqa: E402
-from workbooks.libreoffice import recalculate  # noqa: E402
-from workbooks.pipeline import ROOT, render  # noqa: E402
-from xlmodel import Case, load_case  # noqa: E402
+from workbooks.build import build_workbook, shape_of
+from workbooks.evaluate import to_bytes
+from workbooks.libreoffice import recalculate
+from workbooks.pipeline import ROOT, render
+from xlmodel import Case, load_case
 
 
 def large_case() -> Case:
@@ -53,14 +53,14 @@ def main() -> None:
         print(f"{'case':<22}{'cells':>8}{'ours native':>13}{'ours officejs':>15}{'LibreOffice':>13}{'ratio native/LO':>17}")
         for name, case in cases.items():
             shape = shape_of(case)
-            native = min(timed(lambda: render(case, runtime="native")) for _ in range(3))
-            officejs = min(timed(lambda: render(case, runtime="officejs")) for _ in range(2 if shape.cohorts > 50 else 3))
+            native = min(timed(lambda case=case: render(case, runtime="native")) for _ in range(3))
+            officejs = min(timed(lambda case=case: render(case, runtime="officejs")) for _ in range(2 if shape.cohorts > 50 else 3))
             built = build_workbook(case, runtime="native").workbook
             cells = sum(1 for ws in built.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
             path = folder / "in" / f"{name.replace(' ', '_')}.xlsx"
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(to_bytes(built))
-            libre = min(timed(lambda: recalculate([path], folder / "out")) for _ in range(2))
+            libre = min(timed(lambda path=path: recalculate([path], folder / "out")) for _ in range(2))
             print(f"{name:<22}{cells:>8,}{native:>12.2f}s{officejs:>14.2f}s{libre:>12.2f}s{native / libre:>17.2f}")
 
 

@@ -31,7 +31,7 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xlmodel.cli import main, server_environment  # noqa: E402
+from xlmodel.cli import main, server_environment
 
 # What `xlmodel serve` sets; xlwings reads it when first imported, so before anything else.
 for _key, _value in server_environment().items():
@@ -50,7 +50,7 @@ def _cli(args: list[str]) -> tuple[int | str, str, str]:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code: int | str = main(args)
-    except BaseException as exc:  # noqa: BLE001 - counting tracebacks is the point
+    except BaseException as exc:
         code = f"traceback: {type(exc).__name__}"
     return code, out.getvalue(), err.getvalue()
 
@@ -114,7 +114,7 @@ def workbooks(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
             outcome = "accepted"
         except XlmodelError:
             outcome = "clear error"
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             outcome = "traceback"
         if path.read_bytes() != content or _listing(folder) != listing:
             outcome = "data lost"
@@ -133,7 +133,7 @@ def workbooks(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
             outcome = "accepted" if len(_listing(folder)) == 2 else "data lost"  # the book and its backup
         except XlmodelError:
             outcome = "clear error" if path.read_bytes() == before and _listing(folder) == {"book.xlsx"} else "data lost"
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             outcome = "traceback"
         tally["hostile input cells", outcome] += 1
 

@@ -142,14 +142,14 @@ def test_unreadable_files(tmp_path: Path, content: Any, message: str) -> None:
 def test_share_given_as_percent_gets_a_hint() -> None:
     data = base()
     data["outcomes"][0]["fallbacks"][0][0] = 25
-    with pytest.raises(InvalidValueError, match="mente du 0.25"):
+    with pytest.raises(InvalidValueError, match=r"mente du 0\.25"):
         parse_case(data)
 
 
 def test_text_number_hints() -> None:
     from xlmodel import validate
 
-    with pytest.raises(InvalidTypeError, match="0.25"):
+    with pytest.raises(InvalidTypeError, match=r"0\.25"):
         validate.number("share", "25 %")
-    with pytest.raises(InvalidTypeError, match="decimaltegn: 0.25"):
+    with pytest.raises(InvalidTypeError, match=r"decimaltegn: 0\.25"):
         validate.number("share", "0,25")

@@ -153,3 +153,21 @@ def test_english_workbook(tmp_path: Path) -> None:
     assert wb.sheetnames == list(SHEET_NAMES["en"].values())
     assert wb["Checks"]["B2"].value == "OK"
     _check(path, load_case(ROOT / "cases" / "ballerup_2017.toml"))
+
+
+def test_every_label_key_has_one_meaning_and_the_follow_up_rate_is_labelled_as_such() -> None:
+    """Two sheets once shared the label key rate_input, and the Opfølgning sheet showed the discount
+    rate's label next to the realisation rate."""
+    import ast
+
+    from workbooks import labels
+
+    tree = ast.parse(Path(labels.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+    wb = openpyxl.load_workbook(ROOT / "built" / "ballerup_2018_juni.native.xlsx")
+    lay, _, _ = layout_of(wb)
+    row = lay.followup_rows()["rate_input"]
+    assert wb[SHEET_NAMES["da"]["followup"]].cell(row, 1).value == "Realiseringsgrad til prognosen (valgfri)"

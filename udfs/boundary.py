@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import math
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 from xlwings import XlwingsError
@@ -26,15 +26,18 @@ EXCEL_ERRORS = frozenset(
 #: The most argument cells one call to xlwings Server may send (a 1,000-cohort × 20-year SAVINGS call
 #: sends about 3,000); checked before any cell is converted (see udfs/server.py).
 MAX_CELLS = 100_000
-#: Excel serial number of 1 January 1950: smaller "dates" are almost surely a year typed as a date.
-EARLIEST_SERIAL = 18264
-#: Excel serial number of 31 December 2200, the last date the core accepts.
-LATEST_SERIAL = 109_939
+#: Excel serial numbers of the first and last date accepted (validate.EARLIEST_DATE, LATEST_DATE):
+#: smaller "dates" are almost surely a year typed as a date.
+EARLIEST_SERIAL = (validate.EARLIEST_DATE - dt.date(1899, 12, 30)).days
+LATEST_SERIAL = (validate.LATEST_DATE - dt.date(1899, 12, 30)).days
 
 
-def Cells(doc: str) -> Any:  # noqa: N802 (reads as a type in signatures)
-    """An argument as a 2-D range with error values as text, and its help text in Excel."""
-    return Annotated[Any, {"doc": doc, "ndim": 2, "err_to_str": True}]
+def cells(doc: str) -> dict[str, Any]:
+    """xlwings options for an argument: a 2-D range, error values as text, ``doc`` as its help in Excel.
+
+    Used as ``Annotated[Any, cells("...")]``, so type checkers see ``Any`` and xlwings its options.
+    """
+    return {"doc": doc, "ndim": 2, "err_to_str": True}
 
 
 @contextlib.contextmanager
@@ -133,7 +136,7 @@ def serial_to_date(name: str, serial: float) -> dt.date:
     if not math.isfinite(serial) or serial < 1:
         raise XlwingsError(f"{name}: datoer før 1900 kan ikke bruges (fik {serial:g})")
     if serial >= LATEST_SERIAL + 1:
-        raise XlwingsError(f"{name}: datoer efter 2200 kan ikke bruges (fik {serial:g})")
+        raise XlwingsError(f"{name}: datoer efter {validate.LATEST_DATE.year} kan ikke bruges (fik {serial:g})")
     days = math.floor(serial)
     date = dt.date(1899, 12, 31) + dt.timedelta(days=days) if days <= 60 else dt.date(1899, 12, 30) + dt.timedelta(days=days)
     if serial < EARLIEST_SERIAL:
@@ -232,8 +235,8 @@ def fallback_table(name: str, value: Any) -> tuple[np.ndarray, np.ndarray]:
         with excel_errors():
             share_list.append(validate.share(f"{where}, andel", share or 0.0))
             after_list.append(validate.number(f"{where}, år", after or 0.0, minimum=0))
-    if math.fsum(share_list) > 1 + 1e-12:
-        raise XlwingsError(f"{name}: andelene, der falder tilbage, må tilsammen højst være 1 (fik {math.fsum(share_list):g})")
+    with excel_errors():
+        validate.fallback_shares(name, share_list)
     return np.array(share_list), np.array(after_list)
 
 

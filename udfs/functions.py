@@ -10,17 +10,17 @@ import datetime as dt
 import math
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 import numpy as np
 from xlwings import XlwingsError, func
 
 from udfs.boundary import (
     EXCEL_ERRORS,
-    Cells,
     broadcast,
     cell_month,
     cell_number,
+    cells,
     column,
     common_rows,
     excel_errors,
@@ -44,15 +44,15 @@ __xlwings_func_namespace__ = ""  # the namespace (XLMODEL) comes from the server
 
 Grid = list[list[Any]]
 
-PERSONS = Cells("Personer med effekten (brutto), én celle eller én kolonne med en række pr. hold")
-EFFECT_START = Cells("Dato hvor effekten starter (regnes fra den 1. i måneden); dato eller ÅÅÅÅ-MM-DD; én pr. hold")
-YEAR = Cells("Budgetår: én celle eller en række af år, fx 2021:2026")
-FALLBACKS = Cells("Valgfri. Tilbagefald: område med 2 kolonner (andel, efter antal år), fx 0,1 og 2")
-FALLBACK_MONTH = Cells("Valgfri. Måned (1–12) for tilbagefald i året efter holdets startår; tom = præcist fra effektstart")
-COHORT_START = Cells("Valgfri. Holdets startdato (bruges med fallback_month); tom = effect_start")
-DEADWEIGHT = Cells("Valgfri. Dødvægt i personer (ville have nået effekten alligevel); én pr. hold")
-SAVINGS_ROW = Cells("Besparelser pr. år (kr.), én række")
-COSTS_ROW = Cells("Udgifter pr. år (kr.), én række med samme antal år")
+PERSONS: TypeAlias = Annotated[Any, cells("Personer med effekten (brutto), én celle eller én kolonne med en række pr. hold")]
+EFFECT_START: TypeAlias = Annotated[Any, cells("Dato hvor effekten starter (regnes fra den 1. i måneden); dato eller ÅÅÅÅ-MM-DD; én pr. hold")]
+YEAR: TypeAlias = Annotated[Any, cells("Budgetår: én celle eller en række af år, fx 2021:2026")]
+FALLBACKS: TypeAlias = Annotated[Any, cells("Valgfri. Tilbagefald: område med 2 kolonner (andel, efter antal år), fx 0,1 og 2")]
+FALLBACK_MONTH: TypeAlias = Annotated[Any, cells("Valgfri. Måned (1–12) for tilbagefald i året efter holdets startår; tom = præcist fra effektstart")]
+COHORT_START: TypeAlias = Annotated[Any, cells("Valgfri. Holdets startdato (bruges med fallback_month); tom = effect_start")]
+DEADWEIGHT: TypeAlias = Annotated[Any, cells("Valgfri. Dødvægt i personer (ville have nået effekten alligevel); én pr. hold")]
+SAVINGS_ROW: TypeAlias = Annotated[Any, cells("Besparelser pr. år (kr.), én række")]
+COSTS_ROW: TypeAlias = Annotated[Any, cells("Udgifter pr. år (kr.), én række med samme antal år")]
 
 
 def _excel_result(array: np.ndarray, as_column: bool = False) -> Grid:
@@ -92,14 +92,10 @@ def _cohorts(persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallbac
         raise XlwingsError("year: med flere hold skal årene stå i én række (hold i rækker, år i kolonner)")
     gross, dead, start, course = (np.broadcast_to(a, (n,)) for a in (gross, dead, start, course))
     extra = {name: np.broadcast_to(a, (n,)) for name, a in extra.items()}
-    too_much = np.flatnonzero(dead > gross + 1e-12)
-    if too_much.size:
-        i = int(too_much[0])
-        raise XlwingsError(f"deadweight (række {i + 1}): dødvægten ({dead[i]:g}) kan ikke være større end persons ({gross[i]:g})")
     course = np.where(course < 0, start, course)
-    late = np.flatnonzero(course > start)
-    if late.size:
-        raise XlwingsError(f"cohort_start (række {int(late[0]) + 1}): holdets start skal ligge før eller samtidig med effect_start")
+    with excel_errors():
+        validate.deadweight_within_persons("deadweight", dead, gross)
+        validate.start_not_after_effect("cohort_start", course, start)
     share, after = fallback_table("fallbacks", fallbacks)
     month = optional_month_number("fallback_month", fallback_month)
     return _Cohorts(years, as_column, gross - dead, start, course, share, after, month), extra
@@ -116,7 +112,7 @@ def _cohort_person_years(
 @func
 def savings(
     persons: PERSONS,
-    unit_saving: Cells("Enhedsbesparelse: kr. pr. helårsperson pr. år; én celle, én pr. hold (kolonne) eller én pr. år (række)"),
+    unit_saving: Annotated[Any, cells("Enhedsbesparelse: kr. pr. helårsperson pr. år; én celle, én pr. hold (kolonne) eller én pr. år (række)")],
     effect_start: EFFECT_START,
     year: YEAR,
     fallbacks: FALLBACKS = None,
@@ -152,8 +148,8 @@ def person_years(
 
 @func
 def deadweight(
-    participants: Cells("Deltagere, én celle eller én kolonne (én pr. hold)"),
-    baseline_rate: Cells("Andel (0–1) der ville have nået effekten uden indsatsen; én celle eller én pr. hold"),
+    participants: Annotated[Any, cells("Deltagere, én celle eller én kolonne (én pr. hold)")],
+    baseline_rate: Annotated[Any, cells("Andel (0–1) der ville have nået effekten uden indsatsen; én celle eller én pr. hold")],
 ) -> Grid:
     """Dødvægt i personer: deltagere × andel der ville have nået effekten alligevel. Eks.: =DEADWEIGHT(12;1/12) = 1"""
     with excel_errors():
@@ -172,9 +168,9 @@ def _staff_cost(fte: np.ndarray, annual_cost: Any, share_of_year: Any) -> Grid:
 
 @func
 def staff_cost(
-    fte: Cells("Årsværk (1 = 37 timer om ugen); én celle eller én kolonne"),
-    annual_cost: Cells("Kr. pr. årsværk pr. år"),
-    share_of_year: Cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året") = None,
+    fte: Annotated[Any, cells("Årsværk (1 = 37 timer om ugen); én celle eller én kolonne")],
+    annual_cost: Annotated[Any, cells("Kr. pr. årsværk pr. år")],
+    share_of_year: Annotated[Any, cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året")] = None,
 ) -> Grid:
     """Lønudgift i kr.: årsværk × årsløn × andel af året. Eks.: =STAFF_COST(2;520000) = 1.040.000"""
     with excel_errors():
@@ -183,9 +179,9 @@ def staff_cost(
 
 @func
 def staff_cost_hours(
-    hours_per_week: Cells("Timer om ugen (37 timer = 1 årsværk); én celle eller én kolonne"),
-    annual_cost: Cells("Kr. pr. årsværk pr. år"),
-    share_of_year: Cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året") = None,
+    hours_per_week: Annotated[Any, cells("Timer om ugen (37 timer = 1 årsværk); én celle eller én kolonne")],
+    annual_cost: Annotated[Any, cells("Kr. pr. årsværk pr. år")],
+    share_of_year: Annotated[Any, cells("Valgfri. Andel af året (0–1), eller en række med én andel pr. år; tom = hele året")] = None,
 ) -> Grid:
     """Lønudgift i kr. for timer om ugen: timer/37 × årsløn × andel af året. Eks.: =STAFF_COST_HOURS(25;452880;0,5) = 153.000"""
     with excel_errors():
@@ -221,7 +217,7 @@ def payback_year(
     year: YEAR,
     savings: SAVINGS_ROW,
     costs: COSTS_ROW,
-    if_never: Cells("Valgfri. Det der vises, hvis casen ikke tjener sig hjem inden for årene; tom = #I/T (#N/A)") = None,
+    if_never: Annotated[Any, cells("Valgfri. Det der vises, hvis casen ikke tjener sig hjem inden for årene; tom = #I/T (#N/A)")] = None,
 ) -> Grid:
     """Tilbagebetalingsår: første år hvorfra det akkumulerede nettoresultat forbliver ≥ 0; #I/T hvis det aldrig sker. Eks. Ballerup: 2018"""
     with excel_errors():
@@ -242,9 +238,9 @@ def payback_year(
 def net_gain(
     savings: SAVINGS_ROW,
     costs: COSTS_ROW,
-    year: Cells("Valgfri. Årene til savings/costs (en række); kræves med first_year/last_year") = None,
-    first_year: Cells("Valgfri. Første år i perioden") = None,
-    last_year: Cells("Valgfri. Sidste år i perioden") = None,
+    year: Annotated[Any, cells("Valgfri. Årene til savings/costs (en række); kræves med first_year/last_year")] = None,
+    first_year: Annotated[Any, cells("Valgfri. Første år i perioden")] = None,
+    last_year: Annotated[Any, cells("Valgfri. Sidste år i perioden")] = None,
 ) -> Grid:
     """Nettogevinst (provenu) i kr.: summen af besparelser − udgifter, evt. kun for årene first_year–last_year. Eks. Silkeborg: 11.270.000 − 5.845.000 = 5.425.000"""
     with excel_errors():
@@ -285,8 +281,8 @@ def _rates(name: str, value: Any) -> np.ndarray:
 
 @func
 def realisation(
-    actual: Cells("Faktisk antal (personer, helårspersoner eller kr.); tom = ikke indberettet"),
-    target: Cells("Måltal i samme enhed; samme form som actual eller én celle"),
+    actual: Annotated[Any, cells("Faktisk antal (personer, helårspersoner eller kr.); tom = ikke indberettet")],
+    target: Annotated[Any, cells("Måltal i samme enhed; samme form som actual eller én celle")],
 ) -> Grid:
     """Realiseringsgrad: faktisk / måltal (1 = 100 %); tom hvor der ikke er indberettet. Eks. Silkeborg: =REALISATION(20;30) = 0,667"""
     with excel_errors():
@@ -299,8 +295,8 @@ def realisation(
 
 @func
 def write_down(
-    expected: Cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år"),
-    rate: Cells("Realiseringsgrad (0–1), én celle eller én pr. år"),
+    expected: Annotated[Any, cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år")],
+    rate: Annotated[Any, cells("Realiseringsgrad (0–1), én celle eller én pr. år")],
 ) -> Grid:
     """Nedskrivning i kr.: forventet besparelse × (1 − realiseringsgrad). Eks. Ballerup: =WRITE_DOWN(3900000;0,7) = 1.170.000"""
     with excel_errors():
@@ -310,8 +306,8 @@ def write_down(
 
 @func
 def revised_forecast(
-    expected: Cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år"),
-    rate: Cells("Realiseringsgrad (0–1), én celle eller én pr. år"),
+    expected: Annotated[Any, cells("Forventet besparelse (kr.), én celle eller en række med ét beløb pr. år")],
+    rate: Annotated[Any, cells("Realiseringsgrad (0–1), én celle eller én pr. år")],
 ) -> Grid:
     """Revideret prognose i kr.: forventet besparelse × realiseringsgrad. Eks. Ballerup: =REVISED_FORECAST(3900000;0,7) = 2.730.000"""
     with excel_errors():
@@ -354,16 +350,16 @@ def _benefit(name: str, value: Any, cohorts: _Cohorts) -> StepFunction:
 @func
 def savings_by_payer(
     persons: PERSONS,
-    benefit: Cells("Bruttoydelse: et parameternavn (fx \"kontanthjaelp.over_30_andre\"), kr. pr. år (én celle eller én pr. år) eller en tabel (fra dato; kr. pr. år)"),
+    benefit: Annotated[Any, cells("Bruttoydelse: et parameternavn (fx \"kontanthjaelp.over_30_andre\"), kr. pr. år (én celle eller én pr. år) eller en tabel (fra dato; kr. pr. år)")],
     effect_start: EFFECT_START,
     year: YEAR,
-    weeks_on_benefit: Cells("Holdets uger på ydelse ved effektstart (refusionsuret); én celle eller én pr. hold"),
-    payer: Cells("Valgfri. \"kommune\" (standard), \"stat\" eller \"i alt\"") = None,
+    weeks_on_benefit: Annotated[Any, cells("Holdets uger på ydelse ved effektstart (refusionsuret); én celle eller én pr. hold")],
+    payer: Annotated[Any, cells("Valgfri. \"kommune\" (standard), \"stat\" eller \"i alt\"")] = None,
     fallbacks: FALLBACKS = None,
     fallback_month: FALLBACK_MONTH = None,
     cohort_start: COHORT_START = None,
     deadweight: DEADWEIGHT = None,
-    wage_subsidy: Cells("Valgfri. SAND for fleksjob o.l. (løntilskud): refusionsuret nulstilles aldrig") = None,
+    wage_subsidy: Annotated[Any, cells("Valgfri. SAND for fleksjob o.l. (løntilskud): refusionsuret nulstilles aldrig")] = None,
 ) -> Grid:
     """Besparelse pr. hold og år for én betaler: bruttoydelsen fordelt mellem kommune og stat efter refusionstrappen (80/40/30/20 %) og genstartsreglen. Eks.: =SAVINGS_BY_PAYER(1;52000;"2021-01-01";2021;2) = 33.400"""
     with excel_errors():
@@ -411,8 +407,8 @@ def _flag(name: str, value: Any) -> bool:
 
 @func
 def refusion_rate(
-    weeks: Cells("Uger på ydelse (refusionsuret); én celle eller et område"),
-    date: Cells("Valgfri. Datoen trappen gælder på; tom = den gældende trappe") = None,
+    weeks: Annotated[Any, cells("Uger på ydelse (refusionsuret); én celle eller et område")],
+    date: Annotated[Any, cells("Valgfri. Datoen trappen gælder på; tom = den gældende trappe")] = None,
 ) -> Grid:
     """Statens refusionsandel efter uger på ydelse (lov om kommunernes finansiering § 5): 0,8 i uge 0–4, 0,4 til uge 26, 0,3 til uge 52, derefter 0,2. Eks.: =REFUSION_RATE(30) = 0,3"""
     with excel_errors():
@@ -422,18 +418,15 @@ def refusion_rate(
             raise XlwingsError("date: skal være én celle med en dato")
         month = cell_month("date", cells[0][0])
         parameters = Parameters()
-        if month is None:
-            on = parameters.get("refusion.staircase").values[-1].date
-        else:
-            on = dt.date(month // 12, month % 12 + 1, 1)
+        on = parameters.get("refusion.staircase").values[-1].date if month is None else dt.date(month // 12, month % 12 + 1, 1)
         entry = parameters.value_at("refusion.staircase", on, "date")
         return _excel_result(refusion.Staircase(entry.weeks, entry.rates).rate(clock))
 
 
 @func
 def benefit_rate(
-    name: Cells("Parameterens navn, fx \"kontanthjaelp.over_30_andre\" (se xlmodel parameters)"),
-    date: Cells("Dato; én celle, eller en kolonne/række af datoer"),
+    name: Annotated[Any, cells("Parameterens navn, fx \"kontanthjaelp.over_30_andre\" (se xlmodel parameters)")],
+    date: Annotated[Any, cells("Dato; én celle, eller en kolonne/række af datoer")],
 ) -> Grid:
     """Bruttoydelse i kr. pr. år på en dato, fra xlmodels daterede og kildebelagte satser (kr. pr. måned × 12). Eks.: =BENEFIT_RATE("kontanthjaelp.over_30_andre";"2023-06-01") = 143.328"""
     with excel_errors():
@@ -471,7 +464,7 @@ def _discount(rate: Any, n_years: int) -> np.ndarray:
     if len(cells) != 1 or len(cells[0]) != 1:
         raise XlwingsError("rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
     value = cell_number("rate", cells[0][0])
-    if value is None or value == 0 and cells[0][0] in (0, None):
+    if value is None or (value == 0 and cells[0][0] in (0, None)):
         entry = Parameters().get("diskontering.rate").values[-1]
         curve = appraisal.DiscountRate(entry.years, entry.rates, entry.reference, False)
     else:
@@ -483,9 +476,9 @@ def _discount(rate: Any, n_years: int) -> np.ndarray:
 
 @func
 def discounted_net(
-    net: Cells("Nettoresultat pr. år (kr.), én række; første år er år 0 (udiskonteret)"),
-    rate: Cells("Valgfri. Real diskonteringsrente, fx 0,035; tom = Finansministeriets faldende rente (3,5 % år 0-35, 2,5 % år 36-70, 1,5 % derefter)") = None,
-    total: Cells("Valgfri. SAND = nutidsværdien i alt (NPV); tom = nutidsværdien pr. år") = None,
+    net: Annotated[Any, cells("Nettoresultat pr. år (kr.), én række; første år er år 0 (udiskonteret)")],
+    rate: Annotated[Any, cells("Valgfri. Real diskonteringsrente, fx 0,035; tom = Finansministeriets faldende rente (3,5 % år 0-35, 2,5 % år 36-70, 1,5 % derefter)")] = None,
+    total: Annotated[Any, cells("Valgfri. SAND = nutidsværdien i alt (NPV); tom = nutidsværdien pr. år")] = None,
 ) -> Grid:
     """Nutidsværdi af nettoresultatet: hvert år × (1 + rente)^−(år − første år); første år udiskonteret (som numpy-financial's npv, ikke Excels NPV). Eks.: =DISCOUNTED_NET({-100\110};0,1;SAND) = 0"""
     with excel_errors():
@@ -498,9 +491,9 @@ def discounted_net(
 
 @func
 def break_even_factor(
-    cohort_savings: Cells("Besparelser fra holdene pr. år (kr.), én række"),
-    costs: Cells("Udgifter pr. år (kr.), én række"),
-    direct_savings: Cells("Valgfri. Direkte besparelser pr. år (kr.), én række") = None,
+    cohort_savings: Annotated[Any, cells("Besparelser fra holdene pr. år (kr.), én række")],
+    costs: Annotated[Any, cells("Udgifter pr. år (kr.), én række")],
+    direct_savings: Annotated[Any, cells("Valgfri. Direkte besparelser pr. år (kr.), én række")] = None,
 ) -> Grid:
     """Nulpunkt: den faktor på holdenes nettoeffekt, hvor nettogevinsten er 0: (udgifter − direkte besparelser) / holdenes besparelser. Eks.: =BREAK_EVEN_FACTOR(400000;100000) = 0,25"""
     with excel_errors():
@@ -515,8 +508,8 @@ def break_even_factor(
 
 @func
 def switching_value(
-    net_gain: Cells("Nettogevinsten (eller NPV) med casens værdier (kr.)"),
-    part: Cells("Den del af nettogevinsten, der skalerer med inputtet (kr.): besparelser positive, udgifter negative"),
+    net_gain: Annotated[Any, cells("Nettogevinsten (eller NPV) med casens værdier (kr.)")],
+    part: Annotated[Any, cells("Den del af nettogevinsten, der skalerer med inputtet (kr.): besparelser positive, udgifter negative")],
 ) -> Grid:
     """Skifteværdi (Green Book): den faktor på et input, hvor nettogevinsten bliver 0, når inputtets del skaleres: 1 − nettogevinst / del; #I/T hvis ingen faktor ≥ 0. Eks.: =SWITCHING_VALUE(5425000;8550000) = 0,3655"""
     with excel_errors():
@@ -529,14 +522,14 @@ def switching_value(
 
 @func
 def payback_probability(
-    savings: Cells("Besparelser pr. år (kr.), én række"),
-    costs: Cells("Udgifter pr. år (kr.), én række"),
-    savings_min: Cells("Laveste faktor på besparelserne, fx 0,6 (trekantfordeling med top i 1)"),
-    savings_max: Cells("Højeste faktor på besparelserne, fx 1,2"),
-    costs_min: Cells("Valgfri. Laveste faktor på udgifterne; tom = 1") = None,
-    costs_max: Cells("Valgfri. Højeste faktor på udgifterne; tom = 1") = None,
-    draws: Cells("Valgfri. Antal træk; tom = 10.000") = None,
-    seed: Cells("Valgfri. Seed (samme seed giver samme resultat); tom = 20261124") = None,
+    savings: Annotated[Any, cells("Besparelser pr. år (kr.), én række")],
+    costs: Annotated[Any, cells("Udgifter pr. år (kr.), én række")],
+    savings_min: Annotated[Any, cells("Laveste faktor på besparelserne, fx 0,6 (trekantfordeling med top i 1)")],
+    savings_max: Annotated[Any, cells("Højeste faktor på besparelserne, fx 1,2")],
+    costs_min: Annotated[Any, cells("Valgfri. Laveste faktor på udgifterne; tom = 1")] = None,
+    costs_max: Annotated[Any, cells("Valgfri. Højeste faktor på udgifterne; tom = 1")] = None,
+    draws: Annotated[Any, cells("Valgfri. Antal træk; tom = 10.000")] = None,
+    seed: Annotated[Any, cells("Valgfri. Seed (samme seed giver samme resultat); tom = 20261124")] = None,
 ) -> Grid:
     """Sandsynlighed for at tjene sig hjem (Monte Carlo, latin hypercube): andel af trækkene med Σ besparelser × a − Σ udgifter × c ≥ 0, a og c trekantfordelte omkring 1. Samme seed, samme tal."""
     with excel_errors():

@@ -14,7 +14,7 @@ serve ``udfs.server:main_app``.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import xlwings as xw
 from fastapi import Body
@@ -45,7 +45,7 @@ def count_cells(args: Any) -> int:
     return total
 
 
-def custom_functions_call(current_user: dep.User, redis_client: dep.RedisClient, data: dict = Body(...)) -> Any:  # type: ignore[type-arg]
+def custom_functions_call(current_user: dep.User, redis_client: dep.RedisClient, data: Annotated[dict[str, Any], Body()]) -> Any:
     """xlwings Server's call, in a worker thread, after the size check."""
     cells = count_cells(data.get("args"))
     if cells > MAX_CELLS:

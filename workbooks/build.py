@@ -15,8 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -30,12 +30,10 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
-from workbooks.formulas import overlap
+from workbooks.formulas import overlap, paid_back
 from workbooks.labels import label
-from workbooks.sheet_params import write_params
-from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
-from workbooks.sheet_sensitivity import write_sensitivity
 from workbooks.layout import (
     COL_DETAIL,
     COL_LABEL,
@@ -56,16 +54,18 @@ from workbooks.layout import (
     Shape,
     col,
 )
+from workbooks.sheet_params import write_params
+from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
+from workbooks.sheet_sensitivity import write_sensitivity
 from xlmodel import __version__
+from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult, compute_case
-from workbooks.evaluate import WorkbookError
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
-from xlmodel.validate import PAYERS
-from xlmodel.appraisal import appraise
 from xlmodel.published import compare
-from xlmodel.risk import simulate
 from xlmodel.refusion import benefit_periods
+from xlmodel.risk import simulate
+from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS
 
 #: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory
 #: grow linearly; beyond this a book is refused up front instead of exhausting the machine).
@@ -89,6 +89,11 @@ SHARE = "0.0%"
 DATE = "yyyy-mm-dd"
 OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+
+def _excel_date(day: dt.date) -> str:
+    """A date as formula text, e.g. ``DATE(1950,1,1)``: for data validation bounds."""
+    return f"DATE({day.year},{day.month},{day.day})"
 
 
 def q(sheet: str) -> str:
@@ -241,7 +246,7 @@ class _Writer:
             "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
             "whole": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
             "month": DataValidation(type="whole", operator="between", formula1="1", formula2="12"),
-            "date": DataValidation(type="date", operator="between", formula1="DATE(1950,1,1)", formula2="DATE(2200,12,31)"),
+            "date": DataValidation(type="date", operator="between", formula1=_excel_date(EARLIEST_DATE), formula2=_excel_date(LATEST_DATE)),
             "year": DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last)),
             "measure": DataValidation(type="list", formula1='"' + ",".join(MEASURES[self.lang].values()) + '"'),
             "rate": DataValidation(type="decimal", operator="between", formula1="0", formula2="2"),
@@ -278,10 +283,10 @@ class _Writer:
             ws.column_dimensions[col(COL_NOTE)].width = 24
             for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1):
                 ws.column_dimensions[col(c)].width = 13
-        for key, validation in self.validations.items():
+        for sheet_and_kind, validation in self.validations.items():
             # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
-            validation.sqref = MultiCellRange(" ".join(self.validated[key]))
-            self.wb[key[0]].add_data_validation(validation)
+            validation.sqref = MultiCellRange(" ".join(self.validated[sheet_and_kind]))
+            self.wb[sheet_and_kind[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
         return self.wb
 
@@ -454,7 +459,7 @@ class _Writer:
                 yield row, refs
 
     def _calc(self) -> None:
-        ws, lay, case = self.sheets["calc"], self.layout, self.case
+        ws, lay = self.sheets["calc"], self.layout
         self.top(ws, self.t("calc_title"))
         headers = [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit"), self.t("h_net_persons"), self.t("h_effect_month")]
         headers += [self.t("h_fallback_month_n", n=i + 1) for i in range(MAX_FALLBACKS)]
@@ -482,7 +487,7 @@ class _Writer:
                 self.formula(ws, row, lay.year_col(year), f, PERSONS)
 
     def _savings(self) -> None:
-        ws, lay, case = self.sheets["savings"], self.layout, self.case
+        ws, lay = self.sheets["savings"], self.layout
         self.top(ws, self.t("savings_title"))
         self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
@@ -528,19 +533,19 @@ class _Writer:
             self.formula(ws, rows[f"cost{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
             row_formula(rows[f"cost{i}"], f'=IF({fu}!$F${src}="",{fu}!{{c}}${src},({fu}!$D${src}+{fu}!$E${src}/{hours})*{fu}!$F${src}*{fu}!{{c}}${src})', self.t("cost_line"))
         cost_rows = [rows[f"cost{i}"] for i in range(lay.shape.costs)]
-        row_formula(rows["costs"], "=SUM({c}%d:{c}%d)" % (cost_rows[0], cost_rows[-1]) if cost_rows else "=0", self.t("costs_total"), bold=True)
+        row_formula(rows["costs"], f"=SUM({{c}}{cost_rows[0]}:{{c}}{cost_rows[-1]})" if cost_rows else "=0", self.t("costs_total"), bold=True)
         row_formula(rows["cohort_savings"], f"={sav}!{{c}}${lay.savings_total_row}", self.t("cohort_savings"))
         for i in range(lay.shape.savings):
             src = lay.savings_line_row(i)
             self.formula(ws, rows[f"saving{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
             row_formula(rows[f"saving{i}"], f"={fu}!{{c}}${src}", self.t("direct_saving"))
         line_rows = [rows[f"saving{i}"] for i in range(lay.shape.savings)]
-        direct = "+SUM({c}%d:{c}%d)" % (line_rows[0], line_rows[-1]) if line_rows else ""
-        row_formula(rows["savings"], "={c}%d%s" % (rows["cohort_savings"], direct), self.t("savings_total"), bold=True)
-        row_formula(rows["net"], "={c}%d-{c}%d" % (rows["savings"], rows["costs"]), self.t("net"), bold=True)
-        row_formula(rows["cumulative"], "=SUM($%s$%d:{c}%d)" % (first_c, rows["net"], rows["net"]), self.t("cumulative"))
+        direct = f"+SUM({{c}}{line_rows[0]}:{{c}}{line_rows[-1]})" if line_rows else ""
+        row_formula(rows["savings"], f"={{c}}{rows['cohort_savings']}{direct}", self.t("savings_total"), bold=True)
+        row_formula(rows["net"], f"={{c}}{rows['savings']}-{{c}}{rows['costs']}", self.t("net"), bold=True)
+        row_formula(rows["cumulative"], f"=SUM(${first_c}${rows['net']}:{{c}}{rows['net']})", self.t("cumulative"))
         row_formula(rows["person_years"], "=" + lay.pairs_sum(calc, "{c}"), self.t("person_years"), PERSONS)
-        row_formula(rows["paid_back"], '=COUNTIF({c}%d:$%s$%d,"<0")=0' % (rows["cumulative"], last_c, rows["cumulative"]), self.t("paid_back"), "General")
+        row_formula(rows["paid_back"], "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}"), self.t("paid_back"), "General")
         flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
         net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
         self.text(ws, rows["payback_year"], 1, self.t("payback_year"), font=Font(bold=True))
@@ -587,9 +592,9 @@ class _Writer:
             cohort_part = {"kommune": f"{{c}}{rows['cohort_savings']}-{stat_cohorts}", "stat": stat_cohorts}.get(payer, "0")
             row_formula(r["savings"], f"={cohort_part}+{by_payer(payer, 'saving')}", self.t("p_savings", payer=name))
             row_formula(r["costs"], f"={by_payer(payer, 'cost')}", self.t("p_costs", payer=name))
-            row_formula(r["net"], "={c}%d-{c}%d" % (r["savings"], r["costs"]), self.t("p_net", payer=name), bold=True)
-            row_formula(r["cumulative"], "=SUM($%s$%d:{c}%d)" % (first_c, r["net"], r["net"]), self.t("p_cumulative", payer=name))
-            row_formula(r["paid_back"], '=COUNTIF({c}%d:$%s$%d,"<0")=0' % (r["cumulative"], last_c, r["cumulative"]), self.t("p_paid_back", payer=name), "General")
+            row_formula(r["net"], f"={{c}}{r['savings']}-{{c}}{r['costs']}", self.t("p_net", payer=name), bold=True)
+            row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", self.t("p_cumulative", payer=name))
+            row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}"), self.t("p_paid_back", payer=name), "General")
             flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
             self.text(ws, r["payback_year"], 1, self.t("p_payback_year", payer=name), font=Font(bold=True))
             self.formula(ws, r["payback_year"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{self.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
@@ -623,7 +628,7 @@ class _Writer:
                 self.input(ws, row, 1, line.label if line else None)
                 outcomes = line.outcome.split("+") if line and line.outcome else []
                 if len(outcomes) > outcome_cols:
-                    raise InvalidValueError("targets.outcome", f"et måltal i et regneark kan højst samle {outcome_cols} effekter", value=line.outcome)
+                    raise InvalidValueError("targets.outcome", f"et måltal i et regneark kan højst samle {outcome_cols} effekter", value="+".join(outcomes))
                 for k, column in enumerate((COL_DETAIL, COL_P1, COL_P2)[:outcome_cols]):
                     self.input(ws, row, column, outcomes[k] if k < len(outcomes) else None)
                 self.input(ws, row, 3, m[line.measure] if line else None, None, "measure")

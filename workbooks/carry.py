@@ -86,7 +86,7 @@ def copy_sheet(source: Worksheet, target_book: Workbook, index: int | None = Non
     ws.auto_filter = copy.copy(source.auto_filter)
     for validation in source.data_validations.dataValidation:
         ws.add_data_validation(copy.copy(validation))
-    for cf_range, rules in source.conditional_formatting._cf_rules.items():  # noqa: SLF001 (openpyxl has no public iterator of (range, rules))
+    for cf_range, rules in source.conditional_formatting._cf_rules.items():
         for rule in rules:
             ws.conditional_formatting.add(str(cf_range.sqref), copy.copy(rule))
     return ws

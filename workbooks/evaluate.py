@@ -89,7 +89,7 @@ def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]]) -> Cells
 def errors_in(values: Cells) -> list[str]:
     """``Sheet!A1: #VALUE!`` for every formula that evaluated to an error."""
     return [
-        f"{sheet}!{coordinate}: {ERROR_TEXT.get(value.get('kind'), '#VALUE!')} {value.get('message') or ''}".rstrip()
+        f"{sheet}!{coordinate}: {ERROR_TEXT.get(str(value.get('kind')), '#VALUE!')} {value.get('message') or ''}".rstrip()
         for sheet, cells in values.items()
         for coordinate, value in cells.items()
         if isinstance(value, dict)
@@ -122,7 +122,7 @@ def _set_cached(cell: etree._Element, value: Any) -> None:
         v.text = repr(float(value)) if not float(value).is_integer() else str(int(value))
     elif isinstance(value, dict):
         cell.set("t", "e")
-        v.text = ERROR_TEXT.get(value.get("kind"), "#VALUE!")
+        v.text = ERROR_TEXT.get(str(value.get("kind")), "#VALUE!")
     else:
         cell.set("t", "str")
         v.text = "" if value is None else str(value)

@@ -1,9 +1,22 @@
 """Small builders of Excel formula text that every engine evaluates the same way (Excel, LibreOffice,
 formualizer). Element-wise MIN/MAX inside SUMPRODUCT are written with comparisons, ``a*(a<b)+b*(a>=b)``:
 MIN and MAX of arrays collapse them to one number, and ABS of an array is not evaluated element-wise by
-every engine. Only the literals 0, 1 and 12 appear (the workbook's modelling standard)."""
+every engine. Only the literals 0, 1 and 12 appear (the workbook's modelling standard); the one other
+number is the core's payback tolerance inside the COUNTIF criterion of :func:`paid_back`."""
 
 from __future__ import annotations
+
+from xlmodel.compute import PAYBACK_TOLERANCE_KR
+
+
+def paid_back(cumulative: str) -> str:
+    """TRUE when no cumulative net in the range ``cumulative`` is below −tolerance: the core's payback rule
+    (:func:`xlmodel.compute.payback_year`), so a rounding residue of −0.0000001 kr. counts as paid back.
+
+    >>> paid_back("I20:$R$20")
+    'COUNTIF(I20:$R$20,"<-0.000001")=0'
+    """
+    return f'COUNTIF({cumulative},"<{-PAYBACK_TOLERANCE_KR:.6f}")=0'
 
 
 def emin(a: str, b: str) -> str:

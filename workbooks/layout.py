@@ -8,7 +8,9 @@ every sheet (from column I), one formula per row, the same formula across the ye
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from typing import ClassVar
 
 from openpyxl.utils import get_column_letter
 
@@ -217,8 +219,8 @@ class Layout:
         return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
 
     # --- Følsomhed: discounting (an input: a flat rate), NPV, break-even; then tool-written tables ---
-    sens_rows = {
-        "rate_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
+    sens_rows: ClassVar[Mapping[str, int]] = {
+        "discount_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
         "factor": HEADER_ROW + 5, "pv": HEADER_ROW + 6, "pv_kommune": HEADER_ROW + 7, "pv_cumulative": HEADER_ROW + 8,
         "pv_paid_back": HEADER_ROW + 9, "npv": HEADER_ROW + 11, "npv_kommune": HEADER_ROW + 12, "discounted_payback": HEADER_ROW + 13,
         "break_even": HEADER_ROW + 14, "break_even_kommune": HEADER_ROW + 15, "tables": HEADER_ROW + 17,

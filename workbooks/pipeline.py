@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from openpyxl.comments import Comment
 from openpyxl.workbook import Workbook
 
 from workbooks.build import Built, build_workbook
+from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.carry import carry_over, check_carriable
 from workbooks.files import dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
@@ -73,8 +74,15 @@ def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
     from workbooks.templates import build_template, template_targets
 
     problems: list[str] = []
-    jobs = [(book, lambda p=case_path, r=runtime: render(load_case(p), runtime=r, source_name=p.name)) for case_path, book, runtime in targets(root)]
-    jobs += [(book, lambda r=runtime, la=lang: render_built(build_template(runtime=r, lang=la), r)) for book, runtime, lang in template_targets(root)]
+
+    def case_book(case_path: Path, runtime: str) -> bytes:
+        return render(load_case(case_path), runtime=runtime, source_name=case_path.name)
+
+    def template_book(runtime: str, lang: str) -> bytes:
+        return render_built(build_template(runtime=runtime, lang=lang), runtime)
+
+    jobs: list[tuple[Path, Callable[[], bytes]]] = [(book, functools.partial(case_book, case_path, runtime)) for case_path, book, runtime in targets(root)]
+    jobs += [(book, functools.partial(template_book, runtime, lang)) for book, runtime, lang in template_targets(root)]
     for book, make in jobs:
         data = make()
         if not check:

@@ -4,6 +4,7 @@ formulas); every text from a case file is written as text, never as a formula.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -34,7 +35,7 @@ def _number(ws: Worksheet, row: int, column: int, value: float | int | None, fmt
     cell.number_format = fmt
 
 
-def _header(ws: Worksheet, row: int, headers: list[object]) -> None:
+def _header(ws: Worksheet, row: int, headers: Sequence[object]) -> None:
     for c, header in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=c, value=header)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL

@@ -16,13 +16,13 @@ from workbooks.followup_lines import MEASURES
 from workbooks.labels import LABELS, label
 from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, SHEET_NAMES, Layout
 from workbooks.results import custom_properties, layout_of
+from workbooks.sheet_sensitivity import sensitivity_rate_input
 from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
-from workbooks.sheet_sensitivity import sensitivity_rate_input
 from xlmodel.parameters import Override, Parameters
-from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
 from xlmodel.published import PublishedFigure
+from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
 
 #: Yes and no as a user may type them in a Ja/Nej cell, in either language.
 YES = {LABELS[lang]["yes"].lower() for lang in LABELS} | {"sand", "true", "1"}
@@ -312,7 +312,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
 def _appraisal(reader: _Reader, wb: Workbook, lang: str, stored: dict[str, Any]) -> AppraisalSettings:
     """The flat discount rate from its input cell (blank or 0: Finansministeriet's curve), the rest as stored."""
     ws = wb[SHEET_NAMES[lang]["sensitivity"]]
-    row = reader.layout.sens_rows["rate_input"]
+    row = reader.layout.sens_rows["discount_input"]
     rate = sensitivity_rate_input(reader.value(ws, row, COL_P1))
     bias = stored.get("optimism_bias")
     return reader.checked(ws, row, COL_P1, AppraisalSettings, rate, stored.get("tornado_change", DEFAULT_TORNADO_CHANGE), None if bias is None else OptimismBias(**bias))

@@ -101,8 +101,8 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         out[f"{payer}:net_gain"] = p.net_gain
     for i in range(lay.shape.cohorts):
         for outcome in lay.shape.outcomes:
-            name = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
-            out[f"cohort{i}:{outcome}"] = result.cohort_figure(name, outcome).tolist() if name else [0.0] * lay.n_years
+            cohort = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
+            out[f"cohort{i}:{outcome}"] = result.cohort_figure(cohort, outcome).tolist() if cohort else [0.0] * lay.n_years
     f = follow_up(result)
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = list(getattr(f, name))

@@ -100,9 +100,9 @@ def write_params(w: _Writer) -> None:
         w.text(ws, row + 1, c, w.t(key), font=bold)
     for i, use in enumerate(uses):
         r = row + 2 + i
-        values = (use["parameter"], use["from"], use["to"], use["shown"], UNIT_TEXT.get(use["unit"], use["unit"]), use["valid_from"], use["reference"],
+        cells = (use["parameter"], use["from"], use["to"], use["shown"], UNIT_TEXT.get(use["unit"], use["unit"]), use["valid_from"], use["reference"],
                   "; ".join(_flags(w, use["carried_forward"], use["origin"] == "case", use["secondary"], use["assumption"] and not use["carried_forward"] and use["origin"] != "case")))
-        for c, value in enumerate(values, start=1):
+        for c, value in enumerate(cells, start=1):
             w.text(ws, r, c, str(value)).alignment = Alignment(vertical="top")
             w.generated.append((ws.title, ws.cell(row=r, column=c).coordinate))
     ws.column_dimensions["A"].width = 30

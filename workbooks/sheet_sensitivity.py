@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from workbooks.formulas import paid_back
 from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ def write_sensitivity(w: _Writer) -> None:
     first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
     bold = Font(bold=True)
     # the rate: an input (a flat rate), else the curve from the parameter
-    w.text(ws, rows["rate_input"], COL_LABEL, w.t("rate_input"))
-    w.text(ws, rows["rate_input"], COL_UNIT, w.t("rate_input_unit"))
-    w.input(ws, rows["rate_input"], COL_P1, case.appraisal.discount_rate, "0.00%", "share")
+    w.text(ws, rows["discount_input"], COL_LABEL, w.t("discount_input"))
+    w.text(ws, rows["discount_input"], COL_UNIT, w.t("discount_input_unit"))
+    w.input(ws, rows["discount_input"], COL_P1, case.appraisal.discount_rate, "0.00%", "share")
     curve = case.parameters.get("diskontering.rate").values[-1]
     starts = list(curve.years)
     ends = [*starts[1:], NO_END_YEARS]
@@ -50,7 +51,7 @@ def write_sensitivity(w: _Writer) -> None:
     w.text(ws, rows["band_from"], COL_P1 + lay.shape.discount_bands + 1, curve.reference)
     w.generated.append((ws.title, ws.cell(row=rows["band_from"], column=COL_P1 + lay.shape.discount_bands + 1).coordinate))
     band = lambda key: f"${col(COL_P1)}${rows[key]}:${col(COL_P1 + lay.shape.discount_bands - 1)}${rows[key]}"  # noqa: E731
-    flat = f"$D${rows['rate_input']}"
+    flat = f"$D${rows['discount_input']}"
     for key in ("factor", "pv", "pv_kommune", "pv_cumulative", "pv_paid_back"):
         w.text(ws, rows[key], COL_LABEL, w.t(key), font=bold if key == "pv" else None)
     for year in lay.years:
@@ -66,7 +67,7 @@ def write_sensitivity(w: _Writer) -> None:
         w.formula(ws, rows["pv"], lay.year_col(year), f"={budget}!{c}{brows['net']}*{c}{rows['factor']}", KR)
         w.formula(ws, rows["pv_kommune"], lay.year_col(year), f"={budget}!{c}{brows['kommune_net']}*{c}{rows['factor']}", KR)
         w.formula(ws, rows["pv_cumulative"], lay.year_col(year), f"=SUM(${first_c}{rows['pv']}:{c}{rows['pv']})", KR)
-        w.formula(ws, rows["pv_paid_back"], lay.year_col(year), f'=COUNTIF({c}{rows["pv_cumulative"]}:${last_c}${rows["pv_cumulative"]},"<0")=0', "General")
+        w.formula(ws, rows["pv_paid_back"], lay.year_col(year), "=" + paid_back(f"{c}{rows['pv_cumulative']}:${last_c}${rows['pv_cumulative']}"), "General")
     span = lambda row, sheet="": f"{sheet}${first_c}${row}:${last_c}${row}"  # noqa: E731
     prefix = FUNCTION_PREFIX[w.runtime]
     for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
@@ -177,9 +178,9 @@ def _tables(w: _Writer) -> None:
             row += 1
             put(row, 1, w.t(label_key))
             put(row, 2, w.t("net_gain"))
-            put(row, 3, float(ng), KR)  # type: ignore[arg-type]
+            put(row, 3, float(ng), KR)
             put(row, 4, w.t("npv"))
-            put(row, 5, float(npv), KR)  # type: ignore[arg-type]
+            put(row, 5, float(npv), KR)
             put(row, 6, w.t("payback_year"))
             put(row, 7, payback if payback is not None else w.t("never"), "0")
     row += 2

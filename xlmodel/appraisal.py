@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy_financial as npf
@@ -124,7 +125,7 @@ class Appraisal:
     switching: dict[str, SwitchingValue]
     tornado: list[TornadoBar]
     internal_rate: float | None
-    optimism_bias: dict[str, object] | None = None
+    optimism_bias: dict[str, Any] | None = None
     net_gain: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -151,8 +152,8 @@ def linear_inputs(model: LinearModel) -> list[tuple[str, str, float, str]]:
             found.append(("deadweight", "Dødvægt (alle hold)", dead, "personer"))
     for i, line in enumerate(case.costs):
         found.append((f"cost.{i}", f"Udgift: {line.label}", line.total, "kr."))
-    for i, line in enumerate(case.savings):
-        found.append((f"savings_line.{i}", f"Besparelse: {line.label}", line.total, "kr."))
+    for i, saving in enumerate(case.savings):
+        found.append((f"savings_line.{i}", f"Besparelse: {saving.label}", saving.total, "kr."))
     return found
 
 
@@ -186,7 +187,7 @@ def appraise(case: Case, model: LinearModel | None = None) -> Appraisal:
         cohort_p = {"kommune": gross - stat, "stat": stat}.get(p, np.zeros_like(gross))
         direct_p = base.savings[p][0] - cohort_p
         by_payer[p] = break_even(base.costs[p][0].sum(), direct_p.sum(), cohort_p.sum())
-    persons_needed = [
+    persons_needed: list[dict[str, float | str]] = [
         {"cohort": c.name, "net_persons": math.fsum(c.net_persons(o) for o in c.outcomes), "needed": (k_total or 0.0) * math.fsum(c.net_persons(o) for o in c.outcomes)}
         for c in case.cohorts
     ] if k_total is not None else []
@@ -271,4 +272,4 @@ def _bias_summary(bias: object, run: Run, rate: DiscountRate, case: Case) -> dic
     }
 
 
-__all__ = ["Appraisal", "DiscountRate", "break_even", "SwitchingValue", "TornadoBar", "appraise", "discount_rate", "linear_inputs"]
+__all__ = ["Appraisal", "DiscountRate", "SwitchingValue", "TornadoBar", "appraise", "break_even", "discount_rate", "linear_inputs"]

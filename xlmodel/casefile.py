@@ -262,7 +262,7 @@ def _line(cls: type[T], entry: dict[str, Any], forms: str) -> T:
     if keys == {"amounts"}:
         return cls(entry["label"], entry["amounts"], entry.get("basis", ""), payer=payer)  # type: ignore[call-arg]
     if keys == {"total", "years"}:
-        return cls.spread(entry["label"], entry["total"], _year_range(entry["years"]), entry.get("basis", ""), payer=payer)  # type: ignore[attr-defined,no-any-return]
+        return cls.spread(entry["label"], entry["total"], _year_range(entry["years"]), entry.get("basis", ""), payer=payer)  # type: ignore[attr-defined]
     raise CaseFileError("", forms, value=sorted(keys))
 
 

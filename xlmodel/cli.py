@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from xlmodel import __version__
+from xlmodel import __version__, validate
 from xlmodel.casefile import load_case
 from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
-from xlmodel import validate
 from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
 

@@ -158,4 +158,4 @@ def follow_up(result: CaseResult) -> FollowUp:
     )
 
 
-__all__ = ["FollowUp", "Realisation", "follow_up", "realisation_rate", "write_down", "compute_case"]
+__all__ = ["Case", "FollowUp", "Realisation", "compute_case", "follow_up", "realisation_rate", "write_down"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,7 +66,7 @@ def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], sta
         kept = person_years(ones, effect, years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start)
         return active * unit, (active - kept) * unit, zeros, zeros
     r = case.refusion
-    common = {"weeks_per_year": r.weeks_per_year, "reset_weeks": r.reset_weeks, "wage_subsidy": outcome.wage_subsidy}
+    common: dict[str, Any] = {"weeks_per_year": r.weeks_per_year, "reset_weeks": r.reset_weeks, "wage_subsidy": outcome.wage_subsidy}
     gross, stat = split_savings(ones, effect, years, clock, r.benefits[outcome.id], r.staircases, **common)
     gross_kept, stat_kept = split_savings(ones, effect, years, clock, r.benefits[outcome.id], r.staircases, shares, after, fallback_month=outcome.fallback_month, cohort_start=start, **common)
     return gross, gross - gross_kept, stat, stat - stat_kept

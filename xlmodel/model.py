@@ -116,9 +116,7 @@ class Outcome:
         for i, fallback in enumerate(fallbacks):
             if not isinstance(fallback, Fallback):
                 raise v.InvalidTypeError(f"fallbacks[{i}]", "skal være et par [andel, efter_år], fx [0.10, 2]", value=fallback)
-        total = math.fsum(f.share for f in fallbacks)
-        if total > 1.0 + 1e-12:
-            raise InvalidValueError("fallbacks", "andelene, der falder tilbage, må tilsammen højst være 1", value=total)
+        v.fallback_shares("fallbacks", [f.share for f in fallbacks])
         _set(self, "fallbacks", fallbacks)
         if self.fallback_month is not None:
             _set(self, "fallback_month", v.month_number("fallback_month", self.fallback_month))
@@ -195,18 +193,15 @@ class Cohort:
         _set(self, "participants", v.whole_count("participants", self.participants))
         _set(self, "effect_start", _month("effect_start", self.effect_start))
         start = self.effect_start if self.start is None else _month("start", self.start)
-        if start > self.effect_start:
-            raise InvalidValueError("start", f"holdets start skal ligge før eller samtidig med effect_start ({v.month_text(self.effect_start)})", value=v.month_text(start))
+        v.start_not_after_effect("start", start, self.effect_start)
         _set(self, "start", start)
         if not isinstance(self.outcomes, Mapping):
             raise v.InvalidTypeError("outcomes", "skal være en tabel effekt-id → { persons = ... }", value=self.outcomes)
         for outcome_id, outcome in self.outcomes.items():
             if not isinstance(outcome, CohortOutcome):
                 raise v.InvalidTypeError(f"outcomes.{outcome_id}", "skal være { persons = ..., deadweight = ... }", value=outcome)
-            dead = outcome.deadweight_persons(self.participants)
-            if dead > outcome.persons + 1e-12:
-                field_name = "deadweight_rate" if outcome.deadweight_rate is not None else "deadweight"
-                raise InvalidValueError(f"outcomes.{outcome_id}.{field_name}", f"dødvægten kan ikke være større end antallet af personer med effekten ({outcome.persons:g})", value=dead)
+            field_name = "deadweight_rate" if outcome.deadweight_rate is not None else "deadweight"
+            v.deadweight_within_persons(f"outcomes.{outcome_id}.{field_name}", outcome.deadweight_persons(self.participants), outcome.persons)
         total = math.fsum(o.persons for o in self.outcomes.values())
         if total > self.participants + 1e-9:
             raise InvalidValueError("outcomes", f"flere personer med effekt ({total:g}) end deltagere ({self.participants})", value=total)
@@ -451,9 +446,10 @@ class Case:
         self._check_lines()
         self._check_periods()
         self._check_published()
-        for kind, entries in (("targets", self.targets), ("actuals", self.actuals)):
-            for i, entry in enumerate(entries):
-                self._in_horizon(f"{kind}[{i}].year", entry.year)
+        for i, target in enumerate(self.targets):
+            self._in_horizon(f"targets[{i}].year", target.year)
+        for i, actual in enumerate(self.actuals):
+            self._in_horizon(f"actuals[{i}].year", actual.year)
         if self.forecast_rate is not None:
             rate = v.number("followup.forecast_rate", self.forecast_rate, minimum=0)
             if rate > 2:
@@ -468,7 +464,7 @@ class Case:
     @property
     def refusion(self) -> refusion.Resolved:
         """The benefits, staircase and reset rule the case uses, resolved from its parameters."""
-        return self._refusion  # type: ignore[attr-defined,no-any-return]
+        return self._refusion  # type: ignore[attr-defined]
 
     @property
     def has_payer_split(self) -> bool:
@@ -564,6 +560,7 @@ class Case:
 
 
 __all__ = [
+    "HOURS_PER_FTE",
     "Actual",
     "BudgetLine",
     "Case",
@@ -571,7 +568,6 @@ __all__ = [
     "CohortOutcome",
     "CostItem",
     "Fallback",
-    "HOURS_PER_FTE",
     "Outcome",
     "SavingsLine",
     "StaffCost",

@@ -172,9 +172,9 @@ def summarise(totals: Totals, draws: int, seed: int, started: float) -> Portfoli
         net = savings - costs
         by_payer[payer] = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": np.cumsum(net)}, index=pd.Index(years, name="year"))
     net_total = sum(df["net"].to_numpy() for df in by_payer.values()) if by_payer else np.zeros(n)
-    risk = None
+    risk: dict[str, object] | None = None
     if totals.draws_net and any(c.get("p_payback") is not None for c in totals.cases):
-        draws_net = sum(totals.draws_net.values())
+        draws_net: npt.NDArray[np.float64] = np.sum(list(totals.draws_net.values()), axis=0)
         net_gain = draws_net.sum(axis=1)
         npv = draws_net @ factors
         paybacks = payback_years(years, draws_net)

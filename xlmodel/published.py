@@ -21,8 +21,8 @@ from typing import Any
 
 from xlmodel import validate as v
 from xlmodel.compute import CaseResult
-from xlmodel.followup import FollowUp, follow_up
 from xlmodel.errors import InvalidValueError
+from xlmodel.followup import FollowUp, follow_up
 from xlmodel.rounding import excel_round
 
 #: Figures with one value per year.
@@ -232,8 +232,8 @@ _FOLLOW_UP_SERIES = {
 
 def _check(fig: PublishedFigure, where: str, published: Any, exact: float | None) -> Deviation | None:
     if exact is None:
-        shown = "ingen" if fig.figure == "payback_year" else None
-        return Deviation(where, _printable(published), shown, None, fig.unit, None)
+        nothing = "ingen" if fig.figure == "payback_year" else None
+        return Deviation(where, _printable(published), nothing, None, fig.unit, None)
     if fig.figure == "payback_year":
         if int(exact) == published:
             return None

@@ -34,6 +34,7 @@ kommune 96,000 in 2021.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -145,7 +146,7 @@ def refunded_from(
     y = np.asarray(years, dtype=np.float64)
     b = np.asarray(start, dtype=np.float64)[..., None]  # (..., 1): broadcast over bands
     a = np.asarray(clock, dtype=np.float64)[..., None]
-    total = np.zeros(np.broadcast_shapes(b.shape[:-1], a.shape[:-1]) + (y.size,))
+    total = np.zeros((*np.broadcast_shapes(b.shape[:-1], a.shape[:-1]), y.size))
     for stair in staircases:
         lower = np.asarray(stair.weeks, dtype=np.float64)
         upper = np.append(lower[1:], np.inf)
@@ -265,10 +266,9 @@ def benefit_periods(case: Any, outcome: Any) -> list[BenefitPeriod]:
     segments = [use.segment for use in case.refusion.uses if use.used_by == where]
     if segments:
         step = case.refusion.benefits[outcome.id]
-        try:  # from the horizon's start where the parameter has values, so a workbook covers edited effect starts too
+        # from the horizon's start where the parameter has values, so a workbook covers edited effect starts too
+        with contextlib.suppress(XlmodelError):
             step, segments = benefit_step(case.parameters, outcome.benefit, _first_of_year(case.first_year), _first_of_year(case.last_year + 1), where)
-        except XlmodelError:
-            pass
         return [BenefitPeriod(seg.start, float(value), seg) for seg, value in zip(segments, step.values, strict=True)]
     step = case.refusion.benefits.get(outcome.id)
     if step is None:

@@ -61,9 +61,9 @@ def factor_names(case: Case) -> list[str]:
     names = []
     for u in case.uncertainty:
         if u.input == "cost":
-            names.append(f"cost.{[c.label for c in case.costs].index(u.item)}")
+            names.append(f"cost.{[c.label for c in case.costs].index(str(u.item))}")
         elif u.input == "savings_line":
-            names.append(f"savings_line.{[s.label for s in case.savings].index(u.item)}")
+            names.append(f"savings_line.{[s.label for s in case.savings].index(str(u.item))}")
         else:
             names.append(u.factor_name)
     return names
@@ -214,7 +214,7 @@ def drivers(factors: dict[str, FloatArray], outcome: npt.NDArray[np.float64], ca
     y = (outcome - outcome.mean()) / outcome.std()
     coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
     labels = dict(zip(factor_names(case), (u.title for u in case.uncertainty), strict=True))
-    found = [{"input": labels.get(n, n), "src": float(c), "share": float(c * c)} for n, c in zip(names, coefficients, strict=True)]
+    found: list[dict[str, float | str]] = [{"input": labels.get(n, n), "src": float(c), "share": float(c * c)} for n, c in zip(names, coefficients, strict=True)]
     found += [{"input": labels.get(n, n), "src": 0.0, "share": 0.0} for n in factors if n not in names]
     return sorted(found, key=lambda d: float(d["share"]), reverse=True)
 

@@ -194,4 +194,4 @@ def check_against(uncertainty: tuple[Uncertainty, ...], outcomes: dict[str, Any]
         seen.add(key)
 
 
-__all__ = ["AppraisalSettings", "INPUTS", "OptimismBias", "RiskSettings", "Uncertainty", "check_against"]
+__all__ = ["INPUTS", "AppraisalSettings", "OptimismBias", "RiskSettings", "Uncertainty", "check_against"]

@@ -19,12 +19,19 @@ import numbers
 import re
 from typing import Any
 
+import numpy as np
+
 from xlmodel.errors import InvalidTypeError, InvalidValueError
 
 #: Horizons longer than this are almost certainly typos (a year 20211 or similar).
 MAX_HORIZON_YEARS = 100
+#: The first and last date any input may fall on, in case files, workbooks and Excel functions alike.
+#: An earlier "date" is nearly always a year typed into a date cell (2021 as a date is 13 July 1905).
+EARLIEST_DATE, LATEST_DATE = dt.date(1950, 1, 1), dt.date(2200, 12, 31)
 #: Years outside this range are rejected as typos.
-MIN_YEAR, MAX_YEAR = 1900, 2200
+MIN_YEAR, MAX_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
+#: Sums of shares may exceed 1 by this much (floating-point noise of 0.1 + 0.2 + ...), no more.
+SHARE_TOLERANCE = 1e-12
 
 #: No input number may be larger than this (in kr., persons, weeks, ...): every product and sum of the
 #: model then stays far from the float range, so nothing becomes infinite on the way.
@@ -201,3 +208,58 @@ def _text_number_hint(value: str) -> str:
         except ValueError:
             return ""
     return ""
+
+
+# --- rules across fields: used by the core model, the case files (through it), the workbook read-back
+# --- (through it) and the Excel functions (vectorised, one row per cohort)
+
+
+def _first_row(bad: np.ndarray, field: str, size: int) -> str:
+    """``field`` or ``field (række n)`` for the first offending row of a column of ``size`` rows."""
+    return field if size == 1 else f"{field} (række {int(bad[0]) + 1})"
+
+
+def deadweight_within_persons(field: str, deadweight: Any, persons: Any) -> None:
+    """Dødvægt ≤ personer med effekten, row by row (``deadweight`` and ``persons`` broadcast).
+
+    >>> deadweight_within_persons("deadweight", [1, 5], [4, 4])
+    Traceback (most recent call last):
+    ...
+    xlmodel.errors.InvalidValueError: deadweight (række 2): dødvægten kan ikke være større end antallet af personer med effekten (4) (fik 5.0)
+    """
+    dead, gross = np.broadcast_arrays(np.atleast_1d(np.asarray(deadweight, dtype=float)), np.atleast_1d(np.asarray(persons, dtype=float)))
+    bad = np.flatnonzero(dead > gross + SHARE_TOLERANCE)
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidValueError(_first_row(bad, field, dead.size), f"dødvægten kan ikke være større end antallet af personer med effekten ({gross[i]:g})", value=float(dead[i]))
+
+
+def start_not_after_effect(field: str, start: Any, effect_start: Any) -> None:
+    """Holdets start ≤ effektstart (month indices ``year * 12 + month - 1``), row by row.
+
+    >>> start_not_after_effect("start", 24256, 24255)
+    Traceback (most recent call last):
+    ...
+    xlmodel.errors.InvalidValueError: start: holdets start skal ligge før eller samtidig med effect_start (2021-04) (fik '2021-05')
+    """
+    course, effect = np.broadcast_arrays(np.atleast_1d(np.asarray(start)), np.atleast_1d(np.asarray(effect_start)))
+    bad = np.flatnonzero(course > effect)
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidValueError(_first_row(bad, field, course.size), f"holdets start skal ligge før eller samtidig med effect_start ({month_text(int(effect[i]))})", value=month_text(int(course[i])))
+
+
+def fallback_shares(field: str, shares: Any) -> float:
+    """The shares that fall back (each 0–1) may add up to at most 1; returns the total.
+
+    >>> fallback_shares("fallbacks", [0.1, 0.1])
+    0.2
+    >>> fallback_shares("fallbacks", [0.8, 0.8])
+    Traceback (most recent call last):
+    ...
+    xlmodel.errors.InvalidValueError: fallbacks: andelene, der falder tilbage, må tilsammen højst være 1 (fik 1.6)
+    """
+    total = math.fsum(float(s) for s in shares)
+    if total > 1.0 + SHARE_TOLERANCE:
+        raise InvalidValueError(field, "andelene, der falder tilbage, må tilsammen højst være 1", value=total)
+    return total

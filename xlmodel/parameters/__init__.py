@@ -26,6 +26,7 @@ import calendar
 import datetime as dt
 import difflib
 import functools
+import itertools
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -216,7 +217,7 @@ def _check(parameter: Parameter, known: Mapping[str, Parameter]) -> None:
 
 
 def _check_staircase(field_name: str, weeks: Sequence[float], rates: Sequence[float]) -> None:
-    if len(weeks) != len(rates) or not weeks or weeks[0] != 0 or any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)):
+    if len(weeks) != len(rates) or not weeks or weeks[0] != 0 or any(b <= a for a, b in itertools.pairwise(weeks)):
         raise InvalidValueError(field_name, "en refusionstrappe har lige mange uger og satser; ugerne starter ved 0 og stiger", value={"weeks": list(weeks), "rates": list(rates)})
     for rate in rates:
         if not 0 <= rate <= 1:
