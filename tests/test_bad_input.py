@@ -112,12 +112,15 @@ def test_bad_input_names_the_field(mutate: Callable[[dict[str, Any]], None], err
     assert isinstance(caught.value, ValueError | TypeError)
 
 
-def test_there_are_at_least_thirty_bad_inputs() -> None:
-    assert len(BAD) >= 30
+def test_the_base_case_is_valid_and_computes_as_worked_by_hand() -> None:
+    """Every bad input above is this case with one change; by hand: 3 net persons from April 2021 at
+    146,000 kr., 10 % falling back from April 2023; 1,000 kr. direct saving; 2 × 520,000 kr. costs."""
+    from xlmodel import compute_case
 
-
-def test_base_is_valid() -> None:
-    assert parse_case(base()).title == "Test"
+    result = compute_case(parse_case(base()))
+    by_hand = [3 * 146_000 * 9 / 12, 3 * 146_000, 3 * 146_000 * (1 - 0.1 * 9 / 12), 3 * 146_000 * 0.9]
+    assert result.cohort_figure("Hold 1", "job").tolist() == pytest.approx(by_hand, abs=1e-6)
+    assert result.net_gain == pytest.approx(sum(by_hand) + 1_000 - 2 * 520_000, abs=1e-6)  # 526,850 kr.
 
 
 def test_toml_syntax_error() -> None:
