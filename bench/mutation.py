@@ -1,0 +1,248 @@
+"""Mutation testing of the core: do the tests catch a flipped sign, an off-by-one or a wrong comparison?
+
+Run on demand (not in the default test run): ``.venv/bin/python bench/mutation.py [--per-module N]
+[--modules arithmetic,compute,...] [--jobs 2]``.
+
+Each mutant changes one spot of one module in a private copy of the repository:
+
+* arithmetic ``+ - * /`` swapped (``+``↔``-``, ``*``↔``/``), ``//``→``/`` and ``%``→``*``;
+* comparisons ``<``↔``<=``, ``>``↔``>=``, ``==``↔``!=``;
+* ``and``↔``or``; unary minus and ``not`` dropped;
+* integer constants ``n``→``n + 1`` and float constants ``x``→``x + 1``; ``True``↔``False``;
+* ``min``↔``max``; a subscript ``[0]``↔``[-1]``.
+
+Not mutated: decorators (``@dataclass(frozen=True)``), ``strict=`` of zip, type annotations and the
+message of a ``raise`` (its condition is): changing them changes no figure.
+
+The mutants of a module are enumerated in source order and a fixed, seeded sample of ``--per-module``
+is taken (all when there are fewer), so two runs test the same mutants. A mutant is *killed* when the
+core tests (below) fail or time out; it *survives* when they pass. Mutants that cannot be compiled
+are skipped. The score of a module is killed ÷ (killed + survived). Survivors are printed with their
+line so they can be read: some are equivalent (no test can tell them apart), most are a missing test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = ("arithmetic", "compute", "followup", "published", "refusion", "appraisal", "linear", "risk", "model", "validate", "parameters/__init__")
+#: The tests that check the core (no LibreOffice, no workbooks): a run takes about 6 s.
+TESTS = [
+    "tests/test_golden.py", "tests/test_properties.py", "tests/test_refusion.py", "tests/test_followup.py",
+    "tests/test_appraisal.py", "tests/test_bad_input.py", "tests/test_portfolio.py", "tests/test_core_edges.py", "xlmodel",
+]  # fmt: skip
+TIMEOUT_S = 180
+
+_SWAP_BIN: dict[type, type] = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div, ast.Mod: ast.Mult}
+_SWAP_CMP: dict[type, type] = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
+_SWAP_NAME = {"min": "max", "max": "min"}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    module: str
+    index: int  # the index-th mutation spot of the module, in ast.walk order
+    line: int
+    what: str
+
+
+def _is_docstring(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    parent = parents.get(node)
+    return isinstance(parent, ast.Expr) and isinstance(parents.get(parent), ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+
+
+def _ignored(tree: ast.Module) -> set[ast.AST]:
+    """Spots whose mutation changes no arithmetic: decorators (``@dataclass(frozen=True)``), ``strict=`` of
+    zip, the message of a ``raise`` (the condition before it is mutated) and type annotations."""
+    roots: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            roots += node.decorator_list
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            roots.append(node.returns)
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            roots.append(node.annotation)
+        if isinstance(node, ast.AnnAssign):
+            roots.append(node.annotation)
+        if isinstance(node, ast.keyword) and node.arg == "strict":
+            roots.append(node.value)
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            roots.append(node.exc)
+    return {inner for root in roots for inner in ast.walk(root)}
+
+
+def _spots(tree: ast.Module) -> Iterator[tuple[ast.AST, str]]:
+    """Every place a mutation applies, with a description; the order is ast.walk's, so stable."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    ignored = _ignored(tree)
+    for node in ast.walk(tree):
+        if node in ignored:
+            continue
+        if isinstance(node, ast.BinOp) and type(node.op) in _SWAP_BIN:
+            yield node, f"{type(node.op).__name__} → {_SWAP_BIN[type(node.op)].__name__}"
+        elif isinstance(node, ast.AugAssign) and type(node.op) in _SWAP_BIN:
+            yield node, f"{type(node.op).__name__}= → {_SWAP_BIN[type(node.op)].__name__}="
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _SWAP_CMP:
+            yield node, f"{type(node.ops[0]).__name__} → {_SWAP_CMP[type(node.ops[0])].__name__}"
+        elif isinstance(node, ast.BoolOp):
+            yield node, f"{type(node.op).__name__} → {'Or' if isinstance(node.op, ast.And) else 'And'}"
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Not):
+            yield node, f"drop {type(node.op).__name__}"
+        elif isinstance(node, ast.Constant) and not _is_docstring(node, parents):
+            if isinstance(node.value, bool):
+                yield node, f"{node.value} → {not node.value}"
+            elif isinstance(node.value, int | float):
+                yield node, f"{node.value!r} → {node.value + 1!r}"
+        elif isinstance(node, ast.Name) and node.id in _SWAP_NAME and isinstance(parents.get(node), ast.Call):
+            yield node, f"{node.id} → {_SWAP_NAME[node.id]}"
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value in (0, -1) and not isinstance(node.slice.value, bool):
+            yield node, f"[{node.slice.value}] → [{-1 if node.slice.value == 0 else 0}]"
+
+
+def _apply(node: ast.AST) -> None:
+    if isinstance(node, ast.BinOp | ast.AugAssign):
+        node.op = _SWAP_BIN[type(node.op)]()
+    elif isinstance(node, ast.Compare):
+        node.ops = [_SWAP_CMP[type(node.ops[0])]()]
+    elif isinstance(node, ast.BoolOp):
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif isinstance(node, ast.Constant):
+        node.value = (not node.value) if isinstance(node.value, bool) else node.value + 1
+    elif isinstance(node, ast.Name):
+        node.id = _SWAP_NAME[node.id]
+    elif isinstance(node, ast.Subscript):
+        assert isinstance(node.slice, ast.Constant)
+        node.slice.value = -1 if node.slice.value == 0 else 0
+
+
+class _DropUnary(ast.NodeTransformer):
+    def __init__(self, target: ast.AST) -> None:
+        self.target = target
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        return node.operand if node is self.target else self.generic_visit(node)
+
+
+def mutants(module: str) -> list[Mutant]:
+    tree = ast.parse((ROOT / "xlmodel" / f"{module}.py").read_text(encoding="utf-8"))
+    return [Mutant(module, i, getattr(node, "lineno", 0), what) for i, (node, what) in enumerate(_spots(tree))]
+
+
+def mutated_source(m: Mutant) -> str | None:
+    tree = ast.parse((ROOT / "xlmodel" / f"{m.module}.py").read_text(encoding="utf-8"))
+    node = next(node for i, (node, _) in enumerate(_spots(tree)) if i == m.index)
+    if isinstance(node, ast.UnaryOp):
+        tree = _DropUnary(node).visit(tree)
+    else:
+        _apply(node)
+    try:
+        source = ast.unparse(ast.fix_missing_locations(tree))
+        compile(source, m.module, "exec")
+    except (SyntaxError, ValueError, TypeError):
+        return None
+    return source
+
+
+def _workspace() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="xlmodel-mutation-"))
+    for name in ("xlmodel", "tests", "udfs", "workbooks", "pyproject.toml", "conftest.py"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "node_modules", "built", "templates"))
+        else:
+            shutil.copy(source, folder / name)
+    return folder
+
+
+def run_tests(folder: Path) -> tuple[bool, float]:
+    """True when the tests pass (the mutant survives)."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *TESTS]
+    try:
+        run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return False, time.perf_counter() - started
+    return run.returncode == 0, time.perf_counter() - started
+
+
+def _worker(batch: list[Mutant]) -> list[tuple[Mutant, str]]:
+    folder = _workspace()
+    out = []
+    try:
+        for m in batch:
+            target = folder / "xlmodel" / f"{m.module}.py"
+            original = target.read_text(encoding="utf-8")
+            source = mutated_source(m)
+            if source is None:
+                out.append((m, "skipped"))
+                continue
+            target.write_text(source, encoding="utf-8")
+            try:
+                survived, _ = run_tests(folder)
+            finally:
+                target.write_text(original, encoding="utf-8")
+            out.append((m, "survived" if survived else "killed"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-module", type=int, default=25, help="mutants sampled per module (default 25)")
+    parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules of xlmodel/")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=20261124)
+    args = parser.parse_args()
+    # the unmutated tests must pass, or every mutant would look killed
+    base = _workspace()
+    try:
+        passed, seconds = run_tests(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    if not passed:
+        print("mutation: the tests fail without any mutation; fix them first", file=sys.stderr)
+        return 2
+    chosen: list[Mutant] = []
+    for module in args.modules.split(","):
+        found = mutants(module)
+        rng = random.Random(f"{args.seed}:{module}")
+        chosen += sorted(rng.sample(found, min(args.per_module, len(found))), key=lambda m: m.index)
+    print(f"{len(chosen)} mutants, tests take {seconds:.1f} s unmutated; {args.jobs} workers", flush=True)
+    batches = [chosen[i :: args.jobs] for i in range(args.jobs)]
+    results: list[tuple[Mutant, str]] = []
+    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
+        for batch in pool.map(_worker, batches):
+            results += batch
+    print("\n| module | mutants | killed | survived | score |\n|---|---:|---:|---:|---:|")
+    total_killed = total_survived = 0
+    for module in args.modules.split(","):
+        mine = [status for m, status in results if m.module == module]
+        killed, survived = mine.count("killed"), mine.count("survived")
+        total_killed, total_survived = total_killed + killed, total_survived + survived
+        score = killed / (killed + survived) if killed + survived else 1.0
+        print(f"| {module} | {killed + survived} | {killed} | {survived} | {100 * score:.0f} % |")
+    total = total_killed + total_survived
+    print(f"| **all** | {total} | {total_killed} | {total_survived} | {100 * total_killed / max(total, 1):.0f} % |")
+    survivors = sorted((m for m, status in results if status == "survived"), key=lambda m: (m.module, m.line))
+    if survivors:
+        print("\nSurvivors:")
+        for m in survivors:
+            print(f"  xlmodel/{m.module}.py:{m.line}: {m.what}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
