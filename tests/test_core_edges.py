@@ -155,3 +155,36 @@ def test_split_rows_add_up_per_payer() -> None:
     total = sum(p.net_gain for p in result.by_payer.values())
     assert total == pytest.approx(result.net_gain)
     assert np.allclose(result.by_payer["kommune"].yearly["net"].to_numpy(), result.yearly["net"].to_numpy())
+
+
+def test_a_residue_of_exactly_the_tolerance_counts_as_paid_back() -> None:
+    from xlmodel.compute import PAYBACK_TOLERANCE_KR, payback_year
+
+    assert payback_year([2021, 2022], [-5.0, -PAYBACK_TOLERANCE_KR]) == 2022  # below in 2021 only
+    assert payback_year([2021, 2022], [-5.0, -2 * PAYBACK_TOLERANCE_KR]) is None
+
+
+def test_more_published_figure_forms() -> None:
+    with pytest.raises(InvalidValueError, match="angiv enten value eller både minimum og maximum"):
+        PublishedFigure("net_gain")
+    with pytest.raises(InvalidValueError, match="angiv enten value eller både minimum og maximum"):
+        PublishedFigure("net_gain", minimum=1)
+    with pytest.raises(InvalidValueError, match="skal have både cohort og outcome"):
+        PublishedFigure("cohort_savings", values={2021: 1}, cohort="Hold 1")
+    with pytest.raises(InvalidValueError, match="skal have både cohort og outcome"):
+        PublishedFigure("cohort_savings", values={2021: 1}, outcome="job")
+
+
+def test_forecast_and_write_down_totals_over_a_span_of_years() -> None:
+    """Expected 100,000 and 50,000; 60 % realised in 2021 (60,000 reported): forecast 60,000 + 30,000."""
+    case = Case("T", 2021, 2022,
+                targets=(Target(2021, "job", persons=10, savings=100_000), Target(2022, savings=50_000)),
+                actuals=(Actual(2021, "job", persons=6, savings=60_000),),
+                published=(PublishedFigure("forecast_total", value=30_000, years=(2022, 2022), label="prognose 2022"),
+                           PublishedFigure("forecast_total", value=90_000, label="prognose i alt"),
+                           PublishedFigure("write_down_total", value=40_000, years=(2021, 2021), label="nedskrivning 2021"),
+                           PublishedFigure("write_down_total", value=20_000, years=(2022, 2022), label="nedskrivning 2022")))  # fmt: skip
+    result = compare(compute_case(case))
+    assert result.checked == 4 and result.deviations == () and result.agreed == 4
+    wrong = compare(compute_case(case), (PublishedFigure("forecast_total", value=31_000, years=(2022, 2022)),))
+    assert (wrong.checked, wrong.agreed, wrong.deviations[0].difference) == (1, 0, -1_000)
