@@ -3,6 +3,8 @@ out by hand in the test, never taken from the code's own output."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -188,3 +190,123 @@ def test_forecast_and_write_down_totals_over_a_span_of_years() -> None:
     assert result.checked == 4 and result.deviations == () and result.agreed == 4
     wrong = compare(compute_case(case), (PublishedFigure("forecast_total", value=31_000, years=(2022, 2022)),))
     assert (wrong.checked, wrong.agreed, wrong.deviations[0].difference) == (1, 0, -1_000)
+
+
+# ---- risk: results known analytically ----
+
+_SMALL = """
+[case]
+title = "Lille"
+first_year = 2021
+last_year = 2022
+[[costs]]
+label = "Coach"
+amounts = { 2021 = 100 }
+[[savings]]
+label = "Sparet"
+amounts = { 2022 = 150 }
+"""
+
+
+def _uniform_small(n: int) -> object:
+    from xlmodel import loads_case
+    from xlmodel.risk import simulate
+
+    case = loads_case(_SMALL + '[[uncertainty]]\ninput = "savings_line"\nitem = "Sparet"\ndistribution = "uniform"\nmin = 0.5\nmax = 1.5\nsource = "test"\n')
+    return simulate(case, draws=n)
+
+
+def test_uniform_percentiles_and_payback_year_distribution() -> None:
+    """Net gain = 150 a − 100 with a ~ U(0.5, 1.5): the p-th percentile is 150 (0.5 + p) − 100, so
+    P10 = −10, P50 = 50, P90 = 110; mean 50. Cumulative: −100 in 2021, then 150 a − 100 in 2022, so it
+    never pays back in 2021 and pays back in 2022 when a ≥ 2/3 (probability 5/6). One Latin-hypercube
+    draw per stratum: each percentile within 150/n."""
+    n = 10_000
+    r = _uniform_small(n)
+    tol = 150 / n + 1e-9
+    assert r.net_gain_p10 == pytest.approx(-10, abs=tol)  # type: ignore[attr-defined]
+    assert r.net_gain_p50 == pytest.approx(50, abs=tol)  # type: ignore[attr-defined]
+    assert r.net_gain_p90 == pytest.approx(110, abs=tol)  # type: ignore[attr-defined]
+    assert r.net_gain_mean == pytest.approx(50, abs=tol)  # type: ignore[attr-defined]
+    assert r.payback_years["2021"] == 0  # type: ignore[attr-defined]
+    assert abs(r.payback_years["2022"] / n - 5 / 6) <= 1 / n  # type: ignore[attr-defined]
+    assert r.payback_years["2022"] + r.payback_years["aldrig"] == n  # type: ignore[attr-defined]
+    assert r.cumulative_p_payback[2021] == 0  # type: ignore[attr-defined]
+    assert abs(r.cumulative_p_payback[2022] - 5 / 6) <= 1 / n  # type: ignore[attr-defined]
+    assert abs(r.p_payback_by_payer["kommune"] - 5 / 6) <= 1 / n  # type: ignore[attr-defined]
+    (uncertain,) = r.inputs  # type: ignore[attr-defined]
+    assert uncertain["min"] == pytest.approx(0.5, abs=1 / n) and uncertain["max"] == pytest.approx(1.5, abs=1 / n)
+    assert uncertain["mean"] == pytest.approx(1.0, abs=1e-3)
+    (driver,) = r.drivers  # type: ignore[attr-defined]
+    assert driver["share"] == pytest.approx(1.0)  # the only input explains all of the variance
+
+
+def test_each_distribution_has_its_textbook_quantiles() -> None:
+    from scipy import stats
+
+    from xlmodel.risk import distribution
+    from xlmodel.settings import Uncertainty
+
+    def make(**kw: object) -> object:
+        return Uncertainty(input="persons", source="test", **kw)  # type: ignore[arg-type]
+
+    q = np.array([0.0, 0.25, 0.5, 1.0])
+    assert distribution(make(distribution="fixed", value=0.9), (0, 2), "u")(q).tolist() == [0.9] * 4  # type: ignore[arg-type]
+    assert distribution(make(distribution="uniform", min=0.5, max=1.5), (0, 2), "u")(q).tolist() == [0.5, 0.75, 1.0, 1.5]  # type: ignore[arg-type]
+    # triangular(0, 0.5, 1): F(x) = 2x² below the mode, so the quartile is √(1/8)
+    tri = distribution(make(distribution="triangular", min=0, mode=0.5, max=1), (0, 2), "u")  # type: ignore[arg-type]
+    assert tri(q).tolist() == pytest.approx([0, math.sqrt(1 / 8), 0.5, 1])
+    # PERT(0, 0.25, 1): α = 1 + 4·0.25 = 2, β = 1 + 4·0.75 = 4; its mean is (0 + 4·0.25 + 1)/6 = 1/3
+    pert = distribution(make(distribution="pert", min=0, mode=0.25, max=1), (0, 2), "u")  # type: ignore[arg-type]
+    grid = (np.arange(100_000) + 0.5) / 100_000
+    assert float(np.mean(pert(grid))) == pytest.approx(1 / 3, abs=1e-4)
+    assert pert(np.array([0.5]))[0] == pytest.approx(stats.beta.ppf(0.5, 2, 4))
+    # normal(1, 0.5) cut to the valid range [0, 1] = z in [−2, 0]: the median is where Φ(z) lies halfway
+    # between Φ(−2) = 0.02275 and Φ(0) = 0.5, i.e. Φ(z) = 0.26138, z = −0.6390, x = 1 − 0.5 · 0.6390
+    normal = distribution(make(distribution="normal", mean=1, sd=0.5), (0, 1), "u")  # type: ignore[arg-type]
+    assert normal(np.array([0.5]))[0] == pytest.approx(1 - 0.5 * 0.6390, abs=1e-3)
+    assert normal(np.array([0.0, 1.0])).tolist() == pytest.approx([0, 1])
+
+
+def test_payback_probability_of_the_excel_function_by_hand() -> None:
+    """Savings 100 × a, a ~ triangular(0.5, 1, 1.5), costs fixed at 80: it pays back when a ≥ 0.8;
+    P(a < 0.8) = (0.3)² / (1 × 0.5) = 0.18, so P = 0.82."""
+    from xlmodel.risk import payback_probability
+
+    p = payback_probability(np.array([100.0]), np.array([80.0]), (0.5, 1.5), (1.0, 1.0), 20_000, 7)
+    assert abs(p - 0.82) <= 1 / 20_000
+    with pytest.raises(InvalidValueError, match="min skal være"):
+        payback_probability(np.array([1.0]), np.array([1.0]), (1.5, 0.5), (1.0, 1.0), 10, 1)
+
+
+# ---- appraisal ----
+
+
+def test_discount_factors_change_band_at_the_band_start() -> None:
+    """10 % in years 0–1, 5 % from year 2: factors 1, 1/1.1, 1/(1.1·1.05), 1/(1.1·1.05²)."""
+    from xlmodel.appraisal import DiscountRate
+
+    rate = DiscountRate((0.0, 2.0), (0.10, 0.05), "", False)
+    assert rate.factors(4).tolist() == pytest.approx([1, 1 / 1.1, 1 / (1.1 * 1.05), 1 / (1.1 * 1.05**2)])
+    flat = DiscountRate((0.0,), (0.10,), "", True)
+    rows = np.array([[-100.0, 110.0]] * 20)  # more rows than npf.npv is used for: the matrix path
+    assert flat.npv(rows).tolist() == pytest.approx([0.0] * 20, abs=1e-9)
+    assert flat.npv(rows[:2]).tolist() == pytest.approx([0.0] * 2, abs=1e-9)
+
+
+def test_break_even_with_direct_savings_per_payer_by_hand() -> None:
+    """Costs 200,000 (kommune); 2 net persons × 50,000 kr. a year for 2 years = 200,000 from the cohort;
+    50,000 direct: k = (200,000 − 50,000) / 200,000 = 0.75; the cohort needs 0.75 × 2 = 1.5 persons."""
+    from xlmodel.appraisal import appraise, break_even
+
+    case = Case("T", 2021, 2022, outcomes=(Outcome("job", 50_000),),
+                cohorts=(Cohort("A", 2, "2021-01", outcomes={"job": CohortOutcome(2)}),),
+                costs=(CostItem("Indsats", {2021: 200_000}),), savings=(SavingsLine("Direkte", {2022: 50_000}),))  # fmt: skip
+    a = appraise(case)
+    assert a.break_even_factor == pytest.approx(0.75)
+    assert a.break_even_by_payer["kommune"] == pytest.approx(0.75)
+    assert a.persons_needed == [{"cohort": "A", "net_persons": 2.0, "needed": pytest.approx(1.5)}]
+    assert break_even(100, 20, 0.5) == 160  # tiny cohort savings still count
+    assert break_even(100, 120, 50) == 0  # direct savings alone cover the costs
+    assert break_even(100, 0, 0) is None
+    assert a.internal_rate == pytest.approx(0.5)  # −100,000 + 150,000 / (1 + r) = 0
