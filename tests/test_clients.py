@@ -16,9 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +29,7 @@ from xlmodel import CaseResult, __version__
 
 from .officejs import column, serial
 from .test_udfs_contract import EXPECTED_FUNCTIONS
-from .test_udfs_http import _free_port, _wait_for
+from .test_udfs_http import serving
 
 JS = Path(__file__).parent / "js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -63,16 +61,8 @@ def server() -> Iterator[str]:
     _require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM})")
     _require((JS / "node_modules" / "playwright-core").is_dir(), "tests/js/node_modules/playwright-core")
     _node()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    process = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, process)
+    with serving() as base:
         yield base
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 def _in_chromium(base: str, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:

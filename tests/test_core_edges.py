@@ -194,18 +194,7 @@ def test_forecast_and_write_down_totals_over_a_span_of_years() -> None:
 
 # ---- risk: results known analytically ----
 
-_SMALL = """
-[case]
-title = "Lille"
-first_year = 2021
-last_year = 2022
-[[costs]]
-label = "Coach"
-amounts = { 2021 = 100 }
-[[savings]]
-label = "Sparet"
-amounts = { 2022 = 150 }
-"""
+from .test_appraisal import SMALL as _SMALL  # noqa: E402 - costs 100 in 2021, savings line "Sparet" 150 in 2022
 
 
 def _uniform_small(n: int) -> object:

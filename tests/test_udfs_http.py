@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,12 +132,7 @@ def test_a_small_call_is_answered_while_a_big_one_is_computed() -> None:
     """Two clients on one real server: the big call runs in a worker thread, so the small one does not wait."""
     import threading
 
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    server = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server)
+    with serving() as base:
         rows = 30_000  # about 90,000 argument cells: over a second of conversion and arithmetic
         big = json.dumps(payload("savings", [[4]] * rows, [[146000]], [[44287]] * rows, [list(range(2021, 2041))], [[0.1, 2], [0.1, 4]], [[4]], None, [[1]] * rows)).encode()
         small = json.dumps(payload("deadweight", [[12]], [[0.25]])).encode()
@@ -154,9 +151,6 @@ def test_a_small_call_is_answered_while_a_big_one_is_computed() -> None:
         post("small", small)
         worker.join()
         assert timings["big"] > 0.5 and timings["small"] < timings["big"] / 3, timings
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 def _wait_for(base: str, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
@@ -169,3 +163,18 @@ def _wait_for(base: str, server: subprocess.Popen) -> None:  # type: ignore[type
             assert server.poll() is None, "server exited"
             assert time.monotonic() < deadline, "server did not start within 60 s"
             time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[str]:
+    """A real ``xlmodel serve`` on a free loopback port; yields its base address, stops it after."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    server = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, server)
+        yield base
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
