@@ -299,3 +299,40 @@ def test_break_even_with_direct_savings_per_payer_by_hand() -> None:
     assert break_even(100, 120, 50) == 0  # direct savings alone cover the costs
     assert break_even(100, 0, 0) is None
     assert a.internal_rate == pytest.approx(0.5)  # −100,000 + 150,000 / (1 + r) = 0
+
+
+def test_tornado_and_switching_values_of_a_cost_line_by_hand() -> None:
+    """Costs 200,000 in 2021; savings 100,000 (2021) and 150,000 (2022, incl. 50,000 direct); flat 10 %.
+    Net gain = 250,000 − 200,000 f: zero at f = 1.25; ±20 % gives 90,000 and 10,000.
+    NPV = 100,000 + 150,000 / 1.1 − 200,000 f = 236,363.64 − 200,000 f: zero at f = 1.1818."""
+    from xlmodel.appraisal import appraise
+    from xlmodel.settings import AppraisalSettings
+
+    case = Case("T", 2021, 2022, outcomes=(Outcome("job", 50_000),),
+                cohorts=(Cohort("A", 2, "2021-01", outcomes={"job": CohortOutcome(2)}),),
+                costs=(CostItem("Indsats", {2021: 200_000}),), savings=(SavingsLine("Direkte", {2022: 50_000}),),
+                appraisal=AppraisalSettings(discount_rate=0.10, tornado_change=0.2))  # fmt: skip
+    a = appraise(case)
+    assert a.npv == pytest.approx(100_000 + 150_000 / 1.1 - 200_000)
+    cost = a.switching["cost.0"]
+    assert cost.factor_net_gain == pytest.approx(1.25)
+    assert cost.factor_npv == pytest.approx((100_000 + 150_000 / 1.1) / 200_000)
+    bar = next(b for b in a.tornado if b.input == "cost.0")
+    assert (bar.low_factor, bar.high_factor) == (pytest.approx(0.8), pytest.approx(1.2))
+    assert (bar.low, bar.high) == (pytest.approx(90_000), pytest.approx(10_000))
+    persons = a.switching["persons"]  # 4 person-years × 50,000 × f + 50,000 − 200,000 = 0
+    assert persons.factor_net_gain == pytest.approx(0.75)
+
+
+def test_triangular_with_a_lower_bound_above_zero() -> None:
+    from xlmodel.risk import distribution
+    from xlmodel.settings import Uncertainty
+
+    tri = distribution(Uncertainty(input="persons", distribution="triangular", min=1, mode=1.5, max=2, source="t"), (0, 3), "u")
+    assert tri(np.array([0.25, 0.5])).tolist() == pytest.approx([1 + math.sqrt(1 / 8), 1.5])
+
+
+def test_a_published_range_is_shown_as_printed() -> None:
+    figure = PublishedFigure("net_gain", minimum=0.5, maximum=0.6, unit=1_000_000, decimals=2)
+    (deviation,) = compare(compute_case(_two_by_two()), (figure,)).deviations
+    assert deviation.published == "0.5–0.6"
