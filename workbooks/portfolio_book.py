@@ -112,26 +112,21 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
     last_col = 2 + result.years.size
     if result.years.size:
         categories = Reference(per_year, min_col=3, max_col=last_col, min_row=1)
-        bar = BarChart()
-        bar.title, bar.y_axis.title = "Nettoresultat pr. år, alle cases", "kr."
-        bar.add_data(Reference(per_year, min_col=3, max_col=last_col, min_row=net_row), from_rows=True)
-        bar.set_categories(categories)
-        bar.height, bar.width = 7.5, 16
-        per_year.add_chart(bar, f"A{row + 2}")
-        line = LineChart()
-        line.title, line.y_axis.title = "Akkumuleret nettoresultat", "kr."
-        line.add_data(Reference(per_year, min_col=3, max_col=last_col, min_row=cumulative_row), from_rows=True)
-        line.set_categories(categories)
-        line.height, line.width = 7.5, 16
-        per_year.add_chart(line, f"J{row + 2}")
+
+        def chart(kind: type[BarChart] | type[LineChart], title: str, unit: str, data_row: int, anchor: str) -> BarChart | LineChart:
+            made = kind()
+            made.title, made.y_axis.title = title, unit
+            made.add_data(Reference(per_year, min_col=3, max_col=last_col, min_row=data_row), from_rows=True)
+            made.set_categories(categories)
+            made.height, made.width = 7.5, 16
+            per_year.add_chart(made, anchor)
+            return made
+
+        chart(BarChart, "Nettoresultat pr. år, alle cases", "kr.", net_row, f"A{row + 2}")
+        chart(LineChart, "Akkumuleret nettoresultat", "kr.", cumulative_row, f"J{row + 2}")
         if result.risk is not None:
-            probability = LineChart()
-            probability.title, probability.y_axis.title = "Sandsynlighed for at være tjent hjem", "andel af trækkene"
-            probability.add_data(Reference(per_year, min_col=3, max_col=last_col, min_row=probability_row), from_rows=True)
-            probability.set_categories(categories)
+            probability = chart(LineChart, "Sandsynlighed for at være tjent hjem", "andel af trækkene", probability_row, f"A{row + 19}")
             probability.y_axis.scaling.min, probability.y_axis.scaling.max = 0, 1
-            probability.height, probability.width = 7.5, 16
-            per_year.add_chart(probability, f"A{row + 19}")
 
     cases = wb.create_sheet("Cases")
     headers = ["Case-fil", "Titel", "Kommune", "Første år", "Sidste år", "Nettogevinst", "NPV", "Tilbagebetalingsår", "Kommunens nettogevinst", "Kommunens tilbagebetalingsår", "P(tjener sig hjem)"]
