@@ -83,16 +83,40 @@ def person_years(
     year_end = year_start + 12.0
     active = _overlap_months(start[:, None], year_start[None, :], year_end[None, :])
 
-    if fallback_shares is not None and fallback_after_years is not None:
-        shares = np.asarray(fallback_shares, dtype=np.float64)
-        if shares.ndim == 1:
-            shares = np.broadcast_to(shares[None, :], (net.shape[0], shares.shape[0]))
-        if shares.shape[-1]:
-            falls = fallback_months(start, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
-            falls = np.maximum(falls, start[:, None])  # nobody falls back before leaving benefits
-            fallen = _overlap_months(falls[:, :, None], year_start[None, None, :], year_end[None, None, :])
-            active = active - np.einsum("nk,nky->ny", shares, fallen)
+    fallbacks = fallback_times(net.shape[0], start, fallback_shares, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
+    if fallbacks is not None:
+        shares, falls = fallbacks
+        fallen = _overlap_months(falls[:, :, None], year_start[None, None, :], year_end[None, None, :])
+        active = active - np.einsum("nk,nky->ny", shares, fallen)
     return net[:, None] * active / 12.0
+
+
+def fallback_times(
+    n_cohorts: int,
+    effect_start: npt.ArrayLike,
+    fallback_shares: npt.ArrayLike | None,
+    fallback_after_years: npt.ArrayLike | None,
+    *,
+    fallback_month: int | None = None,
+    cohort_start: npt.ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray] | None:
+    """The fall-back shares per cohort ``(n, k)`` and the month each happens ``(n, k)``, never before the
+    effect starts (nobody falls back before leaving benefits); None without fall-backs.
+
+    >>> shares, months = fallback_times(1, [24255], [0.1], [2])
+    >>> shares.tolist(), months.tolist()
+    ([[0.1]], [[24279.0]])
+    """
+    if fallback_shares is None or fallback_after_years is None:
+        return None
+    shares = np.asarray(fallback_shares, dtype=np.float64)
+    if shares.ndim == 1:
+        shares = np.broadcast_to(shares[None, :], (n_cohorts, shares.shape[0]))
+    if not shares.shape[-1]:
+        return None
+    start = np.asarray(effect_start, dtype=np.float64)
+    falls = fallback_months(start, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
+    return shares, np.maximum(falls, start[:, None])
 
 
 def _overlap_months(from_month: FloatArray, year_start: FloatArray, year_end: FloatArray) -> FloatArray:

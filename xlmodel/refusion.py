@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from xlmodel.arithmetic import FloatArray, fallback_months
+from xlmodel.arithmetic import FloatArray, fallback_times
 from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Segment, date_to_time, time_to_date
 
@@ -195,22 +195,16 @@ def split_savings(
     w0 = np.asarray(weeks_on_benefit, dtype=np.float64)
     gross = benefit_from(benefit, years, s)
     stat = refunded_from(benefit, staircases, years, s, w0, weeks_per_year)
-    if fallback_shares is not None and fallback_after_years is not None:
-        shares = np.asarray(fallback_shares, dtype=np.float64)
-        if shares.ndim == 1:
-            shares = np.broadcast_to(shares[None, :], (net.shape[0], shares.shape[0]))
-        if shares.shape[-1]:
-            falls = fallback_months(start_month, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
-            falls = np.maximum(falls, start_month[:, None])  # nobody falls back before leaving benefits
-            self_support_weeks = (falls - start_month[:, None]) / 12.0 * weeks_per_year
-            resets = (self_support_weeks >= reset_weeks - 1e-9) & (not wage_subsidy)
-            clock = np.where(resets, 0.0, w0[:, None])
-            f = falls / 12.0
-            gross = gross - np.einsum("nk,nky->ny", shares, benefit_from(benefit, years, f))
-            stat = stat - np.einsum("nk,nky->ny", shares, refunded_from(benefit, staircases, years, f, clock, weeks_per_year))
+    fallbacks = fallback_times(net.shape[0], start_month, fallback_shares, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
+    if fallbacks is not None:
+        shares, falls = fallbacks
+        self_support_weeks = (falls - start_month[:, None]) / 12.0 * weeks_per_year
+        resets = (self_support_weeks >= reset_weeks - 1e-9) & (not wage_subsidy)
+        clock = np.where(resets, 0.0, w0[:, None])
+        f = falls / 12.0
+        gross = gross - np.einsum("nk,nky->ny", shares, benefit_from(benefit, years, f))
+        stat = stat - np.einsum("nk,nky->ny", shares, refunded_from(benefit, staircases, years, f, clock, weeks_per_year))
     return net[:, None] * gross, net[:, None] * stat
-
-
 
 
 # --- the case's parameters, resolved into step functions ---
