@@ -151,8 +151,8 @@ def compute_case(case: Case) -> CaseResult:
     """
     years = np.arange(case.first_year, case.last_year + 1, dtype=np.int64)
     rows, py, cohort_savings, stat_savings = _cohort_arrays(case, years)
-    cost_lines = _line_matrix(case.costs, years)
-    savings_lines = _line_matrix(case.savings, years)
+    cost_lines = line_matrix(case.costs, years)
+    savings_lines = line_matrix(case.savings, years)
 
     costs = cost_lines.sum(axis=0)
     cohort_total = cohort_savings.sum(axis=0)
@@ -271,7 +271,8 @@ def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFra
     return rows, py, gross, stat
 
 
-def _line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> FloatArray:
+def line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> FloatArray:
+    """The amounts of budget lines per year, ``(n lines, Y)`` (0 where a line has no amount)."""
     matrix = np.zeros((len(lines), len(years)))
     for i, line in enumerate(lines):
         matrix[i] = [line.amounts.get(int(y), 0.0) for y in years]

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlmodel.arithmetic import FloatArray, person_years
-from xlmodel.compute import PAYBACK_TOLERANCE_KR
+from xlmodel.compute import PAYBACK_TOLERANCE_KR, line_matrix
 from xlmodel.model import Case, Outcome
 from xlmodel.refusion import split_savings
 
@@ -128,9 +128,7 @@ class LinearModel:
     @classmethod
     def of(cls, case: Case) -> LinearModel:
         years = np.arange(case.first_year, case.last_year + 1, dtype=np.int64)
-        cost_lines = np.array([[line.amounts.get(int(y), 0.0) for y in years] for line in case.costs]).reshape(len(case.costs), years.size)
-        savings_lines = np.array([[line.amounts.get(int(y), 0.0) for y in years] for line in case.savings]).reshape(len(case.savings), years.size)
-        model = cls(case, years, (), cost_lines, savings_lines)
+        model = cls(case, years, (), line_matrix(case.costs, years), line_matrix(case.savings, years))
         object.__setattr__(model, "outcomes", model.parts(0))
         return model
 

@@ -38,7 +38,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from xlmodel.errors import InvalidValueError, XlmodelError
-from xlmodel.validate import PAYERS, number, text
+from xlmodel.validate import number, text
 
 #: A yearly rate whose next value starts within this many days of the new year (the first Monday of
 #: January, as for the 2016 and 2017 rates) is not flagged as carried forward.
@@ -275,9 +275,7 @@ class Parameters:
 
     def annual(self, name: str, date: dt.date, field_name: str | None = None) -> float:
         """A rate in kr. a year on ``date`` (kr. a month × 12)."""
-        parameter = self.get(name, field_name)
-        segment = self.segments(name, date, date + dt.timedelta(days=1), field_name)[0]
-        return self._annual_factor(self.get(segment.parameter), field_name or parameter.name) * float(segment.entry.value or 0.0)
+        return self.annual_segments(name, date, date + dt.timedelta(days=1), field_name)[0][1]
 
     def _annual_factor(self, parameter: Parameter, field_name: str) -> float:
         if parameter.unit not in UNITS_PER_YEAR:
@@ -333,7 +331,6 @@ def _unknown(name: str, known: Mapping[str, Any]) -> str:
 
 
 __all__ = [
-    "PAYERS",
     "Override",
     "Parameter",
     "ParameterValue",
