@@ -465,8 +465,7 @@ def _discount(rate: Any, n_years: int) -> np.ndarray:
         raise XlwingsError("rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
     value = cell_number("rate", cells[0][0])
     if value is None or (value == 0 and cells[0][0] in (0, None)):
-        entry = Parameters().get("diskontering.rate").values[-1]
-        curve = appraisal.DiscountRate(entry.years, entry.rates, entry.reference, False)
+        curve = appraisal.ministry_rate(Parameters())
     else:
         if not 0 <= value < 1:
             raise XlwingsError(f"rate: en rente skrives som andel, fx 0,035 (fik {value:g})")

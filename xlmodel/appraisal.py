@@ -40,6 +40,7 @@ from xlmodel.arithmetic import FloatArray
 from xlmodel.compute import payback_year
 from xlmodel.linear import LinearModel, Run
 from xlmodel.model import Case
+from xlmodel.parameters import Parameters
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ def discount_rate(case: Case) -> DiscountRate:
     """The case's own flat rate, or the latest value of ``diskontering.rate`` the case knows."""
     if case.appraisal.discount_rate is not None:
         return DiscountRate((0.0,), (case.appraisal.discount_rate,), "case-filen ([appraisal] discount_rate)", True)
-    entry = case.parameters.get("diskontering.rate").values[-1]
+    return ministry_rate(case.parameters)
+
+
+def ministry_rate(parameters: Parameters) -> DiscountRate:
+    """Finansministeriets rate: the latest value of ``diskontering.rate`` the parameters know."""
+    entry = parameters.get("diskontering.rate").values[-1]
     return DiscountRate(entry.years, entry.rates, entry.reference, len(set(entry.rates)) == 1)
 
 
