@@ -33,12 +33,12 @@ import pandas as pd
 from xlmodel.appraisal import DiscountRate, discount_rate
 from xlmodel.arithmetic import FloatArray
 from xlmodel.casefile import load_case
-from xlmodel.compute import payback_year
+from xlmodel.compute import payback_year, payer_result
 from xlmodel.errors import XlmodelError
-from xlmodel.linear import LinearModel, payback_years
+from xlmodel.linear import LinearModel
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters
-from xlmodel.risk import sample
+from xlmodel.risk import payback_distribution, percentile, sample, share_paid_back
 from xlmodel.synthetic import synthetic_case
 from xlmodel.validate import PAYERS
 
@@ -130,7 +130,7 @@ def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
         "name": source.name, "title": case.title, "municipality": case.municipality, "first_year": case.first_year, "last_year": case.last_year,
         "net_gain": float(base.net_gain[0]), "npv": float(discount_rate(case).npv(base.net())[0]), "payback_year": payback_year(model.years, np.cumsum(base.net()[0])),
         "kommune_net_gain": float(base.net_gain_of("kommune")[0]), "kommune_payback_year": payback_year(model.years, np.cumsum(base.net("kommune")[0])),
-        "p_payback": float(np.mean(run.net_gain >= -1e-6)) if run is not None else None,
+        "p_payback": share_paid_back(run.net_gain) if run is not None else None,
     }
     return Totals(case.first_year, savings, costs, draws_net, [summary], [])
 
@@ -166,33 +166,30 @@ def summarise(totals: Totals, draws: int, seed: int, started: float) -> Portfoli
     years = np.arange(totals.first_year, totals.first_year + n, dtype=np.int64)
     rate = discount_rate(_reference_case(years))
     factors = rate.factors(n)
-    by_payer: dict[str, pd.DataFrame] = {}
-    for payer in sorted(totals.savings, key=PAYERS.index):
-        savings, costs = totals.savings[payer], totals.costs[payer]
-        net = savings - costs
-        by_payer[payer] = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": np.cumsum(net)}, index=pd.Index(years, name="year"))
+    payers = {p: payer_result(p, years, totals.savings[p], totals.costs[p]) for p in sorted(totals.savings, key=PAYERS.index)}
+    by_payer = {p: result.yearly for p, result in payers.items()}
     net_total = sum(df["net"].to_numpy() for df in by_payer.values()) if by_payer else np.zeros(n)
     risk: dict[str, object] | None = None
     if totals.draws_net and any(c.get("p_payback") is not None for c in totals.cases):
         draws_net: npt.NDArray[np.float64] = np.sum(list(totals.draws_net.values()), axis=0)
         net_gain = draws_net.sum(axis=1)
         npv = draws_net @ factors
-        paybacks = payback_years(years, draws_net)
+        counts, cumulative = payback_distribution(years, draws_net)
         kommune = totals.draws_net.get("kommune")
         risk = {
             "draws": draws, "seed": seed,
-            "p_payback": float(np.mean(net_gain >= -1e-6)),
-            "p_payback_kommune": None if kommune is None else float(np.mean(kommune.sum(axis=1) >= -1e-6)),
-            "net_gain_p10": float(np.percentile(net_gain, 10)), "net_gain_p50": float(np.percentile(net_gain, 50)), "net_gain_p90": float(np.percentile(net_gain, 90)),
-            "npv_p10": float(np.percentile(npv, 10)), "npv_p50": float(np.percentile(npv, 50)), "npv_p90": float(np.percentile(npv, 90)),
-            "payback_years": {**{str(int(y)): int(np.sum(paybacks == y)) for y in years}, "aldrig": int(np.sum(paybacks < 0))},
-            "cumulative_p_payback": {str(int(y)): float(np.mean((paybacks >= 0) & (paybacks <= y))) for y in years},
+            "p_payback": share_paid_back(net_gain),
+            "p_payback_kommune": None if kommune is None else share_paid_back(kommune.sum(axis=1)),
+            "net_gain_p10": percentile(net_gain, 10), "net_gain_p50": percentile(net_gain, 50), "net_gain_p90": percentile(net_gain, 90),
+            "npv_p10": percentile(npv, 10), "npv_p50": percentile(npv, 50), "npv_p90": percentile(npv, 90),
+            "payback_years": counts,
+            "cumulative_p_payback": {str(y): p for y, p in cumulative.items()},
         }
     return PortfolioResult(
         years=years,
         by_payer=by_payer,
         payback_year=payback_year(years, np.cumsum(net_total)) if n else None,
-        payback_by_payer={p: payback_year(years, df["cumulative"].to_numpy()) for p, df in by_payer.items()},
+        payback_by_payer={p: result.payback_year for p, result in payers.items()},
         net_gain=float(np.sum(net_total)),
         npv=float(net_total @ factors) if n else 0.0,
         npv_by_payer={p: float(df["net"].to_numpy() @ factors) for p, df in by_payer.items()},

@@ -50,6 +50,7 @@ from scipy.stats import qmc
 
 from xlmodel.appraisal import DiscountRate, discount_rate
 from xlmodel.arithmetic import FloatArray
+from xlmodel.compute import PAYBACK_TOLERANCE_KR
 from xlmodel.errors import InvalidValueError
 from xlmodel.linear import LinearModel, Run, payback_years
 from xlmodel.model import Case
@@ -174,11 +175,8 @@ def summarise(case: Case, run: Run, factors: dict[str, FloatArray], rate: Discou
     net = run.net()
     net_gain = net.sum(axis=1)
     npv = rate.npv(net)
-    paybacks = payback_years(years, net)
-    counts = {str(int(y)): int(np.sum(paybacks == y)) for y in years}
-    counts["aldrig"] = int(np.sum(paybacks < 0))
-    cumulative = {int(y): float(np.mean((paybacks >= 0) & (paybacks <= y))) for y in years}
-    by_payer = {p: float(np.mean(run.net_gain_of(p) >= -1e-6)) for p in case.payers}
+    counts, cumulative = payback_distribution(years, net)
+    by_payer = {p: share_paid_back(run.net_gain_of(p)) for p in case.payers}
     inputs = [
         {"input": u.title, "factor": name, "distribution": u.distribution, "source": u.source,
          "min": float(factors[name].min()), "mean": float(factors[name].mean()), "max": float(factors[name].max())}
@@ -189,19 +187,42 @@ def summarise(case: Case, run: Run, factors: dict[str, FloatArray], rate: Discou
         seed=seed,
         sampler=case.risk.sampler,
         inputs=inputs,
-        p_payback=float(np.mean(net_gain >= -1e-6)),
+        p_payback=share_paid_back(net_gain),
         p_payback_by_payer=by_payer,
-        net_gain_p10=float(np.percentile(net_gain, 10)),
-        net_gain_p50=float(np.percentile(net_gain, 50)),
-        net_gain_p90=float(np.percentile(net_gain, 90)),
-        npv_p10=float(np.percentile(npv, 10)),
-        npv_p50=float(np.percentile(npv, 50)),
-        npv_p90=float(np.percentile(npv, 90)),
+        net_gain_p10=percentile(net_gain, 10),
+        net_gain_p50=percentile(net_gain, 50),
+        net_gain_p90=percentile(net_gain, 90),
+        npv_p10=percentile(npv, 10),
+        npv_p50=percentile(npv, 50),
+        npv_p90=percentile(npv, 90),
         net_gain_mean=float(net_gain.mean()),
         payback_years=counts,
         cumulative_p_payback=cumulative,
         drivers=drivers(factors, net_gain, case),
     )
+
+
+def share_paid_back(net_gain: FloatArray) -> float:
+    """The share of draws whose net gain over the horizon is ≥ 0 (within the payback tolerance)."""
+    return float(np.mean(net_gain >= -PAYBACK_TOLERANCE_KR))
+
+
+def percentile(values: FloatArray, q: float) -> float:
+    """The ``q``-th percentile of the draws (numpy's linear interpolation)."""
+    return float(np.percentile(values, q))
+
+
+def payback_distribution(years: npt.NDArray[np.int64], net: FloatArray) -> tuple[dict[str, int], dict[int, float]]:
+    """Draws paying back in each year (and ``aldrig``), and the probability of having paid back by each year.
+
+    >>> payback_distribution(np.array([2021, 2022]), np.array([[-1.0, 2.0], [1.0, 1.0], [-1.0, -1.0]]))
+    ({'2021': 1, '2022': 1, 'aldrig': 1}, {2021: 0.3333333333333333, 2022: 0.6666666666666666})
+    """
+    paybacks = payback_years(years, net)
+    counts = {str(int(y)): int(np.sum(paybacks == y)) for y in years}
+    counts["aldrig"] = int(np.sum(paybacks < 0))
+    cumulative = {int(y): float(np.mean((paybacks >= 0) & (paybacks <= y))) for y in years}
+    return counts, cumulative
 
 
 def drivers(factors: dict[str, FloatArray], outcome: npt.NDArray[np.float64], case: Case) -> list[dict[str, float | str]]:
@@ -238,8 +259,7 @@ def payback_probability(savings: FloatArray, costs: FloatArray, savings_range: t
             continue
         mode = min(max(1.0, low), high)
         factors.append(stats.triang.ppf(uniforms[:, j], (mode - low) / (high - low), loc=low, scale=high - low))
-    net = factors[0] * total_s - factors[1] * total_c
-    return float(np.mean(net >= -1e-6))
+    return share_paid_back(factors[0] * total_s - factors[1] * total_c)
 
 
-__all__ = ["Risk", "distribution", "drivers", "factor_names", "payback_probability", "sample", "simulate", "summarise"]
+__all__ = ["Risk", "distribution", "drivers", "factor_names", "payback_distribution", "payback_probability", "percentile", "sample", "share_paid_back", "simulate", "summarise"]
