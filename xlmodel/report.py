@@ -320,6 +320,12 @@ def report_table(result: CaseResult) -> str:
 
 
 PAYER_LABELS = {"kommune": "Kommunen", "stat": "Staten", "region": "Regionen"}
+PAYER_SERIES = (("savings", "besparelser"), ("costs", "udgifter"), ("net", "nettoresultat"), ("cumulative", "akkumuleret"))
+
+
+def _payer_frame(payer: str, yearly: pd.DataFrame, years: list[str]) -> str:
+    """One payer's savings, costs, net and cumulative per year as a table of kr."""
+    return _frame({f"{PAYER_LABELS[payer]}: {label}": [format_kr(x) for x in yearly[column]] for column, label in PAYER_SERIES}, years)
 
 
 def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
@@ -330,8 +336,7 @@ def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
         return []
     lines = ["", "Hvem sparer hvad (kr.; refusionstrappen fordeler bruttoydelsen mellem kommune og stat)"]
     for payer, p in result.by_payer.items():
-        rows = {f"{PAYER_LABELS[payer]}: {label}": [format_kr(x) for x in p.yearly[column]] for column, label in (("savings", "besparelser"), ("costs", "udgifter"), ("net", "nettoresultat"), ("cumulative", "akkumuleret"))}
-        lines.append(_frame(rows, years))
+        lines.append(_payer_frame(payer, p.yearly, years))
         payback = p.payback_year or "tjener sig ikke hjem inden for tidshorisonten"
         lines.append(f"  {PAYER_LABELS[payer]}: tilbagebetalingstid {payback}; nettogevinst {format_kr(p.net_gain)} kr.")
     return lines
@@ -498,8 +503,7 @@ def portfolio_text(result: Any, form: str) -> str:
         return buffer.getvalue()
     lines = [f"Portefølje: {len(result.cases)} cases ({years[0] if years else ''}–{years[-1] if years else ''}), {len(result.errors)} case-filer med fejl", ""]
     for payer, table in result.by_payer.items():
-        rows = {f"{PAYER_LABELS[payer]}: {label}": [format_kr(x) for x in table[column]] for column, label in (("savings", "besparelser"), ("costs", "udgifter"), ("net", "nettoresultat"), ("cumulative", "akkumuleret"))}
-        lines.append(_frame(rows, years))
+        lines.append(_payer_frame(payer, table, years))
     lines += ["", "Nøgletal"]
     lines.append(f"  Tilbagebetalingstid, alle betalere: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
     for payer, year in result.payback_by_payer.items():
