@@ -28,8 +28,10 @@ EXCEL_ERRORS = frozenset(
 MAX_CELLS = 100_000
 #: Excel serial numbers of the first and last date accepted (validate.EARLIEST_DATE, LATEST_DATE):
 #: smaller "dates" are almost surely a year typed as a date.
-EARLIEST_SERIAL = (validate.EARLIEST_DATE - dt.date(1899, 12, 30)).days
-LATEST_SERIAL = (validate.LATEST_DATE - dt.date(1899, 12, 30)).days
+#: Day 0 of Excel's date serials (counting from 1 March 1900; before it Excel's 1900 leap-year bug applies).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EARLIEST_SERIAL = (validate.EARLIEST_DATE - EXCEL_EPOCH).days
+LATEST_SERIAL = (validate.LATEST_DATE - EXCEL_EPOCH).days
 
 
 def cells(doc: str) -> dict[str, Any]:
@@ -138,7 +140,7 @@ def serial_to_date(name: str, serial: float) -> dt.date:
     if serial >= LATEST_SERIAL + 1:
         raise XlwingsError(f"{name}: datoer efter {validate.LATEST_DATE.year} kan ikke bruges (fik {serial:g})")
     days = math.floor(serial)
-    date = dt.date(1899, 12, 31) + dt.timedelta(days=days) if days <= 60 else dt.date(1899, 12, 30) + dt.timedelta(days=days)
+    date = dt.date(1899, 12, 31) + dt.timedelta(days=days) if days <= 60 else EXCEL_EPOCH + dt.timedelta(days=days)
     if serial < EARLIEST_SERIAL:
         raise XlwingsError(
             f"{name}: {serial:g} er datoen {date:%d-%m-%Y} — er det et årstal? Skriv en dato, fx 2021-04-01 eller =DATO(2021;4;1)"
@@ -240,12 +242,17 @@ def fallback_table(name: str, value: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.array(share_list), np.array(after_list)
 
 
-def optional_month_number(name: str, value: Any) -> int | None:
-    """A calendar month 1–12, or ``None`` when blank or 0."""
+def one_cell(value: Any, message: str) -> Any:
+    """The value of an argument that must be a single cell; anything larger is ``#VALUE!`` with ``message``."""
     cells = grid(value)
     if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError(f"{name}: skal være én celle med en måned 1–12")
-    number = cell_number(name, cells[0][0])
+        raise XlwingsError(message)
+    return cells[0][0]
+
+
+def optional_month_number(name: str, value: Any) -> int | None:
+    """A calendar month 1–12, or ``None`` when blank or 0."""
+    number = cell_number(name, one_cell(value, f"{name}: skal være én celle med en måned 1–12"))
     if not number:
         return None
     with excel_errors():

@@ -29,6 +29,7 @@ from udfs.boundary import (
     is_blank,
     months,
     numbers,
+    one_cell,
     optional_month_number,
     serial_to_date,
     shares,
@@ -382,10 +383,7 @@ def savings_by_payer(
 
 
 def _payer(value: Any) -> str:
-    cells = grid(value)
-    if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError("payer: skal være én celle: \"kommune\", \"stat\" eller \"i alt\"")
-    cell = cells[0][0]
+    cell = one_cell(value, "payer: skal være én celle: \"kommune\", \"stat\" eller \"i alt\"")
     if is_blank(cell) or cell == 0:
         return "kommune"
     if not isinstance(cell, str) or cell.strip().lower() not in PAYER_NAMES:
@@ -394,10 +392,7 @@ def _payer(value: Any) -> str:
 
 
 def _flag(name: str, value: Any) -> bool:
-    cells = grid(value)
-    if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError(f"{name}: skal være én celle med SAND eller FALSK")
-    cell = cells[0][0]
+    cell = one_cell(value, f"{name}: skal være én celle med SAND eller FALSK")
     if is_blank(cell) or cell is False or cell == 0:
         return False
     if cell is True or cell == 1:
@@ -413,10 +408,7 @@ def refusion_rate(
     """Statens refusionsandel efter uger på ydelse (lov om kommunernes finansiering § 5): 0,8 i uge 0–4, 0,4 til uge 26, 0,3 til uge 52, derefter 0,2. Eks.: =REFUSION_RATE(30) = 0,3"""
     with excel_errors():
         clock = numbers("weeks", weeks, minimum=0, one_d="row")
-        cells = grid(date)
-        if len(cells) != 1 or len(cells[0]) != 1:
-            raise XlwingsError("date: skal være én celle med en dato")
-        month = cell_month("date", cells[0][0])
+        month = cell_month("date", one_cell(date, "date: skal være én celle med en dato"))
         parameters = Parameters()
         on = parameters.get("refusion.staircase").values[-1].date if month is None else dt.date(month // 12, month % 12 + 1, 1)
         entry = parameters.value_at("refusion.staircase", on, "date")
@@ -430,10 +422,11 @@ def benefit_rate(
 ) -> Grid:
     """Bruttoydelse i kr. pr. år på en dato, fra xlmodels daterede og kildebelagte satser (kr. pr. måned × 12). Eks.: =BENEFIT_RATE("kontanthjaelp.over_30_andre";"2023-06-01") = 143.328"""
     with excel_errors():
-        cells = grid(name)
-        if len(cells) != 1 or len(cells[0]) != 1 or not isinstance(cells[0][0], str) or not cells[0][0].strip():
-            raise XlwingsError("name: skal være én celle med et parameternavn, fx \"kontanthjaelp.over_30_andre\"")
-        parameter = cells[0][0].strip()
+        wanted = "name: skal være én celle med et parameternavn, fx \"kontanthjaelp.over_30_andre\""
+        parameter = one_cell(name, wanted)
+        if not isinstance(parameter, str) or not parameter.strip():
+            raise XlwingsError(wanted)
+        parameter = parameter.strip()
         dates = grid(date, one_d="column")
         parameters = Parameters()
         out = []
@@ -460,11 +453,9 @@ def _day(where: str, cell: Any, month: int) -> dt.date:
 
 def _discount(rate: Any, n_years: int) -> np.ndarray:
     """Discount factors for years 0 .. n − 1: a flat rate, or (blank) Finansministeriet's curve."""
-    cells = grid(rate)
-    if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError("rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
-    value = cell_number("rate", cells[0][0])
-    if value is None or (value == 0 and cells[0][0] in (0, None)):
+    cell = one_cell(rate, "rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
+    value = cell_number("rate", cell)
+    if value is None or (value == 0 and cell in (0, None)):
         curve = appraisal.ministry_rate(Parameters())
     else:
         if not 0 <= value < 1:
@@ -544,11 +535,9 @@ def payback_probability(
 
 
 def _one_number(name: str, value: Any, default: float | None) -> float:
-    cells = grid(value)
-    if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError(f"{name}: skal være én celle")
-    number = cell_number(name, cells[0][0])
-    if number is None or (number == 0 and default is not None and cells[0][0] in (0, None)):
+    cell = one_cell(value, f"{name}: skal være én celle")
+    number = cell_number(name, cell)
+    if number is None or (number == 0 and default is not None and cell in (0, None)):
         if default is None:
             raise XlwingsError(f"{name}: mangler en værdi")
         return default
