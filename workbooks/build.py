@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
-from workbooks.formulas import overlap, paid_back
+from workbooks.formulas import overlap, paid_back, payback_year
 from workbooks.labels import label
 from workbooks.layout import (
     COL_DETAIL,
@@ -549,7 +549,7 @@ class _Writer:
         flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
         net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
         self.text(ws, rows["payback_year"], 1, self.t("payback_year"), font=Font(bold=True))
-        self.formula(ws, rows["payback_year"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{self.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+        self.formula(ws, rows["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", self.t("never")), "0")
         self.text(ws, rows["net_gain"], 1, self.t("net_gain"), font=Font(bold=True))
         self.text(ws, rows["net_gain"], COL_UNIT, self.t("u_kr"))
         self.formula(ws, rows["net_gain"], COL_P1, f"=SUM({net})", KR)
@@ -597,7 +597,7 @@ class _Writer:
             row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}"), self.t("p_paid_back", payer=name), "General")
             flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
             self.text(ws, r["payback_year"], 1, self.t("p_payback_year", payer=name), font=Font(bold=True))
-            self.formula(ws, r["payback_year"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{self.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+            self.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", self.t("never")), "0")
             self.text(ws, r["net_gain"], 1, self.t("p_net_gain", payer=name), font=Font(bold=True))
             self.text(ws, r["net_gain"], COL_UNIT, self.t("u_kr"))
             self.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)

@@ -19,6 +19,16 @@ def paid_back(cumulative: str) -> str:
     return f'COUNTIF({cumulative},"<{-PAYBACK_TOLERANCE_KR:.6f}")=0'
 
 
+def payback_year(flags: str, last_year: str, never: str) -> str:
+    """The payback year from a row of :func:`paid_back` flags: the first of the trailing run of TRUEs,
+    i.e. the last year − the number of TRUEs + 1, or ``never`` when there are none.
+
+    >>> payback_year("$I$20:$R$20", "$R$4", "aldrig")
+    '=IF(COUNTIF($I$20:$R$20,TRUE)=0,"aldrig",$R$4-COUNTIF($I$20:$R$20,TRUE)+1)'
+    """
+    return f'=IF(COUNTIF({flags},TRUE)=0,"{never}",{last_year}-COUNTIF({flags},TRUE)+1)'
+
+
 def emin(a: str, b: str) -> str:
     """Element-wise minimum of ``a`` and ``b`` (numbers or ranges that broadcast)."""
     return f"(({a})*(({a})<({b}))+({b})*(({a})>=({b})))"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from workbooks.formulas import paid_back
+from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def write_sensitivity(w: _Writer) -> None:
     for key in ("npv", "npv_kommune"):
         w.text(ws, rows[key], COL_UNIT, w.t("u_kr"))
     flags = span(rows["pv_paid_back"])
-    w.formula(ws, rows["discounted_payback"], COL_P1, f'=IF(COUNTIF({flags},TRUE)=0,"{w.t("never")}",${last_c}${HEADER_ROW}-COUNTIF({flags},TRUE)+1)', "0")
+    w.formula(ws, rows["discounted_payback"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
     cohort = f"SUM({span(brows['cohort_savings'], budget + '!')})"
     costs = f"SUM({span(brows['costs'], budget + '!')})"
     direct = f"(SUM({span(brows['savings'], budget + '!')})-{cohort})"
