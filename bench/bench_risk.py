@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -20,16 +21,10 @@ from xlmodel.appraisal import appraise
 from xlmodel.portfolio import run_portfolio, run_portfolio_dask
 from xlmodel.risk import simulate
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import best_of
+
 CASE = Path(__file__).resolve().parent.parent / "workbooks" / "cases" / "ishoej_2021.toml"
-
-
-def best(function, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -40,10 +35,10 @@ def main() -> None:
     args = parser.parse_args()
     case = load_case(CASE)
     print(f"Ishøj 2021 ({len(case.cohorts)} hold, {len(case.uncertainty)} usikre input), bedst af 7:")
-    print(f"  compute_case:                 {1000 * best(lambda: compute_case(case)):8.2f} ms")
-    print(f"  appraise (NPV, skifteværdier, tornado): {1000 * best(lambda: appraise(case)):8.2f} ms")
-    print(f"  simulate, 10.000 træk:        {1000 * best(lambda: simulate(case, draws=10_000)):8.2f} ms")
-    print(f"  simulate, 100.000 træk:       {1000 * best(lambda: simulate(case, draws=100_000), 3):8.2f} ms")
+    print(f"  compute_case:                 {1000 * best_of(lambda: compute_case(case)):8.2f} ms")
+    print(f"  appraise (NPV, skifteværdier, tornado): {1000 * best_of(lambda: appraise(case)):8.2f} ms")
+    print(f"  simulate, 10.000 træk:        {1000 * best_of(lambda: simulate(case, draws=10_000)):8.2f} ms")
+    print(f"  simulate, 100.000 træk:       {1000 * best_of(lambda: simulate(case, draws=100_000), 3):8.2f} ms")
     n, d = args.cases, args.draws
     print(f"\nNational portefølje: {n:,} syntetiske cases × {d:,} træk".replace(",", "."))
     start = time.perf_counter()
