@@ -128,6 +128,10 @@ class Layout:
     def year_col(self, year: int) -> int:
         return FIRST_YEAR_COL + year - self.shape.first_year
 
+    def calc_share_col(self, index: int) -> int:
+        """Beregning's column of fall-back ``index``'s share (native runtime), one column after the last year."""
+        return self.last_year_col + 2 + index
+
     def year_range(self, row: int, sheet: str = "") -> str:
         prefix = f"{sheet}!" if sheet else ""
         return f"{prefix}${col(FIRST_YEAR_COL)}${row}:${col(self.last_year_col)}${row}"

@@ -72,6 +72,19 @@ def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], sta
     return gross, gross - gross_kept, stat, stat - stat_kept
 
 
+def _cohort_arrays(case: Case, outcome_id: str) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+    """Persons, deadweight (persons), effect start, course start (months) and refusion clock of the cohorts
+    with ``outcome_id``, as arrays (read once per model; a delay only moves the effect starts)."""
+    cohorts = [c for c in case.cohorts if outcome_id in c.outcomes]
+    return (
+        np.array([c.outcomes[outcome_id].persons for c in cohorts], dtype=np.float64),
+        np.array([c.outcomes[outcome_id].deadweight_persons(c.participants) for c in cohorts], dtype=np.float64),
+        np.array([c.effect_start for c in cohorts], dtype=np.int64),
+        np.array([c.start for c in cohorts], dtype=np.int64),
+        np.array([c.weeks_on_benefit or 0.0 for c in cohorts], dtype=np.float64),
+    )
+
+
 @dataclass(frozen=True)
 class Run:
     """A batch of evaluations, one row per draw: savings and costs per payer and the totals, ``(n, Y)``."""
@@ -124,6 +137,7 @@ class LinearModel:
     cost_lines: FloatArray
     savings_lines: FloatArray
     _delayed: dict[int, tuple[OutcomeParts, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _cohorts: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, case: Case) -> LinearModel:
@@ -134,27 +148,32 @@ class LinearModel:
 
     def parts(self, delay_months: int) -> tuple[OutcomeParts, ...]:
         """The outcomes' parts with every effect start ``delay_months`` later (cached per delay)."""
-        if delay_months in self._delayed:
-            return self._delayed[delay_months]
-        case = self.case
-        found = []
+        if delay_months not in self._delayed:
+            self._compute_parts([delay_months])
+        return self._delayed[delay_months]
+
+    def _compute_parts(self, delays: list[int]) -> None:
+        """The parts of every delay in ``delays``, with one array call per outcome for all of them (the
+        cohorts repeated once per delay), into the cache."""
+        case, d = self.case, len(delays)
+        found: list[list[OutcomeParts]] = [[] for _ in delays]
         for outcome in case.outcomes:
-            cohorts = [c for c in case.cohorts if outcome.id in c.outcomes]
-            n = len(cohorts)
-            zeros = np.zeros(self.years.size)
+            if outcome.id not in self._cohorts:
+                self._cohorts[outcome.id] = _cohort_arrays(case, outcome.id)
+            persons, dead, effect, start, clock = self._cohorts[outcome.id]
+            n = persons.size
             if not n:
-                found.append(OutcomeParts(outcome.id, outcome.split, *(zeros,) * 8))
+                zeros = np.zeros(self.years.size)
+                for parts in found:
+                    parts.append(OutcomeParts(outcome.id, outcome.split, *(zeros,) * 8))
                 continue
-            persons = np.array([c.outcomes[outcome.id].persons for c in cohorts])
-            dead = np.array([c.outcomes[outcome.id].deadweight_persons(c.participants) for c in cohorts])
-            effect = np.array([c.effect_start + delay_months for c in cohorts], dtype=np.int64)
-            start = np.array([c.start for c in cohorts], dtype=np.int64)
-            clock = np.array([c.weeks_on_benefit or 0.0 for c in cohorts])
-            a, f, sa, sf = _per_person(case, outcome, effect, start, clock)
-            found.append(OutcomeParts(outcome.id, outcome.split, persons @ a, dead @ a, persons @ f, dead @ f, persons @ sa, dead @ sa, persons @ sf, dead @ sf))
-        result = tuple(found)
-        self._delayed[delay_months] = result
-        return result
+            shifted = (effect[None, :] + np.asarray(delays, dtype=np.int64)[:, None]).ravel()
+            per_person = _per_person(case, outcome, shifted, np.tile(start, d), np.tile(clock, d))
+            a, f, sa, sf = (m.reshape(d, n, self.years.size) for m in per_person)
+            for i, parts in enumerate(found):
+                parts.append(OutcomeParts(outcome.id, outcome.split, persons @ a[i], dead @ a[i], persons @ f[i], dead @ f[i], persons @ sa[i], dead @ sa[i], persons @ sf[i], dead @ sf[i]))
+        for delay, parts in zip(delays, found, strict=True):
+            self._delayed[delay] = tuple(parts)
 
     def evaluate(self, factors: Mapping[str, npt.ArrayLike], n: int | None = None) -> Run:
         """Savings and costs per payer for ``n`` draws of factors (1 where not given; ``delay_months`` 0).
@@ -174,6 +193,9 @@ class LinearModel:
         delays = get("delay_months", np.zeros(size)).astype(np.int64)
         gross_total = np.zeros((size, self.years.size))
         stat_total = np.zeros((size, self.years.size))
+        missing = [int(delay) for delay in np.unique(delays) if int(delay) not in self._delayed]
+        if missing:
+            self._compute_parts(missing)
         for delay in np.unique(delays):
             rows = delays == delay
             for parts in self.parts(int(delay)):
