@@ -29,7 +29,7 @@ MAX_CELLS = 100_000
 #: Excel serial numbers of the first and last date accepted (validate.EARLIEST_DATE, LATEST_DATE):
 #: smaller "dates" are almost surely a year typed as a date.
 #: Day 0 of Excel's date serials (counting from 1 March 1900; before it Excel's 1900 leap-year bug applies).
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = validate.EXCEL_EPOCH
 EARLIEST_SERIAL = (validate.EARLIEST_DATE - EXCEL_EPOCH).days
 LATEST_SERIAL = (validate.LATEST_DATE - EXCEL_EPOCH).days
 

@@ -87,7 +87,10 @@ def person_years(
     if fallbacks is not None:
         shares, falls = fallbacks
         fallen = _overlap_months(falls[:, :, None], year_start[None, None, :], year_end[None, None, :])
-        active = active - np.einsum("nk,nky->ny", shares, fallen)
+        # one fall-back after the other, as the workbook's formula does: the same last bit for one cohort
+        # or a thousand (a matrix product may add in another order, or fused, depending on the shapes)
+        for i in range(shares.shape[1]):
+            active = active - shares[:, i, None] * fallen[:, i, :]
     return net[:, None] * active / 12.0
 
 

@@ -28,6 +28,8 @@ MAX_HORIZON_YEARS = 100
 #: The first and last date any input may fall on, in case files, workbooks and Excel functions alike.
 #: An earlier "date" is nearly always a year typed into a date cell (2021 as a date is 13 July 1905).
 EARLIEST_DATE, LATEST_DATE = dt.date(1950, 1, 1), dt.date(2200, 12, 31)
+#: Day 0 of the serial dates of Excel and LibreOffice (the 1900 system, after its leap-year bug).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: Years outside this range are rejected as typos.
 MIN_YEAR, MAX_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 #: Sums of shares may exceed 1 by this much (floating-point noise of 0.1 + 0.2 + ...), no more.
@@ -107,6 +109,15 @@ def month_number(field: str, value: Any) -> int:
     if result != int(result) or not 1 <= result <= 12:
         raise InvalidValueError(field, "en måned er et helt tal fra 1 (januar) til 12 (december)", value=value)
     return int(result)
+
+
+def month_start(index: int) -> dt.date:
+    """The first day of month ``index`` (``year * 12 + month - 1``), the inverse of :func:`month_index`.
+
+    >>> month_start(24255)
+    datetime.date(2021, 4, 1)
+    """
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_index(field: str, value: Any) -> int:

@@ -38,7 +38,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from xlmodel.errors import InvalidValueError, XlmodelError
-from xlmodel.validate import number, text
+from xlmodel.validate import month_start, number, text
 
 #: A yearly rate whose next value starts within this many days of the new year (the first Monday of
 #: January, as for the 2016 and 2017 rates) is not flagged as carried forward.
@@ -140,8 +140,7 @@ def time_to_date(time: float) -> dt.date:
     >>> time_to_date(2021.25)
     datetime.date(2021, 4, 1)
     """
-    month_index = int(time * 12 + 1e-9)
-    return dt.date(month_index // 12, month_index % 12 + 1, 1)
+    return month_start(int(time * 12 + 1e-9))
 
 
 @functools.cache
