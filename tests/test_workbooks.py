@@ -3,6 +3,7 @@ workbook follows the modelling standards, and regenerate --check passes."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import zipfile
@@ -200,3 +201,52 @@ def test_every_runtime_matches_numbers_from_outside_the_core(runtime: str) -> No
                 assert excel_round(cells[years.index(year)] / 1000) == shown, (runtime, figure.cohort, figure.outcome, year)
                 checked += 1
     assert checked == 72  # 16 printed rows; some cohorts start in 2022 or 2023
+
+
+@pytest.mark.parametrize("runtime", ["officejs", "com"])
+def test_functions_cached_per_block_give_exactly_what_each_cell_gives(runtime: str) -> None:
+    """The officejs and com books cache PERSON_YEARS and SAVINGS with one call per block of cells; every
+    cached value must be what the function gives when formualizer calls it cell by cell (the bundled
+    cases, generated cases with deadweight rates, several outcomes and net-zero cohorts, a template's blank
+    rows, and a block whose call fails: a deadweight above the persons is reported for its own cell)."""
+    from workbooks.evaluate import evaluate, formula_cells
+    from workbooks.templates import build_template
+
+    builts = [build_workbook(load_case(p), runtime=runtime) for p in BUNDLED]
+    builts += [build_workbook(case, runtime=runtime) for case in GENERATED[:6]]
+    builts.append(build_template(runtime=runtime))
+    assert sum(len(block.calls) for built in builts for block in built.blocks) > 100  # the blocks are used
+    for built in builts:
+        data, cells = to_bytes(built.workbook), formula_cells(built.workbook)
+        per_cell, per_block = evaluate(data, cells), evaluate(data, cells, built.blocks)
+        assert per_block == per_cell, built.workbook.properties.title
+
+    # a block whose call fails (a deadweight above the persons, made in the book and in the block alike)
+    # is left to the per-cell evaluation: the error stays on its own cells, the other blocks still count
+    built = build_workbook(GENERATED[1], runtime=runtime)
+    index = next(i for i, block in enumerate(built.blocks) if block.function == "person_years" and block.calls)
+    block = built.blocks[index]
+    cohort = block.calls[0]
+    plan = built.workbook[SHEET_NAMES["da"]["cohorts"]]
+    persons_col = built.layout.cohort_outcome_cols(built.layout.shape.outcomes.index(GENERATED[1].outcomes[0].id))[0]
+    plan.cell(built.layout.cohort_row(cohort), persons_col + 1).value = 999.0
+    plan.cell(built.layout.cohort_row(cohort), persons_col + 2).value = None
+    # PERSON_YEARS and SAVINGS of that outcome (the same rows on two sheets) both get the bad deadweight
+    blocks = [dataclasses.replace(b, args=(*b.args[:-1], [[999.0], *b.args[-1][1:]])) if b.rows == block.rows else b for b in built.blocks]
+    assert len([b for b in blocks if b.rows == block.rows]) == 2
+    data, cells = to_bytes(built.workbook), formula_cells(built.workbook)
+    per_cell, per_block = evaluate(data, cells), evaluate(data, cells, blocks)
+    assert per_block == per_cell
+    assert isinstance(per_block[SHEET_NAMES["da"]["calc"]][f"I{block.rows[cohort]}"], dict)  # #VALUE! on its cell
+
+
+def test_a_native_book_above_formualizers_one_pass_limit_agrees_with_the_core(tmp_path: Path) -> None:
+    """formualizer's one-pass recalculation refuses books above 100,000 formulas; such a book (650 cohorts
+    × 3 outcomes × 20 years: 102,000 formulas) takes the general path and still agrees with the core."""
+    from xlmodel.synthetic import many_cohorts_case
+
+    case = many_cohorts_case(650)
+    path = tmp_path / "large.xlsx"
+    path.write_bytes(render(case, runtime="native"))
+    assert sum(1 for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows() for c in row if c.data_type == "f") > 100_000
+    _check(path, case)

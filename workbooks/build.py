@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
 from workbooks.formulas import overlap, paid_back, payback_year
+from workbooks.function_blocks import FunctionBlock, cohort_blocks
 from workbooks.labels import label
 from workbooks.layout import (
     COL_DETAIL,
@@ -67,7 +68,7 @@ from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
 from xlmodel.refusion import benefit_periods
 from xlmodel.risk import simulate
-from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS
+from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS, month_start
 
 #: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory
 #: grow linearly; beyond this a book is refused up front instead of exhausting the machine).
@@ -178,6 +179,7 @@ class _Writer:
         self.validations: dict[tuple[str, str], DataValidation] = {}
         self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
         self._styles: dict[tuple[str | None, bool], StyleArray] = {}  # see _styled
+        self.blocks: list[FunctionBlock] = []  # our functions' cells, for one vectorised call per block
 
     # --- small helpers ---
     def t(self, key: str, **kwargs: Any) -> str:
@@ -433,8 +435,8 @@ class _Writer:
             row = lay.cohort_row(i)
             cohort = case.cohorts[i] if i < len(case.cohorts) else None
             self.input(ws, row, 1, cohort.name if cohort else None)
-            self.input(ws, row, 2, _first_of_month(cohort.start) if cohort and cohort.start is not None else None, DATE, "date")
-            self.input(ws, row, 3, _first_of_month(cohort.effect_start) if cohort else None, DATE, "date")
+            self.input(ws, row, 2, month_start(cohort.start) if cohort and cohort.start is not None else None, DATE, "date")
+            self.input(ws, row, 3, month_start(cohort.effect_start) if cohort else None, DATE, "date")
             self.input(ws, row, 4, cohort.participants if cohort else None, "0", "whole")
             self.input(ws, row, COL_WEEKS, cohort.weeks_on_benefit if cohort else None, "0.0", "nonneg")
             for k, outcome in enumerate(case.outcomes):
@@ -517,6 +519,8 @@ class _Writer:
                     args = [refs["persons"], refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
                     f = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
                 self.formula(ws, row, lay.year_col(year), f, PERSONS)
+        if prefix is not None:
+            self.blocks += cohort_blocks(ws.title, "person_years", self.case, list(enumerate(self.case.outcomes)), lay.years, FIRST_YEAR_COL, lay.pair_row, lay.shape.cohorts)
 
     def _savings(self) -> None:
         ws, lay = self.sheets["savings"], self.layout
@@ -537,6 +541,9 @@ class _Writer:
                     args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
                     f = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
                 self.formula(ws, row, lay.year_col(year), f, KR)
+        if prefix is not None:
+            unit_outcomes = [(k, o) for k, o in enumerate(self.case.outcomes) if o.id not in lay.shape.split_outcomes]
+            self.blocks += cohort_blocks(ws.title, "savings", self.case, unit_outcomes, lay.years, FIRST_YEAR_COL, lay.pair_row, lay.shape.cohorts)
         total = lay.savings_total_row
         self.text(ws, total, 1, self.t("total"), font=Font(bold=True))
         for year in lay.years:
@@ -932,10 +939,6 @@ def _shown(value: Any) -> str:
     return f"{value:,.10g}" if isinstance(value, float) else str(value)
 
 
-def _first_of_month(month_index: int) -> dt.date:
-    return dt.date(month_index // 12, month_index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class Built:
     """A built workbook (formulas, no cached values yet), its input cells and its result-dependent text cells."""
@@ -945,6 +948,7 @@ class Built:
     generated: frozenset[tuple[str, str]]
     layout: Layout
     validated: frozenset[tuple[str, str]] = frozenset()
+    blocks: tuple[FunctionBlock, ...] = ()  # cells of our functions that one call per block caches
 
 
 def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False) -> Built:
@@ -974,7 +978,7 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
     validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
-    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated)
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks))
 
 
 def _rate_dict(rate: Any) -> Any:

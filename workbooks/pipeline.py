@@ -32,7 +32,7 @@ def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Bu
 
 
 def render_built(built: Built, runtime: str) -> bytes:
-    return with_cached_values(built.workbook, custom_functions=runtime != "native")
+    return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks)
 
 
 def check_output(out: Path) -> None:
@@ -163,7 +163,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
                     if cell.comment is not None:
                         new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
         carried = carry_over(book, new.workbook, tool_titles, new.inputs)
-        data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles)
+        data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles, blocks=new.blocks)
         load(data, "ny fil")  # the new file must read back before it replaces anything
         if read_bytes(path) != original:
             raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
