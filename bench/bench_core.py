@@ -11,38 +11,16 @@ import time
 
 import numpy as np
 
-from xlmodel import Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, compute_case
+from xlmodel import Case, compute_case
 from xlmodel.arithmetic import person_years
+from xlmodel.synthetic import many_cohorts_case
 
 N_COHORTS, FIRST, N_YEARS = 1_000, 2025, 20
 LAST = FIRST + N_YEARS - 1
 
 
-def synthetic_case(seed: int = 1) -> Case:
-    rng = np.random.default_rng(seed)
-    outcomes = (
-        Outcome("job", 146_000, fallbacks=(Fallback(0.1, 2), Fallback(0.1, 4))),
-        Outcome("education", 90_000, fallbacks=(Fallback(0.15, 1),), fallback_month=4),
-        Outcome("flexjob", {y: 45_000 + 500 * (y - FIRST) for y in range(FIRST, LAST + 1)}),
-    )
-    cohorts = []
-    for i in range(N_COHORTS):
-        effect = FIRST * 12 + int(rng.integers(0, 12 * 10))
-        cohorts.append(
-            Cohort(
-                f"Hold {i + 1}",
-                15,
-                effect,
-                {
-                    "job": CohortOutcome(int(rng.integers(1, 6)), deadweight=1),
-                    "education": CohortOutcome(int(rng.integers(0, 4)), deadweight_rate=0.0),
-                    "flexjob": CohortOutcome(1),
-                },
-                start=effect - 3,
-            )
-        )
-    costs = (CostItem("Jobkonsulenter", {y: 2_000_000.0 for y in range(FIRST, FIRST + 10)}),)
-    return Case("Benchmark", FIRST, LAST, outcomes=outcomes, cohorts=tuple(cohorts), costs=costs)
+def synthetic_case(seed: int = 1, n_cohorts: int = N_COHORTS) -> Case:
+    return many_cohorts_case(n_cohorts, seed, FIRST, N_YEARS)
 
 
 def best_of(fn, repeat: int = 7) -> float:

@@ -1,67 +1,120 @@
-"""Benchmark of the workbook pipeline: build + evaluate + save, next to LibreOffice recalculating the
-same workbook, measured in one run.
+"""Benchmark of the workbook pipeline next to LibreOffice, measured in one run; then how it scales.
 
-Run: ``.venv/bin/python bench/bench_workbooks.py``. For each bundled case and a synthetic case of
-200 cohorts × 20 years × 3 outcomes it times our pipeline (native and officejs runtimes: build with
-openpyxl, evaluate with formualizer and our functions, cache the values) and LibreOffice opening the
-native workbook without cached values, recalculating every formula and saving it. LibreOffice's time
-includes its start-up, so the start-up alone (an empty workbook) is reported too.
+Run: ``.venv/bin/python bench/bench_workbooks.py`` (``--scale`` adds the scaling table; needs LibreOffice
+and ``python3-uno``). For each bundled case and a synthetic case of 200 cohorts × 20 years × 3 outcomes:
+
+- ours: build with openpyxl, evaluate with formualizer (and our functions), cache every value, as
+  ``render`` does, for the ``native`` and ``officejs`` runtimes;
+- LibreOffice warm: one running LibreOffice (driven over UNO, start-up excluded) opens the ``native`` book
+  without cached values, recalculates every formula (``calculateAll``) and saves it as .xlsx;
+- LibreOffice cold: ``soffice --convert-to`` of the same book, start-up included (as a user would run it).
+
+Both ratios are printed: ours / warm and ours / cold. Best of several runs each.
+
+``--scale`` builds the native book of 50, 200, 1,000 and 2,000 cohorts (the largest a book may hold is
+6,000 cohort × outcome rows) in a fresh process each and reports time and peak memory (max RSS), and shows
+the message a 5,000-cohort case gets before anything is built.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import synthetic_case
-
-from workbooks.build import build_workbook, shape_of
+from workbooks.build import build_workbook
 from workbooks.evaluate import to_bytes
-from workbooks.libreoffice import recalculate
+from workbooks.libreoffice import recalculate, uno_run
 from workbooks.pipeline import ROOT, render
 from xlmodel import Case, load_case
+from xlmodel.synthetic import many_cohorts_case
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 
 
 def large_case() -> Case:
-    full = synthetic_case()
-    cohorts = tuple(c for c in full.cohorts[:200])
-    return Case("Syntetisk 200 hold", full.first_year, full.last_year, outcomes=full.outcomes, cohorts=cohorts, costs=full.costs)
+    return many_cohorts_case(200)
 
 
-def timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def compare(folder: Path) -> None:
+    cases = {p.stem: load_case(p) for p in sorted((ROOT / "cases").glob("*.toml"))}
+    cases["200 hold × 20 år"] = large_case()
+    books = {}
+    for name, case in cases.items():
+        path = folder / "in" / f"{name.replace(' ', '_').replace('×', 'x').replace('å', 'aa')}.xlsx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(to_bytes(build_workbook(case, runtime="native").workbook))  # formulas, no cached values
+        books[name] = path
+    (folder / "warm").mkdir()
+    warm_runs = [uno_run("recalc", folder / "warm", *books.values()) for _ in range(3)]
+    warm = {entry["book"]: min(run[i]["load"] + run[i]["calculate"] + run[i]["save"] for run in warm_runs) for i, entry in enumerate(warm_runs[0])}
+    print("ours = build + evaluate + save (render); LibreOffice warm = open + calculateAll + save in one running instance;")
+    print("LibreOffice cold = soffice --convert-to, start-up included\n")
+    print(f"{'case':<24}{'formulas':>9}{'native':>9}{'officejs':>10}{'LO warm':>9}{'LO cold':>9}{'native/warm':>13}{'officejs/warm':>15}{'native/cold':>13}")
+    for name, case in cases.items():
+        repeat = 3 if len(case.cohorts) > 50 else 5
+        native = best(lambda case=case: render(case, runtime="native"), repeat)
+        officejs = best(lambda case=case: render(case, runtime="officejs"), repeat)
+        built = build_workbook(case, runtime="native").workbook
+        formulas = sum(1 for ws in built.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
+        cold = best(lambda path=books[name]: recalculate([path], folder / "cold"), 2)
+        lo = warm[str(books[name])]
+        print(f"{name:<24}{formulas:>9,}{native:>8.2f}s{officejs:>9.2f}s{lo:>8.2f}s{cold:>8.2f}s{native / lo:>13.2f}{officejs / lo:>15.2f}{native / cold:>13.2f}")
+
+
+_CHILD = """
+import json, resource, sys, time
+from xlmodel.synthetic import many_cohorts_case
+from workbooks.pipeline import render
+from workbooks.evaluate import WorkbookError
+case = many_cohorts_case({n})
+t0 = time.perf_counter()
+try:
+    data = render(case, runtime={runtime!r})
+    answer = {{"seconds": time.perf_counter() - t0, "bytes": len(data)}}
+except WorkbookError as error:
+    answer = {{"refused": str(error), "seconds": time.perf_counter() - t0}}
+answer["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(answer))
+"""
+
+
+def scale() -> None:
+    print("\nScaling, one fresh process per book (native and officejs), 3 outcomes × 20 years:\n")
+    print(f"{'cohorts':>8}{'rows':>7}{'runtime':>10}{'seconds':>9}{'s per 100 cohorts':>19}{'peak memory':>13}{'file':>9}")
+    for n in (50, 200, 1_000, 2_000, 5_000):
+        for runtime in ("native", "officejs"):
+            code = _CHILD.format(n=n, runtime=runtime)
+            run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT_DIR, check=True)
+            answer = json.loads(run.stdout.strip().splitlines()[-1])
+            if "refused" in answer:
+                print(f"{n:>8,}{3 * n:>7,}{runtime:>10}  refused before building ({answer['seconds']:.2f} s, {answer['max_rss_mb']:.0f} MB): {answer['refused']}")
+                continue
+            print(f"{n:>8,}{3 * n:>7,}{runtime:>10}{answer['seconds']:>8.2f}s{100 * answer['seconds'] / n:>18.3f}s{answer['max_rss_mb']:>10.0f} MB{answer['bytes'] / 1e6:>7.1f} MB")
 
 
 def main() -> None:
-    cases = {p.stem: load_case(p) for p in sorted((ROOT / "cases").glob("*.toml"))}
-    cases["200 hold × 20 år"] = large_case()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", action="store_true", help="also time 50 to 5,000 cohorts with peak memory")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        empty = folder / "empty" / "empty.xlsx"
-        empty.parent.mkdir()
-        openpyxl.Workbook().save(empty)
-        recalculate([empty], folder / "warm")  # first start creates the profile
-        startup = min(timed(lambda: recalculate([empty], folder / "e")) for _ in range(2))
-        print(f"LibreOffice start-up + save of an empty workbook: {startup:5.2f} s\n")
-        print(f"{'case':<22}{'cells':>8}{'ours native':>13}{'ours officejs':>15}{'LibreOffice':>13}{'ratio native/LO':>17}")
-        for name, case in cases.items():
-            shape = shape_of(case)
-            native = min(timed(lambda case=case: render(case, runtime="native")) for _ in range(3))
-            officejs = min(timed(lambda case=case: render(case, runtime="officejs")) for _ in range(2 if shape.cohorts > 50 else 3))
-            built = build_workbook(case, runtime="native").workbook
-            cells = sum(1 for ws in built.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
-            path = folder / "in" / f"{name.replace(' ', '_')}.xlsx"
-            path.parent.mkdir(exist_ok=True)
-            path.write_bytes(to_bytes(built))
-            libre = min(timed(lambda path=path: recalculate([path], folder / "out")) for _ in range(2))
-            print(f"{name:<22}{cells:>8,}{native:>12.2f}s{officejs:>14.2f}s{libre:>12.2f}s{native / libre:>17.2f}")
+        compare(Path(tmp))
+    if args.scale:
+        scale()
 
 
 if __name__ == "__main__":

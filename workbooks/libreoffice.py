@@ -7,11 +7,14 @@ every number it returns is its own. Never ship its output: it rewrites formats a
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from workbooks.evaluate import WorkbookError
 
@@ -51,3 +54,30 @@ def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float = 600) ->
     if run.returncode != 0 or missing:
         raise WorkbookError("soffice", f"LibreOffice kunne ikke genberegne {missing or paths}: {run.stderr.strip()[:500]}")
     return outputs
+
+
+#: The helper that drives a running LibreOffice over UNO; it runs under the Python that has ``uno``.
+UNO_SCRIPT = Path(__file__).with_name("lo_uno.py")
+
+
+def uno_python() -> str | None:
+    """A Python that can import LibreOffice's ``uno`` module (Debian: ``python3-uno``), if any."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and Path(candidate).exists():
+            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60)
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+def uno_run(command: str, *args: str | Path, timeout: float = 900) -> Any:
+    """Run ``lo_uno.py command args...`` in one LibreOffice and return its JSON answer."""
+    python, binary = uno_python(), soffice()
+    if python is None or binary is None:
+        raise WorkbookError("soffice", "LibreOffice med Python-UNO er ikke installeret (Debian: libreoffice-calc-nogui python3-uno)")
+    run = subprocess.run(
+        [python, str(UNO_SCRIPT), command, *map(str, args)], capture_output=True, text=True, timeout=timeout, env={**os.environ, "XLMODEL_SOFFICE": binary}
+    )
+    if run.returncode != 0:
+        raise WorkbookError("soffice", f"LibreOffice ({command}) fejlede: {run.stderr.strip()[-500:]}")
+    return json.loads(run.stdout)

@@ -53,4 +53,33 @@ def synthetic_case(seed: int) -> Case:
     )
 
 
-__all__ = ["synthetic_case"]
+def many_cohorts_case(n_cohorts: int, seed: int = 1, first_year: int = 2025, years: int = 20) -> Case:
+    """A made-up case of ``n_cohorts`` cohorts of 15 participants over ``years`` years with three outcomes
+    (job with two fall-backs, education with a fixed fall-back month, fleksjob with a rising unit saving)
+    and one cost line: the large case of the benchmarks. The first cohorts are the same for any size.
+
+    >>> case = many_cohorts_case(200)
+    >>> len(case.cohorts), case.first_year, case.last_year, case.outcome_ids
+    (200, 2025, 2044, ['job', 'education', 'flexjob'])
+    """
+    rng = np.random.default_rng(seed)
+    last = first_year + years - 1
+    outcomes = (
+        Outcome("job", 146_000, fallbacks=(Fallback(0.1, 2), Fallback(0.1, 4))),
+        Outcome("education", 90_000, fallbacks=(Fallback(0.15, 1),), fallback_month=4),
+        Outcome("flexjob", {y: 45_000 + 500 * (y - first_year) for y in range(first_year, last + 1)}),
+    )
+    cohorts = []
+    for i in range(n_cohorts):
+        effect = first_year * 12 + int(rng.integers(0, 12 * 10))
+        outcome_persons = {
+            "job": CohortOutcome(int(rng.integers(1, 6)), deadweight=1),
+            "education": CohortOutcome(int(rng.integers(0, 4)), deadweight_rate=0.0),
+            "flexjob": CohortOutcome(1),
+        }
+        cohorts.append(Cohort(f"Hold {i + 1}", 15, effect, outcome_persons, start=effect - 3))
+    costs = (CostItem("Jobkonsulenter", {y: 2_000_000.0 for y in range(first_year, first_year + 10)}),)
+    return Case(f"Syntetisk {n_cohorts} hold", first_year, last, outcomes=outcomes, cohorts=tuple(cohorts), costs=costs, notes="Syntetisk: alle tal er opfundne.")
+
+
+__all__ = ["many_cohorts_case", "synthetic_case"]
