@@ -10,3 +10,6 @@ from xlmodel.cli import server_environment
 
 for _key, _value in server_environment().items():
     os.environ.setdefault(_key, _value)
+
+#: Runs under LibreOffice's own Python (it imports ``uno``); the tests drive it as a subprocess.
+collect_ignore = ["workbooks/lo_uno.py"]

@@ -22,7 +22,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -32,12 +32,15 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbooks.charts import year_chart
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
-from workbooks.formulas import overlap, paid_back, payback_year
+from workbooks.formulas import overlap, paid_back, payback_year, yes_no_format
 from workbooks.function_blocks import FunctionBlock, cohort_blocks
-from workbooks.labels import label
+from workbooks.labels import format_percent, label
 from workbooks.layout import (
+    CHECKS_PAYBACK_TOLERANCE_ROW,
+    CHECKS_TOLERANCE_ROW,
     COL_DETAIL,
     COL_LABEL,
     COL_NOTE,
@@ -60,9 +63,10 @@ from workbooks.layout import (
 from workbooks.sheet_params import write_params
 from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
 from workbooks.sheet_sensitivity import write_sensitivity
+from workbooks.sheet_summary import write_summary
 from xlmodel import __version__
 from xlmodel.appraisal import appraise
-from xlmodel.compute import CaseResult, compute_case
+from xlmodel.compute import PAYBACK_TOLERANCE_KR, CaseResult, compute_case
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
@@ -78,6 +82,8 @@ TARGET_OUTCOMES = 3
 #: Excel 365's calculation engine id: a file with an older calcId is fully recalculated on open,
 #: which without the add-in would replace the cached values by #NAME?.
 EXCEL_CALC_ID = 191029
+#: The widest a label column gets (longer text is cut at the next filled cell, as in any budget table).
+MAX_LABEL_WIDTH = 48
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="1F4E79")
@@ -170,6 +176,8 @@ class _Writer:
         self.case, self.runtime, self.lang = case, runtime, lang
         self.layout = Layout(shape)
         self.names = SHEET_NAMES[lang]
+        self.yes_no = yes_no_format(label(lang, "yes"), label(lang, "no"))  # the number format of 1/0 flags
+        self.payback_tolerance = f"{q(self.names['checks'])}!$C${CHECKS_PAYBACK_TOLERANCE_ROW}"
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
         self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
@@ -180,6 +188,7 @@ class _Writer:
         self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
         self._styles: dict[tuple[str | None, bool], StyleArray] = {}  # see _styled
         self.blocks: list[FunctionBlock] = []  # our functions' cells, for one vectorised call per block
+        self.shown: dict[tuple[str, int], int] = {}  # (sheet, column) -> longest text a formula there repeats
 
     # --- small helpers ---
     def t(self, key: str, **kwargs: Any) -> str:
@@ -212,8 +221,12 @@ class _Writer:
             cell.number_format = number_format
         self._styles[key] = copy.copy(cell._style)
 
-    def formula(self, ws: Worksheet, row: int, column: int, formula: str, number_format: str | None = None) -> Cell:
-        """The tool's own formula (never user text: that goes through :meth:`text`)."""
+    def formula(self, ws: Worksheet, row: int, column: int, formula: str, number_format: str | None = None, *, shows: str | None = None) -> Cell:
+        """The tool's own formula (never user text: that goes through :meth:`text`); ``shows`` is the text it
+        shows (a name it repeats), so its column can be made wide enough."""
+        if shows:
+            key = (ws.title, column)
+            self.shown[key] = max(self.shown.get(key, 0), len(shows))
         cell = ws.cell(row=row, column=column)
         cell._value, cell.data_type = formula, "f"  # our own formula text: openpyxl's value checks are not needed
         if number_format:
@@ -237,7 +250,9 @@ class _Writer:
     def header_row(self, ws: Worksheet, headers: Sequence[str], *, years: bool) -> None:
         for i, header in enumerate(headers):
             self.text(ws, HEADER_ROW, i + 1, header, font=Font(bold=True)).fill = HEADER_FILL
-        if years:
+        if years:  # one band from the labels to the last year
+            for c in range(len(headers) + 1, FIRST_YEAR_COL):
+                ws.cell(row=HEADER_ROW, column=c).fill = HEADER_FILL
             for year in self.layout.years:
                 cell = ws.cell(row=HEADER_ROW, column=self.layout.year_col(year), value=year)
                 cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -297,26 +312,47 @@ class _Writer:
         write_sensitivity(self)
         self._follow_up()
         self._checks(result)
+        write_summary(self)
         self._cover(result)
-        for ws in self.sheets.values():  # print one page wide, landscape: ready for the committee
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        for key, ws in self.sheets.items():  # A4 landscape, one page wide (the summary one page): ready for the committee
+            ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if key == "summary" else 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
         for key, ws in self.sheets.items():
-            if key == "cover":
-                continue  # the cover sets its own widths
-            ws.column_dimensions["A"].width = 34
-            for c in range(2, FIRST_YEAR_COL):
-                ws.column_dimensions[col(c)].width = 13
-            ws.column_dimensions[col(COL_NOTE)].width = 24
-            for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1):
-                ws.column_dimensions[col(c)].width = 13
+            if key != "cover":  # the cover sets its own widths
+                self._fit_columns(ws)
         for sheet_and_kind, validation in self.validations.items():
             # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
             validation.sqref = MultiCellRange(" ".join(self.validated[sheet_and_kind]))
             self.wb[sheet_and_kind[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
         return self.wb
+
+    def _fit_columns(self, ws: Worksheet) -> None:
+        """Label columns (before the years) as wide as what they show, unused ones narrow, so every row reads
+        left to right without a gap before its numbers; year columns one width on every sheet. The title and
+        master-check rows and text that spans columns (sections, wrapped notes) do not count."""
+        widths: dict[int, float] = {}
+        for (row, column), cell in ws._cells.items():
+            if column >= FIRST_YEAR_COL or row <= 2 or cell.value is None:
+                continue
+            value = cell.value
+            if cell.data_type == "f":
+                length = 12.0  # a number (formulas that repeat a name say so through ``shows``)
+            elif isinstance(value, str):
+                if (cell.font is not None and cell.font.sz and cell.font.sz >= SECTION_FONT.sz) or cell.alignment.wrap_text:
+                    continue  # a section heading reads across the empty cells beside it; a paragraph spans columns
+                length = len(value) * (1.1 if cell.font is not None and cell.font.b else 1.0)
+            else:
+                length = 12.0
+            widths[column] = max(widths.get(column, 0.0), length)
+        for (title, column), length in self.shown.items():
+            if title == ws.title:
+                widths[column] = max(widths.get(column, 0.0), float(length))
+        for c in range(1, FIRST_YEAR_COL):
+            ws.column_dimensions[col(c)].width = min(MAX_LABEL_WIDTH, widths[c] + 2) if c in widths else 2.5
+        for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1 + (MAX_FALLBACKS + 1 if ws is self.sheets["calc"] else 0)):
+            ws.column_dimensions[col(c)].width = 13
 
     def _inputs(self) -> None:
         ws, lay, case = self.sheets["inputs"], self.layout, self.case
@@ -481,8 +517,9 @@ class _Writer:
         for i in range(self.layout.shape.cohorts):
             for k in range(len(self.case.outcomes)):
                 row, refs = self.layout.pair_row(i, k), self._cohort_refs(i, k)
-                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
-                self.formula(ws, row, 2, f"={refs['label']}")
+                cohort = self.case.cohorts[i].name if i < len(self.case.cohorts) else None
+                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})', shows=cohort)
+                self.formula(ws, row, 2, f"={refs['label']}", shows=self.case.outcomes[k].label)
                 self.text(ws, row, 3, self.t(unit_key))
                 yield row, refs
 
@@ -553,7 +590,7 @@ class _Writer:
     def _budget(self) -> None:
         ws, lay = self.sheets["budget"], self.layout
         self.top(ws, self.t("budget_title"))
-        self.header_row(ws, [self.t("h_item"), "", self.t("h_unit"), self.t("h_value")], years=True)
+        self.header_row(ws, [self.t("h_item"), self.t("h_line"), self.t("h_unit"), self.t("h_value")], years=True)
         rows = lay.budget_rows()
         fu, calc, sav = self.ref("inputs"), self.ref("calc"), self.ref("savings")
         first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
@@ -569,14 +606,14 @@ class _Writer:
 
         for i in range(lay.shape.costs):
             src = lay.cost_row(i)
-            self.formula(ws, rows[f"cost{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
+            self.formula(ws, rows[f"cost{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})', shows=self.case.costs[i].label if i < len(self.case.costs) else None)
             row_formula(rows[f"cost{i}"], f'=IF({fu}!$F${src}="",{fu}!{{c}}${src},({fu}!$D${src}+{fu}!$E${src}/{hours})*{fu}!$F${src}*{fu}!{{c}}${src})', self.t("cost_line"))
         cost_rows = [rows[f"cost{i}"] for i in range(lay.shape.costs)]
         row_formula(rows["costs"], f"=SUM({{c}}{cost_rows[0]}:{{c}}{cost_rows[-1]})" if cost_rows else "=0", self.t("costs_total"), bold=True)
         row_formula(rows["cohort_savings"], f"={sav}!{{c}}${lay.savings_total_row}", self.t("cohort_savings"))
         for i in range(lay.shape.savings):
             src = lay.savings_line_row(i)
-            self.formula(ws, rows[f"saving{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})')
+            self.formula(ws, rows[f"saving{i}"], 2, f'=IF({fu}!$A${src}="","",{fu}!$A${src})', shows=self.case.savings[i].label if i < len(self.case.savings) else None)
             row_formula(rows[f"saving{i}"], f"={fu}!{{c}}${src}", self.t("direct_saving"))
         line_rows = [rows[f"saving{i}"] for i in range(lay.shape.savings)]
         direct = f"+SUM({{c}}{line_rows[0]}:{{c}}{line_rows[-1]})" if line_rows else ""
@@ -584,7 +621,7 @@ class _Writer:
         row_formula(rows["net"], f"={{c}}{rows['savings']}-{{c}}{rows['costs']}", self.t("net"), bold=True)
         row_formula(rows["cumulative"], f"=SUM(${first_c}${rows['net']}:{{c}}{rows['net']})", self.t("cumulative"))
         row_formula(rows["person_years"], "=" + lay.pairs_sum(calc, "{c}"), self.t("person_years"), PERSONS)
-        row_formula(rows["paid_back"], "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}"), self.t("paid_back"), "General")
+        row_formula(rows["paid_back"], "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}", self.payback_tolerance), self.t("paid_back"), self.yes_no)
         flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
         net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
         self.text(ws, rows["payback_year"], 1, self.t("payback_year"), font=Font(bold=True))
@@ -599,7 +636,7 @@ class _Writer:
         years = f"${first_c}${HEADER_ROW}:${last_c}${HEADER_ROW}"
         for i in range(lay.shape.periods):
             row, src = rows[f"period{i}"], lay.period_row(i)
-            self.formula(ws, row, 1, f'={fu}!$A${src}')
+            self.formula(ws, row, 1, f'={fu}!$A${src}', shows=list(self.case.periods)[i])
             self.text(ws, row, COL_UNIT, self.t("u_kr"))
             self.formula(ws, row, COL_P1, f'=SUMIFS({net},{years},">="&{fu}!$D${src},{years},"<="&{fu}!$E${src})', KR)
         self._payers(ws, rows, row_formula)
@@ -633,7 +670,7 @@ class _Writer:
             row_formula(r["costs"], f"={by_payer(payer, 'cost')}", self.t("p_costs", payer=name))
             row_formula(r["net"], f"={{c}}{r['savings']}-{{c}}{r['costs']}", self.t("p_net", payer=name), bold=True)
             row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", self.t("p_cumulative", payer=name))
-            row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}"), self.t("p_paid_back", payer=name), "General")
+            row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", self.payback_tolerance), self.t("p_paid_back", payer=name), self.yes_no)
             flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
             self.text(ws, r["payback_year"], 1, self.t("p_payback_year", payer=name), font=Font(bold=True))
             self.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", self.t("never")), "0")
@@ -748,33 +785,17 @@ class _Writer:
             self.text(ws, rows[name], 1, self.t(name), font=bold)
             self.text(ws, rows[name], COL_UNIT, self.t("u_kr"))
             self.formula(ws, rows[name], COL_P1, f"=SUM({years_span.format(r=rows[source])})", KR)
-        chart = LineChart()
-        chart.title, chart.y_axis.title = self.t("chart_followup"), self.t("u_kr")
-        for name in ("expected", "realised", "forecast"):
-            self.formula(ws, rows[name], FIRST_YEAR_COL - 1, f"=$A${rows[name]}")
-            chart.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows[name]), from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW))
-        chart.height, chart.width = 7.5, 18
+        series = [(self.t(key), rows[name]) for name, key in (("expected", "expected_savings"), ("realised", "realised_savings"), ("forecast", "forecast"))]
+        chart = year_chart(LineChart, ws, self.t("chart_followup"), self.t("u_kr"), series, (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col))
         ws.add_chart(chart, f"A{rows['chart']}")
 
     def _charts(self, ws: Worksheet, rows: dict[str, int]) -> None:
-        lay = self.layout
-        categories = Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW)
-        bar = BarChart()
-        bar.title, bar.y_axis.title = self.t("chart_net"), self.t("u_kr")
-        bar.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows["net"]), from_rows=True, titles_from_data=True)
-        bar.set_categories(categories)
-        bar.height, bar.width = 7.5, 16
-        line = LineChart()
-        line.title, line.y_axis.title = self.t("chart_cumulative"), self.t("u_kr")
-        line.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=rows["cumulative"]), from_rows=True, titles_from_data=True)
-        line.set_categories(categories)
-        line.height, line.width = 7.5, 16
-        # the series titles come from column H of the row: put the row's label there as well
-        self.formula(ws, rows["net"], FIRST_YEAR_COL - 1, f"=$A${rows['net']}")
-        self.formula(ws, rows["cumulative"], FIRST_YEAR_COL - 1, f"=$A${rows['cumulative']}")
+        """Net result per year and the cumulative curve, side by side under the table."""
+        years = (HEADER_ROW, FIRST_YEAR_COL, self.layout.last_year_col)
+        bar = year_chart(BarChart, ws, self.t("chart_net"), self.t("u_kr"), [(self.t("net"), rows["net"])], years)
+        line = year_chart(LineChart, ws, self.t("chart_cumulative"), self.t("u_kr"), [(self.t("cumulative"), rows["cumulative"])], years)
         ws.add_chart(bar, f"A{rows['chart']}")
-        ws.add_chart(line, f"{col(FIRST_YEAR_COL)}{rows['chart']}")
+        ws.add_chart(line, f"{col(COL_NOTE)}{rows['chart']}")
 
     def _checks(self, result: CaseResult) -> None:
         ws, lay, case = self.sheets["checks"], self.layout, self.case
@@ -784,7 +805,7 @@ class _Writer:
         budget, sav, calc, fu, hp = (self.ref(k) for k in ("budget", "savings", "calc", "inputs", "cohorts"))
         first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
         pairs_last = max(lay.pairs_last_row, HEADER_ROW + 1)
-        tolerance_row = HEADER_ROW + 9
+        tolerance_row = CHECKS_TOLERANCE_ROW
         tol = f"$C${tolerance_row}"
         shares_ok = ",".join(
             f"SUM({fu}!$D${lay.outcome_rows(k)['fallback1']}:$D${lay.outcome_rows(k)[f'fallback{MAX_FALLBACKS}']})<=1" for k in range(len(case.outcomes))
@@ -813,7 +834,9 @@ class _Writer:
         self.formula(ws, 2, 2, f'=IF(AND(C{HEADER_ROW + 1}:C{last_check}),"OK","{self.t("fail")}")')
         self.text(ws, tolerance_row, 1, self.t("tolerance"))
         ws.cell(row=tolerance_row, column=3, value=0.01).number_format = "0.00"  # a labelled constant, not a literal in a formula
-        status_row = tolerance_row + 1
+        self.text(ws, CHECKS_PAYBACK_TOLERANCE_ROW, 1, self.t("payback_tolerance"))
+        ws.cell(row=CHECKS_PAYBACK_TOLERANCE_ROW, column=3, value=PAYBACK_TOLERANCE_KR).number_format = "0.000000"
+        status_row = CHECKS_PAYBACK_TOLERANCE_ROW + 1
         self.text(ws, status_row, 1, self.t("functions_status"))
         prefix = FUNCTION_PREFIX[self.runtime]
         if prefix is None:
@@ -929,12 +952,6 @@ def _months_after(year_col: str, start: str) -> str:
     return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
 
 
-def format_percent(value: float, lang: str) -> str:
-    """A probability as text the way the language writes it: ``97,3 %`` / ``97.3 %``."""
-    text = f"{100 * value:.1f} %"
-    return text.replace(".", ",") if lang == "da" else text
-
-
 def _shown(value: Any) -> str:
     return f"{value:,.10g}" if isinstance(value, float) else str(value)
 
@@ -959,6 +976,7 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
     extra = {
         "source": case.source,
         "notes": case.notes,
+        "purpose": case.purpose,
         "published": [_figure_dict(f) for f in case.published],
         "source_file": source_name,
         "benefits": {o.id: {"benefit": o.benefit, "benefit_rate": _rate_dict(o.benefit_rate)} for o in case.outcomes if o.split},

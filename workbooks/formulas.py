@@ -2,31 +2,41 @@
 formualizer). Element-wise MIN/MAX inside SUMPRODUCT are written with comparisons, ``a*(a<b)+b*(a>=b)``:
 MIN and MAX of arrays collapse them to one number, and ABS of an array is not evaluated element-wise by
 every engine. Only the literals 0, 1 and 12 appear (the workbook's modelling standard); the one other
-number is the core's payback tolerance inside the COUNTIF criterion of :func:`paid_back`."""
+number, the core's payback tolerance, is a labelled cell on the checks sheet that :func:`paid_back` reads."""
 
 from __future__ import annotations
 
-from xlmodel.compute import PAYBACK_TOLERANCE_KR
 
+def paid_back(cumulative: str, tolerance: str) -> str:
+    """1 when no cumulative net in the range ``cumulative`` is below −tolerance (the cell ``tolerance`` holds
+    the core's :data:`~xlmodel.compute.PAYBACK_TOLERANCE_KR`), else 0: the core's payback rule, so a rounding
+    residue of −0.0000001 kr. counts as paid back. A number, not TRUE/FALSE, so every engine stores and shows
+    it alike (with :func:`yes_no_format`: Ja/Nej). MIN, not a COUNTIF criterion such as ``"<-0.000001"``: a
+    criterion is text that Excel and LibreOffice read with the user's locale (in Danish 0.000001 is not a number).
 
-def paid_back(cumulative: str) -> str:
-    """TRUE when no cumulative net in the range ``cumulative`` is below −tolerance: the core's payback rule
-    (:func:`xlmodel.compute.payback_year`), so a rounding residue of −0.0000001 kr. counts as paid back.
-
-    >>> paid_back("I20:$R$20")
-    'COUNTIF(I20:$R$20,"<-0.000001")=0'
+    >>> paid_back("I20:$R$20", "Kontrol!$C$14")
+    'IF(MIN(I20:$R$20)<-Kontrol!$C$14,0,1)'
     """
-    return f'COUNTIF({cumulative},"<{-PAYBACK_TOLERANCE_KR:.6f}")=0'
+    return f"IF(MIN({cumulative})<-{tolerance},0,1)"
 
 
 def payback_year(flags: str, last_year: str, never: str) -> str:
-    """The payback year from a row of :func:`paid_back` flags: the first of the trailing run of TRUEs,
-    i.e. the last year − the number of TRUEs + 1, or ``never`` when there are none.
+    """The payback year from a row of :func:`paid_back` flags: the first of the trailing run of ones,
+    i.e. the last year − the number of ones + 1, or ``never`` when there are none.
 
     >>> payback_year("$I$20:$R$20", "$R$4", "aldrig")
-    '=IF(COUNTIF($I$20:$R$20,TRUE)=0,"aldrig",$R$4-COUNTIF($I$20:$R$20,TRUE)+1)'
+    '=IF(SUM($I$20:$R$20)=0,"aldrig",$R$4-SUM($I$20:$R$20)+1)'
     """
-    return f'=IF(COUNTIF({flags},TRUE)=0,"{never}",{last_year}-COUNTIF({flags},TRUE)+1)'
+    return f'=IF(SUM({flags})=0,"{never}",{last_year}-SUM({flags})+1)'
+
+
+def yes_no_format(yes: str, no: str) -> str:
+    """A number format that shows a 1/0 flag as words: ``"Ja";"Ja";"Nej"`` (positive; negative; zero).
+
+    >>> yes_no_format("Ja", "Nej")
+    '"Ja";"Ja";"Nej"'
+    """
+    return f'"{yes}";"{yes}";"{no}"'
 
 
 def emin(a: str, b: str) -> str:

@@ -6,6 +6,17 @@ from typing import Any
 
 LABELS: dict[str, dict[str, str]] = {
     "da": {
+        "summary_title": "Resumé til udvalget", "sum_purpose": "Formål", "sum_no_purpose": "(formålet står ikke i case-filen: tilføj purpose under [case])",
+        "sum_economy": "Økonomi pr. år", "sum_kr": "kr.", "sum_investment": "Investering i alt (kr.)",
+        "sum_assumptions": "Vigtigste forudsætninger og kilder", "sum_deviations_title": "Afvigelser fra de offentliggjorte tal",
+        "sum_benefit": "sparer bruttoydelsen {benefit}, delt mellem kommune og stat efter refusionstrappen",
+        "sum_unit": "{amount} kr. pr. helårsperson om året", "sum_fallback": "{share} falder tilbage efter {years} år", "sum_no_fallback": "intet tilbagefald",
+        "sum_reached": "{outcome} {persons} personer, heraf dødvægt {dead}",
+        "sum_cohorts": "{n} hold med {participants} deltagere i alt: {reached}", "sum_assumption": "ANTAGELSE",
+        "sum_source": "Kilde: {source}", "payback_tolerance": "Tolerance for tilbagebetaling (kr.; samme som modellens)", "sum_reference": "kilde", "sum_no_published": "Kilden har ingen tal at sammenligne med.",
+        "sum_all_agree": "Alle {checked} offentliggjorte tal følger af kildens egne forudsætninger.",
+        "sum_deviations": "{agreed} af {checked} offentliggjorte tal følger af kildens egne forudsætninger; disse gør ikke (modellen følger forudsætningerne):",
+        "sum_deviation": "{where}: offentliggjort {published}, modellen {model}", "sum_more": "… og {n} mere (se arkene Parametre og Kontrol)",
         "master_check": "Samlet kontrol:",
         "followup_title": "Opfølgning: måltal, faktiske tal, realisering og revideret prognose",
         "rate_input": "Realiseringsgrad til prognosen (valgfri)", "rate_input_unit": "tom = faktisk ÷ måltal for personer",
@@ -39,7 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
         "h_cohort": "Hold", "h_start": "Holdstart", "h_effect_start": "Effektstart", "h_participants": "Deltagere",
         "h_persons": "{outcome}: personer", "h_deadweight": "dødvægt (personer)", "h_deadweight_rate": "dødvægt (andel af deltagere)",
         "h_outcome": "Effekt", "h_net_persons": "Nettopersoner", "h_effect_month": "Effektstart (måned nr.)",
-        "h_fallback_month_n": "Tilbagefald {n} (måned nr.)", "h_fallback_share_n": "Tilbagefald {n} (andel)", "h_item": "Post", "h_check": "Kontrol", "h_result": "Resultat",
+        "h_fallback_month_n": "Tilbagefald {n} (måned nr.)", "h_fallback_share_n": "Tilbagefald {n} (andel)", "h_item": "Post", "h_line": "Linje", "h_check": "Kontrol", "h_result": "Resultat",
         "h_fte": "Årsværk", "h_hours": "Timer/uge", "h_annual_cost": "Kr. pr. årsværk", "h_cost_years": "kr. pr. år, eller andel af året for personale",
         "h_first_year": "Første år", "h_last_year": "Sidste år",
         "title": "Titel", "municipality": "Kommune", "hours_per_fte": "Timer pr. årsværk", "hours_source": "37-timers arbejdsuge",
@@ -132,6 +143,17 @@ LABELS: dict[str, dict[str, str]] = {
         "check_benefit_tables": "Ydelsestabellerne dækker alle effektstarter",
     },
     "en": {
+        "summary_title": "Summary for the committee", "sum_purpose": "Purpose", "sum_no_purpose": "(the case file states no purpose: add purpose under [case])",
+        "sum_economy": "Economy per year", "sum_kr": "kr.", "sum_investment": "Investment in all (kr.)",
+        "sum_assumptions": "Key assumptions and sources", "sum_deviations_title": "Deviations from the published figures",
+        "sum_benefit": "saves the gross benefit {benefit}, split between kommune and stat by the refusion staircase",
+        "sum_unit": "{amount} kr. per full-year person a year", "sum_fallback": "{share} fall back after {years} years", "sum_no_fallback": "no fall-back",
+        "sum_reached": "{outcome} {persons} persons, of which deadweight {dead}",
+        "sum_cohorts": "{n} cohorts with {participants} participants in all: {reached}", "sum_assumption": "ASSUMPTION",
+        "sum_source": "Source: {source}", "payback_tolerance": "Payback tolerance (kr.; the model's own)", "sum_reference": "source", "sum_no_published": "The source has no figures to compare with.",
+        "sum_all_agree": "All {checked} published figures follow from the source's own assumptions.",
+        "sum_deviations": "{agreed} of {checked} published figures follow from the source's own assumptions; these do not (the model follows the assumptions):",
+        "sum_deviation": "{where}: published {published}, model {model}", "sum_more": "… and {n} more (see the Parameters and Checks sheets)",
         "master_check": "Master check:",
         "followup_title": "Follow-up: targets, actuals, realisation and revised forecast",
         "rate_input": "Realisation rate for the forecast (optional)", "rate_input_unit": "blank = actual ÷ target for persons",
@@ -165,7 +187,7 @@ LABELS: dict[str, dict[str, str]] = {
         "h_cohort": "Cohort", "h_start": "Course start", "h_effect_start": "Effect start", "h_participants": "Participants",
         "h_persons": "{outcome}: persons", "h_deadweight": "deadweight (persons)", "h_deadweight_rate": "deadweight (share of participants)",
         "h_outcome": "Outcome", "h_net_persons": "Net persons", "h_effect_month": "Effect start (month no.)",
-        "h_fallback_month_n": "Fall-back {n} (month no.)", "h_fallback_share_n": "Fall-back {n} (share)", "h_item": "Item", "h_check": "Check", "h_result": "Result",
+        "h_fallback_month_n": "Fall-back {n} (month no.)", "h_fallback_share_n": "Fall-back {n} (share)", "h_item": "Item", "h_line": "Line", "h_check": "Check", "h_result": "Result",
         "h_fte": "FTE", "h_hours": "Hours/week", "h_annual_cost": "DKK per FTE", "h_cost_years": "DKK per year, or share of the year for staff",
         "h_first_year": "First year", "h_last_year": "Last year",
         "title": "Title", "municipality": "Municipality", "hours_per_fte": "Hours per FTE", "hours_source": "37-hour working week",
@@ -263,3 +285,13 @@ LABELS: dict[str, dict[str, str]] = {
 def label(lang: str, key: str, **kwargs: Any) -> str:
     """The text ``key`` in ``lang``, formatted with ``kwargs``."""
     return LABELS[lang][key].format(**kwargs)
+
+
+def format_percent(value: float, lang: str) -> str:
+    """A probability as text the way the language writes it: ``97,3 %`` / ``97.3 %``.
+
+    >>> format_percent(0.9734, "da"), format_percent(0.9734, "en")
+    ('97,3 %', '97.3 %')
+    """
+    text = f"{100 * value:.1f} %"
+    return text.replace(".", ",") if lang == "da" else text

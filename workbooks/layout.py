@@ -16,22 +16,24 @@ from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book with another layout is refused by ``recalc``
 #: with a clear message (its inputs sit elsewhere) instead of being misread.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
 COL_LABEL, COL_DETAIL, COL_UNIT, COL_P1, COL_P2, COL_P3, COL_P4, COL_NOTE = 1, 2, 3, 4, 5, 6, 7, 8
 #: Row of the year headers on every sheet with a timeline; the first data row is below it.
 HEADER_ROW = 4
+#: Rows of the checks sheet's labelled constants: the checks' tolerance (kr.) and the payback tolerance (kr.).
+CHECKS_TOLERANCE_ROW, CHECKS_PAYBACK_TOLERANCE_ROW = HEADER_ROW + 9, HEADER_ROW + 10
 #: At most this many fall-backs per outcome in a workbook.
 MAX_FALLBACKS = 3
 
-SHEETS = ("cover", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "sensitivity", "followup", "checks")
+SHEETS = ("cover", "summary", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "sensitivity", "followup", "checks")
 SHEET_NAMES = {
-    "da": {"cover": "Forside", "inputs": "Forudsætninger", "params": "Parametre", "cohorts": "Holdplan", "calc": "Beregning",
+    "da": {"cover": "Forside", "summary": "Resumé", "inputs": "Forudsætninger", "params": "Parametre", "cohorts": "Holdplan", "calc": "Beregning",
            "refusion": "Refusion", "savings": "Besparelser", "budget": "Budget", "sensitivity": "Følsomhed", "followup": "Opfølgning",
            "checks": "Kontrol"},
-    "en": {"cover": "Cover", "inputs": "Assumptions", "params": "Parameters", "cohorts": "Cohorts", "calc": "Calculation",
+    "en": {"cover": "Cover", "summary": "Summary", "inputs": "Assumptions", "params": "Parameters", "cohorts": "Cohorts", "calc": "Calculation",
            "refusion": "Refusion", "savings": "Savings", "budget": "Budget", "sensitivity": "Sensitivity", "followup": "Follow-up",
            "checks": "Checks"},
 }  # fmt: skip

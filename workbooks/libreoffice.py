@@ -18,10 +18,19 @@ from typing import Any
 
 from workbooks.evaluate import WorkbookError
 
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+#: Locales of the rendered PDFs, by the book's language: Danish thousands 1.040.000, decimals 5,50.
+LOCALES = {"da": "da-DK", "en": "en-GB"}
+
+
+def profile_xml(*, recalculate_on_load: bool, locale: str = "da-DK") -> str:
+    """A private LibreOffice profile: recalculate .xlsx formulas on load (``OOXMLRecalcMode`` 0) or never
+    (1: keep the values xlmodel cached), and the locale numbers are shown in."""
+    mode = 0 if recalculate_on_load else 1
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{locale}</value></prop></item>
 </oor:items>
 """
 
@@ -31,29 +40,41 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
-    """Open every workbook in LibreOffice, recalculate all formulas, save as .xlsx in ``outdir``."""
+def convert(paths: Sequence[Path], outdir: Path, target: str, *, recalculate_on_load: bool, locale: str = "da-DK", timeout: float = 600) -> list[Path]:
+    """``soffice --convert-to target`` of every file into ``outdir`` in one LibreOffice with a private profile."""
     binary = soffice()
     if binary is None:
         raise WorkbookError("soffice", "LibreOffice er ikke installeret (Debian: libreoffice-calc-nogui)")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlmodel-lo-") as profile:
         (Path(profile) / "user").mkdir()
-        (Path(profile) / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        (Path(profile) / "user" / "registrymodifications.xcu").write_text(profile_xml(recalculate_on_load=recalculate_on_load, locale=locale), encoding="utf-8")
         command = [
             binary,
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+            "--convert-to", target,
             "--outdir", str(outdir),
             *map(str, paths),
         ]  # fmt: skip
         run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    outputs = [outdir / Path(p).name for p in paths]
+    extension = target.split(":", 1)[0]
+    outputs = [outdir / f"{Path(p).stem}.{extension}" for p in paths]
     missing = [str(p) for p in outputs if not p.exists()]
     if run.returncode != 0 or missing:
-        raise WorkbookError("soffice", f"LibreOffice kunne ikke genberegne {missing or paths}: {run.stderr.strip()[:500]}")
+        raise WorkbookError("soffice", f"LibreOffice kunne ikke konvertere {missing or paths} til {extension}: {run.stderr.strip()[:500]}")
     return outputs
+
+
+def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
+    """Open every workbook in LibreOffice, recalculate all formulas, save as .xlsx in ``outdir``."""
+    return convert(paths, outdir, "xlsx:Calc MS Excel 2007 XML", recalculate_on_load=True, timeout=timeout)
+
+
+def to_pdf(paths: Sequence[Path], outdir: Path, *, lang: str = "da", timeout: float = 600) -> list[Path]:
+    """Print every workbook to PDF as LibreOffice lays it out (its page set-up, the cached values, the
+    language's locale); hidden sheets are not printed."""
+    return convert(paths, outdir, "pdf:calc_pdf_Export", recalculate_on_load=False, locale=LOCALES.get(lang, "da-DK"), timeout=timeout)
 
 
 #: The helper that drives a running LibreOffice over UNO; it runs under the Python that has ``uno``.

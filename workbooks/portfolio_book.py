@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbooks.charts import year_chart
 from workbooks.evaluate import to_bytes
 from workbooks.files import write_atomic
 from xlmodel.portfolio import PortfolioResult
@@ -111,22 +112,12 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
     per_year.column_dimensions["B"].width = 34
     last_col = 2 + result.years.size
     if result.years.size:
-        categories = Reference(per_year, min_col=3, max_col=last_col, min_row=1)
-
-        def chart(kind: type[BarChart] | type[LineChart], title: str, unit: str, data_row: int, anchor: str) -> BarChart | LineChart:
-            made = kind()
-            made.title, made.y_axis.title = title, unit
-            made.add_data(Reference(per_year, min_col=3, max_col=last_col, min_row=data_row), from_rows=True)
-            made.set_categories(categories)
-            made.height, made.width = 7.5, 16
-            per_year.add_chart(made, anchor)
-            return made
-
-        chart(BarChart, "Nettoresultat pr. år, alle cases", "kr.", net_row, f"A{row + 2}")
-        chart(LineChart, "Akkumuleret nettoresultat", "kr.", cumulative_row, f"J{row + 2}")
+        years = (1, 3, last_col)
+        per_year.add_chart(year_chart(BarChart, per_year, "Nettoresultat pr. år, alle cases", "kr.", [("Nettoresultat", net_row)], years), f"A{row + 2}")
+        per_year.add_chart(year_chart(LineChart, per_year, "Akkumuleret nettoresultat", "kr.", [("Akkumuleret", cumulative_row)], years), f"J{row + 2}")
         if result.risk is not None:
-            probability = chart(LineChart, "Sandsynlighed for at være tjent hjem", "andel af trækkene", probability_row, f"A{row + 19}")
-            probability.y_axis.scaling.min, probability.y_axis.scaling.max = 0, 1
+            probability = year_chart(LineChart, per_year, "Sandsynlighed for at være tjent hjem", "andel af trækkene", [("Sandsynlighed", probability_row)], years, share_axis=True)
+            per_year.add_chart(probability, f"A{row + 19}")
 
     cases = wb.create_sheet("Cases")
     headers = ["Case-fil", "Titel", "Kommune", "Første år", "Sidste år", "Nettogevinst", "NPV", "Tilbagebetalingsår", "Kommunens nettogevinst", "Kommunens tilbagebetalingsår", "P(tjener sig hjem)"]

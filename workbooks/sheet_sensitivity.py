@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from workbooks.charts import CHART_HEIGHT, CHART_WIDTH, year_chart
 from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
 
@@ -67,7 +68,7 @@ def write_sensitivity(w: _Writer) -> None:
         w.formula(ws, rows["pv"], lay.year_col(year), f"={budget}!{c}{brows['net']}*{c}{rows['factor']}", KR)
         w.formula(ws, rows["pv_kommune"], lay.year_col(year), f"={budget}!{c}{brows['kommune_net']}*{c}{rows['factor']}", KR)
         w.formula(ws, rows["pv_cumulative"], lay.year_col(year), f"=SUM(${first_c}{rows['pv']}:{c}{rows['pv']})", KR)
-        w.formula(ws, rows["pv_paid_back"], lay.year_col(year), "=" + paid_back(f"{c}{rows['pv_cumulative']}:${last_c}${rows['pv_cumulative']}"), "General")
+        w.formula(ws, rows["pv_paid_back"], lay.year_col(year), "=" + paid_back(f"{c}{rows['pv_cumulative']}:${last_c}${rows['pv_cumulative']}", w.payback_tolerance), w.yes_no)
     span = lambda row, sheet="": f"{sheet}${first_c}${row}:${last_c}${row}"  # noqa: E731
     prefix = FUNCTION_PREFIX[w.runtime]
     for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
@@ -164,7 +165,9 @@ def _tables(w: _Writer) -> None:
         chart.title = w.t("chart_tornado")
         chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=row), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row))
-        chart.height, chart.width = 7.5, 16
+        chart.x_axis.tickLblPos = "low"
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
         ws.add_chart(chart, f"{col(FIRST_YEAR_COL)}{header}")
         row = max(row, header + 16)
     if a.optimism_bias is not None:
@@ -210,19 +213,13 @@ def _tables(w: _Writer) -> None:
     cum_row = row
     for year in lay.years:
         put(row, lay.year_col(year), r.cumulative_p_payback[year], SHARE)
-    put(row, FIRST_YEAR_COL - 1, w.t("cum_p"))
     row += 1
     put(row, 1, w.t("payback_dist"))
     for year in lay.years:
         put(row, lay.year_col(year), r.payback_years[str(year)], "#,##0")
     put(row, COL_P1, r.payback_years["aldrig"], "#,##0")
     put(row, COL_UNIT, w.t("never_draws"))
-    chart = LineChart()
-    chart.title, chart.y_axis.title = w.t("chart_cum_p"), "%"
-    chart.add_data(Reference(ws, min_col=FIRST_YEAR_COL - 1, max_col=lay.last_year_col, min_row=cum_row), from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=lay.last_year_col, min_row=HEADER_ROW))
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-    chart.height, chart.width = 7.5, 16
+    chart = year_chart(LineChart, ws, w.t("chart_cum_p"), "%", [(w.t("cum_p"), cum_row)], (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col), share_axis=True)
     row += 2
     put(row, 1, w.t("drivers_title"), font=Font(bold=True, size=12))
     row += 1

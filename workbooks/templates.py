@@ -46,7 +46,7 @@ def _shifted(case: Case, shift: int, last: int) -> Case:
     savings = tuple(SavingsLine(s.label, {y + shift: a for y, a in s.amounts.items() if y + shift in years}, s.basis) for s in case.savings)
     targets = tuple(Target(t.year + shift, t.outcome, t.persons, t.person_years, t.savings, t.label) for t in case.targets if t.year + shift in years)
     periods = {name: (a + shift, min(b + shift, last)) for name, (a, b) in case.periods.items() if a + shift <= last}
-    return Case(case.title, first, last, case.municipality, outcomes, cohorts, tuple(costs), savings, targets, periods, source=case.source, notes=case.notes)
+    return Case(case.title, first, last, case.municipality, outcomes, cohorts, tuple(costs), savings, targets, periods, source=case.source, notes=case.notes, purpose=case.purpose)
 
 
 def build_template(*, runtime: str = "officejs", lang: str = "da", first_year: int | None = None, years: int | None = None) -> Built:

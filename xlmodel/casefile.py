@@ -149,6 +149,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         forecast_rate=data.get("followup", {}).get("forecast_rate"),
         source=head.get("source", ""),
         notes=head.get("notes", ""),
+        purpose=head.get("purpose", ""),
         parameters=parameters,
         appraisal=appraisal,
         uncertainty=uncertainty,

@@ -7,6 +7,8 @@
 ``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
 ``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
 ``xlmodel recalc BOOK.xlsx [--force]``
+``xlmodel summary CASE.toml -o SUMMARY.pdf|.png [--lang da|en]``
+``xlmodel print BOOK.xlsx|CASE.toml -o FILE.pdf|.png [--sheet NAME ...] [--lang da|en]``
 ``xlmodel regenerate [--check]``
 
 Bad input gives one clear message on stderr and exit code 2, never a traceback.
@@ -191,6 +193,35 @@ def _recalc(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _summary(args: argparse.Namespace) -> int:
+    from workbooks.layout import SHEET_NAMES
+    from workbooks.pipeline import render
+    from workbooks.printing import print_book
+
+    case_path = Path(args.case)
+    data = render(load_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
+    pages = print_book(data, Path(args.output), sheets=[SHEET_NAMES[args.lang]["summary"]], lang=args.lang)
+    print(f"xlmodel: skrev resuméet til udvalget i {args.output} ({pages} side{'r' if pages != 1 else ''})")
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace) -> int:
+    from workbooks.files import load, read_bytes
+    from workbooks.pipeline import render
+    from workbooks.printing import print_book
+    from workbooks.results import custom_properties
+
+    source = Path(args.source)
+    if source.suffix.lower() == ".toml":
+        data, lang = render(load_case(source), runtime="native", lang=args.lang, source_name=source.name), args.lang
+    else:
+        data = read_bytes(source)
+        lang = custom_properties(load(data, str(source))).get("xlmodel_lang", args.lang)
+    pages = print_book(data, Path(args.output), sheets=args.sheet, lang=lang if lang in ("da", "en") else "da")
+    print(f"xlmodel: skrev {args.output} ({pages} side{'r' if pages != 1 else ''}{'; billedet er første side' if args.output.lower().endswith('.png') else ''})")
+    return EXIT_OK
+
+
 def _regenerate(args: argparse.Namespace) -> int:
     from workbooks.pipeline import ROOT, regenerate
 
@@ -266,6 +297,19 @@ def build_parser() -> argparse.ArgumentParser:
     recalc.add_argument("book", metavar="BOOK.xlsx")
     recalc.add_argument("--force", action="store_true", help="overskriv håndredigerede celler, som værktøjet ejer")
     recalc.set_defaults(run=_recalc)
+
+    summary = commands.add_parser("summary", help="skriv resuméet til udvalget (én side) som PDF eller PNG")
+    summary.add_argument("case", metavar="CASE.toml")
+    summary.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
+    summary.add_argument("--lang", choices=("da", "en"), default="da")
+    summary.set_defaults(run=_summary)
+
+    printing = commands.add_parser("print", help="skriv et regneark (eller udvalgte ark) som PDF eller PNG, som det ser ud på papir")
+    printing.add_argument("source", metavar="BOOK.xlsx|CASE.toml")
+    printing.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
+    printing.add_argument("--sheet", action="append", metavar="ARK", help="kun dette ark (kan gentages), fx --sheet Budget")
+    printing.add_argument("--lang", choices=("da", "en"), default="da", help="sprog, når kilden er en case-fil")
+    printing.set_defaults(run=_print)
 
     regenerate = commands.add_parser("regenerate", help="byg alle regneark under workbooks/ fra workbooks/cases/*.toml")
     regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")

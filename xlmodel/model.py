@@ -425,9 +425,11 @@ class Case:
     appraisal: AppraisalSettings = field(default_factory=AppraisalSettings)
     uncertainty: tuple[Uncertainty, ...] = ()
     risk: RiskSettings = field(default_factory=RiskSettings)
+    purpose: str = ""  # what the investment is for (the committee summary's first lines)
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
+        _set(self, "purpose", v.text("purpose", self.purpose, required=False))
         _set(self, "municipality", v.text("municipality", self.municipality, required=False))
         _set(self, "source", v.text("source", self.source, required=False))
         _set(self, "notes", v.text("notes", self.notes, required=False))

@@ -85,6 +85,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
             "last_year": case.last_year,
             "source": case.source,
             "notes": case.notes,
+            "purpose": case.purpose,
         },
         "years": result.years.tolist(),
         **{column: yearly[column].tolist() for column in BUDGET_LABELS},

@@ -1,0 +1,87 @@
+"""Committee-ready on paper: every bundled workbook, laid out by LibreOffice, prints each sheet one page
+wide; the committee summary of every bundled case is one page and shows the figures in Danish form."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from workbooks.layout import SHEET_NAMES
+from workbooks.libreoffice import soffice, uno_python, uno_run
+from workbooks.pipeline import ROOT, render
+from workbooks.printing import pdf_pages, print_book
+from xlmodel import compute_case, load_case
+from xlmodel.cli import main
+from xlmodel.report import format_kr
+
+BOOKS = sorted((ROOT / "built").glob("*.xlsx")) + sorted((ROOT / "templates").glob("*.xlsx"))
+CASES = sorted((ROOT / "cases").glob("*.toml"))
+
+
+def _need_libreoffice(uno: bool = False) -> None:
+    missing = soffice() is None or (uno and uno_python() is None)
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (with python3-uno) is missing on CI: scripts/setup.sh must install it")
+        pytest.skip("LibreOffice or python3-uno not installed (bash scripts/setup.sh installs them)")
+
+
+def _pdf_text(path: Path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def test_every_sheet_of_every_bundled_book_prints_one_page_wide_and_the_summary_on_one_page() -> None:
+    _need_libreoffice(uno=True)
+    assert len(BOOKS) == 27  # 7 cases × 3 runtimes, 6 templates
+    laid_out = uno_run("pages", *BOOKS)
+    assert len(laid_out) == len(BOOKS)
+    for book in laid_out:
+        names = SHEET_NAMES["en" if ".en." in Path(book["book"]).name else "da"]
+        sheets = book["sheets"]
+        assert set(names.values()) <= set(sheets), book["book"]
+        for name, pages in sheets.items():
+            assert pages["wide"] == 1, f"{Path(book['book']).name}: {name} prints {pages['wide']} pages wide"
+        assert sheets[names["summary"]]["pages"] == 1, f"{Path(book['book']).name}: the summary takes {sheets[names['summary']]['pages']} pages"
+        assert sheets[names["budget"]]["pages"] >= 1
+
+
+@pytest.mark.parametrize("case_path", CASES, ids=lambda p: p.stem)
+def test_the_committee_summary_is_one_page_with_the_figures_in_danish_form(tmp_path: Path, case_path: Path) -> None:
+    _need_libreoffice()
+    out = tmp_path / "resume.pdf"
+    assert main(["summary", str(case_path), "-o", str(out)]) == 0
+    assert pdf_pages(out) == 1
+    text = _pdf_text(out)
+    result = compute_case(load_case(case_path))
+    assert "Resumé til udvalget" in text and "Formål" in text and "Vigtigste forudsætninger og kilder" in text
+    assert result.case.purpose[:40] in text.replace("\r\n", " ").replace("\n", " ")
+    # the net gain and the first year's costs as a Danish reader writes them (1.090.000), from the core
+    assert format_kr(result.net_gain) in text
+    assert format_kr(float(result.yearly["costs"].iloc[0])) in text
+
+
+def test_the_budget_sheet_shows_paid_back_as_danish_words(tmp_path: Path) -> None:
+    _need_libreoffice()
+    case = load_case(ROOT / "cases" / "ishoej_2021.toml")
+    out = tmp_path / "budget.pdf"
+    print_book(render(case, runtime="native"), out, sheets=["Budget"])
+    text = _pdf_text(out)
+    assert "Nej" in text and "Ja" in text  # 2021 not paid back, 2022 on
+    assert "TRUE" not in text and "SAND" not in text and "FALSK" not in text
+    assert "1.040.000" in text and "5,50" in text  # thousands and decimals in Danish form
+
+
+def test_printing_refuses_a_sheet_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["print", str(ROOT / "built" / "ishoej_2021.native.xlsx"), "--sheet", "Budgett", "-o", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "Budgett" in err and "Budget" in err and "Traceback" not in err
+    assert main(["summary", str(CASES[0]), "-o", str(tmp_path / "x.docx")]) == 2
+    assert ".pdf eller .png" in capsys.readouterr().err

@@ -1,0 +1,45 @@
+"""Charts of series over the years, made one way for every sheet and the portfolio book.
+
+Each series has its own name as text (no copy of the row's label in a helper cell), the year labels sit
+below the plot area (so they never collide with negative bars), both axes are shown (openpyxl 3.1 hides
+them in Excel unless told), and every chart has one readable size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: Width and height of a chart in cm: two fit side by side on a landscape page.
+CHART_WIDTH, CHART_HEIGHT = 15.0, 7.5
+
+
+def year_chart(
+    kind: type[BarChart] | type[LineChart],
+    ws: Worksheet,
+    title: str,
+    y_title: str,
+    series: Sequence[tuple[str, int]],
+    categories: tuple[int, int, int],
+    *,
+    share_axis: bool = False,
+) -> BarChart | LineChart:
+    """A bar or line chart of ``series`` ((name, row) of ``ws``) over the columns of ``categories``
+    (header row, first column, last column), which also hold the year labels."""
+    row, first, last = categories
+    chart = kind()
+    chart.title, chart.y_axis.title = title, y_title
+    for name, data_row in series:
+        chart.series.append(Series(Reference(ws, min_col=first, max_col=last, min_row=data_row), title=name))
+    chart.set_categories(Reference(ws, min_col=first, max_col=last, min_row=row))
+    chart.x_axis.tickLblPos = "low"  # below the plot area, not on the zero line among negative bars
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.number_format = "0%" if share_axis else "#,##0"
+    if share_axis:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.legend.position = "b"
+    chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
+    return chart

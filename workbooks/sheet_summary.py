@@ -1,0 +1,178 @@
+"""The committee summary ("Resumé"): one landscape page with what the udvalg receives.
+
+Purpose, the investment, savings per year (per payer when someone besides the kommune saves), the net
+result and its cumulative, payback, net gain, NPV, the probability of payback when the case states its
+uncertainty, the key assumptions with their sources, the deviations from the published figures, and the
+two charts. The year figures and key figures are live formulas on the Budget and Følsomhed sheets; the
+text lines (assumptions, deviations, probability) are written by the tool from the case and rebuilt by
+``recalc``. ``xlmodel summary`` prints this sheet alone to PDF.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl.chart import BarChart, LineChart
+from openpyxl.styles import Alignment, Font
+
+from workbooks.charts import year_chart
+from workbooks.labels import format_percent
+from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
+from xlmodel.parameters import UNIT_TEXT
+from xlmodel.published import compare
+from xlmodel.report import format_kr, parameter_uses
+
+if TYPE_CHECKING:
+    from workbooks.build import _Writer
+
+#: At most this many lines of assumptions and of deviations fit on the page; the rest are counted.
+MAX_LINES = 8
+KR = "#,##0;-#,##0"
+
+
+def _amount(value: float, lang: str) -> str:
+    return format_kr(value) if lang == "da" else f"{value:,.0f}"
+
+
+def _share(value: float, lang: str) -> str:
+    text = f"{100 * value:.4g} %"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+def assumption_lines(w: _Writer) -> list[str]:
+    """The case's key assumptions as sentences, each with its source: per outcome what a full-year person
+    saves and the fall-backs, the cohorts and deadweight, each cost line with its basis, and the dated
+    parameters the case uses (assumptions marked)."""
+    case, lang = w.case, w.lang
+    lines = [w.t("sum_source", source=case.source)] if case.source else []
+    for outcome in case.outcomes:
+        if outcome.split:
+            saves = w.t("sum_benefit", benefit=outcome.benefit or w.t("benefit_rate_given"))
+        else:
+            amounts = {outcome.unit_saving_in(y) for y in case.years}
+            saves = w.t("sum_unit", amount="/".join(_amount(a, lang) for a in sorted(amounts)))
+        falls = ", ".join(w.t("sum_fallback", share=_share(f.share, lang), years=f"{f.after_years:g}") for f in outcome.fallbacks) or w.t("sum_no_fallback")
+        lines.append(f"{outcome.label or outcome.id}: {saves}; {falls}")
+    persons = {o.id: sum(c.outcomes[o.id].persons for c in case.cohorts if o.id in c.outcomes) for o in case.outcomes}
+    dead = {o.id: sum(c.outcomes[o.id].deadweight_persons(c.participants) for c in case.cohorts if o.id in c.outcomes) for o in case.outcomes}
+    if case.cohorts:
+        reached = "; ".join(w.t("sum_reached", outcome=o.label or o.id, persons=f"{persons[o.id]:g}", dead=f"{dead[o.id]:g}") for o in case.outcomes)
+        lines.append(w.t("sum_cohorts", n=len(case.cohorts), participants=sum(c.participants for c in case.cohorts), reached=reached))
+    for cost in case.costs:
+        lines.append(f"{cost.label}: {_amount(cost.total, lang)} kr." + (f" ({cost.basis})" if cost.basis else ""))
+    uses: dict[str, list[dict[str, object]]] = {}
+    for use in parameter_uses(w.result):
+        uses.setdefault(str(use["parameter"]), []).append(use)
+    for name, found in uses.items():  # one line per parameter: its values from each date, assumptions marked
+        unit = UNIT_TEXT.get(str(found[0]["unit"]), str(found[0]["unit"]))
+        values = ", ".join(f"{str(u['from'])[:7]} {u['shown']}" + (f" ({w.t('sum_assumption')})" if u["assumption"] else "") for u in found) + f" {unit}"
+        references = sorted({str(u["reference"]) for u in found})
+        lines.append(f"{name}: {values}; {w.t('sum_reference')}: {', '.join(references[:2])}" + (" …" if len(references) > 2 else ""))
+    return lines
+
+
+def deviation_lines(w: _Writer) -> list[str]:
+    """The published figures the model does not reproduce, or one line saying they all agree."""
+    comparison = compare(w.result)
+    if not comparison.checked:
+        return [w.t("sum_no_published")]
+    if not comparison.deviations:
+        return [w.t("sum_all_agree", checked=comparison.checked)]
+    head = w.t("sum_deviations", checked=comparison.checked, agreed=comparison.agreed)
+    return [head] + [w.t("sum_deviation", where=d.where, published=_figure(d.published, w.lang), model=_figure(d.model, w.lang)) for d in comparison.deviations]
+
+
+def _figure(value: object, lang: str) -> str:
+    """A published or model figure as the language writes it: 2557 → 2.557, 11.6 → 11,6 (da)."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        text = f"{value:,.10g}" if float(value) != int(value) else f"{int(value):,}"
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "da" else text
+    return str(value)
+
+
+def write_summary(w: _Writer) -> None:
+    ws, lay, case = w.sheets["summary"], w.layout, w.case
+    fu, budget, sens = w.ref("inputs"), w.ref("budget"), w.ref("sensitivity")
+    brows = lay.budget_rows()
+    last_col = lay.last_year_col
+    bold = Font(bold=True)
+    section = Font(bold=True, size=12)
+    w.top(ws, w.t("summary_title"))
+    w.formula(ws, 3, COL_LABEL, f"={fu}!$D${lay.title_row}").font = Font(bold=True, size=13)
+    w.generated.append((ws.title, "A3"))
+    town = f"{fu}!$D${lay.municipality_row}"
+    first, last = (f"{budget}!${col(c)}${HEADER_ROW}" for c in (FIRST_YEAR_COL, last_col))
+    w.formula(ws, 4, COL_LABEL, f'=IF({town}="","",{town}&" · ")&{first}&"–"&{last}', shows=f"{case.municipality} · {case.first_year}–{case.last_year}")
+
+    def paragraph(row: int, text: str, height_per_line: float = 15.0) -> None:
+        """Text across the page, wrapped (about 150 characters a line on the page)."""
+        cell = w.text(ws, row, COL_LABEL, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=last_col)
+        ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 150)
+        w.generated.append((ws.title, cell.coordinate))
+
+    row = 6
+    w.text(ws, row, COL_LABEL, w.t("sum_purpose"), font=section)
+    paragraph(row + 1, case.purpose or w.t("sum_no_purpose"))
+    row += 3
+    w.text(ws, row, COL_LABEL, w.t("sum_economy"), font=section)
+    header = row + 1
+    w.text(ws, header, COL_LABEL, w.t("sum_kr"), font=bold)
+    for year in lay.years:
+        cell = ws.cell(row=header, column=lay.year_col(year), value=year)
+        cell.font = bold
+    payer_rows = [(f"{p}_savings", w.t("p_savings", payer=w.t(f"payer_{p}"))) for p in lay.shape.payers] if case.has_payer_split else []
+    lines = [("costs", w.t("costs_total"), True), ("savings", w.t("savings_total"), True)]
+    lines += [(key, name, False) for key, name in payer_rows]
+    lines += [("net", w.t("net"), True), ("cumulative", w.t("cumulative"), False)]
+    found: dict[str, int] = {}
+    r = header
+    for key, name, strong in lines:
+        r += 1
+        found[key] = r
+        w.text(ws, r, COL_LABEL, name, font=bold if strong else None)
+        for year in lay.years:
+            c = col(lay.year_col(year))
+            cell = w.formula(ws, r, lay.year_col(year), f"={budget}!{c}${brows[key]}", KR)
+            if strong:
+                cell.font = bold
+    r += 2
+    w.text(ws, r, COL_LABEL, w.t("key_figures"), font=section)
+    figures: list[tuple[str, str, str | None]] = [
+        (w.t("sum_investment"), f"=SUM({budget}!${col(FIRST_YEAR_COL)}${brows['costs']}:${col(last_col)}${brows['costs']})", KR),
+        (w.t("payback_year"), f"={budget}!$D${brows['payback_year']}", "0"),
+        (w.t("net_gain"), f"={budget}!$D${brows['net_gain']}", KR),
+        (w.t("npv_key"), f"={sens}!$D${lay.sens_rows['npv']}", KR),
+        (w.t("savings_cost_ratio"), f"={budget}!$D${brows['savings_cost_ratio']}", "0.00"),
+    ]
+    if case.has_payer_split:
+        figures += [(w.t("kommune_payback"), f"={budget}!$D${brows['kommune_payback_year']}", "0"), (w.t("kommune_net_gain"), f"={budget}!$D${brows['kommune_net_gain']}", KR)]
+    for name, formula, fmt in figures:
+        r += 1
+        w.text(ws, r, COL_LABEL, name)
+        w.formula(ws, r, COL_P1, formula, fmt).font = bold
+    if w.risk is not None:
+        r += 1
+        w.text(ws, r, COL_LABEL, w.t("p_payback_key"))
+        w.text(ws, r, COL_P1, format_percent(w.risk.p_payback, w.lang), font=bold).alignment = Alignment(horizontal="right")
+        w.generated.append((ws.title, f"{col(COL_P1)}{r}"))
+    # the charts beside the key figures, on the same page
+    years = (header, FIRST_YEAR_COL, last_col)
+    bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
+    line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
+    for chart in (bar, line):
+        chart.width, chart.height = 10.0, 6.0
+    chart_row = found["cumulative"] + 2
+    ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
+    ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
+    r = max(r, chart_row + 13) + 2
+    for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
+        w.text(ws, r, COL_LABEL, w.t(title_key), font=section)
+        shown = texts[:MAX_LINES]
+        if len(texts) > MAX_LINES:
+            shown.append(w.t("sum_more", n=len(texts) - MAX_LINES))
+        for text in shown:
+            r += 1
+            paragraph(r, f"• {text}")
+        r += 2
