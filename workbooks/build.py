@@ -30,6 +30,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
@@ -350,7 +351,7 @@ class _Writer:
             if title == ws.title:
                 widths[column] = max(widths.get(column, 0.0), float(length))
         for c in range(1, FIRST_YEAR_COL):
-            ws.column_dimensions[col(c)].width = min(MAX_LABEL_WIDTH, widths[c] + 2) if c in widths else 2.5
+            ws.column_dimensions[col(c)].width = min(MAX_LABEL_WIDTH, widths[c] + 2) if c in widths else 1.0
         for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1 + (MAX_FALLBACKS + 1 if ws is self.sheets["calc"] else 0)):
             ws.column_dimensions[col(c)].width = 13
 
@@ -796,6 +797,7 @@ class _Writer:
         line = year_chart(LineChart, ws, self.t("chart_cumulative"), self.t("u_kr"), [(self.t("cumulative"), rows["cumulative"])], years)
         ws.add_chart(bar, f"A{rows['chart']}")
         ws.add_chart(line, f"{col(COL_NOTE)}{rows['chart']}")
+        ws.row_breaks.append(Break(id=rows["chart"] - 1))  # the charts start a printed page of their own
 
     def _checks(self, result: CaseResult) -> None:
         ws, lay, case = self.sheets["checks"], self.layout, self.case
