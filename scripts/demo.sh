@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example cases: set up (first time only), report every case in
 # workbooks/cases/ (the model's figures and every disagreement with the published figures), and
-# build its budget workbooks into out/; then the three seed cases as one portfolio.
+# build its budget workbooks and committee summary (PDF) into out/; then the three seed cases as one portfolio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,6 +12,10 @@ for case in workbooks/cases/*.toml; do
   for runtime in officejs native; do
     .venv/bin/xlmodel build "$case" -o "out/$(basename "$case" .toml).$runtime.xlsx" --runtime "$runtime"
   done
+  # the one-page summary for the committee, printed by LibreOffice (skipped where it is not installed)
+  if command -v soffice >/dev/null 2>&1; then
+    .venv/bin/xlmodel summary "$case" -o "out/$(basename "$case" .toml).resume.pdf"
+  fi
   echo
 done
 # every bundled case together: per year and payer, NPV and the probability of payback, and a workbook

@@ -168,9 +168,9 @@ class _Writer:
         if pairs > MAX_WORKBOOK_PAIRS:
             raise WorkbookError(
                 "cohorts",
-                f"et regneark kan rumme højst {MAX_WORKBOOK_PAIRS:,} rækker af hold × effekter; denne case har {pairs:,} "
-                f"({shape.cohorts:,} hold × {len(shape.outcomes)} effekter). Brug xlmodel report eller xlmodel portfolio, "
-                "eller del casen op i flere regneark".replace(",", "."),
+                f"et regneark kan rumme højst {_dk(MAX_WORKBOOK_PAIRS)} rækker af hold × effekter; denne case har {_dk(pairs)} "
+                f"({_dk(shape.cohorts)} hold × {len(shape.outcomes)} effekter). Brug xlmodel report eller xlmodel portfolio, "
+                "eller del casen op i flere regneark",
             )
         if len(case.refusion.staircases) > 1:
             raise InvalidValueError("refusion.staircase", "refusionstrappen skifter inden for casens tidshorisont; et regneark kan kun vise én trappe")
@@ -952,6 +952,11 @@ def _months_after(year_col: str, start: str) -> str:
     """Months of year ``year_col$4`` after month index ``start``: MAX(0,MIN(12,(Y+1)*12-MAX(Y*12,start)))."""
     y = f"{year_col}${HEADER_ROW}"
     return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
+
+
+def _dk(count: int) -> str:
+    """A whole number with Danish thousands separators: 15000 → 15.000."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _shown(value: Any) -> str:
