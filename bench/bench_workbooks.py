@@ -23,9 +23,9 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from bench_core import best_of  # bench/ is on the path when this script runs
 
 from workbooks.build import build_workbook
 from workbooks.evaluate import to_bytes
@@ -39,15 +39,6 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 
 def large_case() -> Case:
     return many_cohorts_case(200)
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def compare(folder: Path) -> None:
@@ -68,11 +59,11 @@ def compare(folder: Path) -> None:
     print(f"{'case':<24}{'formulas':>9}{'native':>9}{'officejs':>10}{'LO warm':>9}{'LO calc':>9}{'LO cold':>9}{'native/warm':>13}{'officejs/warm':>15}{'native/cold':>13}")
     for name, case in cases.items():
         repeat = 3 if len(case.cohorts) > 50 else 5
-        native = best(lambda case=case: render(case, runtime="native"), repeat)
-        officejs = best(lambda case=case: render(case, runtime="officejs"), repeat)
+        native = best_of(lambda case=case: render(case, runtime="native"), repeat)
+        officejs = best_of(lambda case=case: render(case, runtime="officejs"), repeat)
         built = build_workbook(case, runtime="native").workbook
         formulas = sum(1 for ws in built.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
-        cold = best(lambda path=books[name]: recalculate([path], folder / "cold"), 2)
+        cold = best_of(lambda path=books[name]: recalculate([path], folder / "cold"), 2)
         lo = warm[str(books[name])]
         calc = calculate[str(books[name])]
         print(f"{name:<24}{formulas:>9,}{native:>8.2f}s{officejs:>9.2f}s{lo:>8.2f}s{calc:>8.2f}s{cold:>8.2f}s{native / lo:>13.2f}{officejs / lo:>15.2f}{native / cold:>13.2f}")

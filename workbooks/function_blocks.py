@@ -97,9 +97,9 @@ def cohort_blocks(
     return blocks
 
 
-def _deadweight_cell(cohort: Cohort, persons: float, rate: float | None) -> float:
-    """What the cells' deadweight argument evaluates to: persons + rate × participants (blanks as 0)."""
-    return _stored(persons or 0) + _stored(rate or 0) * _stored(cohort.participants)
+def _deadweight_cell(cohort: Cohort, deadweight: float, rate: float | None) -> float:
+    """What the cells' deadweight argument evaluates to: deadweight persons + rate × participants (blanks as 0)."""
+    return _stored(deadweight or 0) + _stored(rate or 0) * _stored(cohort.participants)
 
 
 def block_values(block: FunctionBlock, functions: dict[str, Callable[..., list[list[Any]]]]) -> dict[int, list[float]] | None:
