@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbooks.layout import SHEET_NAMES
-from workbooks.libreoffice import soffice, uno_python, uno_run
+from workbooks.libreoffice import soffice, to_pdf, uno_python, uno_run
 from workbooks.pipeline import ROOT, render
 from workbooks.printing import pdf_pages, print_book
 from xlmodel import compute_case, load_case
@@ -38,7 +38,9 @@ def _pdf_text(path: Path) -> str:
         document.close()
 
 
-def test_every_sheet_of_every_bundled_book_prints_one_page_wide_and_the_summary_on_one_page() -> None:
+def test_every_sheet_of_every_bundled_book_prints_one_page_wide_and_the_summary_on_one_page(tmp_path: Path) -> None:
+    """LibreOffice lays out every page of every sheet (its print renderer, over UNO: the cells each page
+    shows); the PDFs it prints of the same books have exactly those pages."""
     _need_libreoffice(uno=True)
     assert len(BOOKS) == 27  # 7 cases × 3 runtimes, 6 templates
     laid_out = uno_run("pages", *BOOKS)
@@ -51,6 +53,9 @@ def test_every_sheet_of_every_bundled_book_prints_one_page_wide_and_the_summary_
             assert pages["wide"] == 1, f"{Path(book['book']).name}: {name} prints {pages['wide']} pages wide"
         assert sheets[names["summary"]]["pages"] == 1, f"{Path(book['book']).name}: the summary takes {sheets[names['summary']]['pages']} pages"
         assert sheets[names["budget"]]["pages"] >= 1
+    pdfs = to_pdf(BOOKS, tmp_path)
+    for book, pdf in zip(laid_out, pdfs, strict=True):
+        assert pdf_pages(pdf) == sum(pages["pages"] for pages in book["sheets"].values()), pdf.name
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=lambda p: p.stem)
