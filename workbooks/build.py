@@ -85,6 +85,8 @@ TARGET_OUTCOMES = 3
 EXCEL_CALC_ID = 191029
 #: The widest a label column gets (longer text is cut at the next filled cell, as in any budget table).
 MAX_LABEL_WIDTH = 48
+#: Text longer than this (characters) in a column after the first does not widen it (a heading wraps).
+WRAP_AT = 28
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INPUT_FONT = Font(color="1F4E79")
@@ -190,6 +192,7 @@ class _Writer:
         self._styles: dict[tuple[str | None, bool], StyleArray] = {}  # see _styled
         self.blocks: list[FunctionBlock] = []  # our functions' cells, for one vectorised call per block
         self.shown: dict[tuple[str, int], int] = {}  # (sheet, column) -> longest text a formula there repeats
+        self.timelines: set[str] = set()  # sheets with the years across (their label columns end before the years)
 
     # --- small helpers ---
     def t(self, key: str, **kwargs: Any) -> str:
@@ -251,6 +254,8 @@ class _Writer:
     def header_row(self, ws: Worksheet, headers: Sequence[str], *, years: bool) -> None:
         for i, header in enumerate(headers):
             self.text(ws, HEADER_ROW, i + 1, header, font=Font(bold=True)).fill = HEADER_FILL
+        if years:
+            self.timelines.add(ws.title)
         if years:  # one band from the labels to the last year
             for c in range(len(headers) + 1, FIRST_YEAR_COL):
                 ws.cell(row=HEADER_ROW, column=c).fill = HEADER_FILL
@@ -334,8 +339,10 @@ class _Writer:
         left to right without a gap before its numbers; year columns one width on every sheet. The title and
         master-check rows and text that spans columns (sections, wrapped notes) do not count."""
         widths: dict[int, float] = {}
+        timeline = ws.title in self.timelines
+        label_cols = FIRST_YEAR_COL if timeline else ws.max_column + 1  # a sheet without years: every column is a label column
         for (row, column), cell in ws._cells.items():
-            if column >= FIRST_YEAR_COL or row <= 2 or cell.value is None:
+            if column >= label_cols or row == 1 or cell.value is None:
                 continue
             value = cell.value
             if cell.data_type == "f":
@@ -344,16 +351,22 @@ class _Writer:
                 if (cell.font is not None and cell.font.sz and cell.font.sz >= SECTION_FONT.sz) or cell.alignment.wrap_text:
                     continue  # a section heading reads across the empty cells beside it; a paragraph spans columns
                 length = len(value) * (1.1 if cell.font is not None and cell.font.b else 1.0)
+                if column > COL_LABEL and length > WRAP_AT:  # a long text beside the label does not widen its column:
+                    if row == HEADER_ROW:  # a heading wraps onto a second line
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                        ws.row_dimensions[HEADER_ROW].height = 30
+                    length = WRAP_AT  # other text runs on into empty cells, or is cut at the next filled one
             else:
                 length = 12.0
             widths[column] = max(widths.get(column, 0.0), length)
         for (title, column), length in self.shown.items():
             if title == ws.title:
                 widths[column] = max(widths.get(column, 0.0), float(length))
-        for c in range(1, FIRST_YEAR_COL):
+        for c in range(1, label_cols):
             ws.column_dimensions[col(c)].width = min(MAX_LABEL_WIDTH, widths[c] + 2) if c in widths else 1.0
-        for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1 + (MAX_FALLBACKS + 1 if ws is self.sheets["calc"] else 0)):
-            ws.column_dimensions[col(c)].width = 13
+        if timeline:
+            for c in range(FIRST_YEAR_COL, self.layout.last_year_col + 1 + (MAX_FALLBACKS + 1 if ws is self.sheets["calc"] else 0)):
+                ws.column_dimensions[col(c)].width = 13
 
     def _inputs(self) -> None:
         ws, lay, case = self.sheets["inputs"], self.layout, self.case
@@ -482,8 +495,6 @@ class _Writer:
                 self.input(ws, row, persons_col, co.persons if co else None, "0.00", "nonneg")
                 self.input(ws, row, dead_col, (co.deadweight or None) if co else None, "0.00", "nonneg")
                 self.input(ws, row, rate_col, co.deadweight_rate if co else None, SHARE, "share")
-        for c in range(1, COL_WEEKS + 1 + 3 * len(case.outcomes)):
-            ws.column_dimensions[col(c)].width = 16
 
     def _cohort_refs(self, cohort_index: int, outcome_index: int) -> dict[str, str]:
         """Absolute references to one cohort's inputs for one outcome, and to the outcome's assumptions."""

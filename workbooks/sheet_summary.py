@@ -98,6 +98,7 @@ def write_summary(w: _Writer) -> None:
     bold = Font(bold=True)
     section = Font(bold=True, size=12)
     w.top(ws, w.t("summary_title"))
+    w.timelines.add(ws.title)  # the years sit in the same columns as on every sheet
     w.formula(ws, 3, COL_LABEL, f"={fu}!$D${lay.title_row}").font = Font(bold=True, size=13)
     w.generated.append((ws.title, "A3"))
     town = f"{fu}!$D${lay.municipality_row}"
