@@ -3,7 +3,10 @@ out by hand in the test, never taken from the code's own output."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
+import re
 
 import numpy as np
 import pytest
@@ -336,3 +339,150 @@ def test_a_published_range_is_shown_as_printed() -> None:
     figure = PublishedFigure("net_gain", minimum=0.5, maximum=0.6, unit=1_000_000, decimals=2)
     (deviation,) = compare(compute_case(_two_by_two()), (figure,)).deviations
     assert deviation.published == "0.5–0.6"
+
+
+# ---- validate: the bounds every input meets ----
+
+
+def test_the_earliest_and_latest_dates_are_accepted_and_one_day_beyond_is_not() -> None:
+    """The allowed dates are 1950-01-01 … 2200-12-31, both included (one rule for files, books and functions)."""
+    from xlmodel import validate
+
+    assert validate.date("d", "1950-01-01") == validate.EARLIEST_DATE == dt.date(1950, 1, 1)
+    assert validate.date("d", "2200-12-31") == validate.LATEST_DATE == dt.date(2200, 12, 31)
+    for outside in ("1949-12-31", "2201-01-01"):
+        with pytest.raises(InvalidValueError):
+            validate.date("d", outside)
+
+
+def test_a_share_typed_as_a_percentage_gets_the_hint_and_others_do_not() -> None:
+    """25 and 1.5 look like percentages (0.25, 0.015); 100.5 and −0.5 do not."""
+    from xlmodel import validate
+
+    for typed, hint in ((25, "mente du 0.25?"), (1.5, "mente du 0.015?"), (100, "mente du 1?")):
+        with pytest.raises(InvalidValueError, match=re.escape(hint)):
+            validate.share("andel", typed)
+    for typed in (100.5, -0.5):
+        with pytest.raises(InvalidValueError) as error:
+            validate.share("andel", typed)
+        assert "mente du" not in str(error.value)
+
+
+def test_text_is_required_unless_said_otherwise() -> None:
+    from xlmodel import validate
+
+    with pytest.raises(InvalidValueError):
+        validate.text("title", "")
+    assert validate.text("municipality", "", required=False) == ""
+
+
+# ---- model: value objects ----
+
+
+def test_an_outcome_without_a_label_is_shown_by_its_id() -> None:
+    assert Outcome("job", 100_000).label == "job"
+    assert Outcome("job", 100_000, "Beskæftigelse").label == "Beskæftigelse"
+
+
+def test_small_positive_amounts_are_valid() -> None:
+    """Half an hour a week of staff and a line of 0.5 kr. are odd but valid (≥ 0), and spreading a total
+    without a basis says how it was spread: 1.000 kr. over 2 years."""
+    from xlmodel.model import StaffCost, year_shares_from_months
+
+    staff = StaffCost(annual_cost=370_000, year_shares={2021: 1.0}, hours_per_week=0.5)
+    assert staff.amounts()[2021] == pytest.approx(370_000 * 0.5 / 37)
+    line = CostItem.spread("Drift", 0.5, [2021])
+    assert line.amounts == {2021: 0.5}
+    assert CostItem.spread("Drift", 1000, [2021, 2022]).basis == "1.000 kr. fordelt ligeligt over 2 år"
+    # 12 months from the first of a year: that year whole and nothing of the next
+    assert dict(year_shares_from_months("periode", "2021-01", 12)) == {2021: 1.0}
+
+
+def test_the_horizon_may_be_as_long_as_allowed_and_not_a_year_longer() -> None:
+    from xlmodel import validate
+
+    longest = Case("Lang", 2000, 2000 + validate.MAX_HORIZON_YEARS - 1)
+    assert len(longest.years) == validate.MAX_HORIZON_YEARS
+    with pytest.raises(InvalidValueError, match="last_year"):
+        Case("For lang", 2000, 2000 + validate.MAX_HORIZON_YEARS)
+
+
+def test_a_forecast_rate_above_two_is_refused_and_two_is_not() -> None:
+    assert Case("Prognose", 2021, 2022, forecast_rate=2.0).forecast_rate == 2.0
+    with pytest.raises(InvalidValueError, match="forecast_rate"):
+        Case("Prognose", 2021, 2022, forecast_rate=2.5)
+
+
+# ---- parameters ----
+
+
+def test_a_date_as_the_core_time_counts_days_within_the_month() -> None:
+    """16 April 2021: 2021 + 3/12 + 15/(12 × 30) years."""
+    from xlmodel.parameters import date_to_time
+
+    assert date_to_time(dt.date(2021, 4, 16)) == pytest.approx(2021 + 3 / 12 + 15 / 360)
+
+
+def test_a_staircase_override_must_start_at_week_zero_and_rise() -> None:
+    from xlmodel.parameters import Override, Parameters
+
+    day = dt.date(2021, 1, 1)
+    ok = Parameters((Override("refusion.staircase", day, "ANTAGELSE", weeks=(0, 4, 26, 52), rates=(0.8, 0.4, 0.3, 0.2)),))
+    assert ok.value_at("refusion.staircase", day).rates == (0.8, 0.4, 0.3, 0.2)
+    for weeks in ((1, 4, 26, 52), (0, 4, 4, 52), (0, 26, 4, 52)):
+        with pytest.raises(InvalidValueError, match="refusionstrappe"):
+            Parameters((Override("refusion.staircase", day, "ANTAGELSE", weeks=weeks, rates=(0.8, 0.4, 0.3, 0.2)),))
+    with pytest.raises(InvalidValueError):  # a number is not a staircase
+        Parameters((Override("refusion.staircase", day, "ANTAGELSE", value=0.5),))
+
+
+def test_a_case_may_set_a_benefit_to_zero_and_its_source_defaults_to_the_case_file() -> None:
+    from xlmodel.parameters import Override, Parameters
+
+    day = dt.date(2021, 1, 1)
+    parameters = Parameters((Override("kontanthjaelp.over_30_andre", day, "ANTAGELSE: ingen ydelse", value=0),))
+    entry = parameters.value_at("kontanthjaelp.over_30_andre", day)
+    assert (entry.value, entry.reference, entry.origin) == (0, "case-filen", "case")
+    with pytest.raises(InvalidValueError, match="value"):  # a benefit is a number, not a staircase
+        Parameters((Override("kontanthjaelp.over_30_andre", day, "ANTAGELSE", weeks=(0,), rates=(0.5,)),))
+
+
+# ---- linear: the ranges a factor may take, and delays ----
+
+
+def _two_cohort_case() -> Case:
+    """Two cohorts of 10 participants: 4 persons with 1 deadweight, and 5 persons with 2 deadweight (20 %
+    of 10); 30 % fall back after a year; 2021–2023."""
+    job = Outcome("job", 100_000, fallbacks=(Fallback(0.3, 1),))
+    cohorts = (
+        Cohort("A", 10, 2021 * 12, {"job": CohortOutcome(4, deadweight=1)}),
+        Cohort("B", 10, 2021 * 12 + 6, {"job": CohortOutcome(5, deadweight_rate=0.2)}),
+    )
+    return Case("To hold", 2021, 2023, outcomes=(job,), cohorts=cohorts, costs=(CostItem("Drift", {2021: 500_000.0}),))
+
+
+def test_the_valid_range_of_each_factor_by_hand() -> None:
+    from xlmodel.linear import LinearModel
+
+    model = LinearModel.of(_two_cohort_case())
+    assert model.valid_range("delay_months") == (0.0, 36.0)  # 12 × 3 years
+    # persons × k stays ≥ deadweight (1/4, 2/5) and ≤ participants (10/4, 10/5)
+    assert model.valid_range("persons") == (pytest.approx(0.4), pytest.approx(2.0))
+    assert model.valid_range("persons.job") == (pytest.approx(0.4), pytest.approx(2.0))
+    # deadweight × k stays ≤ persons: 4/1 and 5/2
+    assert model.valid_range("deadweight") == (0.0, pytest.approx(2.5))
+    assert model.valid_range("fallbacks.job") == (0.0, pytest.approx(1 / 0.3))
+    assert model.valid_range("costs") == (0.0, math.inf)
+
+
+def test_a_delay_moves_every_effect_later() -> None:
+    """Delaying every effect by 12 months is the same case with effect starts a year later."""
+    from xlmodel.linear import LinearModel
+
+    case = _two_cohort_case()
+    later = Case(case.title, case.first_year, case.last_year, outcomes=case.outcomes,
+                 cohorts=tuple(dataclasses.replace(c, effect_start=c.effect_start + 12, start=c.start + 12) for c in case.cohorts), costs=case.costs)
+    run = LinearModel.of(case).evaluate({"delay_months": 12})
+    assert run.total_savings[0].tolist() == pytest.approx(compute_case(later).yearly["savings"].tolist())
+    # by hand for 2022: cohort A 3 net persons (from Jan 2022), B 3 net persons from July 2022: 3 + 1.5 full-year persons
+    assert run.total_savings[0][1] == pytest.approx(100_000 * (3 + 1.5))
