@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,22 +227,45 @@ def main() -> int:
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
         for batch in pool.map(_worker, batches):
             results += batch
-    print("\n| module | mutants | killed | survived | score |\n|---|---:|---:|---:|---:|")
-    total_killed = total_survived = 0
+    reviewed = equivalents()
+    status_of = {m: (f"equivalent: {reviewed[key]}" if status == "survived" and (key := _key(m)) in reviewed else status) for m, status in results}
+    print("\n| module | mutants | killed | survived | reviewed equivalent | score |\n|---|---:|---:|---:|---:|---:|")
+    totals = [0, 0, 0]
     for module in args.modules.split(","):
-        mine = [status for m, status in results if m.module == module]
+        mine = [status for m, status in status_of.items() if m.module == module]
         killed, survived = mine.count("killed"), mine.count("survived")
-        total_killed, total_survived = total_killed + killed, total_survived + survived
+        equivalent = sum(1 for status in mine if status.startswith("equivalent"))
+        totals = [totals[0] + killed, totals[1] + survived, totals[2] + equivalent]
         score = killed / (killed + survived) if killed + survived else 1.0
-        print(f"| {module} | {killed + survived} | {killed} | {survived} | {100 * score:.0f} % |")
-    total = total_killed + total_survived
-    print(f"| **all** | {total} | {total_killed} | {total_survived} | {100 * total_killed / max(total, 1):.0f} % |")
-    survivors = sorted((m for m, status in results if status == "survived"), key=lambda m: (m.module, m.line))
+        print(f"| {module} | {killed + survived + equivalent} | {killed} | {survived} | {equivalent} | {100 * score:.0f} % |")
+    killed, survived, equivalent = totals
+    print(f"| **all** | {killed + survived + equivalent} | {killed} | {survived} | {equivalent} | {100 * killed / max(killed + survived, 1):.0f} % |")
+    print("\nscore = killed ÷ (killed + survived); reviewed equivalent mutants (bench/mutation_equivalent.toml) are not counted")
+    survivors = sorted((m for m, status in status_of.items() if status != "killed" and status != "skipped"), key=lambda m: (m.module, m.line))
     if survivors:
         print("\nSurvivors:")
         for m in survivors:
-            print(f"  xlmodel/{m.module}.py:{m.line}: {m.what}")
+            note = status_of[m]
+            print(f"  xlmodel/{m.module}.py:{m.line}: {m.what}" + (f"  ({note})" if note != "survived" else "") + f"\n      {_line(m)}")
     return 0
+
+
+#: Survivors that were read and found equivalent: no input gives another figure, so no test can kill them.
+EQUIVALENT_FILE = ROOT / "bench" / "mutation_equivalent.toml"
+
+
+def _line(m: Mutant) -> str:
+    return (ROOT / "xlmodel" / f"{m.module}.py").read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
+
+
+def _key(m: Mutant) -> tuple[str, str, str]:
+    return m.module, _line(m), m.what
+
+
+def equivalents() -> dict[tuple[str, str, str], str]:
+    """(module, the mutated line's text, the mutation) → why it is equivalent, from the reviewed list."""
+    data = tomllib.loads(EQUIVALENT_FILE.read_text(encoding="utf-8"))
+    return {(e["module"], e["line"].strip(), e["what"]): e["why"] for e in data.get("equivalent", [])}
 
 
 if __name__ == "__main__":

@@ -486,3 +486,69 @@ def test_a_delay_moves_every_effect_later() -> None:
     assert run.total_savings[0].tolist() == pytest.approx(compute_case(later).yearly["savings"].tolist())
     # by hand for 2022: cohort A 3 net persons (from Jan 2022), B 3 net persons from July 2022: 3 + 1.5 full-year persons
     assert run.total_savings[0][1] == pytest.approx(100_000 * (3 + 1.5))
+
+
+def test_a_figure_printed_with_two_decimals_deviates_by_one_hundredth() -> None:
+    """Net gain 640,000 kr. = 0.64 mio. kr.: printed 0.62 is off by 0.02 (two steps of the printed precision),
+    printed 0.64 agrees."""
+    case = _two_by_two()
+    figures = (
+        PublishedFigure("net_gain", value=0.62, unit=1_000_000, decimals=2, label="skævt"),
+        PublishedFigure("net_gain", value=0.64, unit=1_000_000, decimals=2, label="rigtigt"),
+    )
+    result = compare(compute_case(case), figures)
+    assert [d.where.split(" · ")[0] for d in result.deviations] == ["skævt"]
+    assert result.deviations[0].difference == pytest.approx(0.02)
+
+
+def test_fall_back_shares_without_their_years_are_no_fall_backs() -> None:
+    """Both parts of a fall-back are needed; shares alone leave 2 persons off benefits all of 2021."""
+    assert person_years([2], [2021 * 12], [2021], [0.5], None).tolist() == [[2.0]]
+
+
+# ---- risk: distributions off zero and of width ≠ 1, NPV percentiles, ranges from zero ----
+
+
+def test_pert_and_uniform_off_zero_have_their_textbook_quantiles() -> None:
+    """PERT(1, 1.5, 3): α = 1 + 4 · 0.5/2 = 2, β = 1 + 4 · 1.5/2 = 4 on [1, 3], so its median is
+    1 + 2 · Beta(2, 4)'s median; U(0, 1) has median 0.5 (a minimum of 0 is a minimum, not a blank)."""
+    from scipy import stats
+
+    from xlmodel.risk import distribution
+    from xlmodel.settings import Uncertainty
+
+    pert = distribution(Uncertainty(input="persons", source="test", distribution="pert", min=1, mode=1.5, max=3), (0, 5), "u")
+    assert pert(np.array([0.5]))[0] == pytest.approx(1 + 2 * stats.beta.ppf(0.5, 2, 4))
+    uniform = distribution(Uncertainty(input="persons", source="test", distribution="uniform", min=0, max=1), (0, 5), "u")
+    assert uniform(np.array([0.5]))[0] == pytest.approx(0.5)
+
+
+def test_npv_percentiles_by_hand() -> None:
+    """NPV = −100 + 150 a / 1.035 (savings in year 1 at Finansministeriet's 3.5 %), a ~ U(0.5, 1.5): the
+    p-th percentile puts a at 0.5 + p."""
+    n = 10_000
+    r = _uniform_small(n)
+    tol = 150 / n + 1e-9
+    assert r.npv_p10 == pytest.approx(-100 + 150 * 0.6 / 1.035, abs=tol)  # type: ignore[attr-defined]
+    assert r.npv_p50 == pytest.approx(-100 + 150 * 1.0 / 1.035, abs=tol)  # type: ignore[attr-defined]
+    assert r.npv_p90 == pytest.approx(-100 + 150 * 1.4 / 1.035, abs=tol)  # type: ignore[attr-defined]
+
+
+def test_payback_probability_over_a_range_wider_than_one_and_from_zero() -> None:
+    """Savings 100 × a, a ~ triangular(0.5, 1, 2.5) (the mode is 1 inside the range), costs 100: it pays
+    back when a ≥ 1; P(a < 1) = 0.5² / (2 × 0.5) = 0.25, so P = 0.75. A range may start at 0."""
+    from xlmodel.risk import payback_probability
+
+    p = payback_probability(np.array([100.0]), np.array([100.0]), (0.5, 2.5), (1.0, 1.0), 20_000, 7)
+    assert abs(p - 0.75) <= 1 / 20_000
+    # a ~ triangular(0, 1, 2) on savings 100 against costs 100: symmetric, P = 0.5
+    assert abs(payback_probability(np.array([100.0]), np.array([100.0]), (0.0, 2.0), (1.0, 1.0), 20_000, 7) - 0.5) <= 1 / 20_000
+
+
+def test_the_tornado_lists_the_widest_swing_first() -> None:
+    from xlmodel import load_case
+    from xlmodel.appraisal import appraise
+
+    bars = appraise(load_case("workbooks/cases/ishoej_2021.toml")).tornado
+    swings = [bar.swing for bar in bars]
+    assert len(swings) > 3 and swings == sorted(swings, reverse=True) and swings[0] > swings[-1]

@@ -269,3 +269,30 @@ def test_kommune_plus_stat_is_the_gross_saving(net: float, start_month: int, w0:
     if rate1 == rate2:  # with a constant rate the gross saving is rate × full-year persons, exactly
         py = person_years([net], [effect], [2021, 2022], [s for s, _ in shares], [a for _, a in shares])
         assert gross == pytest.approx(rate1 * py, abs=1e-6)
+
+
+def test_self_support_just_short_of_the_reset_rule_keeps_the_old_clock() -> None:
+    # Half fall back after 11 months: 11/12 × 52 = 47.67 weeks of self-support. Under a 48-week rule that is
+    # short of a reset (the same refunds as a rule no one reaches); under a 47-week rule it resets (the same
+    # as a rule everyone reaches). w0 = 80, 1,000 kr. a week from 1 January 2021.
+    benefit = StepFunction.constant(52_000, 2021.0, 2023.0)
+
+    def stat(rule: float) -> list[float]:
+        _, refunded = split_savings([1], [2021 * 12], [2021, 2022], [80], benefit, STAIRCASE_2016, [0.5], [11 / 12], reset_weeks=rule)
+        return refunded[0].tolist()
+
+    assert stat(48) == pytest.approx(stat(1_000), abs=1e-9)
+    assert stat(47) == pytest.approx(stat(0), abs=1e-9)
+    assert stat(48) != pytest.approx(stat(47), abs=1.0)
+
+
+def test_a_published_range_is_missed_from_below_too() -> None:
+    # net gain 2 years × 52,000 kr. = 0.104 mio., shown 0.1 (one decimal): a printed range 0.2–0.3 is missed
+    # from below by 0.1
+    from xlmodel import compare
+    from xlmodel.published import PublishedFigure
+
+    case = loads_case(case_text(benefit="unit_saving = 52000"))
+    result = compare(compute_case(case), (PublishedFigure("net_gain", minimum=0.2, maximum=0.3, unit=1_000_000, decimals=1, label="interval"),))
+    assert [d.where.split(" · ")[0] for d in result.deviations] == ["interval"]
+    assert result.deviations[0].difference == pytest.approx(-0.1)
