@@ -296,3 +296,19 @@ def test_a_published_range_is_missed_from_below_too() -> None:
     result = compare(compute_case(case), (PublishedFigure("net_gain", minimum=0.2, maximum=0.3, unit=1_000_000, decimals=1, label="interval"),))
     assert [d.where.split(" · ")[0] for d in result.deviations] == ["interval"]
     assert result.deviations[0].difference == pytest.approx(-0.1)
+
+
+def test_the_benefit_table_of_a_split_outcome_starts_with_the_horizon_and_ends_with_it() -> None:
+    # A yearly benefit_rate {2021: 52,000, 2022: 60,000}: one row from 1 January of each year.
+    from xlmodel.refusion import benefit_periods
+
+    case = loads_case(case_text(benefit="benefit_rate = { 2021 = 52000, 2022 = 60000 }"))
+    rows = benefit_periods(case, case.outcomes[0])
+    assert [(r.start, r.annual) for r in rows] == [(dt.date(2021, 1, 1), 52_000), (dt.date(2022, 1, 1), 60_000)]
+    # A named benefit over 2021–2022 with the effect in April 2021: the table starts on 1 January 2021 (so an
+    # effect start edited in the workbook is covered) and its last row is in force in 2022.
+    named = loads_case(case_text(benefit='benefit = "kontanthjaelp.over_30_andre"', effect="2021-04-01"))
+    table = benefit_periods(named, named.outcomes[0])
+    assert table[0].start == dt.date(2021, 1, 1)
+    assert table[-1].start <= dt.date(2022, 1, 1) and all(r.annual > 0 for r in table)
+    assert [r.start for r in table] == sorted({r.start for r in table})
