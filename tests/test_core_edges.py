@@ -552,3 +552,37 @@ def test_the_tornado_lists_the_widest_swing_first() -> None:
     bars = appraise(load_case("workbooks/cases/ishoej_2021.toml")).tornado
     swings = [bar.swing for bar in bars]
     assert len(swings) > 3 and swings == sorted(swings, reverse=True) and swings[0] > swings[-1]
+
+
+def test_an_override_gives_a_number_or_a_staircase_never_both() -> None:
+    from xlmodel.parameters import Override, Parameters
+
+    day = dt.date(2021, 1, 1)
+    stairs = {"weeks": (0, 4, 26, 52), "rates": (0.8, 0.4, 0.3, 0.2)}
+    with pytest.raises(InvalidValueError, match="refusionstrappe"):
+        Parameters((Override("refusion.staircase", day, "ANTAGELSE", value=0.5, **stairs),))  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="value"):
+        Parameters((Override("kontanthjaelp.over_30_andre", day, "ANTAGELSE", value=100_000, **stairs),))  # type: ignore[arg-type]
+
+
+def test_a_cohort_without_an_outcome_has_no_net_persons_and_part_months_count() -> None:
+    from xlmodel.model import year_shares_from_months
+
+    cohort = Cohort("A", 10, "2021-01", {"job": CohortOutcome(4, deadweight=1)})
+    assert cohort.net_persons("job") == 3 and cohort.net_persons("education") == 0
+    # half a month from January 2021: 0.5/12 of the year
+    assert dict(year_shares_from_months("periode", "2021-01", 0.5)) == {2021: pytest.approx(0.5 / 12)}
+
+
+def test_the_valid_ranges_with_a_zero_and_a_small_deadweight() -> None:
+    """Cohort C has the outcome with 0 persons (it bounds nothing); D has 1 person with 0.5 deadweight, so
+    deadweight × k ≤ persons gives k ≤ 1 / 0.5 = 2, below A's 4 and B's 2.5; persons × k ≥ deadweight gives
+    k ≥ 0.5, and persons × k ≤ participants k ≤ 10 / 5 = 2."""
+    from xlmodel.linear import LinearModel
+
+    base = _two_cohort_case()
+    extra = (Cohort("C", 10, 2021 * 12, {"job": CohortOutcome(0)}), Cohort("D", 10, 2021 * 12, {"job": CohortOutcome(1, deadweight=0.5)}))
+    case = dataclasses.replace(base, cohorts=base.cohorts + extra)
+    model = LinearModel.of(case)
+    assert model.valid_range("deadweight") == (0.0, pytest.approx(2.0))
+    assert model.valid_range("persons") == (pytest.approx(0.5), pytest.approx(2.0))
