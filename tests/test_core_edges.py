@@ -586,3 +586,19 @@ def test_the_valid_ranges_with_a_zero_and_a_small_deadweight() -> None:
     model = LinearModel.of(case)
     assert model.valid_range("deadweight") == (0.0, pytest.approx(2.0))
     assert model.valid_range("persons") == (pytest.approx(0.5), pytest.approx(2.0))
+
+
+def test_variance_drivers_ignore_inputs_that_do_not_vary_and_outcomes_that_do_not() -> None:
+    """y = 3a + 5 with a varying and b fixed: a explains all of the variance, b none; if the outcome itself
+    does not vary nothing explains anything (no division by a zero spread)."""
+    from xlmodel.risk import drivers
+
+    case = Case("Drivere", 2021, 2021)
+    a = np.linspace(0.5, 1.5, 101)
+    b = np.full(101, 2.0)
+    found = {d["input"]: d for d in drivers({"a": a, "b": b}, 3 * a + 5, case)}
+    assert found["a"]["share"] == pytest.approx(1.0) and found["a"]["src"] == pytest.approx(1.0)
+    assert (found["b"]["share"], found["b"]["src"]) == (0.0, 0.0)
+    flat = drivers({"a": a}, np.full(101, 7.0), case)
+    assert flat == [{"input": "a", "src": 0.0, "share": 0.0}]
+

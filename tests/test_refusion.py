@@ -312,3 +312,25 @@ def test_the_benefit_table_of_a_split_outcome_starts_with_the_horizon_and_ends_w
     assert table[0].start == dt.date(2021, 1, 1)
     assert table[-1].start <= dt.date(2022, 1, 1) and all(r.annual > 0 for r in table)
     assert [r.start for r in table] == sorted({r.start for r in table})
+
+
+def test_the_parameters_are_read_from_the_earliest_effect_start_to_the_end_of_the_horizon() -> None:
+    # Two split outcomes whose first effects start in January 2021 and January 2022 over 2021–2022: the
+    # staircase and the benefit are read from 1 January 2021 (the earlier) through 31 December 2022, no further.
+    from xlmodel.report import parameter_uses
+
+    text = case_text(benefit='benefit = "kontanthjaelp.over_30_andre"', extra="""
+[[outcomes]]
+id = "edu"
+benefit_rate = 40000
+[[cohorts]]
+name = "H2"
+effect_start = 2022-01-01
+participants = 10
+weeks_on_benefit = 80
+outcomes = { edu = { persons = 1 } }
+""")
+    uses = parameter_uses(compute_case(loads_case(text)))
+    staircase = [u for u in uses if u["parameter"] == "refusion.staircase"]
+    assert staircase and min(u["from"] for u in staircase) == "2021-01-01"
+    assert max(u["to"] for u in uses) == "2022-12-31"

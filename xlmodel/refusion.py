@@ -73,10 +73,6 @@ class StepFunction:
     def start(self) -> float:
         return float(self.knots[0])
 
-    @property
-    def end(self) -> float:
-        return float(self.knots[-1])
-
     def cumulative(self, x: npt.ArrayLike) -> FloatArray:
         """``∫ B`` from the first knot to ``x`` (exact: the cumulative is piecewise linear)."""
         return np.interp(np.asarray(x, dtype=np.float64), self.knots, self._cumulative)  # type: ignore[attr-defined]
