@@ -72,6 +72,7 @@ from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
 from xlmodel.refusion import benefit_periods
+from xlmodel.report import format_kr
 from xlmodel.risk import simulate
 from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS, month_start
 
@@ -170,8 +171,8 @@ class _Writer:
         if pairs > MAX_WORKBOOK_PAIRS:
             raise WorkbookError(
                 "cohorts",
-                f"et regneark kan rumme højst {_dk(MAX_WORKBOOK_PAIRS)} rækker af hold × effekter; denne case har {_dk(pairs)} "
-                f"({_dk(shape.cohorts)} hold × {len(shape.outcomes)} effekter). Brug xlmodel report eller xlmodel portfolio, "
+                f"et regneark kan rumme højst {format_kr(MAX_WORKBOOK_PAIRS)} rækker af hold × effekter; denne case har {format_kr(pairs)} "
+                f"({format_kr(shape.cohorts)} hold × {len(shape.outcomes)} effekter). Brug xlmodel report eller xlmodel portfolio, "
                 "eller del casen op i flere regneark",
             )
         if len(case.refusion.staircases) > 1:
@@ -256,8 +257,7 @@ class _Writer:
             self.text(ws, HEADER_ROW, i + 1, header, font=Font(bold=True)).fill = HEADER_FILL
         if years:
             self.timelines.add(ws.title)
-        if years:  # one band from the labels to the last year
-            for c in range(len(headers) + 1, FIRST_YEAR_COL):
+            for c in range(len(headers) + 1, FIRST_YEAR_COL):  # one band from the labels to the last year
                 ws.cell(row=HEADER_ROW, column=c).fill = HEADER_FILL
             for year in self.layout.years:
                 cell = ws.cell(row=HEADER_ROW, column=self.layout.year_col(year), value=year)
@@ -335,9 +335,10 @@ class _Writer:
         return self.wb
 
     def _fit_columns(self, ws: Worksheet) -> None:
-        """Label columns (before the years) as wide as what they show, unused ones narrow, so every row reads
-        left to right without a gap before its numbers; year columns one width on every sheet. The title and
-        master-check rows and text that spans columns (sections, wrapped notes) do not count."""
+        """Label columns (before the years; every column of a sheet without years) as wide as what they show,
+        unused ones narrow, so every row reads left to right without a gap before its numbers; year columns one
+        width on every sheet. The title row and text that spans columns (sections, wrapped paragraphs) do not
+        count; a long text beside the label counts as :data:`WRAP_AT` characters (a heading wraps)."""
         widths: dict[int, float] = {}
         timeline = ws.title in self.timelines
         label_cols = FIRST_YEAR_COL if timeline else ws.max_column + 1  # a sheet without years: every column is a label column
@@ -963,11 +964,6 @@ def _months_after(year_col: str, start: str) -> str:
     """Months of year ``year_col$4`` after month index ``start``: MAX(0,MIN(12,(Y+1)*12-MAX(Y*12,start)))."""
     y = f"{year_col}${HEADER_ROW}"
     return f"MAX(0,MIN(12,({y}+1)*12-MAX({y}*12,{start})))"
-
-
-def _dk(count: int) -> str:
-    """A whole number with Danish thousands separators: 15000 → 15.000."""
-    return f"{count:,}".replace(",", ".")
 
 
 def _shown(value: Any) -> str:

@@ -163,6 +163,11 @@ def inject_cached_values(data: bytes, values: Cells, *, keep_formulas: bool = Tr
                 if not keep_formulas:
                     cell.remove(cell.find(f"{{{MAIN_NS}}}f"))
         rewritten[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return with_parts(source, rewritten)
+
+
+def with_parts(source: zipfile.ZipFile, rewritten: dict[str, bytes]) -> bytes:
+    """The package ``source`` with the parts named in ``rewritten`` replaced; every other part copied unchanged."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():

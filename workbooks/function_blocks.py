@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl.compat import safe_string
 
+from workbooks.layout import MAX_FALLBACKS
 from xlmodel.model import Case, Cohort, Outcome
 from xlmodel.validate import EXCEL_EPOCH, month_start
 
@@ -86,7 +87,7 @@ def cohort_blocks(
             blocks.append(FunctionBlock(sheet, rows, first_col, len(years), (), function, ()))
             continue
         fallbacks: list[list[float | None]] = [[_stored(f.share), _stored(f.after_years)] for f in outcome.fallbacks]
-        fallbacks += [[None, None]] * (3 - len(fallbacks))
+        fallbacks += [[None, None]] * (MAX_FALLBACKS - len(fallbacks))  # the blank rows of the cells' fall-back range
         year_row = [[float(y) for y in years]]
         common = (effect, year_row, fallbacks, _number(outcome.fallback_month), start, dead)
         if function == "savings":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbooks.evaluate import _PARSER, MAIN_NS, WorkbookError
+from workbooks.evaluate import _PARSER, MAIN_NS, WorkbookError, with_parts
 from workbooks.files import write_atomic
 from workbooks.libreoffice import to_pdf
 
@@ -43,12 +43,7 @@ def only_sheets(data: bytes, keep: Collection[str]) -> bytes:
     for view in workbook.iter(f"{{{MAIN_NS}}}workbookView"):
         view.set("activeTab", str(first))
         view.set("firstSheet", str(first))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            body = etree.tostring(workbook, xml_declaration=True, encoding="UTF-8", standalone=True) if item.filename == "xl/workbook.xml" else source.read(item.filename)
-            target.writestr(item, body)
-    return out.getvalue()
+    return with_parts(source, {"xl/workbook.xml": etree.tostring(workbook, xml_declaration=True, encoding="UTF-8", standalone=True)})
 
 
 def print_book(data: bytes, out: Path, *, sheets: Collection[str] | None = None, lang: str = "da") -> int:
