@@ -306,6 +306,7 @@ class _Writer:
     # --- the sheets ---
     def build(self, result: CaseResult) -> Workbook:
         self.result = result
+        self.comparison = compare(result)  # the published figures: on Kontrol and on the summary
         self.appraisal = appraise(self.case)
         self.risk = simulate(self.case) if self.case.uncertainty else None
         self._inputs()
@@ -857,7 +858,7 @@ class _Writer:
             self.text(ws, status_row, 3, self.t("native_status"))
         else:
             self.formula(ws, status_row, 3, f"={prefix}STATUS()")
-        comparison = compare(result)
+        comparison = self.comparison
         row = status_row + 2
         if comparison.checked:
             self.text(ws, row, 1, self.t("deviations_title", checked=comparison.checked, agreed=comparison.agreed), font=SECTION_FONT)

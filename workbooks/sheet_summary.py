@@ -19,7 +19,6 @@ from workbooks.charts import year_chart
 from workbooks.labels import format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from xlmodel.parameters import UNIT_TEXT
-from xlmodel.published import compare
 from xlmodel.report import format_kr, parameter_uses
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def assumption_lines(w: _Writer) -> list[str]:
 
 def deviation_lines(w: _Writer) -> list[str]:
     """The published figures the model does not reproduce, or one line saying they all agree."""
-    comparison = compare(w.result)
+    comparison = w.comparison
     if not comparison.checked:
         return [w.t("sum_no_published")]
     if not comparison.deviations:
