@@ -28,9 +28,9 @@ from pathlib import Path
 from bench_core import best_of  # bench/ is on the path when this script runs
 
 from workbooks.build import build_workbook
-from workbooks.evaluate import to_bytes
 from workbooks.libreoffice import recalculate, uno_run
 from workbooks.pipeline import ROOT, render
+from workbooks.xlsx_writer import to_bytes
 from xlmodel import Case, load_case
 from xlmodel.synthetic import many_cohorts_case
 

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 
 from workbooks.build import EXCEL_CALC_ID, build_workbook
-from workbooks.evaluate import to_bytes
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.libreoffice import recalculate, soffice
 from workbooks.pipeline import ROOT, regenerate, render, targets
 from workbooks.results import differences, expected_results, layout_of, read_results
+from workbooks.xlsx_writer import to_bytes
 from xlmodel import Case, Cohort, CohortOutcome, CostItem, Outcome, compute_case, load_case
 
 from .workbook_cases import random_case
@@ -217,8 +217,8 @@ def test_functions_cached_per_block_give_exactly_what_each_cell_gives(runtime: s
     builts.append(build_template(runtime=runtime))
     assert sum(len(block.calls) for built in builts for block in built.blocks) > 100  # the blocks are used
     for built in builts:
-        data, cells = to_bytes(built.workbook), formula_cells(built.workbook)
-        per_cell, per_block = evaluate(data, cells), evaluate(data, cells, built.blocks)
+        cells = formula_cells(built.workbook)
+        per_cell, per_block = evaluate(built.workbook, cells), evaluate(built.workbook, cells, built.blocks)
         assert per_block == per_cell, built.workbook.properties.title
 
     # a block whose call fails (a deadweight above the persons, made in the book and in the block alike)
@@ -234,15 +234,15 @@ def test_functions_cached_per_block_give_exactly_what_each_cell_gives(runtime: s
     # PERSON_YEARS and SAVINGS of that outcome (the same rows on two sheets) both get the bad deadweight
     blocks = [dataclasses.replace(b, args=(*b.args[:-1], [[999.0], *b.args[-1][1:]])) if b.rows == block.rows else b for b in built.blocks]
     assert len([b for b in blocks if b.rows == block.rows]) == 2
-    data, cells = to_bytes(built.workbook), formula_cells(built.workbook)
-    per_cell, per_block = evaluate(data, cells), evaluate(data, cells, blocks)
+    cells = formula_cells(built.workbook)
+    per_cell, per_block = evaluate(built.workbook, cells), evaluate(built.workbook, cells, blocks)
     assert per_block == per_cell
     assert isinstance(per_block[SHEET_NAMES["da"]["calc"]][f"I{block.rows[cohort]}"], dict)  # #VALUE! on its cell
 
 
-def test_a_native_book_above_formualizers_one_pass_limit_agrees_with_the_core(tmp_path: Path) -> None:
-    """formualizer's one-pass recalculation refuses books above 100,000 formulas; such a book (650 cohorts
-    × 3 outcomes × 20 years: 102,000 formulas) takes the general path and still agrees with the core."""
+def test_a_native_book_of_over_100000_formulas_agrees_with_the_core(tmp_path: Path) -> None:
+    """formualizer's one-pass recalculation (no longer used) refused books above 100,000 formulas; such a
+    book (650 cohorts × 3 outcomes × 20 years: 102,000 formulas) is evaluated and agrees with the core."""
     from xlmodel.synthetic import many_cohorts_case
 
     case = many_cohorts_case(650)

@@ -12,7 +12,6 @@ User text (titles, labels, notes) is always written as text, never as a formula.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import json
@@ -211,20 +210,24 @@ class _Writer:
             cell.font = font
         return cell
 
-    def _styled(self, cell: Cell, number_format: str | None, is_input: bool) -> None:
-        """Give ``cell`` the input style (or none) and ``number_format``. openpyxl hashes every style part on
-        each assignment; a workbook has few distinct styles, so each is made once and its index array copied
-        (a third of the build time of a large book otherwise)."""
+    def _style(self, number_format: str | None, is_input: bool) -> StyleArray:
+        """The style (index array) of the input style (or none) with ``number_format``. openpyxl hashes every
+        style part on each assignment; a workbook has few distinct styles, so each is made once and its index
+        array copied to each cell (a third of the build time of a large book otherwise)."""
         key = (number_format, is_input)
-        cached = self._styles.get(key)
-        if cached is not None:
-            cell._style = copy.copy(cached)
-            return
-        if is_input:
-            cell.fill, cell.font, cell.border = INPUT_FILL, INPUT_FONT, INPUT_BORDER
-        if number_format:
-            cell.number_format = number_format
-        self._styles[key] = copy.copy(cell._style)
+        style = self._styles.get(key)
+        if style is None:
+            cell = Cell(self.sheets["cover"])  # a cell of no sheet's grid, to make the style with
+            if is_input:
+                cell.fill, cell.font, cell.border = INPUT_FILL, INPUT_FONT, INPUT_BORDER
+            if number_format:
+                cell.number_format = number_format
+            style = self._styles[key] = StyleArray(cell._style)
+        return style
+
+    def _styled(self, cell: Cell, number_format: str | None, is_input: bool) -> None:
+        """Give ``cell`` the input style (or none) and ``number_format`` (see :meth:`_style`)."""
+        cell._style = StyleArray(self._style(number_format, is_input))
 
     def formula(self, ws: Worksheet, row: int, column: int, formula: str, number_format: str | None = None, *, shows: str | None = None) -> Cell:
         """The tool's own formula (never user text: that goes through :meth:`text`); ``shows`` is the text it
@@ -232,11 +235,24 @@ class _Writer:
         if shows:
             key = (ws.title, column)
             self.shown[key] = max(self.shown.get(key, 0), len(shows))
-        cell = ws.cell(row=row, column=column)
+        cell = ws._cells.get((row, column))
+        if cell is None:  # made directly: ws.cell() checks its arguments, which costs a third of this call
+            cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column)
         cell._value, cell.data_type = formula, "f"  # our own formula text: openpyxl's value checks are not needed
         if number_format:
             self._styled(cell, number_format, is_input=False)
         return cell
+
+    def year_formulas(self, ws: Worksheet, row: int, template: str, number_format: str) -> None:
+        """The formula ``template`` in each year column of ``row``, with ``{c}`` the year's column letter,
+        e.g. ``"={c}5*2"`` gives ``=I5*2``, ``=J5*2``, ...; made in one loop (the large sheets)."""
+        style, cells = self._style(number_format, False), ws._cells
+        for year in self.layout.years:
+            column = self.layout.year_col(year)
+            cell = cells.get((row, column))  # only the freeze-panes corner exists already (empty)
+            if cell is None:
+                cell = cells[(row, column)] = Cell(ws, row=row, column=column)
+            cell._value, cell.data_type, cell._style = template.format(c=col(column)), "f", StyleArray(style)
 
     def input(self, ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None, validation: str | None = None) -> Cell:
         cell = ws.cell(row=row, column=column)
@@ -559,17 +575,14 @@ class _Writer:
             if prefix is None:  # the fall-back shares beside the years: a local reference is much faster to evaluate
                 for j in range(MAX_FALLBACKS):
                     self.formula(ws, row, lay.calc_share_col(j), f"={refs[f'share{j + 1}']}", SHARE)
-            for year in lay.years:
-                c = col(lay.year_col(year))
-                if prefix is None:
-                    terms = "".join(
-                        f"-${col(lay.calc_share_col(j))}{row}*{_months_after(c, f'${col(6 + j)}{row}')}" for j in range(MAX_FALLBACKS)
-                    )
-                    f = f"=$D{row}*({_months_after(c, f'$E{row}')}{terms})/12"
-                else:
-                    args = [refs["persons"], refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
-                    f = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
-                self.formula(ws, row, lay.year_col(year), f, PERSONS)
+            # one template per row, the year's column filled in per cell ({c}): the same text, made faster
+            if prefix is None:
+                terms = "".join(f"-${col(lay.calc_share_col(j))}{row}*{_months_after('{c}', f'${col(6 + j)}{row}')}" for j in range(MAX_FALLBACKS))
+                template = f"=$D{row}*({_months_after('{c}', f'$E{row}')}{terms})/12"
+            else:
+                args = [refs["persons"], refs["effect"], f"{{c}}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                template = f"=IF($D{row}=0,0,{prefix}PERSON_YEARS({','.join(args)}))"
+            self.year_formulas(ws, row, template, PERSONS)
         if prefix is not None:
             self.blocks += cohort_blocks(ws.title, "person_years", self.case, list(enumerate(self.case.outcomes)), lay.years, FIRST_YEAR_COL, lay.pair_row, lay.shape.cohorts)
 
@@ -581,17 +594,19 @@ class _Writer:
         calc, fu = self.ref("calc"), self.ref("inputs")
         for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self._pairs(), strict=True):
             outcome_id = lay.shape.outcomes[k]
+            unit = f"{fu}!{{c}}${refs['unit_row']}"
+            if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
+                template = None
+            elif prefix is None:
+                template = f"={calc}!{{c}}{row}*{unit}"
+            else:
+                args = [refs["persons"], unit, refs["effect"], f"{{c}}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
+                template = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
+            if template is not None:
+                self.year_formulas(ws, row, template, KR)
+                continue
             for year in lay.years:
-                c = col(lay.year_col(year))
-                unit = f"{fu}!{c}${refs['unit_row']}"
-                if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
-                    f = f"={pair_sum(self, 0, i, outcome_id, c)}"
-                elif prefix is None:
-                    f = f"={calc}!{c}{row}*{unit}"
-                else:
-                    args = [refs["persons"], unit, refs["effect"], f"{c}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
-                    f = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
-                self.formula(ws, row, lay.year_col(year), f, KR)
+                self.formula(ws, row, lay.year_col(year), f"={pair_sum(self, 0, i, outcome_id, col(lay.year_col(year)))}", KR)
         if prefix is not None:
             unit_outcomes = [(k, o) for k, o in enumerate(self.case.outcomes) if o.id not in lay.shape.split_outcomes]
             self.blocks += cohort_blocks(ws.title, "savings", self.case, unit_outcomes, lay.years, FIRST_YEAR_COL, lay.pair_row, lay.shape.cohorts)

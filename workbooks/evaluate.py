@@ -2,15 +2,14 @@
 
 formualizer (Rust core, pinned) evaluates every formula, with our Excel functions registered under
 the names each runtime writes (``_xldudf_XLMODEL_SAVINGS`` and ``SAVINGS``). The results are then
-written into the ``<v>`` of each formula cell of the openpyxl-written file, so any reader without the
-add-in (pandas, calamine, ``openpyxl data_only=True``, Excel without the add-in) sees every number.
+written into the ``<v>`` of each formula cell as the file is written (:mod:`workbooks.xlsx_writer`), so
+any reader without the add-in (pandas, calamine, ``openpyxl data_only=True``, Excel without the add-in)
+sees every number.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import posixpath
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
@@ -21,15 +20,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from workbooks.function_blocks import FunctionBlock, block_values
+from workbooks.xlsx_writer import ERROR_TEXT, to_bytes
 from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
-_FORMULA_CELLS = etree.XPath("//m:sheetData/m:row/m:c[m:f]", namespaces={"m": MAIN_NS})
-ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div": "#DIV/0!", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
 
 Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
 #: What a status cell shows until the add-in recalculates it.
@@ -70,11 +66,12 @@ def formula_cells(wb: Workbook) -> dict[str, list[tuple[int, int, str]]]:
     return found
 
 
-def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]], blocks: Sequence[FunctionBlock] = ()) -> Cells:
-    """Evaluate the workbook ``data`` and return the value of each listed formula cell.
+def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks: Sequence[FunctionBlock] = (), *, custom_functions: bool = True) -> Cells:
+    """Evaluate the formulas of ``wb`` and return the value of each listed formula cell.
 
     The cells of ``blocks`` get their values from one call of our function per block (see
-    :mod:`workbooks.function_blocks`); every other call of our functions is made per cell."""
+    :mod:`workbooks.function_blocks`); every other call of our functions is made per cell. Without
+    ``custom_functions`` (the ``native`` runtime) our functions are not registered: a call of one is an error."""
     import udfs
 
     functions = {function.__name__: function for function in udfs.FUNCTIONS}
@@ -85,11 +82,11 @@ def evaluate(data: bytes, cells: dict[str, list[tuple[int, int, str]]], blocks: 
             cells_of = known.setdefault(block.sheet, {})
             for row, row_values in found.items():
                 cells_of.update({f"{get_column_letter(block.first_col + j)}{row}": v for j, v in enumerate(row_values)})
-    if known:  # formualizer gets those cells as values: replacing 24,000 formulas after loading costs 20 µs each
-        data = inject_cached_values(data, known, keep_formulas=False)
-    book = formualizer.Workbook.from_bytes(data)
-    for name, callback in _udf_callbacks().items():
-        book.register_function(name, callback, min_args=0, max_args=12)
+    # formualizer gets those cells as values: replacing 24,000 formulas after loading costs 20 µs each
+    book = formualizer.Workbook.from_bytes(to_bytes(wb, as_values=known, compress=False))
+    if custom_functions:
+        for name, callback in _udf_callbacks().items():
+            book.register_function(name, callback, min_args=0, max_args=12)
     book.evaluate_all()
     values: Cells = {}
     for sheet, coordinates in cells.items():
@@ -115,57 +112,6 @@ def errors_in(values: Cells) -> list[str]:
     ]
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> path of its XML part, from workbook.xml and its relationships."""
-    workbook = etree.fromstring(archive.read("xl/workbook.xml"), _PARSER)
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), _PARSER)
-    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
-    parts = {}
-    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
-        target = targets[sheet.get(f"{{{REL_NS}}}id")]
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return parts
-
-
-def _set_cached(cell: etree._Element, value: Any) -> None:
-    for old in cell.findall(f"{{{MAIN_NS}}}v"):
-        cell.remove(old)
-    v = etree.SubElement(cell, f"{{{MAIN_NS}}}v")
-    if isinstance(value, bool):
-        cell.set("t", "b")
-        v.text = "1" if value else "0"
-    elif isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise WorkbookError(cell.get("r") or "", "en formel gav et tal, der ikke er endeligt", value=value)
-        cell.attrib.pop("t", None)
-        v.text = repr(float(value)) if not float(value).is_integer() else str(int(value))
-    elif isinstance(value, dict):
-        cell.set("t", "e")
-        v.text = ERROR_TEXT.get(str(value.get("kind")), "#VALUE!")
-    else:
-        cell.set("t", "str")
-        v.text = "" if value is None else str(value)
-
-
-def inject_cached_values(data: bytes, values: Cells, *, keep_formulas: bool = True) -> bytes:
-    """``data`` with the ``<v>`` of every listed formula cell set (without ``keep_formulas`` the formula
-    is removed too, leaving a plain value); other parts copied unchanged."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    parts = _sheet_parts(source)
-    rewritten: dict[str, bytes] = {}
-    for sheet, cells in values.items():
-        part = parts[sheet]
-        root = etree.fromstring(source.read(part), _PARSER)
-        for cell in _FORMULA_CELLS(root):  # XPath in C: only the cells with a formula
-            coordinate = cell.get("r")
-            if coordinate in cells:
-                _set_cached(cell, cells[coordinate])
-                if not keep_formulas:
-                    cell.remove(cell.find(f"{{{MAIN_NS}}}f"))
-        rewritten[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return with_parts(source, rewritten)
-
-
 def with_parts(source: zipfile.ZipFile, rewritten: dict[str, bytes]) -> bytes:
     """The package ``source`` with the parts named in ``rewritten`` replaced; every other part copied unchanged."""
     out = io.BytesIO()
@@ -175,48 +121,18 @@ def with_parts(source: zipfile.ZipFile, rewritten: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def to_bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def with_cached_values(wb: Workbook, *, custom_functions: bool = True, checked_sheets: Collection[str] | None = None, blocks: Sequence[FunctionBlock] = ()) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
-    With ``custom_functions`` our Excel functions are registered and the values are injected here;
-    without (the ``native`` runtime) formualizer recalculates the file in one pass in Rust, which
-    gives the same values faster (formualizer 0.13 refuses that for books above 100,000 formulas; those take
-    the general path); ``blocks`` are cells of our functions cached by one call per block.
-    Any formula of ``checked_sheets`` (default: every sheet) that
-    evaluates to an error stops the build with the list of cells; formulas on other sheets (a user's
-    own sheets, carried over by ``recalc``) keep whatever they evaluate to, errors included.
+    formualizer evaluates every formula, with our Excel functions registered when ``custom_functions``;
+    ``blocks`` are cells of our functions cached by one call per block. Any formula of ``checked_sheets``
+    (default: every sheet) that evaluates to an error stops the build with the list of cells; formulas on
+    other sheets (a user's own sheets, carried over by ``recalc``) keep whatever they evaluate to, errors included.
     """
-    data = to_bytes(wb)
     checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
-    result = None
-    if not custom_functions:
-        try:
-            result = formualizer.recalculate_xlsx_bytes(data)
-        except OSError as error:
-            if "formula cell count limit" not in str(error):
-                raise WorkbookError("formler", f"formualizer kunne ikke genberegne regnearket: {error}") from None
-    if result is not None:
-        summary = result["summary"]
-        locations = [
-            location
-            for token, entry in (summary.get("error_summary") or {}).items()
-            for location in entry.get("locations", [])
-            if location.rsplit("!", 1)[0].strip("'") in checked
-        ]
-        errors = sum(entry.get("errors", 0) for sheet, entry in (summary.get("sheets") or {}).items() if sheet in checked)
-        if errors or locations:
-            raise WorkbookError("formler", f"{errors} formler giver fejl: {', '.join(locations[:20])}; ukendte funktioner: {summary.get('unknown_functions')}")
-        return bytes(result["bytes"])
-    cells = formula_cells(wb)
-    values = evaluate(data, cells, blocks)
+    values = evaluate(wb, formula_cells(wb), blocks, custom_functions=custom_functions)
     problems = errors_in({sheet: found for sheet, found in values.items() if sheet in checked})
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
-    return inject_cached_values(data, values)
+    return to_bytes(wb, cached=values)

@@ -13,8 +13,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
-from workbooks.evaluate import to_bytes
 from workbooks.files import write_atomic
+from workbooks.xlsx_writer import to_bytes
 from xlmodel.portfolio import PortfolioResult
 
 KR = "#,##0;-#,##0"

@@ -1,0 +1,202 @@
+"""Write an openpyxl workbook as .xlsx bytes, with each formula's cached value, in one pass.
+
+openpyxl writes the package (styles, charts, validations, print set-up, properties) as it always does;
+only the cells (``<sheetData>``) are written here, as text, because openpyxl's writer makes several
+XML elements per cell in Python (about 10 µs a cell: 0.4 s for a 36,000-cell book). The XML is the
+same as openpyxl's (inline strings, ``%.16g`` numbers, dates as serial numbers), plus:
+
+- ``cached``: sheet title -> coordinate -> value; a formula cell listed there gets its value in ``<v>``
+  (a number, text as ``t="str"``, a bool as ``t="b"``, an error ``{"kind": ...}`` as ``t="e"``);
+- ``as_values``: cells written as their value only, without their formula (how formualizer is given
+  the cells our functions compute in one call per block).
+
+A cell openpyxl would write in some other way (rich text, an array formula, a hyperlink) is written by
+openpyxl's own cell writer, so nothing is lost.
+
+Example: ``to_bytes(wb, cached={"Budget": {"I30": 1500.0}})`` stores ``<c r="I30"><f>I28-I29</f><v>1500</v></c>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+from openpyxl import Workbook
+from openpyxl.cell._writer import etree_write_cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from xlmodel.errors import XlmodelError
+
+Cells = Mapping[str, Mapping[str, Any]]  # sheet title -> coordinate -> value
+#: The text formualizer and our functions use for each error kind.
+ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div": "#DIV/0!", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
+_MARKER = b"<sheetData/>"
+_SPECIAL = re.compile('[&<>"\r]')
+_NO_STYLE = StyleArray().tobytes()
+_SIMPLE = {type(None), str, int, float, bool, dt.datetime, dt.date}
+_LETTERS = [""] + [get_column_letter(c) for c in range(1, 16385)]
+
+
+class CellValueError(XlmodelError, ValueError):
+    """A cached value that cannot be stored (a number that is not finite)."""
+
+
+def _text(value: str) -> str:
+    """Text escaped for XML content or an attribute value; a carriage return stays one (an XML reader
+    turns a bare one into a newline)."""
+    if _SPECIAL.search(value) is None:
+        return value
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return value.replace("\r", "&#13;")
+
+
+def _number(value: float | int) -> str:
+    """A number as openpyxl stores it (16 significant digits)."""
+    return f"{value:.16g}"
+
+
+def _cached_xml(value: Any, coordinate: str) -> tuple[str, str]:
+    """(type attribute, ``<v>`` element) of a formula's value (a number to the last bit: ``repr``)."""
+    if type(value) is float and math.isfinite(value):  # the common case first
+        return "", f"<v>{int(value) if value.is_integer() else repr(value)}</v>"
+    if isinstance(value, bool):
+        return ' t="b"', f"<v>{int(value)}</v>"
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise CellValueError(coordinate, "en formel gav et tal, der ikke er endeligt", value=value)
+        number = float(value)
+        return "", f"<v>{int(number) if number.is_integer() else repr(number)}</v>"
+    if isinstance(value, dict):
+        return ' t="e"', f"<v>{ERROR_TEXT.get(str(value.get('kind')), '#VALUE!')}</v>"
+    return ' t="str"', f"<v>{_text('' if value is None else str(value))}</v>"
+
+
+class _Collect:
+    """Stands in for openpyxl's XML stream so its own cell writer can write one unusual cell."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, element: Any) -> None:
+        self.parts.append(etree.tostring(element))
+
+
+def sheet_data(ws: Worksheet, cached: Mapping[str, Any], as_values: Mapping[str, Any]) -> bytes:
+    """The ``<sheetData>`` element of ``ws`` (see the module docstring); collects the comments and
+    hyperlinks openpyxl writes after it, as openpyxl's own row writer does."""
+    styles = ws.parent._cell_styles
+    style_ids: dict[bytes, str] = {}  # a style's bytes -> its s="..." attribute
+    rows: dict[int, list[Any]] = {}
+    for (r, _), cell in sorted(ws._cells.items()):
+        rows.setdefault(r, []).append(cell)
+    for r in ws.row_dimensions.keys() - rows.keys():  # an empty row with a height or a style
+        rows[r] = []
+    epoch = ws.parent.epoch
+    out: list[str] = ["<sheetData>"]
+    for r in sorted(rows):
+        attrs = "".join(f' {k}="{_text(v)}"' for k, v in ws.row_dimensions[r]) if r in ws.row_dimensions else ""
+        out.append(f'<row r="{r}"{attrs}>')
+        for cell in rows[r]:
+            if cell._comment is not None:
+                ws._comments.append(CommentRecord.from_cell(cell))
+            value, kind, style = cell._value, cell.data_type, cell._style
+            key = _NO_STYLE if style is None else style.tobytes()
+            if value is None and key == _NO_STYLE and cell._comment is None:
+                continue
+            coordinate = f"{_LETTERS[cell.column]}{r}"
+            if key == _NO_STYLE:
+                s = ""
+            else:
+                s = style_ids.get(key)  # type: ignore[assignment]
+                if s is None:
+                    s = style_ids[key] = f' s="{styles.add(style)}"'
+            if cell._hyperlink is not None or type(value) not in _SIMPLE:
+                collect = _Collect()  # rich text, array formulas, hyperlinks, times: openpyxl's own writer
+                etree_write_cell(collect, ws, cell, key != _NO_STYLE)
+                out.append(collect.parts[0].decode())
+                continue
+            if value is None or value == "":
+                out.append(f'<c r="{coordinate}"{s}/>' if kind != "s" else f'<c r="{coordinate}"{s} t="inlineStr"/>')
+            elif kind == "f":
+                if coordinate in as_values:
+                    t, v = _cached_xml(as_values[coordinate], f"{ws.title}!{coordinate}")
+                    out.append(f'<c r="{coordinate}"{s}{t}>{v}</c>')
+                elif coordinate in cached:
+                    t, v = _cached_xml(cached[coordinate], f"{ws.title}!{coordinate}")
+                    out.append(f'<c r="{coordinate}"{s}{t}><f>{_text(value[1:])}</f>{v}</c>')
+                else:
+                    out.append(f'<c r="{coordinate}"{s}><f>{_text(value[1:])}</f><v></v></c>')
+            elif kind == "s":
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                out.append(f'<c r="{coordinate}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
+            elif kind == "d":
+                if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                    raise CellValueError(f"{ws.title}!{coordinate}", "Excel kan ikke gemme en tidszone i en dato")
+                out.append(f'<c r="{coordinate}"{s} t="n"><v>{_number(to_excel(value, epoch))}</v></c>')
+            elif kind == "b":
+                out.append(f'<c r="{coordinate}"{s} t="b"><v>{_number(value)}</v></c>')
+            elif kind == "n":
+                if isinstance(value, float) and not math.isfinite(value):
+                    out.append(f'<c r="{coordinate}"{s} t="n"><v></v></c>')  # openpyxl writes an empty value
+                else:
+                    out.append(f'<c r="{coordinate}"{s} t="n"><v>{_number(value)}</v></c>')
+            else:  # "str", "e", "inlineStr": as openpyxl writes them
+                out.append(f'<c r="{coordinate}"{s} t="{kind}"><v>{_text(str(value))}</v></c>')
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out).encode()
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer with an empty ``<sheetData/>`` in place of the rows (written after)."""
+
+    def write_rows(self) -> None:
+        xf = self.xf.send(True)
+        xf.write(etree.Element("sheetData"))
+        self.xf.send(None)
+
+
+class _BookWriter(ExcelWriter):
+    def __init__(self, wb: Workbook, archive: zipfile.ZipFile, cached: Cells, as_values: Cells) -> None:
+        super().__init__(wb, archive)
+        self.cached, self.as_values = cached, as_values
+
+    def write_worksheet(self, ws: Worksheet) -> None:  # as openpyxl's, with the rows written by sheet_data
+        from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws)
+        rows = sheet_data(ws, self.cached.get(ws.title, {}), self.as_values.get(ws.title, {}))  # before the tail: it collects comments
+        writer.write()
+        ws._rels = writer._rels
+        with open(writer.out, "rb") as file:
+            xml = file.read()
+        if xml.count(_MARKER) != 1:
+            raise XlmodelError(ws.title, "arket kunne ikke skrives (sheetData)")
+        self._archive.writestr(ws.path[1:], xml.replace(_MARKER, rows))
+        self.manifest.append(ws)
+        writer.cleanup()
+
+
+def to_bytes(wb: Workbook, *, cached: Cells | None = None, as_values: Cells | None = None, compress: bool = True) -> bytes:
+    """``wb`` as .xlsx bytes; ``cached`` values of formula cells, ``as_values`` cells without their formula;
+    without ``compress`` the parts are stored as they are (for a file read back at once, in memory)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED, allowZip64=True) as archive:
+        wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+        _BookWriter(wb, archive, cached or {}, as_values or {}).save()
+    return buffer.getvalue()
