@@ -4,6 +4,7 @@ workbook follows the modelling standards, and regenerate --check passes."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import zipfile
@@ -250,3 +251,59 @@ def test_a_native_book_of_over_100000_formulas_agrees_with_the_core(tmp_path: Pa
     path.write_bytes(render(case, runtime="native"))
     assert sum(1 for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows() for c in row if c.data_type == "f") > 100_000
     _check(path, case)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_the_appraisal_run_while_formualizer_evaluates_gives_the_same_book(runtime: str) -> None:
+    """``render`` writes the appraisal's tables while formualizer evaluates in another thread; every cell,
+    formula, cached value and column width is what the one-step build and evaluation give."""
+    from workbooks.evaluate import with_cached_values
+
+    def contents(data: bytes) -> list[object]:
+        found: list[object] = []
+        for data_only in (False, True):
+            for ws in openpyxl.load_workbook(io.BytesIO(data), data_only=data_only).worksheets:
+                found += [(ws.title, c.coordinate, c.value, c.number_format, c.alignment.wrap_text) for row in ws.iter_rows() for c in row]
+                found += [(ws.title, key, dim.width) for key, dim in sorted(ws.column_dimensions.items())] + [(ws.title, len(ws._charts))]
+        return found
+
+    cases = [load_case(p) for p in BUNDLED] + GENERATED[:4]  # bundled cases with and without a Monte Carlo run
+    for case in cases:
+        at_once = build_workbook(case, runtime=runtime)
+        assert at_once.complete is None
+        sequential = with_cached_values(at_once.workbook, custom_functions=runtime != "native", blocks=at_once.blocks)
+        assert contents(render(case, runtime=runtime)) == contents(sequential), case.title
+
+
+def test_formulas_added_while_formualizer_evaluates_are_refused() -> None:
+    from workbooks.evaluate import WorkbookError, with_cached_values
+
+    built = build_workbook(load_case(BUNDLED[0]), runtime="native", defer_appraisal=True)
+    assert built.complete is not None
+
+    def adds_a_formula() -> set[str]:
+        changed = built.complete()  # type: ignore[misc]
+        built.workbook[SHEET_NAMES["da"]["sensitivity"]]["Z99"] = "=1+1"
+        return changed
+
+    with pytest.raises(WorkbookError, match="under beregningen"):
+        with_cached_values(built.workbook, custom_functions=False, meanwhile=adds_a_formula)
+
+
+def test_label_columns_are_as_wide_as_the_labels_in_them() -> None:
+    """Every plain label left of the years (the appraisal's tables on Følsomhed included, written last) fits
+    its column: at least its length + 2 characters wide (a long text beside the label column counts as
+    WRAP_AT, as it wraps or runs on), up to MAX_LABEL_WIDTH."""
+    from workbooks.build import MAX_LABEL_WIDTH, WRAP_AT
+    from workbooks.layout import FIRST_YEAR_COL
+
+    for case_path in BUNDLED:
+        wb = openpyxl.load_workbook(io.BytesIO(render(load_case(case_path), runtime="native")))
+        for ws in wb.worksheets[1:]:  # the cover sets its own widths
+            for row in ws.iter_rows(min_row=2, max_col=FIRST_YEAR_COL - 1):
+                for c in row:
+                    if c.data_type != "s" or not c.value or c.font.b or c.alignment.wrap_text:
+                        continue
+                    wanted = min(MAX_LABEL_WIDTH, (len(c.value) if c.column == 1 else min(len(c.value), WRAP_AT)) + 2)
+                    width = ws.column_dimensions[c.column_letter].width
+                    assert width >= wanted, f"{case_path.stem} {ws.title}!{c.coordinate} {c.value!r}: width {width} < {wanted}"

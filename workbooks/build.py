@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,14 +66,14 @@ from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
 from workbooks.sheet_sensitivity import write_sensitivity
 from workbooks.sheet_summary import write_summary
 from xlmodel import __version__
-from xlmodel.appraisal import appraise
+from xlmodel.appraisal import Appraisal, appraise
 from xlmodel.compute import PAYBACK_TOLERANCE_KR, CaseResult, compute_case
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
 from xlmodel.refusion import benefit_periods
 from xlmodel.report import format_kr
-from xlmodel.risk import simulate
+from xlmodel.risk import Risk, simulate
 from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS, month_start
 
 #: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory
@@ -99,6 +100,8 @@ KR = "#,##0;-#,##0"
 PERSONS = "#,##0.00"
 SHARE = "0.0%"
 DATE = "yyyy-mm-dd"
+#: The sheets (besides the cover, which sets its own widths) with cells that need the appraisal (see _Writer.complete).
+DEFERRED_SHEETS = frozenset({"sensitivity", "summary"})
 OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 
@@ -193,6 +196,9 @@ class _Writer:
         self.blocks: list[FunctionBlock] = []  # our functions' cells, for one vectorised call per block
         self.shown: dict[tuple[str, int], int] = {}  # (sheet, column) -> longest text a formula there repeats
         self.timelines: set[str] = set()  # sheets with the years across (their label columns end before the years)
+        self.later: list[Callable[[], None]] = []  # cells that need the appraisal: written by complete()
+        self.appraisal: Appraisal | None = None
+        self.risk: Risk | None = None
 
     # --- small helpers ---
     def t(self, key: str, **kwargs: Any) -> str:
@@ -323,8 +329,6 @@ class _Writer:
     def build(self, result: CaseResult) -> Workbook:
         self.result = result
         self.comparison = compare(result)  # the published figures: on Kontrol and on the summary
-        self.appraisal = appraise(self.case)
-        self.risk = simulate(self.case) if self.case.uncertainty else None
         self._inputs()
         write_params(self)
         self._cohorts()
@@ -341,15 +345,28 @@ class _Writer:
             ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
             ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if key == "summary" else 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
-        for key, ws in self.sheets.items():
-            if key != "cover":  # the cover sets its own widths
-                self._fit_columns(ws)
+        for key in self.sheets.keys() - DEFERRED_SHEETS - {"cover"}:  # the cover sets its own widths
+            self._fit_columns(self.sheets[key])
         for sheet_and_kind, validation in self.validations.items():
             # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
             validation.sqref = MultiCellRange(" ".join(self.validated[sheet_and_kind]))
             self.wb[sheet_and_kind[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
         return self.wb
+
+    def complete(self) -> set[str]:
+        """The appraisal and the Monte Carlo run, their value cells (no formula reads them) and the widths
+        of those sheets' columns; returns the titles of the sheets it changed (:data:`DEFERRED_SHEETS`).
+        :func:`build_workbook` calls it, or, with ``defer_appraisal``, the caller, while formualizer
+        evaluates the formulas in another thread."""
+        self.appraisal = appraise(self.case)
+        self.risk = simulate(self.case) if self.case.uncertainty else None
+        for step in self.later:
+            step()
+        self.later.clear()
+        for key in DEFERRED_SHEETS:
+            self._fit_columns(self.sheets[key])
+        return {self.sheets[key].title for key in (*DEFERRED_SHEETS, "cover")}
 
     def _fit_columns(self, ws: Worksheet) -> None:
         """Label columns (before the years; every column of a sheet without years) as wide as what they show,
@@ -909,6 +926,14 @@ class _Writer:
             parts.append(f'SUMPRODUCT(({persons}<>"")*({effects}<>"")*({effects}<{pr}!$B${first}))=0')
         return f"=AND({','.join(parts)})"
 
+    def _cover_risk(self, ws: Worksheet, row: int) -> None:
+        """The cover's line with the Monte Carlo probability of payback (result text: rebuilt by recalc)."""
+        assert self.risk is not None
+        value = format_percent(self.risk.p_payback, self.lang)
+        self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * (1 + len(value) // 80)
+        self.generated.append((ws.title, f"B{row}"))
+
     def _cover(self, result: CaseResult) -> None:
         ws, case, lay = self.sheets["cover"], self.case, self.layout
         fu, budget = self.ref("inputs"), self.ref("budget")
@@ -918,7 +943,7 @@ class _Writer:
         ws.conditional_formatting.add("B2", CellIsRule(operator="equal", formula=['"OK"'], fill=OK_FILL))
         ws.conditional_formatting.add("B2", CellIsRule(operator="notEqual", formula=['"OK"'], fill=BAD_FILL))
         rows = lay.budget_rows()
-        formula, text, result_text = "formula", "text", "result"
+        formula, text, result_text, risk_text = "formula", "text", "result", "risk"
         # (name, value, number format, kind): only the tool's own formulas are formulas; user text (the
         # source) is always text, whatever it starts with; result text is rebuilt by recalc
         lines: list[tuple[str, Any, str | None, str]] = [
@@ -933,7 +958,7 @@ class _Writer:
             (self.t("net_gain"), f"={budget}!$D${rows['net_gain']}", KR, formula),
             (self.t("savings_cost_ratio"), f"={budget}!$D${rows['savings_cost_ratio']}", "0.00", formula),
             (self.t("npv_key"), f"={self.ref('sensitivity')}!$D${lay.sens_rows['npv']}", KR, formula),
-            *([(self.t("p_payback_key"), format_percent(self.risk.p_payback, self.lang), None, result_text)] if self.risk is not None else []),
+            *([(self.t("p_payback_key"), "", None, risk_text)] if case.uncertainty else []),
             *(
                 [(self.t("kommune_payback"), f"={budget}!$D${rows['kommune_payback_year']}", "0", formula), (self.t("kommune_net_gain"), f"={budget}!$D${rows['kommune_net_gain']}", KR, formula)]
                 if case.has_payer_split
@@ -948,6 +973,8 @@ class _Writer:
             self.text(ws, row, 1, name, font=Font(bold=True))
             if kind == formula:
                 self.formula(ws, row, 2, value, fmt)
+            elif kind == risk_text:  # the Monte Carlo result, once run (complete)
+                self.later.append(functools.partial(self._cover_risk, ws, row))
             elif value != "":
                 self.text(ws, row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (1 + len(value) // 80)
@@ -996,13 +1023,21 @@ class Built:
     layout: Layout
     validated: frozenset[tuple[str, str]] = frozenset()
     blocks: tuple[FunctionBlock, ...] = ()  # cells of our functions that one call per block caches
+    #: With ``defer_appraisal``: writes the appraisal's cells and the column widths (not yet in the book,
+    #: nor in ``generated``); call it once, e.g. while the formulas are evaluated. None: the book is complete.
+    complete: Callable[[], set[str]] | None = None
 
 
-def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False) -> Built:
-    """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover."""
+def build_workbook(
+    case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False, defer_appraisal: bool = False
+) -> Built:
+    """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover;
+    ``defer_appraisal`` leaves the appraisal's value cells to ``Built.complete``."""
     writer = _Writer(case, runtime, lang, shape_of(case) if shape is None else with_case_tables(shape, case), guidance)
     result = compute_case(case)
     wb = writer.build(result)
+    if not defer_appraisal:
+        writer.complete()
     extra = {
         "source": case.source,
         "notes": case.notes,
@@ -1026,7 +1061,7 @@ def build_workbook(case: Case, *, runtime: str = "officejs", lang: str = "da", s
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
     validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
-    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks))
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if defer_appraisal else None)
 
 
 def _rate_dict(rate: Any) -> Any:

@@ -10,6 +10,7 @@ sees every number.
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
@@ -20,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from workbooks.function_blocks import FunctionBlock, block_values
-from workbooks.xlsx_writer import ERROR_TEXT, to_bytes
+from workbooks.xlsx_writer import ERROR_TEXT, PreparedBook
 from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 
@@ -30,6 +31,16 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
 #: What a status cell shows until the add-in recalculates it.
 NOT_LIVE = f"xlmodel {__version__}: gemt værdi, funktionerne kører ikke (åbn med tilføjelsesprogrammet)"
+
+
+def _config(parallel: bool) -> formualizer.WorkbookConfig:
+    settings = formualizer.EvaluationConfig()
+    settings.enable_parallel = parallel
+    return formualizer.WorkbookConfig(eval_config=settings)
+
+
+#: formualizer evaluates in one thread: it runs beside our own thread, which writes the file meanwhile.
+_CONFIG = _config(parallel=True)
 
 
 class WorkbookError(XlmodelError, ValueError):
@@ -66,12 +77,9 @@ def formula_cells(wb: Workbook) -> dict[str, list[tuple[int, int, str]]]:
     return found
 
 
-def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks: Sequence[FunctionBlock] = (), *, custom_functions: bool = True) -> Cells:
-    """Evaluate the formulas of ``wb`` and return the value of each listed formula cell.
-
-    The cells of ``blocks`` get their values from one call of our function per block (see
-    :mod:`workbooks.function_blocks`); every other call of our functions is made per cell. Without
-    ``custom_functions`` (the ``native`` runtime) our functions are not registered: a call of one is an error."""
+def _loaded(wb: Workbook, blocks: Sequence[FunctionBlock], custom_functions: bool) -> tuple[formualizer.Workbook, Cells, PreparedBook]:
+    """formualizer's copy of ``wb``, ready to evaluate; the values of the ``blocks`` cells (given to it as
+    values); the book as it was given (its cells can be reused for the sheets that do not change)."""
     import udfs
 
     functions = {function.__name__: function for function in udfs.FUNCTIONS}
@@ -83,11 +91,16 @@ def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks:
             for row, row_values in found.items():
                 cells_of.update({f"{get_column_letter(block.first_col + j)}{row}": v for j, v in enumerate(row_values)})
     # formualizer gets those cells as values: replacing 24,000 formulas after loading costs 20 µs each
-    book = formualizer.Workbook.from_bytes(to_bytes(wb, as_values=known, compress=False))
+    given = PreparedBook(wb)
+    book = formualizer.Workbook.from_bytes(given.to_bytes(as_values=known, compress=False), config=_CONFIG)
     if custom_functions:
         for name, callback in _udf_callbacks().items():
             book.register_function(name, callback, min_args=0, max_args=12)
-    book.evaluate_all()
+    return book, known, given
+
+
+def _values(book: formualizer.Workbook, cells: dict[str, list[tuple[int, int, str]]], known: Cells) -> Cells:
+    """The evaluated value of each listed formula cell (one read per sheet); ``known`` cells keep their value."""
     values: Cells = {}
     for sheet, coordinates in cells.items():
         if not coordinates:
@@ -95,11 +108,22 @@ def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks:
             continue
         last_row = max(row for row, _, _ in coordinates)
         last_col = max(column for _, column, _ in coordinates)
-        grid = book.sheet(sheet).get_values(formualizer.RangeAddress(sheet, 1, 1, last_row, last_col))  # one call per sheet
+        grid = book.sheet(sheet).get_values(formualizer.RangeAddress(sheet, 1, 1, last_row, last_col))
         values[sheet] = {coordinate: grid[row - 1][column - 1] for row, column, coordinate in coordinates}
     for sheet, cells_of in known.items():
         values[sheet].update(cells_of)
     return values
+
+
+def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks: Sequence[FunctionBlock] = (), *, custom_functions: bool = True) -> Cells:
+    """Evaluate the formulas of ``wb`` and return the value of each listed formula cell.
+
+    The cells of ``blocks`` get their values from one call of our function per block (see
+    :mod:`workbooks.function_blocks`); every other call of our functions is made per cell. Without
+    ``custom_functions`` (the ``native`` runtime) our functions are not registered: a call of one is an error."""
+    book, known, _ = _loaded(wb, blocks, custom_functions)
+    book.evaluate_all()
+    return _values(book, cells, known)
 
 
 def errors_in(values: Cells) -> list[str]:
@@ -121,18 +145,50 @@ def with_parts(source: zipfile.ZipFile, rewritten: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def with_cached_values(wb: Workbook, *, custom_functions: bool = True, checked_sheets: Collection[str] | None = None, blocks: Sequence[FunctionBlock] = ()) -> bytes:
+def with_cached_values(
+    wb: Workbook,
+    *,
+    custom_functions: bool = True,
+    checked_sheets: Collection[str] | None = None,
+    blocks: Sequence[FunctionBlock] = (),
+    meanwhile: Callable[[], Collection[str]] | None = None,
+) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
     formualizer evaluates every formula, with our Excel functions registered when ``custom_functions``;
     ``blocks`` are cells of our functions cached by one call per block. Any formula of ``checked_sheets``
     (default: every sheet) that evaluates to an error stops the build with the list of cells; formulas on
     other sheets (a user's own sheets, carried over by ``recalc``) keep whatever they evaluate to, errors included.
+
+    formualizer evaluates in a second thread (it releases the GIL) while this one runs ``meanwhile`` and
+    writes the package. ``meanwhile`` may add value cells that no formula reads (the appraisal's tables),
+    never formulas, and returns the titles of the sheets it changed (their cells are written again).
     """
     checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
-    values = evaluate(wb, formula_cells(wb), blocks, custom_functions=custom_functions)
+    book, known, given = _loaded(wb, blocks, custom_functions)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            book.evaluate_all()
+        except BaseException as error:  # re-raised in this thread below
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="formualizer")
+    worker.start()
+    try:
+        changed = meanwhile() if meanwhile is not None else ()
+        prepared = PreparedBook(wb, reuse={title: cells for title, cells in given.sheets.items() if title not in changed})
+    finally:
+        worker.join()
+    if failure:
+        raise failure[0]
+    cells = prepared.formula_cells()
+    if cells != given.formula_cells():  # ``meanwhile`` added or removed a formula: its value would be missing
+        raise WorkbookError("formler", "formler kom til eller forsvandt under beregningen (en fejl i xlmodel)")
+    values = _values(book, cells, known)
     problems = errors_in({sheet: found for sheet, found in values.items() if sheet in checked})
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
-    return to_bytes(wb, cached=values)
+    return prepared.to_bytes(values)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +28,31 @@ from xlmodel.model import Case
 ROOT = Path(__file__).resolve().parent
 
 
+@contextlib.contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a book is built and written: the cells, styles and strings
+    of a large book (about 100,000 objects for 200 cohorts) all stay alive until it is written, and each
+    collection walks all of them again (a third of the build time). Reference counting frees everything
+    else as usual; the collector runs again afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Built | None = None, source_name: str = "") -> bytes:
-    """The finished .xlsx: built, evaluated, every formula's value cached."""
-    return render_built(built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name), runtime)
+    """The finished .xlsx: built, evaluated, every formula's value cached (the appraisal runs while
+    formualizer evaluates)."""
+    with cycle_collection_paused():
+        return render_built(built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name, defer_appraisal=True), runtime)
 
 
 def render_built(built: Built, runtime: str) -> bytes:
-    return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks)
+    with cycle_collection_paused():
+        return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks, meanwhile=built.complete)
 
 
 def check_output(out: Path) -> None:
@@ -134,7 +154,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     carried over stops the run before anything is written. One run at a time per file (a lock file
     beside it); the previous file is kept as a backup with a name no other run can take.
     """
-    with exclusive_lock(path):
+    with exclusive_lock(path), cycle_collection_paused():
         original = read_bytes(path)
         dropped = dropped_content(original)
         if dropped:

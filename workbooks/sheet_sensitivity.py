@@ -96,7 +96,7 @@ def write_sensitivity(w: _Writer) -> None:
         direct_row = f"{span(brows['savings'], budget + '!')}-{span(brows['cohort_savings'], budget + '!')}"
         w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"-",{prefix}BREAK_EVEN_FACTOR({span(brows["cohort_savings"], budget + "!")},{span(brows["costs"], budget + "!")},{direct_row}))', SHARE)
     w.formula(ws, rows["break_even_kommune"], COL_P1, f'=IF({k_cohort}<=0,"-",MAX(0,({k_costs}-{k_direct})/{k_cohort}))', SHARE)
-    _tables(w)
+    w.later.append(lambda: _tables(w))  # the appraisal's values: see _Writer.complete
 
 
 def _stat_refund_total(w: _Writer) -> str:
@@ -112,6 +112,7 @@ def _tables(w: _Writer) -> None:
     """Switching values, tornado, optimism bias and Monte Carlo: values written by xlmodel."""
     ws, lay, case = w.sheets["sensitivity"], w.layout, w.case
     a = w.appraisal
+    assert a is not None, "the appraisal runs before its tables (_Writer.complete)"
     bold = Font(bold=True)
     row = lay.sens_rows["tables"]
 

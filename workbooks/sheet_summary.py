@@ -152,11 +152,16 @@ def write_summary(w: _Writer) -> None:
         r += 1
         w.text(ws, r, COL_LABEL, name)
         w.formula(ws, r, COL_P1, formula, fmt).font = bold
-    if w.risk is not None:
+    if case.uncertainty:  # the Monte Carlo result: see _Writer.complete
         r += 1
         w.text(ws, r, COL_LABEL, w.t("p_payback_key"))
-        w.text(ws, r, COL_P1, format_percent(w.risk.p_payback, w.lang), font=bold).alignment = Alignment(horizontal="right")
-        w.generated.append((ws.title, f"{col(COL_P1)}{r}"))
+
+        def p_payback(row: int = r) -> None:
+            assert w.risk is not None
+            w.text(ws, row, COL_P1, format_percent(w.risk.p_payback, w.lang), font=bold).alignment = Alignment(horizontal="right")
+            w.generated.append((ws.title, f"{col(COL_P1)}{row}"))
+
+        w.later.append(p_payback)
     # the charts beside the key figures, on the same page
     years = (header, FIRST_YEAR_COL, last_col)
     bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
