@@ -3,13 +3,15 @@
 Run: ``.venv/bin/python bench/bench_workbooks.py`` (``--scale`` adds the scaling table; needs LibreOffice
 and ``python3-uno``). For each bundled case and a synthetic case of 200 cohorts × 20 years × 3 outcomes:
 
-- ours: build with openpyxl, evaluate with formualizer (and our functions), cache every value, as
-  ``render`` does, for the ``native`` and ``officejs`` runtimes;
+- ours: ``render``, for the ``native`` and ``officejs`` runtimes: build the book with openpyxl, write its
+  cells as text (workbooks/xlsx_writer.py), evaluate every formula with formualizer (and our functions)
+  in a second thread while the appraisal's tables and the package are written, cache every value;
 - LibreOffice warm: one running LibreOffice (driven over UNO, start-up excluded) opens the ``native`` book
   without cached values, recalculates every formula (``calculateAll``) and saves it as .xlsx;
 - LibreOffice cold: ``soffice --convert-to`` of the same book, start-up included (as a user would run it).
 
-Both ratios are printed: ours / warm and ours / cold. Best of several runs each.
+Both ratios are printed: ours / warm and ours / cold. Best of several runs each (the machine's speed varies
+from run to run: compare the ratios of one run, not seconds across runs).
 
 ``--scale`` builds the native book of 50, 200, 1,000 and 2,000 cohorts (the largest a book may hold is
 6,000 cohort × outcome rows) in a fresh process each and reports time and peak memory (max RSS), and shows
@@ -51,14 +53,14 @@ def compare(folder: Path) -> None:
         path.write_bytes(to_bytes(build_workbook(case, runtime="native").workbook))  # formulas, no cached values
         books[name] = path
     (folder / "warm").mkdir()
-    warm_runs = [uno_run("recalc", folder / "warm", *books.values()) for _ in range(3)]
+    warm_runs = [uno_run("recalc", folder / "warm", *books.values()) for _ in range(5)]
     warm = {entry["book"]: min(run[i]["load"] + run[i]["calculate"] + run[i]["save"] for run in warm_runs) for i, entry in enumerate(warm_runs[0])}
     calculate = {entry["book"]: min(run[i]["calculate"] for run in warm_runs) for i, entry in enumerate(warm_runs[0])}
     print("ours = build + evaluate + save (render); LibreOffice warm = open + calculateAll + save in one running instance;")
     print("LibreOffice cold = soffice --convert-to, start-up included; LO calc = calculateAll alone\n")
     print(f"{'case':<24}{'formulas':>9}{'native':>9}{'officejs':>10}{'LO warm':>9}{'LO calc':>9}{'LO cold':>9}{'native/warm':>13}{'officejs/warm':>15}{'native/cold':>13}")
     for name, case in cases.items():
-        repeat = 3 if len(case.cohorts) > 50 else 5
+        repeat = 5
         native = best_of(lambda case=case: render(case, runtime="native"), repeat)
         officejs = best_of(lambda case=case: render(case, runtime="officejs"), repeat)
         built = build_workbook(case, runtime="native").workbook

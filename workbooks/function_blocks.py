@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.compat import safe_string
-
 from workbooks.layout import MAX_FALLBACKS
+from workbooks.xlsx_writer import stored_number
 from xlmodel.model import Case, Cohort, Outcome
 from xlmodel.validate import EXCEL_EPOCH, month_start
 
@@ -46,13 +45,13 @@ def _serial(month_index: int | None) -> float | None:
 
 
 def _stored(value: float) -> float:
-    """A number as the file holds it: openpyxl writes 16 significant digits (``%.16g``), so 0.26226542116988194
-    is read back as 0.2622654211698819 by every engine.
+    """A number as the file holds it (:func:`workbooks.xlsx_writer.stored_number`: 16 significant digits), so
+    0.26226542116988194 is read back as 0.2622654211698819 by every engine.
 
     >>> _stored(0.26226542116988194)
     0.2622654211698819
     """
-    return float(safe_string(float(value)))
+    return float(stored_number(float(value)))
 
 
 def _number(value: float | None) -> float | None:
