@@ -112,3 +112,20 @@ def test_a_prepared_book_reuses_the_cells_of_sheets_that_did_not_change() -> Non
     assert cells[("Second sheet", "B1")][0] == "added later"  # written again
     assert cells[("Ark", "B1")][0] == 1.0 and cells[("Ark", "C3")][6] == "a note"  # reused, its note kept
     assert again.formula_cells() == first.formula_cells()
+
+
+def test_a_book_with_defined_names_is_evaluated_with_them() -> None:
+    """formualizer gets the whole package when formulas may use defined names (a user's own sheets)."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from workbooks.evaluate import with_cached_values
+    from workbooks.xlsx_writer import formula_input, sheet_cells
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark"
+    ws["A1"] = 21
+    ws["B1"] = "=rate*2"
+    wb.defined_names["rate"] = DefinedName("rate", attr_text="Ark!$A$1")
+    assert formula_input(wb, {"Ark": sheet_cells(ws)}) is None
+    assert _cells(with_cached_values(wb, custom_functions=False), data_only=True)[("Ark", "B1")][0] == 42

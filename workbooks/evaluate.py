@@ -33,14 +33,15 @@ Cells = dict[str, dict[str, Any]]  # sheet title -> coordinate -> value
 NOT_LIVE = f"xlmodel {__version__}: gemt værdi, funktionerne kører ikke (åbn med tilføjelsesprogrammet)"
 
 
-def _config(parallel: bool) -> formualizer.WorkbookConfig:
+def _one_thread() -> formualizer.WorkbookConfig:
+    """formualizer evaluates in one thread of its own: it runs beside ours, which writes the file meanwhile
+    (its parallel mode measured no faster on the 200-cohort book, bench/bench_workbooks.py)."""
     settings = formualizer.EvaluationConfig()
-    settings.enable_parallel = parallel
+    settings.enable_parallel = False
     return formualizer.WorkbookConfig(eval_config=settings)
 
 
-#: formualizer evaluates in one thread: it runs beside our own thread, which writes the file meanwhile.
-_CONFIG = _config(parallel=True)
+_CONFIG = _one_thread()
 
 
 class WorkbookError(XlmodelError, ValueError):
