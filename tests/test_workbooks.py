@@ -278,7 +278,7 @@ def test_the_appraisal_run_while_formualizer_evaluates_gives_the_same_book(runti
 def test_formulas_added_while_formualizer_evaluates_are_refused() -> None:
     from workbooks.evaluate import WorkbookError, with_cached_values
 
-    built = build_workbook(load_case(BUNDLED[0]), runtime="native", defer_appraisal=True)
+    built = build_workbook(load_case(BUNDLED[0]), runtime="native", for_writing=True)
     assert built.complete is not None
 
     def adds_a_formula() -> set[str]:

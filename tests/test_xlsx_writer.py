@@ -129,3 +129,31 @@ def test_a_book_with_defined_names_is_evaluated_with_them() -> None:
     wb.defined_names["rate"] = DefinedName("rate", attr_text="Ark!$A$1")
     assert formula_input(wb, {"Ark": sheet_cells(ws)}) is None
     assert _cells(with_cached_values(wb, custom_functions=False), data_only=True)[("Ark", "B1")][0] == 42
+
+
+def test_template_rows_are_written_in_column_order_between_the_cells() -> None:
+    """A row of formulas kept as a template (the large sheets' years) is written between the row's other
+    cells, in column order, over the empty freeze-panes corner; a cell with content there is refused."""
+    import re
+    import zipfile
+
+    from openpyxl.styles.cell_style import StyleArray
+
+    from workbooks.xlsx_writer import TemplateRow
+    from xlmodel.errors import XlmodelError
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark"
+    ws["A5"], ws["B5"], ws["AD5"] = "hold 1", "=A5", 7
+    ws.freeze_panes = "I5"  # makes the empty cell I5
+    rows = {"Ark": [TemplateRow(5, 9, 11, "={c}4*2", StyleArray()), TemplateRow(6, 9, 10, '=IF({c}5>1,"<&>",0)', StyleArray())]}
+    data = PreparedBook(wb, template_rows=rows).to_bytes({"Ark": {"J5": 2.5}})
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert re.findall(r'<c r="([A-Z]+)5"', sheet) == ["A", "B", "I", "J", "K", "AD"]
+    cells, values = _cells(data), _cells(data, data_only=True)
+    assert [cells[("Ark", c)][0] for c in ("I5", "K5", "J6")] == ["=I4*2", "=K4*2", '=IF(J5>1,"<&>",0)']
+    assert values[("Ark", "J5")][0] == 2.5 and cells[("Ark", "AD5")][0] == 7
+    ws["J7"] = 1
+    with pytest.raises(XlmodelError, match="Ark!J7"):
+        PreparedBook(wb, template_rows={"Ark": [TemplateRow(7, 9, 11, "=1", StyleArray())]})

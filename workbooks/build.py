@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,7 @@ from workbooks.sheet_params import write_params
 from workbooks.sheet_refusion import block_sum, pair_sum, write_refusion
 from workbooks.sheet_sensitivity import write_sensitivity
 from workbooks.sheet_summary import write_summary
+from workbooks.xlsx_writer import TemplateRow
 from xlmodel import __version__
 from xlmodel.appraisal import Appraisal, appraise
 from xlmodel.compute import PAYBACK_TOLERANCE_KR, CaseResult, compute_case
@@ -197,6 +198,7 @@ class _Writer:
         self.shown: dict[tuple[str, int], int] = {}  # (sheet, column) -> longest text a formula there repeats
         self.timelines: set[str] = set()  # sheets with the years across (their label columns end before the years)
         self.later: list[Callable[[], None]] = []  # cells that need the appraisal: written by complete()
+        self.template_rows: dict[str, list[TemplateRow]] | None = None  # see year_formulas
         self.appraisal: Appraisal | None = None
         self.risk: Risk | None = None
 
@@ -251,8 +253,12 @@ class _Writer:
 
     def year_formulas(self, ws: Worksheet, row: int, template: str, number_format: str) -> None:
         """The formula ``template`` in each year column of ``row``, with ``{c}`` the year's column letter,
-        e.g. ``"={c}5*2"`` gives ``=I5*2``, ``=J5*2``, ...; made in one loop (the large sheets)."""
+        e.g. ``"={c}5*2"`` gives ``=I5*2``, ``=J5*2``, ...: the large sheets. With ``template_rows`` the row
+        is kept as its template (written by workbooks.xlsx_writer, no openpyxl cells), else made in one loop."""
         style, cells = self._style(number_format, False), ws._cells
+        if self.template_rows is not None:
+            self.template_rows.setdefault(ws.title, []).append(TemplateRow(row, FIRST_YEAR_COL, self.layout.last_year_col, template, style))
+            return
         for year in self.layout.years:
             column = self.layout.year_col(year)
             cell = cells.get((row, column))  # only the freeze-panes corner exists already (empty)
@@ -357,7 +363,7 @@ class _Writer:
     def complete(self) -> set[str]:
         """The appraisal and the Monte Carlo run, their value cells (no formula reads them) and the widths
         of those sheets' columns; returns the titles of the sheets it changed (:data:`DEFERRED_SHEETS`).
-        :func:`build_workbook` calls it, or, with ``defer_appraisal``, the caller, while formualizer
+        :func:`build_workbook` calls it, or, with ``for_writing``, the caller, while formualizer
         evaluates the formulas in another thread."""
         self.appraisal = appraise(self.case)
         self.risk = simulate(self.case) if self.case.uncertainty else None
@@ -1023,20 +1029,27 @@ class Built:
     layout: Layout
     validated: frozenset[tuple[str, str]] = frozenset()
     blocks: tuple[FunctionBlock, ...] = ()  # cells of our functions that one call per block caches
-    #: With ``defer_appraisal``: writes the appraisal's cells and the column widths (not yet in the book,
+    #: With ``for_writing``: writes the appraisal's cells and the column widths (not yet in the book,
     #: nor in ``generated``); call it once, e.g. while the formulas are evaluated. None: the book is complete.
     complete: Callable[[], set[str]] | None = None
+    #: With ``for_writing``: the year rows of the large sheets, kept as templates (not in ``workbook``).
+    template_rows: Mapping[str, tuple[TemplateRow, ...]] = dataclasses.field(default_factory=dict)
 
 
 def build_workbook(
-    case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False, defer_appraisal: bool = False
+    case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False, for_writing: bool = False
 ) -> Built:
-    """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover;
-    ``defer_appraisal`` leaves the appraisal's value cells to ``Built.complete``."""
+    """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover.
+
+    ``for_writing`` (``render``: the book is written and nothing else reads it): the appraisal's value cells
+    are left to ``Built.complete`` and the year rows of the large sheets to ``Built.template_rows``, so
+    ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it."""
     writer = _Writer(case, runtime, lang, shape_of(case) if shape is None else with_case_tables(shape, case), guidance)
+    if for_writing:
+        writer.template_rows = {}
     result = compute_case(case)
     wb = writer.build(result)
-    if not defer_appraisal:
+    if not for_writing:
         writer.complete()
     extra = {
         "source": case.source,
@@ -1061,7 +1074,8 @@ def build_workbook(
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
     validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
-    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if defer_appraisal else None)
+    rows = {title: tuple(found) for title, found in (writer.template_rows or {}).items()}
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows)
 
 
 def _rate_dict(rate: Any) -> Any:

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from workbooks.function_blocks import FunctionBlock, block_values
-from workbooks.xlsx_writer import ERROR_TEXT, PreparedBook, SheetCells, formula_input, sheet_cells
+from workbooks.xlsx_writer import ERROR_TEXT, PreparedBook, SheetCells, TemplateRows, formula_input, sheet_cells
 from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 
@@ -78,7 +78,7 @@ def formula_cells(wb: Workbook) -> dict[str, list[tuple[int, int, str]]]:
     return found
 
 
-def _loaded(wb: Workbook, blocks: Sequence[FunctionBlock], custom_functions: bool) -> tuple[formualizer.Workbook, Cells, dict[str, SheetCells]]:
+def _loaded(wb: Workbook, blocks: Sequence[FunctionBlock], custom_functions: bool, template_rows: TemplateRows) -> tuple[formualizer.Workbook, Cells, dict[str, SheetCells]]:
     """formualizer's copy of ``wb``, ready to evaluate; the values of the ``blocks`` cells (given to it as
     values); the cells as they were given, per sheet (to be reused for the sheets that do not change)."""
     import udfs
@@ -92,7 +92,7 @@ def _loaded(wb: Workbook, blocks: Sequence[FunctionBlock], custom_functions: boo
             for row, row_values in found.items():
                 cells_of.update({f"{get_column_letter(block.first_col + j)}{row}": v for j, v in enumerate(row_values)})
     # formualizer gets those cells as values: replacing 24,000 formulas after loading costs 20 µs each
-    cells = {ws.title: sheet_cells(ws) for ws in wb.worksheets}
+    cells = {ws.title: sheet_cells(ws, template_rows.get(ws.title, ())) for ws in wb.worksheets}
     data = formula_input(wb, cells, known) or PreparedBook(wb, reuse=cells).to_bytes(as_values=known, compress=False)
     book = formualizer.Workbook.from_bytes(data, config=_CONFIG)
     if custom_functions:
@@ -123,7 +123,7 @@ def evaluate(wb: Workbook, cells: dict[str, list[tuple[int, int, str]]], blocks:
     The cells of ``blocks`` get their values from one call of our function per block (see
     :mod:`workbooks.function_blocks`); every other call of our functions is made per cell. Without
     ``custom_functions`` (the ``native`` runtime) our functions are not registered: a call of one is an error."""
-    book, known, _ = _loaded(wb, blocks, custom_functions)
+    book, known, _ = _loaded(wb, blocks, custom_functions, {})
     book.evaluate_all()
     return _values(book, cells, known)
 
@@ -154,6 +154,7 @@ def with_cached_values(
     checked_sheets: Collection[str] | None = None,
     blocks: Sequence[FunctionBlock] = (),
     meanwhile: Callable[[], Collection[str]] | None = None,
+    template_rows: TemplateRows | None = None,
 ) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
@@ -165,9 +166,11 @@ def with_cached_values(
     formualizer evaluates in a second thread (it releases the GIL) while this one runs ``meanwhile`` and
     writes the package. ``meanwhile`` may add value cells that no formula reads (the appraisal's tables),
     never formulas, and returns the titles of the sheets it changed (their cells are written again).
+    ``template_rows``: rows of formulas the build left as templates (:class:`workbooks.xlsx_writer.TemplateRow`).
     """
     checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
-    book, known, given = _loaded(wb, blocks, custom_functions)
+    template_rows = template_rows or {}
+    book, known, given = _loaded(wb, blocks, custom_functions, template_rows)
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -180,7 +183,7 @@ def with_cached_values(
     worker.start()
     try:
         changed = meanwhile() if meanwhile is not None else ()
-        prepared = PreparedBook(wb, reuse={title: cells for title, cells in given.items() if title not in changed})
+        prepared = PreparedBook(wb, reuse={title: cells for title, cells in given.items() if title not in changed}, template_rows=template_rows)
     finally:
         worker.join()
     if failure:

@@ -47,12 +47,12 @@ def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Bu
     """The finished .xlsx: built, evaluated, every formula's value cached (the appraisal runs while
     formualizer evaluates)."""
     with cycle_collection_paused():
-        return render_built(built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name, defer_appraisal=True), runtime)
+        return render_built(built or build_workbook(case, runtime=runtime, lang=lang, source_name=source_name, for_writing=True), runtime)
 
 
 def render_built(built: Built, runtime: str) -> bytes:
     with cycle_collection_paused():
-        return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks, meanwhile=built.complete)
+        return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks, meanwhile=built.complete, template_rows=built.template_rows)
 
 
 def check_output(out: Path) -> None:

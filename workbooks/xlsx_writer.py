@@ -27,7 +27,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from xlmodel.errors import XlmodelError
 
 Cells = Mapping[str, Mapping[str, Any]]  # sheet title -> coordinate -> value
+TemplateRows = Mapping[str, Sequence["TemplateRow"]]  # sheet title -> its rows of formulas
 #: The text formualizer and our functions use for each error kind.
 ERROR_TEXT = {"Value": "#VALUE!", "Na": "#N/A", "Div": "#DIV/0!", "Div0": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Num": "#NUM!", "Null": "#NULL!", "Spill": "#SPILL!", "Calc": "#CALC!"}
 _MARKER = b"<sheetData/>"
@@ -129,25 +130,63 @@ class SheetCells:
         return "".join(pieces).encode()
 
 
-def sheet_cells(ws: Worksheet) -> SheetCells:
-    """The cells of ``ws`` (see the module docstring), with the comments and hyperlinks openpyxl writes
-    after them (openpyxl's own row writer collects them the same way)."""
+@dataclass(frozen=True)
+class TemplateRow:
+    """Formulas in columns ``first_col`` to ``last_col`` of ``row``, each ``template`` with ``{c}`` its column
+    letter, all of one ``style``: the year rows of the large sheets, written without openpyxl cells."""
+
+    row: int
+    first_col: int
+    last_col: int
+    template: str
+    style: StyleArray
+
+
+def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> SheetCells:
+    """The cells of ``ws`` and its ``template_rows`` (see the module docstring), with the comments and
+    hyperlinks openpyxl writes after them (openpyxl's own row writer collects them the same way)."""
     styles = ws.parent._cell_styles
     style_ids: dict[bytes, str] = {}  # a style's bytes -> its s="..." attribute
     rows: dict[int, list[Any]] = {}
     for (r, _), cell in sorted(ws._cells.items()):
         rows.setdefault(r, []).append(cell)
-    for r in ws.row_dimensions.keys() - rows.keys():  # an empty row with a height or a style
+    templates = {t.row: t for t in template_rows}
+    if len(templates) != len(template_rows):
+        raise XlmodelError(ws.title, "to formelrækker i samme række (en fejl i xlmodel)")
+    for r in (ws.row_dimensions.keys() | templates.keys()) - rows.keys():  # an empty row with a height or a style, or only templates
         rows[r] = []
     epoch = ws.parent.epoch
     out: list[str] = ["<sheetData>"]
     slots: list[tuple[int, int, int, str]] = []
     comments: list[Any] = []
     hyperlinks: list[Any] = []
+
+    def style_of(style: StyleArray, key: bytes) -> str:
+        s = style_ids.get(key)
+        if s is None:
+            s = style_ids[key] = f' s="{styles.add(style)}"' if key != _NO_STYLE else ""
+        return s
+
+    def write_template(t: TemplateRow) -> None:
+        s = style_of(t.style, t.style.tobytes())
+        for column in range(t.first_col, t.last_col + 1):
+            letter = _LETTERS[column]
+            coordinate = f"{letter}{t.row}"
+            slots.append((len(out) + 1, t.row, column, coordinate))
+            out.extend((f'<c r="{coordinate}"{s}', "", ">", f"<f>{_text(t.template.format(c=letter)[1:])}</f>", "<v></v>", "</c>"))
+
     for r in sorted(rows):
         attrs = "".join(f' {k}="{_text(v)}"' for k, v in ws.row_dimensions[r]) if r in ws.row_dimensions else ""
         out.append(f'<row r="{r}"{attrs}>')
+        template = templates.get(r)
         for cell in rows[r]:
+            if template is not None and cell.column >= template.first_col:
+                if cell.column <= template.last_col:
+                    if cell._value is not None or cell.has_style:  # only the empty freeze-panes corner may sit there
+                        raise XlmodelError(f"{ws.title}!{cell.coordinate}", "cellen ligger i en formelrække (en fejl i xlmodel)")
+                    continue
+                write_template(template)
+                template = None
             if cell._comment is not None:
                 comments.append(CommentRecord.from_cell(cell))
             value, kind, style = cell._value, cell.data_type, cell._style
@@ -155,12 +194,7 @@ def sheet_cells(ws: Worksheet) -> SheetCells:
             if value is None and key == _NO_STYLE and cell._comment is None:
                 continue
             coordinate = f"{_LETTERS[cell.column]}{r}"
-            if key == _NO_STYLE:
-                s = ""
-            else:
-                s = style_ids.get(key)  # type: ignore[assignment]
-                if s is None:
-                    s = style_ids[key] = f' s="{styles.add(style)}"'
+            s = "" if key == _NO_STYLE else style_of(style, key)
             if cell._hyperlink is not None or type(value) not in _SIMPLE:
                 collect = _Collect()  # rich text, array formulas, hyperlinks, times: openpyxl's own writer
                 before = len(ws._hyperlinks)
@@ -190,6 +224,8 @@ def sheet_cells(ws: Worksheet) -> SheetCells:
                     out.append(f'<c r="{coordinate}"{s} t="n"><v>{stored_number(value)}</v></c>')
             else:  # "str", "e", "inlineStr": as openpyxl writes them
                 out.append(f'<c r="{coordinate}"{s} t="{kind}"><v>{_text(str(value))}</v></c>')
+        if template is not None:  # no cell after the row's formulas
+            write_template(template)
         out.append("</row>")
     out.append("</sheetData>")
     return SheetCells(out, slots, comments, hyperlinks)
@@ -207,9 +243,9 @@ class _SheetWriter(WorksheetWriter):
 class _BookWriter(ExcelWriter):
     """openpyxl's package writer; each sheet's cells are kept aside (``sheets``) for :class:`PreparedBook`."""
 
-    def __init__(self, wb: Workbook, archive: zipfile.ZipFile, reuse: Mapping[str, SheetCells]) -> None:
+    def __init__(self, wb: Workbook, archive: zipfile.ZipFile, reuse: Mapping[str, SheetCells], template_rows: TemplateRows) -> None:
         super().__init__(wb, archive)
-        self.reuse = reuse
+        self.reuse, self.template_rows = reuse, template_rows
         self.sheets: dict[str, tuple[str, SheetCells]] = {}  # part name -> (sheet title, cells)
 
     def write_worksheet(self, ws: Worksheet) -> None:  # as openpyxl's, with the rows written by sheet_cells
@@ -219,7 +255,7 @@ class _BookWriter(ExcelWriter):
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
         writer = _SheetWriter(ws)  # empties ws._comments and ws._hyperlinks
-        cells = self.reuse.get(ws.title) or sheet_cells(ws)
+        cells = self.reuse.get(ws.title) or sheet_cells(ws, self.template_rows.get(ws.title, ()))
         ws._comments, ws._hyperlinks = list(cells.comments), list(cells.hyperlinks)  # written after the cells
         self.sheets[ws.path[1:]] = (ws.title, cells)
         writer.write()
@@ -237,13 +273,13 @@ class PreparedBook:
     """A workbook written once, the values of its formulas still to come: :meth:`to_bytes` fills them in.
 
     ``reuse``: cells of sheets already written (by an earlier PreparedBook of the same workbook) that have
-    not changed since."""
+    not changed since; ``template_rows``: rows of formulas without openpyxl cells, per sheet title."""
 
-    def __init__(self, wb: Workbook, reuse: Mapping[str, SheetCells] | None = None) -> None:
+    def __init__(self, wb: Workbook, reuse: Mapping[str, SheetCells] | None = None, template_rows: TemplateRows | None = None) -> None:
         self._buffer = io.BytesIO()
         with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
-            writer = _BookWriter(wb, archive, reuse or {})
+            writer = _BookWriter(wb, archive, reuse or {}, template_rows or {})
             writer.save()
         self._sheets = writer.sheets
 
