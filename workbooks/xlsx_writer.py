@@ -71,20 +71,18 @@ def _text(value: str) -> str:
 
 def stored_number(value: float | int) -> str:
     """A number as a value cell stores it: 16 significant digits, as openpyxl writes them (a cached
-    value keeps all 17), e.g. ``storedstored_number(0.26226542116988194)`` → ``"0.2622654211698819"``."""
+    value keeps all 17), e.g. ``stored_number(0.26226542116988194)`` → ``"0.2622654211698819"``."""
     return f"{value:.16g}"
 
 
 def _cached_xml(value: Any, coordinate: str) -> tuple[str, str]:
     """(type attribute, ``<v>`` element) of a formula's value (a number to the last bit: ``repr``)."""
-    if type(value) is float and math.isfinite(value):  # the common case first
-        return "", f"<v>{int(value) if value.is_integer() else repr(value)}</v>"
     if isinstance(value, bool):
         return ' t="b"', f"<v>{int(value)}</v>"
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise CellValueError(coordinate, "en formel gav et tal, der ikke er endeligt", value=value)
         number = float(value)
+        if not math.isfinite(number):
+            raise CellValueError(coordinate, "en formel gav et tal, der ikke er endeligt", value=value)
         return "", f"<v>{int(number) if number.is_integer() else repr(number)}</v>"
     if isinstance(value, dict):
         return ' t="e"', f"<v>{ERROR_TEXT.get(str(value.get('kind')), '#VALUE!')}</v>"
