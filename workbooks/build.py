@@ -101,8 +101,8 @@ KR = "#,##0;-#,##0"
 PERSONS = "#,##0.00"
 SHARE = "0.0%"
 DATE = "yyyy-mm-dd"
-#: The sheets (besides the cover, which sets its own widths) with cells that need the appraisal (see _Writer.complete).
-DEFERRED_SHEETS = frozenset({"sensitivity", "summary"})
+#: The sheets with cells that need the appraisal (see _Writer.complete).
+DEFERRED_SHEETS = frozenset({"sensitivity", "summary", "cover"})
 OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 
@@ -351,7 +351,7 @@ class _Writer:
             ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
             ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if key == "summary" else 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
-        for key in self.sheets.keys() - DEFERRED_SHEETS - {"cover"}:  # the cover sets its own widths
+        for key in self.sheets.keys() - DEFERRED_SHEETS:  # fitted once their cells are all there (complete)
             self._fit_columns(self.sheets[key])
         for sheet_and_kind, validation in self.validations.items():
             # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
@@ -370,9 +370,9 @@ class _Writer:
         for step in self.later:
             step()
         self.later.clear()
-        for key in DEFERRED_SHEETS:
+        for key in DEFERRED_SHEETS - {"cover"}:  # the cover sets its own widths
             self._fit_columns(self.sheets[key])
-        return {self.sheets[key].title for key in (*DEFERRED_SHEETS, "cover")}
+        return {self.sheets[key].title for key in DEFERRED_SHEETS}
 
     def _fit_columns(self, ws: Worksheet) -> None:
         """Label columns (before the years; every column of a sheet without years) as wide as what they show,
@@ -617,19 +617,17 @@ class _Writer:
         calc, fu = self.ref("calc"), self.ref("inputs")
         for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self._pairs(), strict=True):
             outcome_id = lay.shape.outcomes[k]
-            unit = f"{fu}!{{c}}${refs['unit_row']}"
             if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
-                template = None
-            elif prefix is None:
+                for year in lay.years:
+                    self.formula(ws, row, lay.year_col(year), f"={pair_sum(self, 0, i, outcome_id, col(lay.year_col(year)))}", KR)
+                continue
+            unit = f"{fu}!{{c}}${refs['unit_row']}"
+            if prefix is None:
                 template = f"={calc}!{{c}}{row}*{unit}"
             else:
                 args = [refs["persons"], unit, refs["effect"], f"{{c}}${HEADER_ROW}", refs["fallbacks"], refs["month"], refs["start"], refs["deadweight"]]
                 template = f"=IF({calc}!$D{row}=0,0,{prefix}SAVINGS({','.join(args)}))"
-            if template is not None:
-                self.year_formulas(ws, row, template, KR)
-                continue
-            for year in lay.years:
-                self.formula(ws, row, lay.year_col(year), f"={pair_sum(self, 0, i, outcome_id, col(lay.year_col(year)))}", KR)
+            self.year_formulas(ws, row, template, KR)
         if prefix is not None:
             unit_outcomes = [(k, o) for k, o in enumerate(self.case.outcomes) if o.id not in lay.shape.split_outcomes]
             self.blocks += cohort_blocks(ws.title, "savings", self.case, unit_outcomes, lay.years, FIRST_YEAR_COL, lay.pair_row, lay.shape.cohorts)
