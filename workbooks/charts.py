@@ -34,12 +34,18 @@ def year_chart(
     for name, data_row in series:
         chart.series.append(Series(Reference(ws, min_col=first, max_col=last, min_row=data_row), title=name))
     chart.set_categories(Reference(ws, min_col=first, max_col=last, min_row=row))
-    chart.x_axis.tickLblPos = "low"  # below the plot area, not on the zero line among negative bars
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    readable(chart)
     chart.y_axis.number_format = "0%" if share_axis else "#,##0"
     if share_axis:
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
     chart.legend.position = "b"
-    chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
     return chart
+
+
+def readable(chart: BarChart | LineChart) -> None:
+    """Category labels below the plot area (not on the zero line among negative bars), both axes shown,
+    the one chart size: for every chart, the year charts and the tornado alike."""
+    chart.x_axis.tickLblPos = "low"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT

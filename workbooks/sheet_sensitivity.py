@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from workbooks.charts import CHART_HEIGHT, CHART_WIDTH, year_chart
+from workbooks.charts import readable, year_chart
 from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
 
@@ -166,9 +166,7 @@ def _tables(w: _Writer) -> None:
         chart.title = w.t("chart_tornado")
         chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=row), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row))
-        chart.x_axis.tickLblPos = "low"
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
+        readable(chart)
         ws.add_chart(chart, f"{col(FIRST_YEAR_COL)}{header}")
         row = max(row, header + 16)
     if a.optimism_bias is not None:
