@@ -12,7 +12,7 @@ import shutil
 import socket
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -50,6 +50,17 @@ MAX_PART_BYTES = 200_000_000
 MAX_UNPACKED_BYTES = 400_000_000
 MAX_RATIO = 200
 _CHUNK = 1 << 20
+
+
+def check_output(out: Path, suffixes: Sequence[str] = (".xlsx",)) -> None:
+    """An output path the tool can write: a file name (not a folder) ending in one of ``suffixes``, in a
+    folder that exists."""
+    if out.is_dir():
+        raise WorkbookError(str(out), f"er en mappe; skriv et filnavn, fx mappe/case{suffixes[0]}")
+    if out.suffix.lower() not in suffixes:
+        raise WorkbookError(str(out), f"output-filen skal ende på {' eller '.join(suffixes)}")
+    if not out.parent.is_dir():
+        raise WorkbookError(str(out), f"mappen {out.parent} findes ikke; opret den først")
 
 
 def read_bytes(path: Path) -> bytes:

@@ -17,7 +17,7 @@ from workbooks.build import Built, build_workbook
 from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.files import dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
+from workbooks.files import check_output, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
@@ -53,16 +53,6 @@ def render(case: Case, *, runtime: str = "officejs", lang: str = "da", built: Bu
 def render_built(built: Built, runtime: str) -> bytes:
     with cycle_collection_paused():
         return with_cached_values(built.workbook, custom_functions=runtime != "native", blocks=built.blocks, meanwhile=built.complete, template_rows=built.template_rows)
-
-
-def check_output(out: Path) -> None:
-    """An output path the tool can write: a ``.xlsx`` file name (not a folder) in a folder that exists."""
-    if out.is_dir():
-        raise WorkbookError(str(out), "er en mappe; skriv et filnavn, fx mappe/case.xlsx")
-    if out.suffix.lower() != ".xlsx":
-        raise WorkbookError(str(out), "output-filen skal ende på .xlsx")
-    if not out.parent.is_dir():
-        raise WorkbookError(str(out), f"mappen {out.parent} findes ikke; opret den først")
 
 
 def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, years: int | None) -> None:

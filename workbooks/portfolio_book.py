@@ -13,7 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
-from workbooks.files import write_atomic
+from workbooks.files import check_output, write_atomic
 from workbooks.xlsx_writer import to_bytes
 from xlmodel.portfolio import PortfolioResult
 
@@ -146,7 +146,5 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
 
 
 def write_portfolio_workbook(result: PortfolioResult, out: Path) -> None:
-    from workbooks.pipeline import check_output
-
     check_output(out)
     write_atomic(out, to_bytes(portfolio_workbook(result)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbooks.evaluate import _PARSER, MAIN_NS, WorkbookError, with_parts
-from workbooks.files import write_atomic
+from workbooks.files import check_output, write_atomic
 from workbooks.libreoffice import to_pdf
 
 #: Resolution of a PNG page, in pixels per inch.
@@ -49,10 +49,7 @@ def only_sheets(data: bytes, keep: Collection[str]) -> bytes:
 def print_book(data: bytes, out: Path, *, sheets: Collection[str] | None = None, lang: str = "da") -> int:
     """Print the book ``data`` (only ``sheets``, if given) to ``out`` (.pdf, or .png: the first page);
     returns the number of pages printed."""
-    if out.suffix.lower() not in OUTPUTS:
-        raise WorkbookError(str(out), "output-filen skal ende på .pdf eller .png")
-    if not out.parent.is_dir():
-        raise WorkbookError(str(out), f"mappen {out.parent} findes ikke; opret den først")
+    check_output(out, OUTPUTS)
     import pypdfium2  # imported here: only printing needs it
 
     with tempfile.TemporaryDirectory(prefix="xlmodel-print-") as tmp:
