@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlmodel.report import danish_separators
+
 LABELS: dict[str, dict[str, str]] = {
     "da": {
         "summary_title": "Resumé til udvalget", "sum_purpose": "Formål", "sum_no_purpose": "(formålet står ikke i case-filen: tilføj purpose under [case])",
@@ -294,4 +296,4 @@ def format_percent(value: float, lang: str) -> str:
     ('97,3 %', '97.3 %')
     """
     text = f"{100 * value:.1f} %"
-    return text.replace(".", ",") if lang == "da" else text
+    return danish_separators(text) if lang == "da" else text

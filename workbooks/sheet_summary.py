@@ -19,7 +19,7 @@ from workbooks.charts import year_chart
 from workbooks.labels import format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from xlmodel.parameters import UNIT_TEXT
-from xlmodel.report import format_kr, parameter_uses
+from xlmodel.report import danish_separators, format_kr, parameter_uses
 
 if TYPE_CHECKING:
     from workbooks.build import _Writer
@@ -35,7 +35,7 @@ def _amount(value: float, lang: str) -> str:
 
 def _share(value: float, lang: str) -> str:
     text = f"{100 * value:.4g} %"
-    return text.replace(".", ",") if lang == "da" else text
+    return danish_separators(text) if lang == "da" else text
 
 
 def assumption_lines(w: _Writer) -> list[str]:
@@ -85,7 +85,7 @@ def _figure(value: object, lang: str) -> str:
     """A published or model figure as the language writes it: 2557 → 2.557, 11.6 → 11,6 (da)."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         text = f"{value:,.10g}" if float(value) != int(value) else f"{int(value):,}"
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "da" else text
+        return danish_separators(text) if lang == "da" else text
     return str(value)
 
 

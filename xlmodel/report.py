@@ -46,7 +46,11 @@ def format_kr(value: float, decimals: int = 0) -> str:
     ('1.234.568', '-438.500', '5,50')
     """
     rounded = excel_round(value, decimals)
-    text = f"{rounded:,.{decimals}f}"
+    return danish_separators(f"{rounded:,.{decimals}f}")
+
+
+def danish_separators(text: str) -> str:
+    """A number Python wrote (``1,234.5``) with Danish separators: ``1.234,5``."""
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
