@@ -19,7 +19,7 @@ from workbooks.layout import SHEET_NAMES
 from workbooks.pipeline import ROOT, recalc, render
 from workbooks.readback import read_case
 from workbooks.results import differences, expected_results, layout_of, read_results
-from xlmodel import compute_case
+from xlmodel import compute_case, load_case
 from xlmodel.cli import main
 
 NAMES = SHEET_NAMES["da"]
@@ -289,6 +289,40 @@ def test_recalc_of_the_refusion_variant_follows_payer_and_wage_subsidy_inputs(tm
     result = compute_case(case)
     assert result.by_payer["stat"].yearly["costs"].tolist()[:2] == [1_040_000, 1_040_000]
     assert differences(expected_results(result, layout_of(openpyxl.load_workbook(path))[0]), read_results(path)) == []
+
+
+LAYOUT_3_BOOK = Path(__file__).parent / "data" / "layout3_ishoej_2021_refusion.native.xlsx"  # committed by xlmodel at 096c475
+
+
+def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path: Path) -> None:
+    """Layout 3 kept each cohort's outcomes together on Beregning, Refusion and Besparelser (layout 4: one
+    block per outcome). Its inputs sit where they did: it is read by its own row order, recalculated
+    without a hand edit reported, and stays layout 3, so a user's own formulas into those rows keep pointing
+    at the same cohort."""
+    path = tmp_path / "old.xlsx"
+    shutil.copy(LAYOUT_3_BOOK, path)
+    wb = openpyxl.load_workbook(path)
+    layout, _, _ = layout_of(wb)
+    assert not layout.shape.pairs_by_outcome
+    assert layout.pair_row(0, 1) == layout.pair_row(0, 0) + 1  # cohort 1's second outcome follows its first
+    case = read_case(wb)
+    before = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets if ws.title in (NAMES["calc"], NAMES["savings"], NAMES["refusion"])}
+    assert differences(expected_results(compute_case(case), layout), read_results(path)) == []
+    report = recalc(path)
+    assert report.forced_cells == ()
+    again = openpyxl.load_workbook(path)
+    assert {p.name: p.value for p in again.custom_doc_props.props}["xlmodel_layout"] == "3"
+    assert {title: [[c.value for c in row] for row in again[title].iter_rows()] for title in before} == before
+    assert differences(expected_results(compute_case(read_case(again)), layout_of(again)[0]), read_results(path)) == []
+
+
+def test_a_new_book_has_layout_4_with_each_outcome_in_one_block() -> None:
+    built = build_workbook(load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), runtime="native")
+    layout, _, _ = layout_of(built.workbook)
+    assert layout.shape.pairs_by_outcome and {p.name: p.value for p in built.workbook.custom_doc_props.props}["xlmodel_layout"] == "4"
+    n = layout.shape.cohorts
+    assert [layout.pair_row(i, k) for i, k in layout.pairs()] == list(range(layout.pair_row(0, 0), layout.pair_row(0, 0) + n * len(layout.shape.outcomes)))
+    assert layout.pair_row(1, 0) == layout.pair_row(0, 0) + 1 and layout.pair_row(0, 1) == layout.pair_row(0, 0) + n
 
 
 def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from workbooks.pipeline import ROOT, regenerate, render, targets
 from workbooks.results import differences, expected_results, layout_of, read_results
 from workbooks.xlsx_writer import to_bytes
 from xlmodel import Case, Cohort, CohortOutcome, CostItem, Outcome, compute_case, load_case
+from xlmodel.synthetic import many_cohorts_case
 
 from .workbook_cases import random_case
 
@@ -112,6 +113,33 @@ def test_one_formula_per_row_across_the_years() -> None:
                 continue
             for cell in row[1:]:
                 assert cell.value == Translator(first.value, origin=first.coordinate).translate_formula(cell.coordinate), cell.coordinate
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_one_formula_per_column_down_each_outcome_block(runtime: str) -> None:
+    """Layout 4: the cohort × outcome rows come one block per outcome, and every column's formula is the
+    same down a block (Excel's inconsistent-formula check stays quiet; formula engines evaluate the block as
+    one). The refusion variant has split and unit outcomes; the generated case three outcomes, 7 cohorts."""
+    from openpyxl.formula.translate import Translator
+
+    for case in (load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), many_cohorts_case(7)):
+        built = build_workbook(case, runtime=runtime)
+        lay = layout_of(built.workbook)[0]
+        n = lay.shape.cohorts
+        for key in ("calc", "savings"):
+            ws = built.workbook[SHEET_NAMES["da"][key]]
+            for k in range(len(lay.shape.outcomes)):
+                first_row = lay.pair_row(0, k)
+                for first in ws[first_row]:
+                    if first.data_type != "f":
+                        continue
+                    same = Translator(first.value, origin=first.coordinate)
+                    for i in range(1, n):
+                        cell = ws.cell(lay.pair_row(i, k), first.column)
+                        if lay.shape.outcomes[k] in lay.shape.split_outcomes and key == "savings":
+                            assert cell.data_type == "f"  # sums of the refusion sheet's rows, which are per clock
+                            continue
+                        assert cell.value == same.translate_formula(cell.coordinate), f"{ws.title}!{cell.coordinate}"
 
 
 def test_runtime_formula_text() -> None:

@@ -53,7 +53,6 @@ from workbooks.layout import (
     FIRST_YEAR_COL,
     FUNCTION_PREFIX,
     HEADER_ROW,
-    LAYOUT_VERSION,
     MAX_FALLBACKS,
     RUNTIMES,
     SHEET_NAMES,
@@ -256,15 +255,16 @@ class _Writer:
         e.g. ``"={c}5*2"`` gives ``=I5*2``, ``=J5*2``, ...: the large sheets. With ``template_rows`` the row
         is kept as its template (written by workbooks.xlsx_writer, no openpyxl cells), else made in one loop."""
         style, cells = self._style(number_format, False), ws._cells
+        formulas = TemplateRow(row, FIRST_YEAR_COL, self.layout.last_year_col, template, style)
         if self.template_rows is not None:
-            self.template_rows.setdefault(ws.title, []).append(TemplateRow(row, FIRST_YEAR_COL, self.layout.last_year_col, template, style))
+            self.template_rows.setdefault(ws.title, []).append(formulas)
             return
         for year in self.layout.years:
             column = self.layout.year_col(year)
             cell = cells.get((row, column))  # only the freeze-panes corner exists already (empty)
             if cell is None:
                 cell = cells[(row, column)] = Cell(ws, row=row, column=column)
-            cell._value, cell.data_type, cell._style = template.format(c=col(column)), "f", StyleArray(style)
+            cell._value, cell.data_type, cell._style = formulas.formula(col(column)), "f", StyleArray(style)
 
     def input(self, ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None, validation: str | None = None) -> Cell:
         cell = ws.cell(row=row, column=column)
@@ -541,16 +541,17 @@ class _Writer:
         """Absolute references to one cohort's inputs for one outcome, and to the outcome's assumptions."""
         lay = self.layout
         hp, fu = self.ref("cohorts"), self.ref("inputs")
-        r = lay.cohort_row(cohort_index)
+        # the cohort's row relative in layout 4 (the same formula down an outcome's block), absolute in layout 3
+        r = f"{'' if lay.shape.pairs_by_outcome else '$'}{lay.cohort_row(cohort_index)}"
         persons_col, dead_col, rate_col = lay.cohort_outcome_cols(outcome_index)
         rows = lay.outcome_rows(outcome_index)
         return {
-            "name": f"{hp}!$A${r}",
-            "start": f"{hp}!$B${r}",
-            "effect": f"{hp}!$C${r}",
-            "participants": f"{hp}!$D${r}",
-            "persons": f"{hp}!${col(persons_col)}${r}",
-            "deadweight": f"{hp}!${col(dead_col)}${r}+{hp}!${col(rate_col)}${r}*{hp}!$D${r}",
+            "name": f"{hp}!$A{r}",
+            "start": f"{hp}!$B{r}",
+            "effect": f"{hp}!$C{r}",
+            "participants": f"{hp}!$D{r}",
+            "persons": f"{hp}!${col(persons_col)}{r}",
+            "deadweight": f"{hp}!${col(dead_col)}{r}+{hp}!${col(rate_col)}{r}*{hp}!$D{r}",
             "fallbacks": f"{fu}!$D${rows['fallback1']}:$E${rows[f'fallback{MAX_FALLBACKS}']}",
             "month": f"{fu}!$D${rows['month']}",
             "unit_row": str(rows["unit"]),
@@ -559,22 +560,15 @@ class _Writer:
             **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         }
 
-    def _pairs(self) -> Iterator[tuple[int, int]]:
-        """(cohort index, outcome index) in the order of the cohort × outcome rows."""
-        for i in range(self.layout.shape.cohorts):
-            for k in range(len(self.case.outcomes)):
-                yield i, k
-
     def _pair_rows(self, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, dict[str, str]]]:
         """Each cohort × outcome row, with its head (cohort, outcome, unit) written; yields the row and its references."""
-        for i in range(self.layout.shape.cohorts):
-            for k in range(len(self.case.outcomes)):
-                row, refs = self.layout.pair_row(i, k), self._cohort_refs(i, k)
-                cohort = self.case.cohorts[i].name if i < len(self.case.cohorts) else None
-                self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})', shows=cohort)
-                self.formula(ws, row, 2, f"={refs['label']}", shows=self.case.outcomes[k].label)
-                self.text(ws, row, 3, self.t(unit_key))
-                yield row, refs
+        for i, k in self.layout.pairs():
+            row, refs = self.layout.pair_row(i, k), self._cohort_refs(i, k)
+            cohort = self.case.cohorts[i].name if i < len(self.case.cohorts) else None
+            self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})', shows=cohort)
+            self.formula(ws, row, 2, f"={refs['label']}", shows=self.case.outcomes[k].label)
+            self.text(ws, row, 3, self.t(unit_key))
+            yield row, refs
 
     def _calc(self) -> None:
         ws, lay = self.sheets["calc"], self.layout
@@ -615,7 +609,7 @@ class _Writer:
         self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
         calc, fu = self.ref("calc"), self.ref("inputs")
-        for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self._pairs(), strict=True):
+        for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self.layout.pairs(), strict=True):
             outcome_id = lay.shape.outcomes[k]
             if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
                 for year in lay.years:
@@ -1061,7 +1055,7 @@ def build_workbook(
     }
     for name, value in (
         ("xlmodel_version", __version__),
-        ("xlmodel_layout", str(LAYOUT_VERSION)),
+        ("xlmodel_layout", str(writer.layout.shape.layout_version)),
         ("xlmodel_runtime", runtime),
         ("xlmodel_lang", lang),
         ("xlmodel_shape", writer.layout.shape.to_json()),

@@ -15,8 +15,12 @@ from typing import ClassVar
 from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book with another layout is refused by ``recalc``
-#: with a clear message (its inputs sit elsewhere) instead of being misread.
-LAYOUT_VERSION = 3
+#: with a clear message (its inputs sit elsewhere) instead of being misread. Layout 3 differs only in the
+#: order of the cohort × outcome rows (``Shape.pairs_by_outcome``): its books are read, and recalculated
+#: in their own order.
+LAYOUT_VERSION = 4
+#: Every layout this version reads: the version -> whether its cohort × outcome rows come by outcome.
+READABLE_LAYOUTS = {"3": False, str(LAYOUT_VERSION): True}
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -77,9 +81,21 @@ class Shape:
     bands: int = 4  # bands of the refusion staircase
     payers: tuple[str, ...] = ("kommune", "stat")
     discount_bands: int = 3  # bands of the discount-rate curve
+    #: The cohort × outcome rows of Beregning, Besparelser and Refusion: one block per outcome, its cohorts
+    #: in order (layout 4: each column's formula is the same down a block, Excel finds no inconsistent
+    #: formula and formula engines evaluate the block as one), or each cohort's outcomes together (layout 3).
+    pairs_by_outcome: bool = True
+
+    @property
+    def layout_version(self) -> int:
+        """The layout version a book of this shape records (the order of its cohort × outcome rows)."""
+        return LAYOUT_VERSION if self.pairs_by_outcome else 3
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        """The shape as stored in a book; the order of the rows is stored as the layout version."""
+        data = asdict(self)
+        del data["pairs_by_outcome"]
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> Shape:
@@ -89,7 +105,7 @@ class Shape:
             data = json.loads(text)
         except (ValueError, RecursionError):
             raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
-        if not isinstance(data, dict) or set(data) - {f.name for f in fields(cls)}:
+        if not isinstance(data, dict) or set(data) - {f.name for f in fields(cls)} - {"pairs_by_outcome"} or "pairs_by_outcome" in data:
             raise ValueError("xlmodel_shape har ukendte felter")
         for key in ("outcomes", "split_outcomes", "payers"):
             if key in data:
@@ -246,7 +262,16 @@ class Layout:
 
     # --- Beregning / Besparelser: one row per cohort × outcome ---
     def pair_row(self, cohort_index: int, outcome_index: int) -> int:
+        if self.shape.pairs_by_outcome:
+            return HEADER_ROW + 1 + outcome_index * self.shape.cohorts + cohort_index
         return HEADER_ROW + 1 + cohort_index * len(self.shape.outcomes) + outcome_index
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(cohort index, outcome index) of each cohort × outcome row, in the order of the rows."""
+        cohorts, outcomes = range(self.shape.cohorts), range(len(self.shape.outcomes))
+        if self.shape.pairs_by_outcome:
+            return [(i, k) for k in outcomes for i in cohorts]
+        return [(i, k) for i in cohorts for k in outcomes]
 
     @property
     def pairs_last_row(self) -> int:

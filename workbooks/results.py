@@ -7,6 +7,7 @@ with our functions and the ``native`` workbook recalculated by LibreOffice can b
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, LAYOUT_VERSION, RUNTIMES, SHEET_NAMES, Layout, Shape
+from workbooks.layout import COL_P1, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
@@ -35,14 +36,14 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
     if "xlmodel_shape" not in props:
         raise WorkbookError("xlmodel_shape", "arket er ikke bygget af xlmodel (mangler xlmodel-egenskaberne i dokumentegenskaberne)")
     version = props.get("xlmodel_layout", "1")
-    if version != str(LAYOUT_VERSION):
+    if version not in READABLE_LAYOUTS:
         raise WorkbookError(
             "xlmodel_layout",
-            f"arket er bygget med regnearkslayout {version} (xlmodel {props.get('xlmodel_version', '?')}); denne version læser layout {LAYOUT_VERSION}. "
+            f"arket er bygget med regnearkslayout {version} (xlmodel {props.get('xlmodel_version', '?')}); denne version læser layout {' og '.join(READABLE_LAYOUTS)}. "
             "Byg arket igen fra case-filen med xlmodel build, og skriv dine ændringer ind igen",
         )
     try:
-        shape = Shape.from_json(props["xlmodel_shape"])
+        shape = replace(Shape.from_json(props["xlmodel_shape"]), pairs_by_outcome=READABLE_LAYOUTS[version])
     except ValueError as exc:
         raise WorkbookError("xlmodel_shape", f"dokumentegenskaben er ugyldig ({exc}); byg arket igen med xlmodel build") from None
     runtime, lang = props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")

@@ -130,14 +130,22 @@ class SheetCells:
 
 @dataclass(frozen=True)
 class TemplateRow:
-    """Formulas in columns ``first_col`` to ``last_col`` of ``row``, each ``template`` with ``{c}`` its column
-    letter, all of one ``style``: the year rows of the large sheets, written without openpyxl cells."""
+    """Formulas in columns ``first_col`` to ``last_col`` of ``row``, each ``template`` with every ``{c}`` its
+    column letter, all of one ``style``: the year rows of the large sheets, written without openpyxl cells.
+
+    >>> TemplateRow(5, 9, 10, "={c}4*{c}$3", StyleArray()).formula("J")
+    '=J4*J$3'
+    """
 
     row: int
     first_col: int
     last_col: int
     template: str
     style: StyleArray
+
+    def formula(self, letter: str) -> str:
+        """The formula in the column ``letter``."""
+        return self.template.replace("{c}", letter)
 
 
 def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> SheetCells:
@@ -167,11 +175,12 @@ def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> She
 
     def write_template(t: TemplateRow) -> None:
         s = style_of(t.style, t.style.tobytes())
+        parts = _text(t.template[1:]).split("{c}")  # escaped once per row: a column letter needs no escaping
         for column in range(t.first_col, t.last_col + 1):
             letter = _LETTERS[column]
             coordinate = f"{letter}{t.row}"
             slots.append((len(out) + 1, t.row, column, coordinate))
-            out.extend((f'<c r="{coordinate}"{s}', "", ">", f"<f>{_text(t.template.format(c=letter)[1:])}</f>", "<v></v>", "</c>"))
+            out.extend((f'<c r="{coordinate}"{s}', "", ">", f"<f>{letter.join(parts)}</f>", "<v></v>", "</c>"))
 
     for r in sorted(rows):
         attrs = "".join(f' {k}="{_text(v)}"' for k, v in ws.row_dimensions[r]) if r in ws.row_dimensions else ""
