@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.properties import CalcProperties
-from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -124,6 +124,22 @@ def q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def column_runs(cells: Iterable[tuple[int, int]]) -> list[CellRange]:
+    """The cells ``(row, column)`` as ranges of consecutive rows, one column each.
+
+    >>> [str(r) for r in column_runs([(5, 4), (6, 4), (7, 4), (9, 4), (5, 2)])]
+    ['B5', 'D5:D7', 'D9']
+    """
+    runs: list[CellRange] = []
+    for column, row in sorted({(c, r) for r, c in cells}):
+        last = runs[-1] if runs else None
+        if last is not None and last.min_col == column and last.max_row == row - 1:
+            last.expand(down=1)
+        else:
+            runs.append(CellRange(min_col=column, min_row=row, max_col=column, max_row=row))
+    return runs
+
+
 def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0) -> Shape:
     """The layout's shape for ``case``; capacities add blank input rows (templates)."""
     return with_case_tables(
@@ -191,7 +207,7 @@ class _Writer:
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
         self.guidance = guidance
         self.validations: dict[tuple[str, str], DataValidation] = {}
-        self.validated: dict[tuple[str, str], list[str]] = {}  # cells per validation, set once at the end
+        self.validated: dict[tuple[str, str], list[tuple[int, int]]] = {}  # cells (row, column) per validation, set once at the end
         self._styles: dict[tuple[str | None, bool], StyleArray] = {}  # see _styled
         self.blocks: list[FunctionBlock] = []  # our functions' cells, for one vectorised call per block
         self.shown: dict[tuple[str, int], int] = {}  # (sheet, column) -> longest text a formula there repeats
@@ -276,7 +292,7 @@ class _Writer:
         self._styled(cell, number_format, is_input=True)
         if validation:
             self._validation(ws.title, validation)
-            self.validated.setdefault((ws.title, validation), []).append(cell.coordinate)
+            self.validated.setdefault((ws.title, validation), []).append((row, column))
         self.inputs.append((ws.title, cell.coordinate))
         return cell
 
@@ -354,8 +370,9 @@ class _Writer:
         for key in self.sheets.keys() - DEFERRED_SHEETS:  # fitted once their cells are all there (complete)
             self._fit_columns(self.sheets[key])
         for sheet_and_kind, validation in self.validations.items():
-            # one sqref per validation: openpyxl's per-cell add() is quadratic in the number of cells
-            validation.sqref = MultiCellRange(" ".join(self.validated[sheet_and_kind]))
+            # one sqref per validation (openpyxl's per-cell add() is quadratic in the number of cells), each
+            # column's consecutive cells one range: D5:D204 for a column of the cohort plan
+            validation.sqref = MultiCellRange(column_runs(self.validated[sheet_and_kind]))
             self.wb[sheet_and_kind[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
         return self.wb
@@ -382,6 +399,8 @@ class _Writer:
         widths: dict[int, float] = {}
         timeline = ws.title in self.timelines
         label_cols = FIRST_YEAR_COL if timeline else ws.max_column + 1  # a sheet without years: every column is a label column
+        fonts, alignments = self.wb._fonts, self.wb._alignments
+        text_width: dict[tuple[int, int], float | None] = {}  # (font, alignment) -> width of a character, None: not counted
         for (row, column), cell in ws._cells.items():
             if column >= label_cols or row == 1 or cell.value is None:
                 continue
@@ -389,9 +408,16 @@ class _Writer:
             if cell.data_type == "f":
                 length = 12.0  # a number (formulas that repeat a name say so through ``shows``)
             elif isinstance(value, str):
-                if (cell.font is not None and cell.font.sz and cell.font.sz >= SECTION_FONT.sz) or cell.alignment.wrap_text:
-                    continue  # a section heading reads across the empty cells beside it; a paragraph spans columns
-                length = len(value) * (1.1 if cell.font is not None and cell.font.b else 1.0)
+                style = cell._style  # None: openpyxl's default style, the first font and alignment
+                key = (style.fontId, style.alignmentId) if style is not None else (0, 0)
+                if key not in text_width:
+                    font, alignment = fonts[key[0]], alignments[key[1]]
+                    # a section heading reads across the empty cells beside it; a paragraph spans columns
+                    text_width[key] = None if (font.sz and font.sz >= SECTION_FONT.sz) or alignment.wrap_text else 1.1 if font.b else 1.0
+                per_character = text_width[key]
+                if per_character is None:
+                    continue
+                length = len(value) * per_character
                 if column > COL_LABEL and length > WRAP_AT:  # a long text beside the label does not widen its column:
                     if row == HEADER_ROW:  # a heading wraps onto a second line
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -1065,7 +1091,7 @@ def build_workbook(
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     wb.properties.title = case.title
     wb.properties.creator = f"xlmodel {__version__}"
-    validated = frozenset((sheet, coordinate) for (sheet, _), cells in writer.validated.items() for coordinate in cells)
+    validated = frozenset((sheet, f"{col(column)}{row}") for (sheet, _), cells in writer.validated.items() for row, column in cells)
     rows = {title: tuple(found) for title, found in (writer.template_rows or {}).items()}
     return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows)
 
