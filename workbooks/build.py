@@ -130,14 +130,13 @@ def column_runs(cells: Iterable[tuple[int, int]]) -> list[CellRange]:
     >>> [str(r) for r in column_runs([(5, 4), (6, 4), (7, 4), (9, 4), (5, 2)])]
     ['B5', 'D5:D7', 'D9']
     """
-    runs: list[CellRange] = []
+    runs: list[list[int]] = []  # [column, first row, last row]
     for column, row in sorted({(c, r) for r, c in cells}):
-        last = runs[-1] if runs else None
-        if last is not None and last.min_col == column and last.max_row == row - 1:
-            last.expand(down=1)
+        if runs and runs[-1][0] == column and runs[-1][2] == row - 1:
+            runs[-1][2] = row
         else:
-            runs.append(CellRange(min_col=column, min_row=row, max_col=column, max_row=row))
-    return runs
+            runs.append([column, row, row])
+    return [CellRange(min_col=column, min_row=first, max_col=column, max_row=last) for column, first, last in runs]
 
 
 def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0) -> Shape:
