@@ -53,6 +53,7 @@ _MARKER = b"<sheetData/>"
 _SPECIAL = re.compile('[&<>"\r]')
 _NO_STYLE = StyleArray().tobytes()
 _SIMPLE = {type(None), str, int, float, bool, dt.datetime, dt.date}
+_NOT_CACHED = object()
 _LETTERS = [""] + [get_column_letter(c) for c in range(1, 16385)]
 
 
@@ -75,6 +76,11 @@ def stored_number(value: float | int) -> str:
     return f"{value:.16g}"
 
 
+def _number_v(number: float) -> str:
+    """The ``<v>`` of a finite number, to the last bit (``repr``), a whole number without a decimal point."""
+    return f"<v>{int(number) if number.is_integer() else repr(number)}</v>"
+
+
 def _cached_xml(value: Any, coordinate: str) -> tuple[str, str]:
     """(type attribute, ``<v>`` element) of a formula's value (a number to the last bit: ``repr``)."""
     if isinstance(value, bool):
@@ -83,7 +89,7 @@ def _cached_xml(value: Any, coordinate: str) -> tuple[str, str]:
         number = float(value)
         if not math.isfinite(number):
             raise CellValueError(coordinate, "en formel gav et tal, der ikke er endeligt", value=value)
-        return "", f"<v>{int(number) if number.is_integer() else repr(number)}</v>"
+        return "", _number_v(number)
     if isinstance(value, dict):
         return ' t="e"', f"<v>{ERROR_TEXT.get(str(value.get('kind')), '#VALUE!')}</v>"
     return ' t="str"', f"<v>{_text('' if value is None else str(value))}</v>"
@@ -123,8 +129,12 @@ class SheetCells:
                 if coordinate in as_values:
                     pieces[index], pieces[index + 3] = _cached_xml(as_values[coordinate], f"{title}!{coordinate}")
                     pieces[index + 2] = ""
-                elif coordinate in cached:
-                    pieces[index], pieces[index + 3] = _cached_xml(cached[coordinate], f"{title}!{coordinate}")
+                    continue
+                value = cached.get(coordinate, _NOT_CACHED)
+                if type(value) is float and math.isfinite(value):  # most values: the number, no type attribute
+                    pieces[index + 3] = _number_v(value)
+                elif value is not _NOT_CACHED:
+                    pieces[index], pieces[index + 3] = _cached_xml(value, f"{title}!{coordinate}")
         return "".join(pieces).encode()
 
 
