@@ -14,7 +14,7 @@ from workbooks.pipeline import ROOT, render
 from workbooks.printing import pdf_pages, print_book
 from xlmodel import compute_case, load_case
 from xlmodel.cli import main
-from xlmodel.report import format_kr
+from xlmodel.rounding import format_kr
 
 BOOKS = sorted((ROOT / "built").glob("*.xlsx")) + sorted((ROOT / "templates").glob("*.xlsx"))
 CASES = sorted((ROOT / "cases").glob("*.toml"))

@@ -185,6 +185,16 @@ def test_english_workbook(tmp_path: Path) -> None:
     _check(path, load_case(ROOT / "cases" / "ballerup_2017.toml"))
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "• Investering: 21,300,001 kr."), ("da", "• Investering: 21.300.001 kr.")])
+def test_summary_amounts_are_rounded_like_excel_in_both_languages(lang: str, shown: str) -> None:
+    """Half a krone rounds away from zero, as Excel shows it (Python's own format rounds half to even)."""
+    case = load_case(ROOT / "cases" / "ballerup_2017.toml")
+    cost = dataclasses.replace(case.costs[0], amounts={**case.costs[0].amounts, 2020: 4_600_000.5})
+    wb = build_workbook(dataclasses.replace(case, costs=(cost, *case.costs[1:])), runtime="native", lang=lang).workbook
+    texts = [c.value for row in wb[SHEET_NAMES[lang]["summary"]].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith(shown) for t in texts), [t for t in texts if t.startswith("Investering")]
+
+
 def test_every_label_key_has_one_meaning_and_the_follow_up_rate_is_labelled_as_such() -> None:
     """Two sheets once shared the label key rate_input, and the Opfølgning sheet showed the discount
     rate's label next to the realisation rate."""

@@ -72,8 +72,8 @@ from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE, Case, CostItem
 from xlmodel.published import compare
 from xlmodel.refusion import benefit_periods
-from xlmodel.report import format_kr
 from xlmodel.risk import Risk, simulate
+from xlmodel.rounding import format_kr
 from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS, month_start
 
 #: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlmodel.report import danish_separators
+from xlmodel.rounding import danish_separators
 
 LABELS: dict[str, dict[str, str]] = {
     "da": {

@@ -19,7 +19,8 @@ from workbooks.charts import year_chart
 from workbooks.labels import format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from xlmodel.parameters import UNIT_TEXT
-from xlmodel.report import danish_separators, format_kr, parameter_uses
+from xlmodel.report import parameter_uses
+from xlmodel.rounding import danish_separators, format_kr, grouped
 
 if TYPE_CHECKING:
     from workbooks.build import _Writer
@@ -30,7 +31,7 @@ KR = "#,##0;-#,##0"
 
 
 def _amount(value: float, lang: str) -> str:
-    return format_kr(value) if lang == "da" else f"{value:,.0f}"
+    return format_kr(value) if lang == "da" else grouped(value)
 
 
 def _share(value: float, lang: str) -> str:

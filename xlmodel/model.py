@@ -28,6 +28,7 @@ from xlmodel import refusion
 from xlmodel import validate as v
 from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Parameters
+from xlmodel.rounding import format_kr
 from xlmodel.settings import AppraisalSettings, RiskSettings, Uncertainty, check_against
 
 #: Hours a week in one full-time staff year (årsværk).
@@ -306,7 +307,7 @@ class BudgetLine:
         year_list = sorted({v.year("years", y) for y in years})
         if not year_list:
             raise InvalidValueError("years", "skal have mindst ét år")
-        basis = basis or f"{amount:,.0f} kr. fordelt ligeligt over {len(year_list)} år".replace(",", ".")
+        basis = basis or f"{format_kr(amount)} kr. fordelt ligeligt over {len(year_list)} år"
         return cls(label, {y: amount / len(year_list) for y in year_list}, basis, payer=payer)
 
 
@@ -319,7 +320,7 @@ class CostItem(BudgetLine):
     @classmethod
     def from_staff(cls, label: str, staff: StaffCost, basis: str = "", *, payer: str = "kommune") -> CostItem:
         hours = f"{staff.hours_per_week:g} timer/uge" if staff.hours_per_week is not None else f"{staff.fte:g} årsværk"
-        basis = basis or f"{hours} × {staff.annual_cost:,.0f} kr. pr. årsværk".replace(",", ".")
+        basis = basis or f"{hours} × {format_kr(staff.annual_cost)} kr. pr. årsværk"
         return cls(label, staff.amounts(), basis, staff, payer=payer)
 
 

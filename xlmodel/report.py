@@ -24,7 +24,7 @@ from xlmodel.followup import follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
 from xlmodel.risk import simulate
-from xlmodel.rounding import excel_round
+from xlmodel.rounding import format_kr
 from xlmodel.validate import month_text
 
 #: Danish row labels of the budget per year.
@@ -37,21 +37,6 @@ BUDGET_LABELS = {
     "cumulative": "Akkumuleret nettoresultat",
     "person_years": "Helårspersoner",
 }
-
-
-def format_kr(value: float, decimals: int = 0) -> str:
-    """Danish display: ``1234567.5 → '1.234.568'`` (rounded half away from zero), ``2.5 → '2,5'``.
-
-    >>> format_kr(1234567.5), format_kr(-438500), format_kr(5.5, 2)
-    ('1.234.568', '-438.500', '5,50')
-    """
-    rounded = excel_round(value, decimals)
-    return danish_separators(f"{rounded:,.{decimals}f}")
-
-
-def danish_separators(text: str) -> str:
-    """A number Python wrote (``1,234.5``) with Danish separators: ``1.234,5``."""
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dict[str, Any]:

@@ -9,6 +9,9 @@ decimal text of the float. Never use this inside a calculation.
 (329.0, -329.0, 110.0, 2.68)
 >>> excel_round(2_943_000, -5)
 2900000.0
+
+Amounts for display go through :func:`grouped` (English: ``1,234,568``) or :func:`format_kr` (Danish:
+``1.234.568``), both rounded like this.
 """
 
 from __future__ import annotations
@@ -29,3 +32,27 @@ def excel_round_array(values: npt.ArrayLike, decimals: int = 0) -> npt.NDArray[n
     """:func:`excel_round` element by element (for display tables, not a hot path)."""
     array = np.asarray(values, dtype=np.float64)
     return np.vectorize(lambda x: excel_round(x, decimals), otypes=[np.float64])(array)
+
+
+def grouped(value: float, decimals: int = 0) -> str:
+    """``value`` rounded like Excel, thousands grouped the English way (never ``-0``).
+
+    >>> grouped(1234567.5), grouped(2.5), grouped(-0.4), grouped(5.5, 2)
+    ('1,234,568', '3', '0', '5.50')
+    """
+    rounded = excel_round(value, decimals) + 0.0  # -0.0 + 0.0 is 0.0
+    return f"{rounded:,.{decimals}f}"
+
+
+def danish_separators(text: str) -> str:
+    """A number Python wrote (``1,234.5``) with Danish separators: ``1.234,5``."""
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_kr(value: float, decimals: int = 0) -> str:
+    """Danish display: ``1234567.5 → '1.234.568'`` (rounded half away from zero), ``2.5 → '2,5'``.
+
+    >>> format_kr(1234567.5), format_kr(-438500), format_kr(5.5, 2)
+    ('1.234.568', '-438.500', '5,50')
+    """
+    return danish_separators(grouped(value, decimals))
