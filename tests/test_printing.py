@@ -90,3 +90,18 @@ def test_printing_refuses_a_sheet_that_does_not_exist(tmp_path: Path, capsys: py
     assert "Budgett" in err and "Budget" in err and "Traceback" not in err
     assert main(["summary", str(CASES[0]), "-o", str(tmp_path / "x.docx")]) == 2
     assert ".pdf eller .png" in capsys.readouterr().err
+
+
+def test_a_wrong_output_name_is_refused_before_the_book_is_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import workbooks.pipeline
+
+    def no_render(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the book was rendered before the output name was checked")
+
+    monkeypatch.setattr(workbooks.pipeline, "render", no_render)
+    (tmp_path / "folder.pdf").mkdir()
+    for command in (["summary", str(CASES[0])], ["print", str(CASES[0])]):
+        for out in ("x.docx", "folder.pdf"):
+            assert main([*command, "-o", str(tmp_path / out)]) == 2
+            err = capsys.readouterr().err
+            assert "Traceback" not in err and out in err, err

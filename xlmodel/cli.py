@@ -194,11 +194,13 @@ def _recalc(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from workbooks.files import check_output
     from workbooks.layout import SHEET_NAMES
     from workbooks.pipeline import render
-    from workbooks.printing import print_book
+    from workbooks.printing import OUTPUTS, print_book
 
     case_path = Path(args.case)
+    check_output(Path(args.output), OUTPUTS)  # before the book is rendered: a wrong name fails at once
     data = render(load_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
     pages = print_book(data, Path(args.output), sheets=[SHEET_NAMES[args.lang]["summary"]], lang=args.lang)
     print(f"xlmodel: skrev resuméet til udvalget i {args.output} ({pages} side{'r' if pages != 1 else ''})")
@@ -206,12 +208,13 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from workbooks.files import load, read_bytes
+    from workbooks.files import check_output, load, read_bytes
     from workbooks.pipeline import render
-    from workbooks.printing import print_book
+    from workbooks.printing import OUTPUTS, print_book
     from workbooks.results import custom_properties
 
     source = Path(args.source)
+    check_output(Path(args.output), OUTPUTS)  # before the book is rendered or read: a wrong name fails at once
     if source.suffix.lower() == ".toml":
         data, lang = render(load_case(source), runtime="native", lang=args.lang, source_name=source.name), args.lang
     else:
