@@ -295,7 +295,7 @@ LAYOUT_3_BOOK = Path(__file__).parent / "data" / "layout3_ishoej_2021_refusion.n
 
 
 def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path: Path) -> None:
-    """Layout 3 kept each cohort's outcomes together on Beregning, Refusion and Besparelser (layout 4: one
+    """Layout 3 kept each cohort's outcomes together on Beregning and Besparelser (layout 4: one
     block per outcome). Its inputs sit where they did: it is read by its own row order, recalculated
     without a hand edit reported, and stays layout 3, so a user's own formulas into those rows keep pointing
     at the same cohort."""

@@ -81,7 +81,7 @@ class Shape:
     bands: int = 4  # bands of the refusion staircase
     payers: tuple[str, ...] = ("kommune", "stat")
     discount_bands: int = 3  # bands of the discount-rate curve
-    #: The cohort × outcome rows of Beregning, Besparelser and Refusion: one block per outcome, its cohorts
+    #: The cohort × outcome rows of Beregning and Besparelser (the Refusion sheet refers to them): one block per outcome, its cohorts
     #: in order (layout 4: each column's formula is the same down a block, Excel finds no inconsistent
     #: formula and formula engines evaluate the block as one), or each cohort's outcomes together (layout 3).
     pairs_by_outcome: bool = True
