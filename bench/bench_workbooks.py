@@ -10,8 +10,8 @@ and ``python3-uno``). For each bundled case and a synthetic case of 200 cohorts 
   without cached values, recalculates every formula (``calculateAll``) and saves it as .xlsx;
 - LibreOffice cold: ``soffice --convert-to`` of the same book, start-up included (as a user would run it).
 
-Both ratios are printed: ours / warm and ours / cold. Best of several runs each (the machine's speed varies
-from run to run: compare the ratios of one run, not seconds across runs).
+Both ratios are printed: ours / warm and ours / cold. Best of five rounds each, LibreOffice's turn and ours
+interleaved (the machine's speed varies from run to run: compare the ratios of one run, not seconds across runs).
 
 ``--scale`` builds the native book of 50, 200, 1,000 and 2,000 cohorts (the largest a book may hold is
 6,000 cohort × outcome rows) in a fresh process each and reports time and peak memory (max RSS), and shows
@@ -53,16 +53,21 @@ def compare(folder: Path) -> None:
         path.write_bytes(to_bytes(build_workbook(case, runtime="native").workbook))  # formulas, no cached values
         books[name] = path
     (folder / "warm").mkdir()
-    warm_runs = [uno_run("recalc", folder / "warm", *books.values()) for _ in range(5)]
+    # Rounds interleaved: LibreOffice's turn, then ours, five times; best of the five on each side. A machine
+    # whose speed drifts during the run then slows both sides alike instead of the one measured last.
+    warm_runs = []
+    ours: dict[tuple[str, str], list[float]] = {(name, runtime): [] for name in cases for runtime in ("native", "officejs")}
+    for _ in range(5):
+        warm_runs.append(uno_run("recalc", folder / "warm", *books.values()))
+        for (name, runtime), times in ours.items():
+            times.append(best_of(lambda case=cases[name], runtime=runtime: render(case, runtime=runtime), 1))
     warm = {entry["book"]: min(run[i]["load"] + run[i]["calculate"] + run[i]["save"] for run in warm_runs) for i, entry in enumerate(warm_runs[0])}
     calculate = {entry["book"]: min(run[i]["calculate"] for run in warm_runs) for i, entry in enumerate(warm_runs[0])}
     print("ours = build + evaluate + save (render); LibreOffice warm = open + calculateAll + save in one running instance;")
     print("LibreOffice cold = soffice --convert-to, start-up included; LO calc = calculateAll alone\n")
     print(f"{'case':<24}{'formulas':>9}{'native':>9}{'officejs':>10}{'LO warm':>9}{'LO calc':>9}{'LO cold':>9}{'native/warm':>13}{'officejs/warm':>15}{'native/cold':>13}")
     for name, case in cases.items():
-        repeat = 5
-        native = best_of(lambda case=case: render(case, runtime="native"), repeat)
-        officejs = best_of(lambda case=case: render(case, runtime="officejs"), repeat)
+        native, officejs = min(ours[name, "native"]), min(ours[name, "officejs"])
         built = build_workbook(case, runtime="native").workbook
         formulas = sum(1 for ws in built.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
         cold = best_of(lambda path=books[name]: recalculate([path], folder / "cold"), 2)
