@@ -1080,7 +1080,7 @@ def build_workbook(
     }
     for name, value in (
         ("xlmodel_version", __version__),
-        ("xlmodel_layout", str(writer.layout.shape.layout_version)),
+        ("xlmodel_layout", writer.layout.shape.layout_version),
         ("xlmodel_runtime", runtime),
         ("xlmodel_lang", lang),
         ("xlmodel_shape", writer.layout.shape.to_json()),

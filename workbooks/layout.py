@@ -87,9 +87,9 @@ class Shape:
     pairs_by_outcome: bool = True
 
     @property
-    def layout_version(self) -> int:
+    def layout_version(self) -> str:
         """The layout version a book of this shape records (the order of its cohort × outcome rows)."""
-        return LAYOUT_VERSION if self.pairs_by_outcome else 3
+        return next(version for version, by_outcome in READABLE_LAYOUTS.items() if by_outcome == self.pairs_by_outcome)
 
     def to_json(self) -> str:
         """The shape as stored in a book; the order of the rows is stored as the layout version."""
@@ -105,7 +105,7 @@ class Shape:
             data = json.loads(text)
         except (ValueError, RecursionError):
             raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
-        if not isinstance(data, dict) or set(data) - {f.name for f in fields(cls)} - {"pairs_by_outcome"} or "pairs_by_outcome" in data:
+        if not isinstance(data, dict) or set(data) - ({f.name for f in fields(cls)} - {"pairs_by_outcome"}):  # the order: the layout version
             raise ValueError("xlmodel_shape har ukendte felter")
         for key in ("outcomes", "split_outcomes", "payers"):
             if key in data:
