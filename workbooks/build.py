@@ -585,15 +585,16 @@ class _Writer:
             **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         }
 
-    def _pair_rows(self, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, dict[str, str]]]:
-        """Each cohort × outcome row, with its head (cohort, outcome, unit) written; yields the row and its references."""
+    def _pair_rows(self, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, int, int, dict[str, str]]]:
+        """Each cohort × outcome row, with its head (cohort, outcome, unit) written; yields the cohort and
+        outcome index, the row and its references."""
         for i, k in self.layout.pairs():
             row, refs = self.layout.pair_row(i, k), self._cohort_refs(i, k)
             cohort = self.case.cohorts[i].name if i < len(self.case.cohorts) else None
             self.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})', shows=cohort)
             self.formula(ws, row, 2, f"={refs['label']}", shows=self.case.outcomes[k].label)
             self.text(ws, row, 3, self.t(unit_key))
-            yield row, refs
+            yield i, k, row, refs
 
     def _calc(self) -> None:
         ws, lay = self.sheets["calc"], self.layout
@@ -605,7 +606,7 @@ class _Writer:
         if prefix is None:
             for j in range(MAX_FALLBACKS):
                 self.text(ws, HEADER_ROW, lay.calc_share_col(j), self.t("h_fallback_share_n", n=j + 1), font=Font(bold=True)).fill = HEADER_FILL
-        for row, refs in self._pair_rows(ws, "u_person_years"):
+        for _, _, row, refs in self._pair_rows(ws, "u_person_years"):
             self.formula(ws, row, 4, f"={refs['persons']}-({refs['deadweight']})", PERSONS)
             self.formula(ws, row, 5, f'=IF({refs["effect"]}="",0,YEAR({refs["effect"]})*12+MONTH({refs["effect"]})-1)', "0")
             anchor = f'IF({refs["start"]}="",{refs["effect"]},{refs["start"]})'
@@ -634,7 +635,7 @@ class _Writer:
         self.header_row(ws, [self.t("h_cohort"), self.t("h_outcome"), self.t("h_unit")], years=True)
         prefix = FUNCTION_PREFIX[self.runtime]
         calc, fu = self.ref("calc"), self.ref("inputs")
-        for (row, refs), (i, k) in zip(self._pair_rows(ws, "u_kr"), self.layout.pairs(), strict=True):
+        for i, k, row, refs in self._pair_rows(ws, "u_kr"):
             outcome_id = lay.shape.outcomes[k]
             if outcome_id in lay.shape.split_outcomes:  # the gross benefit saved, from the refusion sheet
                 for year in lay.years:
