@@ -4,6 +4,7 @@ own output."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -122,7 +123,11 @@ def test_delayed_parts_computed_once_per_distinct_row_are_those_of_every_row() -
     from xlmodel.linear import _cohort_arrays, _per_person
 
     delays = [0, 1, 5, 12, 17, 30]
-    cases = [load_case(p) for p in sorted(CASES.glob("*.toml"))] + [random_case(i) for i in range(20)]
+    ishoej = load_case(CASES / "ishoej_2021.toml")  # job falls back in April of a year counted from the course start
+    first = ishoej.cohorts[0]
+    # two cohorts with the same effect start, their courses started in different years: not the same row
+    same_effect = dataclasses.replace(ishoej, cohorts=(dataclasses.replace(first, name="Hold 0", start=first.effect_start - 5), *ishoej.cohorts))
+    cases = [load_case(p) for p in sorted(CASES.glob("*.toml"))] + [random_case(i) for i in range(20)] + [same_effect]
     for case in cases:
         model = LinearModel.of(case)
         for delay in delays:

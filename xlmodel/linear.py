@@ -171,15 +171,11 @@ class LinearModel:
             # A row's parts depend only on its effect start, the year of its course start (fixed fall-back
             # month only) and its refusion clock (split outcomes only): each distinct row is computed once
             # (241 delays × 200 cohorts are 360 distinct rows), row by row the same arithmetic.
-            course_year = start // 12 * 12 if outcome.fallback_month is not None else np.zeros(n, dtype=np.int64)
-            clocks, clock_code = np.unique(clock, return_inverse=True) if outcome.split else (np.zeros(1), np.zeros(n, dtype=np.int64))
-            course_years, year_code = np.unique(course_year, return_inverse=True)
-            low = int(shifted.min())
-            key = ((shifted - low) * course_years.size + np.tile(year_code.ravel(), d)) * clocks.size + np.tile(clock_code.ravel(), d)
-            distinct, inverse = np.unique(key, return_inverse=True)
-            row_clock = distinct % clocks.size
-            row_year = distinct // clocks.size % course_years.size
-            parts_of = _per_person(case, outcome, distinct // clocks.size // course_years.size + low, course_years[row_year], clocks[row_clock])
+            course_years, year_code = np.unique(start // 12 if outcome.fallback_month is not None else np.zeros(n, dtype=np.int64), return_inverse=True)
+            clocks, clock_code = np.unique(clock if outcome.split else np.zeros(n), return_inverse=True)
+            key = (shifted * course_years.size + np.tile(year_code.ravel(), d)) * clocks.size + np.tile(clock_code.ravel(), d)  # one number per row
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            parts_of = _per_person(case, outcome, shifted[first], np.tile(start, d)[first], np.tile(clock, d)[first])
             a, f, sa, sf = (m[inverse.ravel()].reshape(d, n, self.years.size) for m in parts_of)
             for i, parts in enumerate(found):
                 parts.append(OutcomeParts(outcome.id, outcome.split, persons @ a[i], dead @ a[i], persons @ f[i], dead @ f[i], persons @ sa[i], dead @ sa[i], persons @ sf[i], dead @ sf[i]))
