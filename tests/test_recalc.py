@@ -18,7 +18,7 @@ from workbooks.evaluate import WorkbookError
 from workbooks.layout import SHEET_NAMES
 from workbooks.pipeline import ROOT, recalc, render
 from workbooks.readback import read_case
-from workbooks.results import differences, expected_results, layout_of, read_results
+from workbooks.results import custom_properties, differences, expected_results, layout_of, read_results
 from xlmodel import compute_case, load_case
 from xlmodel.cli import main
 
@@ -311,7 +311,7 @@ def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path:
     report = recalc(path)
     assert report.forced_cells == ()
     again = openpyxl.load_workbook(path)
-    assert {p.name: p.value for p in again.custom_doc_props.props}["xlmodel_layout"] == "3"
+    assert custom_properties(again)["xlmodel_layout"] == "3"
     assert {title: [[c.value for c in row] for row in again[title].iter_rows()] for title in before} == before
     assert differences(expected_results(compute_case(read_case(again)), layout_of(again)[0]), read_results(path)) == []
 
@@ -319,7 +319,7 @@ def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path:
 def test_a_new_book_has_layout_4_with_each_outcome_in_one_block() -> None:
     built = build_workbook(load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), runtime="native")
     layout, _, _ = layout_of(built.workbook)
-    assert layout.shape.pairs_by_outcome and {p.name: p.value for p in built.workbook.custom_doc_props.props}["xlmodel_layout"] == "4"
+    assert layout.shape.pairs_by_outcome and custom_properties(built.workbook)["xlmodel_layout"] == "4"
     n = layout.shape.cohorts
     assert [layout.pair_row(i, k) for i, k in layout.pairs()] == list(range(layout.pair_row(0, 0), layout.pair_row(0, 0) + n * len(layout.shape.outcomes)))
     assert layout.pair_row(1, 0) == layout.pair_row(0, 0) + 1 and layout.pair_row(0, 1) == layout.pair_row(0, 0) + n
