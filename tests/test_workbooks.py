@@ -282,8 +282,6 @@ def test_functions_cached_per_block_give_exactly_what_each_cell_gives(runtime: s
 def test_a_native_book_of_over_100000_formulas_agrees_with_the_core(tmp_path: Path) -> None:
     """formualizer's one-pass recalculation (no longer used) refused books above 100,000 formulas; such a
     book (650 cohorts × 3 outcomes × 20 years: 102,000 formulas) is evaluated and agrees with the core."""
-    from xlmodel.synthetic import many_cohorts_case
-
     case = many_cohorts_case(650)
     path = tmp_path / "large.xlsx"
     path.write_bytes(render(case, runtime="native"))
