@@ -6,7 +6,7 @@ the server silently registers nothing. The plain-Python mode is tested in a subp
 
 import os
 
-from xlmodel.cli import server_environment
+from xlmodel_cli.serve_command import server_environment
 
 for _key, _value in server_environment().items():
     os.environ.setdefault(_key, _value)

@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-from xlmodel.cli import server_environment
+from xlmodel_cli.serve_command import server_environment
 
 os.environ.update(server_environment())  # before xlwings is imported anywhere
 

@@ -31,7 +31,8 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xlmodel.cli import main, server_environment
+from xlmodel_cli import main
+from xlmodel_cli.serve_command import server_environment
 
 # What `xlmodel serve` sets; xlwings reads it when first imported, so before anything else.
 for _key, _value in server_environment().items():

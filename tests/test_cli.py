@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from xlmodel.cli import main
+from xlmodel_cli import main
 
 from .conftest import CASES
 
@@ -54,7 +54,7 @@ def test_several_cases_at_once(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_file_exits_2_with_one_message(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[case]\ntitle = "X"\nfirst_year = 2021\nlast_year = 2022\n[[cohorts]]\nname = "H"\nparticipants = -1\neffect_start = 2021-01-01\n', encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "xlmodel.cli", "report", str(bad)], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "xlmodel_cli", "report", str(bad)], capture_output=True, text=True)
     assert run.returncode == 2
     assert run.stdout == ""
     assert "Traceback" not in run.stderr

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from xlmodel import compute_case, load_case
-from xlmodel.cli import main
+from xlmodel_cli import main
 from xlmodel.portfolio import run_portfolio, run_portfolio_dask
 
 from .conftest import CASES

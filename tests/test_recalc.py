@@ -20,7 +20,7 @@ from workbooks.pipeline import ROOT, recalc, render
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, differences, expected_results, layout_of, read_results
 from xlmodel import compute_case, load_case
-from xlmodel.cli import main
+from xlmodel_cli import main
 
 NAMES = SHEET_NAMES["da"]
 
@@ -348,7 +348,7 @@ def test_a_killed_recalc_never_corrupts_the_book(book: Path, delay: float) -> No
 
     _edit(book, {("cohorts", "F5"): 5})
     original = book.read_bytes()
-    run = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "recalc", str(book)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen([sys.executable, "-m", "xlmodel_cli", "recalc", str(book)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)

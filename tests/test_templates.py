@@ -14,7 +14,7 @@ from workbooks.readback import read_case
 from workbooks.results import differences, expected_results, layout_of, read_results
 from workbooks.templates import build_template, template_case
 from xlmodel import compute_case
-from xlmodel.cli import main
+from xlmodel_cli import main
 
 NAMES = SHEET_NAMES["da"]
 TEXT_COLUMNS = {"A", "H"}  # labels, names and notes: free text

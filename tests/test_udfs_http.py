@@ -87,7 +87,7 @@ def test_real_server_process_smoke() -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-m", "xlmodel_cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -124,7 +124,7 @@ def test_a_call_with_too_many_cells_is_refused_before_conversion(client: TestCli
 
 def test_serve_refuses_an_exposed_prod_server_without_login() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    run = subprocess.run([sys.executable, "-m", "xlmodel.cli", "serve", "--prod", "--host", "0.0.0.0"], env=env, capture_output=True, text=True, timeout=60)
+    run = subprocess.run([sys.executable, "-m", "xlmodel_cli", "serve", "--prod", "--host", "0.0.0.0"], env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "uden login" in run.stderr and "Traceback" not in run.stderr
 
 
@@ -170,7 +170,7 @@ def serving() -> Iterator[str]:
     """A real ``xlmodel serve`` on a free loopback port; yields its base address, stops it after."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    server = subprocess.Popen([sys.executable, "-m", "xlmodel.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "xlmodel_cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base, server)

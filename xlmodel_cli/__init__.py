@@ -1,0 +1,64 @@
+"""The ``xlmodel`` command line: the top floor of the house, composed from the packages below it.
+
+The core (``xlmodel``) knows nothing of workbooks or Excel, so the commands live here, one module per
+layer they drive:
+
+- :mod:`xlmodel_cli.core_commands`: ``report``, ``parameters``, ``portfolio``
+- :mod:`xlmodel_cli.book_commands`: ``build``, ``new``, ``recalc``, ``summary``, ``print``, ``regenerate``
+- :mod:`xlmodel_cli.serve_command`: ``serve`` (the Excel functions over xlwings Server)
+
+``xlmodel report CASE.toml [CASE.toml ...] [--format table|json|csv]``
+``xlmodel parameters [NAME] [--date YYYY-MM-DD] [--format table|json]``
+``xlmodel portfolio CASES... [--generate N] [--draws N] [--seed S] [--format table|json|csv] [-o BOOK.xlsx] [--dask [ADDRESS]]``
+``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
+``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
+``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
+``xlmodel recalc BOOK.xlsx [--force]``
+``xlmodel summary CASE.toml -o SUMMARY.pdf|.png [--lang da|en]``
+``xlmodel print BOOK.xlsx|CASE.toml -o FILE.pdf|.png [--sheet NAME ...] [--lang da|en]``
+``xlmodel regenerate [--check]``
+
+Bad input gives one clear message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from xlmodel import __version__
+from xlmodel.errors import XlmodelError
+from xlmodel_cli import book_commands, core_commands, serve_command
+from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK
+
+#: The command groups, in the order ``xlmodel --help`` lists them.
+GROUPS = (core_commands, serve_command, book_commands)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xlmodel",
+        description="Investeringscases for beskæftigelsesindsatser: beregn, rapportér og byg regneark.",
+    )
+    parser.add_argument("--version", action="version", version=f"xlmodel {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except XlmodelError as exc:
+        print(f"xlmodel: fejl: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `xlmodel report ... | head`
+        return EXIT_OK
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,129 @@
+"""The commands of the workbook layer: ``build``, ``new``, ``recalc``, ``summary``, ``print`` and ``regenerate``.
+
+``workbooks`` (openpyxl, formualizer) is imported inside each command, so ``xlmodel report`` starts
+without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from xlmodel.casefile import load_case
+from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands
+
+
+def _build(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import build_file  # the workbook layer loads only when asked for
+
+    build_file(Path(args.case), Path(args.output), runtime=args.runtime, lang=args.lang)
+    print(f"xlmodel: skrev {args.output} ({args.runtime}, {args.lang})")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import new_template
+
+    new_template(Path(args.output), runtime=args.runtime, lang=args.lang, first_year=args.first_year, years=args.years)
+    print(f"xlmodel: skrev skabelonen {args.output} ({args.runtime}, {args.lang})")
+    return EXIT_OK
+
+
+def _recalc(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import recalc
+
+    report = recalc(Path(args.book), force=args.force)
+    if report.forced_cells:
+        print(f"xlmodel: overskrev {len(report.forced_cells)} håndredigerede celler (--force): {', '.join(report.forced_cells[:20])}")
+    if report.user_sheets:
+        print(f"xlmodel: dine egne ark er taget med: {', '.join(report.user_sheets)}")
+    print(f"xlmodel: genberegnede {report.path}; den forrige fil er gemt som {report.backup.name}")
+    return EXIT_OK
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from workbooks.files import check_output
+    from workbooks.layout import SHEET_NAMES
+    from workbooks.pipeline import render
+    from workbooks.printing import OUTPUTS, print_book
+
+    case_path = Path(args.case)
+    check_output(Path(args.output), OUTPUTS)  # before the book is rendered: a wrong name fails at once
+    data = render(load_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
+    pages = print_book(data, Path(args.output), sheets=[SHEET_NAMES[args.lang]["summary"]], lang=args.lang)
+    print(f"xlmodel: skrev resuméet til udvalget i {args.output} ({pages} side{'r' if pages != 1 else ''})")
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace) -> int:
+    from workbooks.files import check_output, load, read_bytes
+    from workbooks.pipeline import render
+    from workbooks.printing import OUTPUTS, print_book
+    from workbooks.results import custom_properties
+
+    source = Path(args.source)
+    check_output(Path(args.output), OUTPUTS)  # before the book is rendered or read: a wrong name fails at once
+    if source.suffix.lower() == ".toml":
+        data, lang = render(load_case(source), runtime="native", lang=args.lang, source_name=source.name), args.lang
+    else:
+        data = read_bytes(source)
+        lang = custom_properties(load(data, str(source))).get("xlmodel_lang", args.lang)
+    pages = print_book(data, Path(args.output), sheets=args.sheet, lang=lang if lang in ("da", "en") else "da")
+    print(f"xlmodel: skrev {args.output} ({pages} side{'r' if pages != 1 else ''}{'; billedet er første side' if args.output.lower().endswith('.png') else ''})")
+    return EXIT_OK
+
+
+def _regenerate(args: argparse.Namespace) -> int:
+    from workbooks.pipeline import ROOT, regenerate
+
+    root = Path(args.root) if args.root else ROOT
+    problems = regenerate(root, check=args.check)
+    if args.check and problems:
+        print(f"xlmodel: {len(problems)} forskelle mellem de committede regneark og en ny bygning:", file=sys.stderr)
+        for problem in problems[:100]:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_DIFFERENT
+    print("xlmodel: alle regneark svarer til case-filerne" if args.check else f"xlmodel: byggede regnearkene under {root / 'built'}")
+    return EXIT_OK
+
+
+def register(commands: Subcommands) -> None:
+    """Add ``build``, ``new``, ``recalc``, ``summary``, ``print`` and ``regenerate``."""
+    build = commands.add_parser("build", help="byg et budgetregneark for en case")
+    build.add_argument("case", metavar="CASE.toml")
+    build.add_argument("-o", "--output", required=True, metavar="BOOK.xlsx")
+    build.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs", help="formler til xlwings Server (officejs), Windows-xlwings (com) eller kun indbyggede funktioner (native)")
+    build.add_argument("--lang", choices=("da", "en"), default="da")
+    build.set_defaults(run=_build)
+
+    new = commands.add_parser("new", help="skriv en tom skabelon til en ny case")
+    new.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    new.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs")
+    new.add_argument("--lang", choices=("da", "en"), default="da")
+    new.add_argument("--first-year", type=int, help="første budgetår (standard: skabelonens)")
+    new.add_argument("--years", type=int, help="antal år i tidshorisonten (standard: 6)")
+    new.set_defaults(run=_new)
+
+    recalc = commands.add_parser("recalc", help="læs indtastningerne i et regneark, genberegn og gem (med sikkerhedskopi)")
+    recalc.add_argument("book", metavar="BOOK.xlsx")
+    recalc.add_argument("--force", action="store_true", help="overskriv håndredigerede celler, som værktøjet ejer")
+    recalc.set_defaults(run=_recalc)
+
+    summary = commands.add_parser("summary", help="skriv resuméet til udvalget (én side) som PDF eller PNG")
+    summary.add_argument("case", metavar="CASE.toml")
+    summary.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
+    summary.add_argument("--lang", choices=("da", "en"), default="da")
+    summary.set_defaults(run=_summary)
+
+    printing = commands.add_parser("print", help="skriv et regneark (eller udvalgte ark) som PDF eller PNG, som det ser ud på papir")
+    printing.add_argument("source", metavar="BOOK.xlsx|CASE.toml")
+    printing.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
+    printing.add_argument("--sheet", action="append", metavar="ARK", help="kun dette ark (kan gentages), fx --sheet Budget")
+    printing.add_argument("--lang", choices=("da", "en"), default="da", help="sprog, når kilden er en case-fil")
+    printing.set_defaults(run=_print)
+
+    regenerate = commands.add_parser("regenerate", help="byg alle regneark under workbooks/ fra workbooks/cases/*.toml")
+    regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")
+    regenerate.add_argument("--root", help=argparse.SUPPRESS)
+    regenerate.set_defaults(run=_regenerate)
