@@ -15,8 +15,8 @@ import pytest
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.pipeline import ROOT, recalc
-from xlmodel_cli import main
 from xlmodel.errors import XlmodelError
+from xlmodel_cli import main
 
 from .fuzz_corpus import PAYLOADS, bad_requests, hostile_cells, hostile_workbooks, malformed_cases, with_payload
 

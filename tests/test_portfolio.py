@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from xlmodel import compute_case, load_case
-from xlmodel_cli import main
 from xlmodel.portfolio import run_portfolio, run_portfolio_dask
+from xlmodel_cli import main
 
 from .conftest import CASES
 

@@ -13,8 +13,8 @@ from workbooks.libreoffice import soffice, to_pdf, uno_python, uno_run
 from workbooks.pipeline import ROOT, render
 from workbooks.printing import pdf_pages, print_book
 from xlmodel import compute_case, load_case
-from xlmodel_cli import main
 from xlmodel.rounding import format_kr
+from xlmodel_cli import main
 
 BOOKS = sorted((ROOT / "built").glob("*.xlsx")) + sorted((ROOT / "templates").glob("*.xlsx"))
 CASES = sorted((ROOT / "cases").glob("*.toml"))

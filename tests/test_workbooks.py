@@ -15,11 +15,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbooks.build import EXCEL_CALC_ID, build_workbook
+from workbooks.build import build_workbook
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.libreoffice import recalculate, soffice
 from workbooks.pipeline import ROOT, regenerate, render, targets
 from workbooks.results import differences, expected_results, layout_of, read_results
+from workbooks.writer import EXCEL_CALC_ID
 from workbooks.xlsx_writer import to_bytes
 from xlmodel import Case, Cohort, CohortOutcome, CostItem, Outcome, compute_case, load_case
 from xlmodel.synthetic import many_cohorts_case
@@ -330,8 +331,8 @@ def test_label_columns_are_as_wide_as_the_labels_in_them() -> None:
     """Every plain label left of the years (the appraisal's tables on Følsomhed included, written last) fits
     its column: at least its length + 2 characters wide (a long text beside the label column counts as
     WRAP_AT, as it wraps or runs on), up to MAX_LABEL_WIDTH."""
-    from workbooks.build import MAX_LABEL_WIDTH, WRAP_AT
     from workbooks.layout import FIRST_YEAR_COL
+    from workbooks.writer import MAX_LABEL_WIDTH, WRAP_AT
 
     for case_path in BUNDLED:
         wb = openpyxl.load_workbook(io.BytesIO(render(load_case(case_path), runtime="native")))

@@ -43,9 +43,25 @@ def _header(ws: Worksheet, row: int, headers: Sequence[object]) -> None:
 
 
 def portfolio_workbook(result: PortfolioResult) -> Workbook:
+    """The book: Oversigt (key figures), Pr. år (per year and payer, with charts), Cases and Fejl."""
     wb = Workbook()
     summary = wb.active
     summary.title = "Oversigt"
+    _summary(summary, result)
+    _per_year(wb.create_sheet("Pr. år"), result)
+    _cases(wb.create_sheet("Cases"), result)
+    errors = wb.create_sheet("Fejl")
+    _header(errors, 1, ["Case-fil", "Fejl"])
+    for i, (name, message) in enumerate(result.errors, start=2):
+        _text(errors, i, 1, name)
+        _text(errors, i, 2, message)
+    errors.column_dimensions["A"].width = 36
+    errors.column_dimensions["B"].width = 120
+    return wb
+
+
+def _summary(summary: Worksheet, result: PortfolioResult) -> None:
+    """The key figures of the whole portfolio (and of the Monte Carlo, when it ran)."""
     _text(summary, 1, 1, "Portefølje af investeringscases", bold=True)
     summary["A1"].font = Font(bold=True, size=14)
     rows: list[tuple[str, object, str]] = [
@@ -79,10 +95,11 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 22
 
-    per_year = wb.create_sheet("Pr. år")
+
+def _per_year(per_year: Worksheet, result: PortfolioResult) -> None:
+    """Savings, costs, net and cumulative per payer and year, the totals, the Monte Carlo curve and charts."""
     _header(per_year, 1, ["Betaler", "Post", *[int(y) for y in result.years]])
     row = 2
-    net_row = cumulative_row = 0
     for payer, table in result.by_payer.items():
         for column, label in (("savings", "Besparelser"), ("costs", "Udgifter"), ("net", "Nettoresultat"), ("cumulative", "Akkumuleret")):
             _text(per_year, row, 1, PAYERS_DA[payer])
@@ -91,35 +108,33 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
                 _number(per_year, row, 3 + j, value)
             row += 1
     total = {column: sum(t[column].to_numpy() for t in result.by_payer.values()) for column in ("net", "cumulative")}
+    net_row, cumulative_row = row, row + 1
     for column, label in (("net", "Nettoresultat"), ("cumulative", "Akkumuleret")):
         _text(per_year, row, 1, "Alle betalere", bold=True)
         _text(per_year, row, 2, label, bold=True)
         for j, value in enumerate(total[column].tolist()):
             _number(per_year, row, 3 + j, float(value))
-        if column == "net":
-            net_row = row
-        else:
-            cumulative_row = row
         row += 1
+    probability_row = row
     if result.risk is not None:
         _text(per_year, row, 1, "Monte Carlo")
         _text(per_year, row, 2, "Sandsynlighed for at være tjent hjem")
         for j, year in enumerate(result.years):
             _number(per_year, row, 3 + j, result.risk["cumulative_p_payback"][str(int(year))], SHARE)  # type: ignore[index]
-        probability_row = row
         row += 1
     per_year.column_dimensions["A"].width = 16
     per_year.column_dimensions["B"].width = 34
-    last_col = 2 + result.years.size
     if result.years.size:
-        years = (1, 3, last_col)
+        years = (1, 3, 2 + result.years.size)
         per_year.add_chart(year_chart(BarChart, per_year, "Nettoresultat pr. år, alle cases", "kr.", [("Nettoresultat", net_row)], years), f"A{row + 2}")
         per_year.add_chart(year_chart(LineChart, per_year, "Akkumuleret nettoresultat", "kr.", [("Akkumuleret", cumulative_row)], years), f"J{row + 2}")
         if result.risk is not None:
             probability = year_chart(LineChart, per_year, "Sandsynlighed for at være tjent hjem", "andel af trækkene", [("Sandsynlighed", probability_row)], years, share_axis=True)
             per_year.add_chart(probability, f"A{row + 19}")
 
-    cases = wb.create_sheet("Cases")
+
+def _cases(cases: Worksheet, result: PortfolioResult) -> None:
+    """One row per case: its key figures; a case-file text is always written as text."""
     headers = ["Case-fil", "Titel", "Kommune", "Første år", "Sidste år", "Nettogevinst", "NPV", "Tilbagebetalingsår", "Kommunens nettogevinst", "Kommunens tilbagebetalingsår", "P(tjener sig hjem)"]
     _header(cases, 1, headers)
     for i, case in enumerate(result.cases, start=2):
@@ -134,15 +149,6 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
                 _number(cases, i, c, value, fmt)  # type: ignore[arg-type]
     for letter, width in (("A", 36), ("B", 40), ("C", 16)):
         cases.column_dimensions[letter].width = width
-
-    errors = wb.create_sheet("Fejl")
-    _header(errors, 1, ["Case-fil", "Fejl"])
-    for i, (name, message) in enumerate(result.errors, start=2):
-        _text(errors, i, 1, name)
-        _text(errors, i, 2, message)
-    errors.column_dimensions["A"].width = 36
-    errors.column_dimensions["B"].width = 120
-    return wb
 
 
 def write_portfolio_workbook(result: PortfolioResult, out: Path) -> None:

@@ -16,7 +16,7 @@ from workbooks.followup_lines import MEASURES
 from workbooks.labels import LABELS, label
 from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, SHEET_NAMES, Layout
 from workbooks.results import custom_properties, layout_of
-from workbooks.sheet_sensitivity import sensitivity_rate_input
+from workbooks.sheets.sensitivity import sensitivity_rate_input
 from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target

@@ -27,7 +27,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,14 +163,10 @@ def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> She
     hyperlinks openpyxl writes after them (openpyxl's own row writer collects them the same way)."""
     styles = ws.parent._cell_styles
     style_ids: dict[bytes, str] = {}  # a style's bytes -> its s="..." attribute
-    rows: dict[int, list[Any]] = {}
-    for (r, _), cell in sorted(ws._cells.items()):
-        rows.setdefault(r, []).append(cell)
     templates = {t.row: t for t in template_rows}
     if len(templates) != len(template_rows):
         raise XlmodelError(ws.title, "to formelrækker i samme række (en fejl i xlmodel)")
-    for r in (ws.row_dimensions.keys() | templates.keys()) - rows.keys():  # an empty row with a height or a style, or only templates
-        rows[r] = []
+    rows = _cells_by_row(ws, templates.keys())
     epoch = ws.parent.epoch
     out: list[str] = ["<sheetData>"]
     slots: list[tuple[int, int, int, str]] = []
@@ -225,27 +221,46 @@ def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> She
             elif kind == "f":
                 slots.append((len(out) + 1, r, cell.column, coordinate))
                 out += (f'<c r="{coordinate}"{s}', "", ">", f"<f>{_text(value[1:])}</f>", "<v></v>", "</c>")
-            elif kind == "s":
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                out.append(f'<c r="{coordinate}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
-            elif kind == "d":
-                if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                    raise CellValueError(f"{ws.title}!{coordinate}", "Excel kan ikke gemme en tidszone i en dato")
-                out.append(f'<c r="{coordinate}"{s} t="n"><v>{stored_number(to_excel(value, epoch))}</v></c>')
-            elif kind == "b":
-                out.append(f'<c r="{coordinate}"{s} t="b"><v>{stored_number(value)}</v></c>')
-            elif kind == "n":
-                if isinstance(value, float) and not math.isfinite(value):
-                    out.append(f'<c r="{coordinate}"{s} t="n"><v></v></c>')  # openpyxl writes an empty value
-                else:
-                    out.append(f'<c r="{coordinate}"{s} t="n"><v>{stored_number(value)}</v></c>')
-            else:  # "str", "e", "inlineStr": as openpyxl writes them
-                out.append(f'<c r="{coordinate}"{s} t="{kind}"><v>{_text(str(value))}</v></c>')
+            else:
+                out.append(_value_xml(coordinate, s, value, kind, epoch, ws.title))
         if template is not None:  # no cell after the row's formulas
             write_template(template)
         out.append("</row>")
     out.append("</sheetData>")
     return SheetCells(out, slots, comments, hyperlinks)
+
+
+def _cells_by_row(ws: Worksheet, template_rows: Iterable[int]) -> dict[int, list[Any]]:
+    """The cells of ``ws`` per row, in column order; an empty list for a row with only a height or a style,
+    or only a template row."""
+    rows: dict[int, list[Any]] = {}
+    for (r, _), cell in sorted(ws._cells.items()):
+        rows.setdefault(r, []).append(cell)
+    for r in (ws.row_dimensions.keys() | set(template_rows)) - rows.keys():
+        rows[r] = []
+    return rows
+
+
+def _value_xml(coordinate: str, s: str, value: Any, kind: str, epoch: Any, sheet: str) -> str:
+    """A cell with a value and no formula, as openpyxl writes it (text inline, a date as its serial number).
+
+    >>> _value_xml("A1", "", " x", "s", None, "Ark")
+    '<c r="A1" t="inlineStr"><is><t xml:space="preserve"> x</t></is></c>'
+    """
+    if kind == "s":
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{coordinate}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+    if kind == "d":
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            raise CellValueError(f"{sheet}!{coordinate}", "Excel kan ikke gemme en tidszone i en dato")
+        return f'<c r="{coordinate}"{s} t="n"><v>{stored_number(to_excel(value, epoch))}</v></c>'
+    if kind == "b":
+        return f'<c r="{coordinate}"{s} t="b"><v>{stored_number(value)}</v></c>'
+    if kind == "n":
+        if isinstance(value, float) and not math.isfinite(value):
+            return f'<c r="{coordinate}"{s} t="n"><v></v></c>'  # openpyxl writes an empty value
+        return f'<c r="{coordinate}"{s} t="n"><v>{stored_number(value)}</v></c>'
+    return f'<c r="{coordinate}"{s} t="{kind}"><v>{_text(str(value))}</v></c>'  # "str", "e", "inlineStr": as openpyxl writes them
 
 
 class _SheetWriter(WorksheetWriter):

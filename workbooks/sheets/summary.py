@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
 from workbooks.labels import format_percent
@@ -23,7 +24,7 @@ from xlmodel.report import parameter_uses
 from xlmodel.rounding import danish_separators, format_kr, grouped
 
 if TYPE_CHECKING:
-    from workbooks.build import _Writer
+    from workbooks.writer import Writer
 
 #: At most this many lines of assumptions and of deviations fit on the page; the rest are counted.
 MAX_LINES = 8
@@ -39,7 +40,7 @@ def _share(value: float, lang: str) -> str:
     return danish_separators(text) if lang == "da" else text
 
 
-def assumption_lines(w: _Writer) -> list[str]:
+def assumption_lines(w: Writer) -> list[str]:
     """The case's key assumptions as sentences, each with its source: per outcome what a full-year person
     saves and the fall-backs, the cohorts and deadweight, each cost line with its basis, and the dated
     parameters the case uses (assumptions marked)."""
@@ -71,7 +72,7 @@ def assumption_lines(w: _Writer) -> list[str]:
     return lines
 
 
-def deviation_lines(w: _Writer) -> list[str]:
+def deviation_lines(w: Writer) -> list[str]:
     """The published figures the model does not reproduce, or one line saying they all agree."""
     comparison = w.comparison
     if not comparison.checked:
@@ -90,39 +91,64 @@ def _figure(value: object, lang: str) -> str:
     return str(value)
 
 
-def write_summary(w: _Writer) -> None:
+BOLD = Font(bold=True)
+SECTION = Font(bold=True, size=12)
+
+
+def write(w: Writer) -> None:
     ws, lay, case = w.sheets["summary"], w.layout, w.case
-    fu, budget, sens = w.ref("inputs"), w.ref("budget"), w.ref("sensitivity")
-    brows = lay.budget_rows()
-    last_col = lay.last_year_col
-    bold = Font(bold=True)
-    section = Font(bold=True, size=12)
+    fu, budget = w.ref("inputs"), w.ref("budget")
     w.top(ws, w.t("summary_title"))
     w.timelines.add(ws.title)  # the years sit in the same columns as on every sheet
     w.formula(ws, 3, COL_LABEL, f"={fu}!$D${lay.title_row}").font = Font(bold=True, size=13)
     w.generated.append((ws.title, "A3"))
     town = f"{fu}!$D${lay.municipality_row}"
-    first, last = (f"{budget}!${col(c)}${HEADER_ROW}" for c in (FIRST_YEAR_COL, last_col))
+    first, last = (f"{budget}!${col(c)}${HEADER_ROW}" for c in (FIRST_YEAR_COL, lay.last_year_col))
     w.formula(ws, 4, COL_LABEL, f'=IF({town}="","",{town}&" · ")&{first}&"–"&{last}', shows=f"{case.municipality} · {case.first_year}–{case.last_year}")
-
-    def paragraph(row: int, text: str, height_per_line: float = 15.0) -> None:
-        """Text across the page, wrapped (about 150 characters a line on the page)."""
-        cell = w.text(ws, row, COL_LABEL, text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=last_col)
-        ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 150)
-        w.generated.append((ws.title, cell.coordinate))
-
     row = 6
-    w.text(ws, row, COL_LABEL, w.t("sum_purpose"), font=section)
-    paragraph(row + 1, case.purpose or w.t("sum_no_purpose"))
-    row += 3
-    w.text(ws, row, COL_LABEL, w.t("sum_economy"), font=section)
-    header = row + 1
-    w.text(ws, header, COL_LABEL, w.t("sum_kr"), font=bold)
+    w.text(ws, row, COL_LABEL, w.t("sum_purpose"), font=SECTION)
+    _paragraph(w, ws, row + 1, case.purpose or w.t("sum_no_purpose"))
+    header = row + 4
+    found = _economy(w, ws, header)
+    r = _key_figures(w, ws, found["cumulative"] + 2)
+    # the charts beside the key figures, on the same page
+    years = (header, FIRST_YEAR_COL, lay.last_year_col)
+    bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
+    line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
+    for chart in (bar, line):
+        chart.width, chart.height = 10.0, 6.0
+    chart_row = found["cumulative"] + 2
+    ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
+    ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
+    r = max(r, chart_row + 13) + 2
+    for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
+        w.text(ws, r, COL_LABEL, w.t(title_key), font=SECTION)
+        shown = texts[:MAX_LINES]
+        if len(texts) > MAX_LINES:
+            shown.append(w.t("sum_more", n=len(texts) - MAX_LINES))
+        for text in shown:
+            r += 1
+            _paragraph(w, ws, r, f"• {text}")
+        r += 2
+
+
+def _paragraph(w: Writer, ws: Worksheet, row: int, text: str, height_per_line: float = 15.0) -> None:
+    """Text across the page, wrapped (about 150 characters a line on the page)."""
+    cell = w.text(ws, row, COL_LABEL, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=w.layout.last_year_col)
+    ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 150)
+    w.generated.append((ws.title, cell.coordinate))
+
+
+def _economy(w: Writer, ws: Worksheet, header: int) -> dict[str, int]:
+    """The economy per year from the Budget sheet (costs, savings, per payer, net, cumulative); returns the rows."""
+    lay, case, budget, brows = w.layout, w.case, w.ref("budget"), w.layout.budget_rows()
+    w.text(ws, header - 1, COL_LABEL, w.t("sum_economy"), font=SECTION)
+    w.text(ws, header, COL_LABEL, w.t("sum_kr"), font=BOLD)
     for year in lay.years:
         cell = ws.cell(row=header, column=lay.year_col(year), value=year)
-        cell.font = bold
+        cell.font = BOLD
     payer_rows = [(f"{p}_savings", w.t("p_savings", payer=w.t(f"payer_{p}"))) for p in lay.shape.payers] if case.has_payer_split else []
     lines = [("costs", w.t("costs_total"), True), ("savings", w.t("savings_total"), True)]
     lines += [(key, name, False) for key, name in payer_rows]
@@ -132,16 +158,21 @@ def write_summary(w: _Writer) -> None:
     for key, name, strong in lines:
         r += 1
         found[key] = r
-        w.text(ws, r, COL_LABEL, name, font=bold if strong else None)
+        w.text(ws, r, COL_LABEL, name, font=BOLD if strong else None)
         for year in lay.years:
             c = col(lay.year_col(year))
             cell = w.formula(ws, r, lay.year_col(year), f"={budget}!{c}${brows[key]}", KR)
             if strong:
-                cell.font = bold
-    r += 2
-    w.text(ws, r, COL_LABEL, w.t("key_figures"), font=section)
+                cell.font = BOLD
+    return found
+
+
+def _key_figures(w: Writer, ws: Worksheet, r: int) -> int:
+    """The key figures from row ``r`` (the probability of payback once the Monte Carlo has run); returns the last row."""
+    lay, case, budget, sens, brows = w.layout, w.case, w.ref("budget"), w.ref("sensitivity"), w.layout.budget_rows()
+    w.text(ws, r, COL_LABEL, w.t("key_figures"), font=SECTION)
     figures: list[tuple[str, str, str | None]] = [
-        (w.t("sum_investment"), f"=SUM({budget}!${col(FIRST_YEAR_COL)}${brows['costs']}:${col(last_col)}${brows['costs']})", KR),
+        (w.t("sum_investment"), f"=SUM({budget}!${col(FIRST_YEAR_COL)}${brows['costs']}:${col(lay.last_year_col)}${brows['costs']})", KR),
         (w.t("payback_year"), f"={budget}!$D${brows['payback_year']}", "0"),
         (w.t("net_gain"), f"={budget}!$D${brows['net_gain']}", KR),
         (w.t("npv_key"), f"={sens}!$D${lay.sens_rows['npv']}", KR),
@@ -152,33 +183,15 @@ def write_summary(w: _Writer) -> None:
     for name, formula, fmt in figures:
         r += 1
         w.text(ws, r, COL_LABEL, name)
-        w.formula(ws, r, COL_P1, formula, fmt).font = bold
-    if case.uncertainty:  # the Monte Carlo result: see _Writer.complete
+        w.formula(ws, r, COL_P1, formula, fmt).font = BOLD
+    if case.uncertainty:  # the Monte Carlo result: see Writer.complete
         r += 1
         w.text(ws, r, COL_LABEL, w.t("p_payback_key"))
 
         def p_payback(row: int = r) -> None:
             assert w.risk is not None
-            w.text(ws, row, COL_P1, format_percent(w.risk.p_payback, w.lang), font=bold).alignment = Alignment(horizontal="right")
+            w.text(ws, row, COL_P1, format_percent(w.risk.p_payback, w.lang), font=BOLD).alignment = Alignment(horizontal="right")
             w.generated.append((ws.title, f"{col(COL_P1)}{row}"))
 
         w.later.append(p_payback)
-    # the charts beside the key figures, on the same page
-    years = (header, FIRST_YEAR_COL, last_col)
-    bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
-    line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
-    for chart in (bar, line):
-        chart.width, chart.height = 10.0, 6.0
-    chart_row = found["cumulative"] + 2
-    ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
-    ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
-    r = max(r, chart_row + 13) + 2
-    for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
-        w.text(ws, r, COL_LABEL, w.t(title_key), font=section)
-        shown = texts[:MAX_LINES]
-        if len(texts) > MAX_LINES:
-            shown.append(w.t("sum_more", n=len(texts) - MAX_LINES))
-        for text in shown:
-            r += 1
-            paragraph(r, f"• {text}")
-        r += 2
+    return r

@@ -16,7 +16,7 @@ from xlmodel.refusion import benefit_periods
 from xlmodel.report import parameter_uses
 
 if TYPE_CHECKING:
-    from workbooks.build import _Writer
+    from workbooks.writer import Writer
 
 #: A number of weeks no clock reaches, shown as ∞: the end of the staircase's last band.
 NO_END_WEEKS = 1_000_000
@@ -30,7 +30,7 @@ def time_formula(date_cell: str) -> str:
     return f"YEAR({date_cell})+(MONTH({date_cell})-1)/12+(DAY({date_cell})-1)/(12*{days})"
 
 
-def write_params(w: _Writer) -> None:
+def write(w: Writer) -> None:
     ws, lay, case = w.sheets["params"], w.layout, w.case
     w.top(ws, w.t("params_title"))
     w.header_row(ws, [w.t("h_parameter"), "", w.t("h_unit"), w.t("h_value")], years=False)
@@ -125,5 +125,5 @@ def _rules(case: object) -> dict[str, float]:
     return found
 
 
-def _flags(w: _Writer, carried: bool, own: bool, secondary: bool, assumption: bool) -> list[str]:
+def _flags(w: Writer, carried: bool, own: bool, secondary: bool, assumption: bool) -> list[str]:
     return [w.t(key) for key, on in (("flag_carried", carried), ("flag_case", own), ("flag_secondary", secondary), ("flag_assumption", assumption)) if on]

@@ -17,14 +17,15 @@ from openpyxl.styles import Font
 
 from workbooks.formulas import emax, emin, overlap
 from workbooks.layout import CLOCKS, COL_WEEKS, HEADER_ROW, col
+from workbooks.sheets.pairs import cohort_refs
 
 if TYPE_CHECKING:
-    from workbooks.build import _Writer
+    from workbooks.writer import Writer
 
 KR = "#,##0;-#,##0"
 
 
-def write_refusion(w: _Writer) -> None:
+def write(w: Writer) -> None:
     ws, lay = w.sheets["refusion"], w.layout
     w.top(ws, w.t("refusion_title"))
     w.header_row(ws, [w.t("h_cohort"), w.t("h_outcome"), w.t("h_clock"), w.t("h_weight"), w.t("h_start_time"), w.t("h_start_clock")], years=True)
@@ -42,7 +43,7 @@ def write_refusion(w: _Writer) -> None:
             for s_index, outcome_id in enumerate(lay.shape.split_outcomes):
                 k = lay.shape.outcomes.index(outcome_id)
                 pair = lay.pair_row(i, k)
-                refs = w._cohort_refs(i, k)
+                refs = cohort_refs(w, i, k)
                 t_first, t_last = lay.benefit_rows(s_index)
                 starts, ends, amounts = (f"{pr}!${c}${t_first}:${c}${t_last}" for c in ("D", "E", "C"))
                 subsidy = f"{fu}!$D${lay.outcome_rows(k)['subsidy']}"
@@ -76,7 +77,7 @@ def write_refusion(w: _Writer) -> None:
                         w.formula(ws, row, lay.year_col(year), f"=IF($D{row}=0,0,$D{row}*{body})", KR)
 
 
-def pair_sum(w: _Writer, block: int, cohort_index: int, outcome_id: str, year_col: str) -> str:
+def pair_sum(w: Writer, block: int, cohort_index: int, outcome_id: str, year_col: str) -> str:
     """``SUM`` of one cohort × outcome's clock rows in a block, for one year column."""
     lay = w.layout
     s_index = lay.shape.split_outcomes.index(outcome_id)
@@ -84,7 +85,7 @@ def pair_sum(w: _Writer, block: int, cohort_index: int, outcome_id: str, year_co
     return f"SUM({w.ref('refusion')}!{year_col}{first}:{year_col}{first + CLOCKS - 1})"
 
 
-def block_sum(w: _Writer, block: int, year_col: str) -> str:
+def block_sum(w: Writer, block: int, year_col: str) -> str:
     """``SUM`` of a whole block for one year column (0 when nothing is split)."""
     first, last = w.layout.refusion_block(block)
     if last < first:

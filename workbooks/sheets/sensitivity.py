@@ -10,7 +10,7 @@ xlmodel and written as values, labelled as such (rerun ``xlmodel recalc`` to upd
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
@@ -20,7 +20,8 @@ from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
 
 if TYPE_CHECKING:
-    from workbooks.build import _Writer
+    from workbooks.writer import Writer
+    from xlmodel.appraisal import Appraisal
 
 KR = "#,##0;-#,##0"
 SHARE = "0.0%"
@@ -28,7 +29,7 @@ FACTOR = "0.0000"
 NO_END_YEARS = 1_000_000
 
 
-def write_sensitivity(w: _Writer) -> None:
+def write(w: Writer) -> None:
     ws, lay, case = w.sheets["sensitivity"], w.layout, w.case
     rows = lay.sens_rows
     w.top(ws, w.t("sens_title"))
@@ -96,10 +97,10 @@ def write_sensitivity(w: _Writer) -> None:
         direct_row = f"{span(brows['savings'], budget + '!')}-{span(brows['cohort_savings'], budget + '!')}"
         w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"-",{prefix}BREAK_EVEN_FACTOR({span(brows["cohort_savings"], budget + "!")},{span(brows["costs"], budget + "!")},{direct_row}))', SHARE)
     w.formula(ws, rows["break_even_kommune"], COL_P1, f'=IF({k_cohort}<=0,"-",MAX(0,({k_costs}-{k_direct})/{k_cohort}))', SHARE)
-    w.later.append(lambda: _tables(w))  # the appraisal's values: see _Writer.complete
+    w.later.append(lambda: _tables(w))  # the appraisal's values: see Writer.complete
 
 
-def _stat_refund_total(w: _Writer) -> str:
+def _stat_refund_total(w: Writer) -> str:
     """Σ over the horizon of the stat's refund of the cohorts' savings (the refusion sheet's I block)."""
     lay = w.layout
     first, last = lay.refusion_block(1)
@@ -108,26 +109,45 @@ def _stat_refund_total(w: _Writer) -> str:
     return f"SUM({w.ref('refusion')}!${col(FIRST_YEAR_COL)}${first}:${col(lay.last_year_col)}${last})"
 
 
-def _tables(w: _Writer) -> None:
-    """Switching values, tornado, optimism bias and Monte Carlo: values written by xlmodel."""
-    ws, lay, case = w.sheets["sensitivity"], w.layout, w.case
-    a = w.appraisal
-    assert a is not None, "the appraisal runs before its tables (_Writer.complete)"
-    bold = Font(bold=True)
-    row = lay.sens_rows["tables"]
+class _Put:
+    """Writes the appraisal's values (not formulas) down the sheet, each cell noted as result text."""
 
-    def put(r: int, c: int, value: object, fmt: str | None = None, font: Font | None = None) -> None:
-        cell = w.text(ws, r, c, value, font=font) if isinstance(value, str) else ws.cell(row=r, column=c, value=value)
+    def __init__(self, w: Writer) -> None:
+        self.w, self.ws = w, w.sheets["sensitivity"]
+
+    def __call__(self, r: int, c: int, value: object, fmt: str | None = None, font: Font | None = None) -> None:
+        cell = self.w.text(self.ws, r, c, value, font=font) if isinstance(value, str) else self.ws.cell(row=r, column=c, value=value)
         if fmt:
             cell.number_format = fmt
-        w.generated.append((ws.title, cell.coordinate))
+        self.w.generated.append((self.ws.title, cell.coordinate))
 
+    def header(self, row: int, keys: tuple[str, ...]) -> None:
+        for c, key in enumerate(keys, start=1):
+            self(row, c, self.w.t(key), font=BOLD)
+
+
+BOLD = Font(bold=True)
+SECTION = Font(bold=True, size=12)
+
+
+def _tables(w: Writer) -> None:
+    """Switching values, tornado, optimism bias and Monte Carlo: values written by xlmodel."""
+    assert w.appraisal is not None, "the appraisal runs before its tables (Writer.complete)"
+    put = _Put(w)
+    row = w.layout.sens_rows["tables"]
     put(row, 1, w.t("computed_note"), font=Font(italic=True))
-    row += 2
-    put(row, 1, w.t("switching_title"), font=Font(bold=True, size=12))
+    row = _switching(w, put, row + 2, w.appraisal)
+    row = _tornado(w, put, row + 2, w.appraisal)
+    if w.appraisal.optimism_bias is not None:
+        row = _optimism_bias(w, put, row + 2, w.appraisal.optimism_bias)
+    _monte_carlo(w, put, row + 2)
+
+
+def _switching(w: Writer, put: _Put, row: int, a: Appraisal) -> int:
+    """The switching values: the factor (and value) of each input where the net gain and the NPV become 0."""
+    put(row, 1, w.t("switching_title"), font=SECTION)
     row += 1
-    for c, key in enumerate(("h_input", "h_base", "h_unit", "h_factor_ng", "h_value_ng", "h_factor_npv", "h_value_npv"), start=1):
-        put(row, c, w.t(key), font=bold)
+    put.header(row, ("h_input", "h_base", "h_unit", "h_factor_ng", "h_value_ng", "h_factor_npv", "h_value_npv"))
     for sv in a.switching.values():
         row += 1
         months = sv.input == "delay_months"
@@ -143,12 +163,16 @@ def _tables(w: _Writer) -> None:
             else:
                 put(row, c, factor, SHARE)
                 put(row, c + 1, sv.value(factor), KR if sv.base >= 100 else "0.00")
-    row += 2
-    put(row, 1, w.t("tornado_title", change=f"{100 * case.appraisal.tornado_change:g}"), font=Font(bold=True, size=12))
+    return row
+
+
+def _tornado(w: Writer, put: _Put, row: int, a: Appraisal) -> int:
+    """The tornado: the net gain at the low and the high factor of each input, and its chart."""
+    ws = put.ws
+    put(row, 1, w.t("tornado_title", change=f"{100 * w.case.appraisal.tornado_change:g}"), font=SECTION)
     row += 1
-    for c, key in enumerate(("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high"), start=1):
-        put(row, c, w.t(key), font=bold)
-    put(row, 6, w.t("chart_tornado"), font=bold)
+    put.header(row, ("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high"))
+    put(row, 6, w.t("chart_tornado"), font=BOLD)
     put(row, 7, "", None)
     header = row
     for bar in a.tornado:
@@ -169,25 +193,34 @@ def _tables(w: _Writer) -> None:
         readable(chart)
         ws.add_chart(chart, f"{col(FIRST_YEAR_COL)}{header}")
         row = max(row, header + 16)
-    if a.optimism_bias is not None:
-        bias = a.optimism_bias
-        row += 2
-        put(row, 1, w.t("bias_title"), font=Font(bold=True, size=12))
+    return row
+
+
+def _optimism_bias(w: Writer, put: _Put, row: int, bias: dict[str, Any]) -> int:
+    """The Green Book's optimism bias: net gain, NPV and payback without and with the adjustment."""
+    a = w.appraisal
+    assert a is not None
+    put(row, 1, w.t("bias_title"), font=SECTION)
+    row += 1
+    put(row, 1, w.t("bias_line", cost=f"{100 * float(bias['cost_uplift']):g}", effect=f"{100 * float(bias['effect_reduction']):g}", delay=bias["delay_months"]))
+    put(row, 4, str(bias["source"]))
+    for label_key, ng, npv, payback in (("without_bias", a.net_gain, a.npv, w.result.payback_year), ("with_bias", bias["net_gain"], bias["npv"], bias["payback_year"])):
         row += 1
-        put(row, 1, w.t("bias_line", cost=f"{100 * float(bias['cost_uplift']):g}", effect=f"{100 * float(bias['effect_reduction']):g}", delay=bias["delay_months"]))
-        put(row, 4, str(bias["source"]))
-        for label_key, ng, npv, payback in (("without_bias", a.net_gain, a.npv, w.result.payback_year), ("with_bias", bias["net_gain"], bias["npv"], bias["payback_year"])):
-            row += 1
-            put(row, 1, w.t(label_key))
-            put(row, 2, w.t("net_gain"))
-            put(row, 3, float(ng), KR)
-            put(row, 4, w.t("npv"))
-            put(row, 5, float(npv), KR)
-            put(row, 6, w.t("payback_year"))
-            put(row, 7, payback if payback is not None else w.t("never"), "0")
-    row += 2
-    put(row, 1, w.t("risk_title"), font=Font(bold=True, size=12))
-    if not case.uncertainty:
+        put(row, 1, w.t(label_key))
+        put(row, 2, w.t("net_gain"))
+        put(row, 3, float(ng), KR)
+        put(row, 4, w.t("npv"))
+        put(row, 5, float(npv), KR)
+        put(row, 6, w.t("payback_year"))
+        put(row, 7, payback if payback is not None else w.t("never"), "0")
+    return row
+
+
+def _monte_carlo(w: Writer, put: _Put, row: int) -> None:
+    """The Monte Carlo: probability of payback, percentiles, the payback years drawn and the drivers."""
+    lay = w.layout
+    put(row, 1, w.t("risk_title"), font=SECTION)
+    if not w.case.uncertainty:
         put(row + 1, 1, w.t("no_risk"))
         return
     r = w.risk
@@ -218,12 +251,11 @@ def _tables(w: _Writer) -> None:
         put(row, lay.year_col(year), r.payback_years[str(year)], "#,##0")
     put(row, COL_P1, r.payback_years["aldrig"], "#,##0")
     put(row, COL_UNIT, w.t("never_draws"))
-    chart = year_chart(LineChart, ws, w.t("chart_cum_p"), "%", [(w.t("cum_p"), cum_row)], (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col), share_axis=True)
+    chart = year_chart(LineChart, put.ws, w.t("chart_cum_p"), "%", [(w.t("cum_p"), cum_row)], (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col), share_axis=True)
     row += 2
-    put(row, 1, w.t("drivers_title"), font=Font(bold=True, size=12))
+    put(row, 1, w.t("drivers_title"), font=SECTION)
     row += 1
-    for c, key in enumerate(("h_input", "h_distribution", "h_min", "h_max", "h_share", "h_source"), start=1):
-        put(row, c, w.t(key), font=bold)
+    put.header(row, ("h_input", "h_distribution", "h_min", "h_max", "h_share", "h_source"))
     shares = {str(d["input"]): float(d["share"]) for d in r.drivers}
     for spec in r.inputs:
         row += 1
@@ -233,7 +265,7 @@ def _tables(w: _Writer) -> None:
         put(row, 4, float(spec["max"]), "0.00")  # type: ignore[arg-type]
         put(row, 5, shares.get(str(spec["input"]), 0.0), SHARE)
         put(row, 6, str(spec["source"]))
-    ws.add_chart(chart, f"A{row + 2}")
+    put.ws.add_chart(chart, f"A{row + 2}")
 
 
 def sensitivity_rate_input(value: object) -> float | None:
@@ -243,4 +275,4 @@ def sensitivity_rate_input(value: object) -> float | None:
     return value  # type: ignore[return-value]
 
 
-__all__ = ["sensitivity_rate_input", "write_sensitivity"]
+__all__ = ["sensitivity_rate_input", "write"]
