@@ -24,7 +24,7 @@ from xlmodel.risk import simulate
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import best_of
 
-CASE = Path(__file__).resolve().parent.parent / "workbooks" / "cases" / "ishoej_2021.toml"
+CASE = Path(__file__).resolve().parent.parent / "cases" / "ishoej_2021.toml"
 
 
 def main() -> None:

@@ -103,7 +103,7 @@ def _listing(folder: Path) -> set[str]:
 
 
 def workbooks(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
-    good_path = ROOT / "built" / "ishoej_2021.native.xlsx"
+    good_path = ROOT / "examples" / "built" / "ishoej_2021.native.xlsx"
     good = good_path.read_bytes()
     for _name, content in hostile_workbooks(good):
         folder = Path(tempfile.mkdtemp(dir=tmp))

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the bundled example cases: set up (first time only), report every case in
-# workbooks/cases/ (the model's figures and every disagreement with the published figures), and
+# cases/ (the model's figures and every disagreement with the published figures), and
 # build its budget workbooks and committee summary (PDF) into out/; then the three seed cases as one portfolio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p out
-for case in workbooks/cases/*.toml; do
+for case in cases/*.toml; do
   .venv/bin/xlmodel report "$case"
   echo
   for runtime in officejs native; do
@@ -19,4 +19,4 @@ for case in workbooks/cases/*.toml; do
   echo
 done
 # every bundled case together: per year and payer, NPV and the probability of payback, and a workbook
-.venv/bin/xlmodel portfolio workbooks/cases/ishoej_2021.toml workbooks/cases/ballerup_2017.toml workbooks/cases/silkeborg_2015.toml -o out/portefolje.xlsx
+.venv/bin/xlmodel portfolio cases/ishoej_2021.toml cases/ballerup_2017.toml cases/silkeborg_2015.toml -o out/portefolje.xlsx

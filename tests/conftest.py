@@ -9,7 +9,7 @@ import pytest
 from xlmodel import CaseResult, compute_case, load_case
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "workbooks" / "cases"
+CASES = ROOT / "cases"
 
 
 @pytest.fixture(scope="session")

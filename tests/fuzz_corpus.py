@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_CASE = ROOT / "workbooks" / "cases" / "ishoej_2021.toml"
+BASE_CASE = ROOT / "cases" / "ishoej_2021.toml"
 
 #: Text that spreadsheets, shells or browsers may run: each must stay plain text everywhere.
 PAYLOADS = (

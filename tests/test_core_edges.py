@@ -549,7 +549,7 @@ def test_the_tornado_lists_the_widest_swing_first() -> None:
     from xlmodel import load_case
     from xlmodel.appraisal import appraise
 
-    bars = appraise(load_case("workbooks/cases/ishoej_2021.toml")).tornado
+    bars = appraise(load_case("cases/ishoej_2021.toml")).tornado
     swings = [bar.swing for bar in bars]
     assert len(swings) > 3 and swings == sorted(swings, reverse=True) and swings[0] > swings[-1]
 

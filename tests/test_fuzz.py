@@ -63,7 +63,7 @@ def test_injection_payloads_stay_text_in_every_runtime_and_in_csv(tmp_path: Path
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
     path = tmp_path / "ishoej.xlsx"
-    shutil.copy(ROOT / "built" / "ishoej_2021.native.xlsx", path)
+    shutil.copy(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx", path)
     return path
 
 
@@ -71,9 +71,9 @@ def _listing(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("index", range(len(list(hostile_workbooks((ROOT / "built" / "ishoej_2021.native.xlsx").read_bytes())))))
+@pytest.mark.parametrize("index", range(len(list(hostile_workbooks((ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes())))))
 def test_hostile_workbooks_are_refused_and_nothing_changes(tmp_path: Path, index: int) -> None:
-    good = (ROOT / "built" / "ishoej_2021.native.xlsx").read_bytes()
+    good = (ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes()
     name, content = list(hostile_workbooks(good))[index]
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(content)

@@ -16,7 +16,7 @@ from xlmodel import compute_case, load_case
 from xlmodel.rounding import format_kr
 from xlmodel_cli import main
 
-BOOKS = sorted((ROOT / "built").glob("*.xlsx")) + sorted((ROOT / "templates").glob("*.xlsx"))
+BOOKS = sorted((ROOT / "examples" / "built").glob("*.xlsx")) + sorted((ROOT / "examples" / "templates").glob("*.xlsx"))
 CASES = sorted((ROOT / "cases").glob("*.toml"))
 
 
@@ -85,7 +85,7 @@ def test_the_budget_sheet_shows_paid_back_as_danish_words(tmp_path: Path) -> Non
 
 
 def test_printing_refuses_a_sheet_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["print", str(ROOT / "built" / "ishoej_2021.native.xlsx"), "--sheet", "Budgett", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert main(["print", str(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx"), "--sheet", "Budgett", "-o", str(tmp_path / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert "Budgett" in err and "Budget" in err and "Traceback" not in err
     assert main(["summary", str(CASES[0]), "-o", str(tmp_path / "x.docx")]) == 2

@@ -28,7 +28,7 @@ NAMES = SHEET_NAMES["da"]
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
     path = tmp_path / "ishoej.xlsx"
-    shutil.copy(ROOT / "built" / "ishoej_2021.officejs.xlsx", path)
+    shutil.copy(ROOT / "examples" / "built" / "ishoej_2021.officejs.xlsx", path)
     return path
 
 
@@ -140,7 +140,7 @@ def test_cli_build_recalc_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_actuals_typed_in_the_follow_up_sheet_drive_the_forecast(tmp_path: Path) -> None:
     book = tmp_path / "ballerup.xlsx"
-    shutil.copy(ROOT / "built" / "ballerup_2019_revision.native.xlsx", book)
+    shutil.copy(ROOT / "examples" / "built" / "ballerup_2019_revision.native.xlsx", book)
     wb = openpyxl.load_workbook(book)
     lay = layout_of(wb)[0]
     assert lay.shape.actuals == 0  # recalc cannot add rows: rebuild with room for actual lines, as a template has
@@ -275,7 +275,7 @@ def test_a_chart_on_a_user_sheet_stops_the_run_before_anything_is_written(book: 
 def test_recalc_of_the_refusion_variant_follows_payer_and_wage_subsidy_inputs(tmp_path: Path) -> None:
     """A cost moved to the state and the job outcome marked as a wage subsidy: the kommune's figures follow."""
     path = tmp_path / "refusion.xlsx"
-    shutil.copy(ROOT / "built" / "ishoej_2021_refusion.native.xlsx", path)
+    shutil.copy(ROOT / "examples" / "built" / "ishoej_2021_refusion.native.xlsx", path)
     wb = openpyxl.load_workbook(path)
     lay = layout_of(wb)[0]
     inputs = wb[NAMES["inputs"]]
@@ -328,7 +328,7 @@ def test_a_new_book_has_layout_4_with_each_outcome_in_one_block() -> None:
 def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:
     """Layout 1 (before the parameter and refusion sheets) kept its inputs elsewhere: never misread it."""
     old = tmp_path / "old.xlsx"
-    wb = openpyxl.load_workbook(ROOT / "built" / "ishoej_2021.native.xlsx")
+    wb = openpyxl.load_workbook(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx")
     wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != "xlmodel_layout"]
     wb.save(old)
     before = old.read_bytes()

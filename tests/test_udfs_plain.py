@@ -15,7 +15,7 @@ from xlmodel import CaseResult
 _PLAIN = """
 import json, udfs
 from xlmodel import load_case
-case = load_case("workbooks/cases/ishoej_2021.toml")
+case = load_case("cases/ishoej_2021.toml")
 assert not hasattr(udfs.savings, "__xlfunc__"), "decorators should be no-ops"
 rows = [[c.outcomes["job"].persons] for c in case.cohorts]
 effect = [[f"{c.effect_start // 12}-{c.effect_start % 12 + 1:02d}-01"] for c in case.cohorts]

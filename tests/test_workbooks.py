@@ -71,7 +71,7 @@ def test_libreoffice_recalculates_native_workbooks_like_the_core(tmp_path: Path)
 
 
 def test_pandas_and_calamine_see_every_number() -> None:
-    book = ROOT / "built" / "ishoej_2021.officejs.xlsx"
+    book = ROOT / "examples" / "built" / "ishoej_2021.officejs.xlsx"
     result = compute_case(load_case(ROOT / "cases" / "ishoej_2021.toml"))
     lay = layout_of(openpyxl.load_workbook(book))[0]
     budget = pd.read_excel(book, sheet_name=SHEET_NAMES["da"]["budget"], header=None, engine="calamine")
@@ -208,7 +208,7 @@ def test_every_label_key_has_one_meaning_and_the_follow_up_rate_is_labelled_as_s
         if isinstance(node, ast.Dict):
             keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
             assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
-    wb = openpyxl.load_workbook(ROOT / "built" / "ballerup_2018_juni.native.xlsx")
+    wb = openpyxl.load_workbook(ROOT / "examples" / "built" / "ballerup_2018_juni.native.xlsx")
     lay, _, _ = layout_of(wb)
     row = lay.followup_rows()["rate_input"]
     assert wb[SHEET_NAMES["da"]["followup"]].cell(row, 1).value == "Realiseringsgrad til prognosen (valgfri)"
@@ -224,7 +224,7 @@ def test_every_runtime_matches_numbers_from_outside_the_core(runtime: str) -> No
 
     from .test_golden import _ishoej_job_by_hand
 
-    values = read_results(ROOT / "built" / f"ishoej_2021.{runtime}.xlsx")
+    values = read_results(ROOT / "examples" / "built" / f"ishoej_2021.{runtime}.xlsx")
     case = load_case(ROOT / "cases" / "ishoej_2021.toml")
     names = [c.name for c in case.cohorts]
     years = case.years

@@ -21,11 +21,12 @@ from workbooks.files import check_output, dropped_content, exclusive_lock, load,
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
+from xlmodel.bundled import PLACES, bundled_root
 from xlmodel.casefile import load_case
 from xlmodel.model import Case
 
-#: The folder of the bundled cases and the committed workbooks.
-ROOT = Path(__file__).resolve().parent
+#: The folder with the bundled cases (cases/) and the committed books (examples/built, examples/templates).
+ROOT = bundled_root()
 
 
 @contextlib.contextmanager
@@ -73,13 +74,13 @@ def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
 
 def targets(root: Path = ROOT) -> Iterator[tuple[Path, Path, str]]:
     """(case file, workbook, runtime) for every bundled case and runtime."""
-    for case_path in sorted((root / "cases").glob("*.toml")):
+    for case_path in sorted((root / PLACES["cases"]).glob("*.toml")):
         for runtime in RUNTIMES:
-            yield case_path, root / "built" / f"{case_path.stem}.{runtime}.xlsx", runtime
+            yield case_path, root / PLACES["built"] / f"{case_path.stem}.{runtime}.xlsx", runtime
 
 
 def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
-    """Rebuild every workbook under ``root/built`` and every template under ``root/templates``; with
+    """Rebuild every workbook under ``root/examples/built`` and every template under ``root/examples/templates``; with
     ``check``, compare instead and list the differences."""
     from workbooks.templates import build_template, template_targets
 
@@ -100,12 +101,12 @@ def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
             write_atomic(book, data)
             continue
         if not book.exists():
-            problems.append(f"{book.relative_to(root.parent)}: mangler (kør xlmodel regenerate)")
+            problems.append(f"{book.relative_to(root)}: mangler (kør xlmodel regenerate)")
             continue
         committed = read_bytes(book)
         for data_only in (False, True):
             differences = cell_differences(load(data, "ny", data_only=data_only), load(committed, book.name, data_only=data_only))
-            problems += [f"{book.relative_to(root.parent)}: {d}" for d in differences]
+            problems += [f"{book.relative_to(root)}: {d}" for d in differences]
     return problems
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbooks.build import Built, build_workbook, shape_of
 from workbooks.evaluate import WorkbookError
+from xlmodel.bundled import PLACES
 from xlmodel.casefile import loads_case
 from xlmodel.model import Case, Cohort, CostItem, SavingsLine, StaffCost, Target
 from xlmodel.validate import year as check_year
@@ -56,4 +57,4 @@ def build_template(*, runtime: str = "officejs", lang: str = "da", first_year: i
 
 def template_targets(root: Path) -> list[tuple[Path, str, str]]:
     """(workbook, runtime, lang) for every committed template."""
-    return [(root / "templates" / f"skabelon.{runtime}.{lang}.xlsx", runtime, lang) for runtime in ("officejs", "com", "native") for lang in ("da", "en")]
+    return [(root / PLACES["templates"] / f"skabelon.{runtime}.{lang}.xlsx", runtime, lang) for runtime in ("officejs", "com", "native") for lang in ("da", "en")]

@@ -1,7 +1,8 @@
 """xlmodel: investment cases (investeringscases) for Danish municipal employment programmes.
 
 The core (this package) is pure Python + numpy/pandas and knows nothing of Excel; the Excel
-functions live in ``udfs`` and the workbooks in ``xlmodel.workbook``.
+functions live in ``udfs``, the workbooks in ``workbooks`` and the command line in ``xlmodel_cli``.
+The bundled example cases are found through :func:`xlmodel.bundled.bundled`.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -21,7 +21,8 @@ Worked example (Silkeborg 2015, direct lines only): net gain 5,425,000; the bene
 so it could fall to 1 − 5,425,000/8,550,000 = 36.55 % of itself before the net gain is 0.
 
 >>> from xlmodel import load_case
->>> a = appraise(load_case("workbooks/cases/silkeborg_2015.toml"))
+>>> from xlmodel.bundled import bundled_case
+>>> a = appraise(load_case(bundled_case("silkeborg_2015.toml")))
 >>> round(a.switching["savings_line.0"].factor_net_gain, 4)
 0.3655
 """

@@ -14,7 +14,8 @@ the same parts computed with later effect starts. Evaluating a thousand draws is
 operations per outcome, and at every factor 1 the parts give exactly what :func:`compute_case` gives.
 
 >>> from xlmodel import compute_case, load_case
->>> model = LinearModel.of(load_case("workbooks/cases/ishoej_2021.toml"))
+>>> from xlmodel.bundled import bundled_case
+>>> model = LinearModel.of(load_case(bundled_case("ishoej_2021.toml")))
 >>> run = model.evaluate({})
 >>> float(run.net_gain[0]) == compute_case(model.case).net_gain
 True

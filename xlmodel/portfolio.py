@@ -13,7 +13,8 @@ address): chunks of cases are computed on the workers and their sums added in ch
 result equals the single-process one up to the order of floating-point additions (far below a krone).
 
 >>> from pathlib import Path
->>> result = run_portfolio([Path("workbooks/cases/ballerup_2017.toml"), Path("findes-ikke.toml")], draws=200)
+>>> from xlmodel.bundled import bundled_case
+>>> result = run_portfolio([bundled_case("ballerup_2017.toml"), Path("findes-ikke.toml")], draws=200)
 >>> len(result.cases), result.errors[0][1].endswith("filen findes ikke")
 (1, True)
 """

@@ -84,7 +84,7 @@ def _regenerate(args: argparse.Namespace) -> int:
         for problem in problems[:100]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_DIFFERENT
-    print("xlmodel: alle regneark svarer til case-filerne" if args.check else f"xlmodel: byggede regnearkene under {root / 'built'}")
+    print("xlmodel: alle regneark svarer til case-filerne" if args.check else f"xlmodel: byggede regnearkene under {root / 'examples'}")
     return EXIT_OK
 
 
@@ -123,7 +123,7 @@ def register(commands: Subcommands) -> None:
     printing.add_argument("--lang", choices=("da", "en"), default="da", help="sprog, når kilden er en case-fil")
     printing.set_defaults(run=_print)
 
-    regenerate = commands.add_parser("regenerate", help="byg alle regneark under workbooks/ fra workbooks/cases/*.toml")
+    regenerate = commands.add_parser("regenerate", help="byg alle regneark under examples/ fra cases/*.toml")
     regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")
     regenerate.add_argument("--root", help=argparse.SUPPRESS)
     regenerate.set_defaults(run=_regenerate)
