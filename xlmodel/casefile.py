@@ -14,7 +14,6 @@ xlmodel.errors.CaseFileError: case: ukendt felt 'last_yaer' — mente du 'last_y
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import functools
 import json
@@ -29,7 +28,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from xlmodel import validate as v
 from xlmodel.errors import CaseFileError, XlmodelError
-from xlmodel.fileio import read_file
+from xlmodel.fileio import dates_as_text, read_file
 from xlmodel.model import (
     Actual,
     Case,
@@ -113,7 +112,7 @@ def _depth(value: Any, level: int = 0) -> int:
 
 def parse_case(data: Mapping[str, Any]) -> Case:
     """Build a Case from parsed TOML (a dict); dates may be ``datetime.date`` or ISO text."""
-    plain = _dates_to_text(data)
+    plain = dates_as_text(data)
     error = best_match(jsonschema.Draft202012Validator(schema()).iter_errors(plain))
     if error is not None:
         raise _schema_error(error, plain)
@@ -279,19 +278,6 @@ def _figure(entry: dict[str, Any]) -> PublishedFigure:
     if "years" in spec:
         spec["years"] = tuple(spec["years"])
     return PublishedFigure(**spec)
-
-
-def _dates_to_text(value: Any) -> Any:
-    """TOML dates become ISO text so the schema (and error messages) see one form."""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {key: _dates_to_text(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_text(item) for item in value]
-    return value
 
 
 def _where(key: str, index: int, name: Any) -> str:

@@ -38,6 +38,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from xlmodel.errors import InvalidValueError, XlmodelError
+from xlmodel.fileio import dates_as_text
 from xlmodel.validate import month_start, number, text
 
 #: A yearly rate whose next value starts within this many days of the new year (the first Monday of
@@ -184,7 +185,7 @@ def shipped() -> Mapping[str, Parameter]:
             continue
         data = tomllib.loads(resource.read_text(encoding="utf-8"))
         for name, spec in _flatten("", data):
-            error = best_match(validator.iter_errors(_plain(spec)))
+            error = best_match(validator.iter_errors(dates_as_text(spec)))
             if error is not None:
                 raise XlmodelError(f"{resource.name}: {name}", f"parameterfilen følger ikke skemaet: {error.message}")
             values = tuple(sorted((_entry(v) for v in spec["values"]), key=lambda v: v.date))
@@ -192,16 +193,6 @@ def shipped() -> Mapping[str, Parameter]:
     for parameter in found.values():
         _check(parameter, found)
     return found
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _check(parameter: Parameter, known: Mapping[str, Parameter]) -> None:

@@ -1,0 +1,60 @@
+"""The workbooks' texts are data (workbooks/labels/da.toml, en.toml): both languages have the same keys and
+the same {placeholders}, and every key is shown by some book: the bundled cases and the templates in every
+runtime and language, and two small cases with what no bundled case has (a gross benefit typed as a rate, a
+region paying, a parameter the case sets itself)."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+
+import workbooks.labels
+import workbooks.writer
+from tests.test_refusion import case_text
+from workbooks.build import build_workbook
+from workbooks.layout import RUNTIMES
+from workbooks.templates import build_template
+from xlmodel import load_case, loads_case
+from xlmodel.bundled import bundled
+
+LABELS = workbooks.labels.LABELS
+REGION_AND_RATE = case_text(benefit="benefit_rate = 52000", extra='[[savings]]\nlabel = "Region"\npayer = "region"\namounts = { 2022 = 5000 }')
+OWN_PARAMETER = case_text(
+    benefit='benefit = "kontanthjaelp.over_30_andre"',
+    extra='[[parameters]]\nname = "kontanthjaelp.over_30_andre"\ndate = 2021-01-01\nvalue = 11820\nnote = "ANTAGELSE: prøve"',
+)
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def test_both_languages_have_the_same_keys_and_placeholders() -> None:
+    assert LABELS["da"].keys() == LABELS["en"].keys()
+    assert [key for key in LABELS["da"] if _fields(LABELS["da"][key]) != _fields(LABELS["en"][key])] == []
+
+
+def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    used: set[str] = set()
+    shown = workbooks.labels.label
+
+    def recording(lang: str, key: str, **kwargs: object) -> str:
+        used.add(key)
+        return shown(lang, key, **kwargs)
+
+    for module in (workbooks.labels, workbooks.writer):
+        monkeypatch.setattr(module, "label", recording)
+    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(REGION_AND_RATE), loads_case(OWN_PARAMETER)]
+    for runtime in RUNTIMES:
+        for lang in workbooks.labels.LANGUAGES:
+            for case in cases:
+                build_workbook(case, runtime=runtime, lang=lang)
+            build_template(runtime=runtime, lang=lang)
+    assert sorted(LABELS["da"].keys() - used) == []
+
+
+def test_the_label_files_ship_beside_the_module() -> None:
+    folder = Path(workbooks.labels.__file__).parent
+    assert sorted(p.name for p in folder.glob("*.toml")) == [f"{lang}.toml" for lang in sorted(workbooks.labels.LANGUAGES)]
