@@ -207,7 +207,7 @@ def net_result(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
 
 @func
 def cumulative_net(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
-    """Akkumuleret nettoresultat pr. år i kr.: løbende sum af besparelser − udgifter. Eks. Ballerup: −4,1 / 0,8 / 6,0 / 10,6 mio. kr."""
+    r"""Akkumuleret nettoresultat pr. år i kr.: løbende sum af besparelser − udgifter. Eks. (mio. kr.): =CUMULATIVE_NET({0\5\5};{4\0\0}) = −4 / 1 / 6"""
     with excel_errors():
         saved, spent = _savings_and_costs(savings, costs)
         return [np.cumsum(saved - spent).tolist()]
@@ -220,7 +220,7 @@ def payback_year(
     costs: COSTS_ROW,
     if_never: Annotated[Any, cells("Valgfri. Det der vises, hvis casen ikke tjener sig hjem inden for årene; tom = #I/T (#N/A)")] = None,
 ) -> Grid:
-    """Tilbagebetalingsår: første år hvorfra det akkumulerede nettoresultat forbliver ≥ 0; #I/T hvis det aldrig sker. Eks. Ballerup: 2018"""
+    r"""Tilbagebetalingsår: første år hvorfra det akkumulerede nettoresultat forbliver ≥ 0; #I/T hvis det aldrig sker. Eks.: =PAYBACK_YEAR({2017\2018\2019};{0\5\5};{4\0\0}) = 2018"""
     with excel_errors():
         years, _ = years_row("year", year)
         saved, spent = _savings_and_costs(savings, costs)
@@ -243,7 +243,7 @@ def net_gain(
     first_year: Annotated[Any, cells("Valgfri. Første år i perioden")] = None,
     last_year: Annotated[Any, cells("Valgfri. Sidste år i perioden")] = None,
 ) -> Grid:
-    """Nettogevinst (provenu) i kr.: summen af besparelser − udgifter, evt. kun for årene first_year–last_year. Eks. Silkeborg: 11.270.000 − 5.845.000 = 5.425.000"""
+    """Nettogevinst (provenu) i kr.: summen af besparelser − udgifter, evt. kun for årene first_year–last_year. Eks. Silkeborg: =NET_GAIN(11270000;5845000) = 5.425.000"""
     with excel_errors():
         saved, spent = _savings_and_costs(savings, costs)
         if first_year is not None or last_year is not None:
@@ -261,7 +261,7 @@ def net_gain(
 
 @func
 def savings_cost_ratio(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
-    """Besparelse pr. investeret krone: sum af besparelser / sum af udgifter. Eks. Silkeborg: 11.270.000 / 5.845.000 = 1,93"""
+    """Besparelse pr. investeret krone: sum af besparelser / sum af udgifter. Eks. Silkeborg: =SAVINGS_COST_RATIO(11270000;5845000) = 1,93"""
     with excel_errors():
         saved, spent = _savings_and_costs(savings, costs)
         ratio = compute.savings_cost_ratio(math.fsum(saved), math.fsum(spent))
@@ -470,7 +470,7 @@ def discounted_net(
     rate: Annotated[Any, cells("Valgfri. Real diskonteringsrente, fx 0,035; tom = Finansministeriets faldende rente (3,5 % år 0-35, 2,5 % år 36-70, 1,5 % derefter)")] = None,
     total: Annotated[Any, cells("Valgfri. SAND = nutidsværdien i alt (NPV); tom = nutidsværdien pr. år")] = None,
 ) -> Grid:
-    """Nutidsværdi af nettoresultatet: hvert år × (1 + rente)^−(år − første år); første år udiskonteret (som numpy-financial's npv, ikke Excels NPV). Eks.: =DISCOUNTED_NET({-100\110};0,1;SAND) = 0"""
+    r"""Nutidsværdi af nettoresultatet: hvert år × (1 + rente)^−(år − første år); første år udiskonteret (som numpy-financial's npv, ikke Excels NPV). Eks.: =DISCOUNTED_NET({-100\110};0,1;SAND) = 0"""
     with excel_errors():
         values = single_row_or_column("net", numbers("net", net, one_d="row"))
         present = values * _discount(rate, values.size)
@@ -521,7 +521,7 @@ def payback_probability(
     draws: Annotated[Any, cells("Valgfri. Antal træk; tom = 10.000")] = None,
     seed: Annotated[Any, cells("Valgfri. Seed (samme seed giver samme resultat); tom = 20261124")] = None,
 ) -> Grid:
-    """Sandsynlighed for at tjene sig hjem (Monte Carlo, latin hypercube): andel af trækkene med Σ besparelser × a − Σ udgifter × c ≥ 0, a og c trekantfordelte omkring 1. Samme seed, samme tal."""
+    r"""Sandsynlighed for at tjene sig hjem (Monte Carlo, latin hypercube): andel af trækkene med Σ besparelser × a − Σ udgifter × c ≥ 0, a og c trekantfordelte omkring 1. Samme seed, samme tal. Eks.: =PAYBACK_PROBABILITY({0\5};{4\0};0,6;1,2) = 0,83"""
     with excel_errors():
         saved = single_row_or_column("savings", numbers("savings", savings, one_d="row"))
         spent = single_row_or_column("costs", numbers("costs", costs, one_d="row"))
