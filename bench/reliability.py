@@ -1,4 +1,4 @@
-"""Reliability figures for the README: the fuzz corpus of tests/fuzz_corpus.py run through the real
+"""Reliability figures for the manual (docs/developers/reliability.md): the fuzz corpus of tests/fuzz_corpus.py run through the real
 entry points, counting what happened to each input.
 
 Run: ``.venv/bin/python bench/reliability.py``. Prints one table:

@@ -1,4 +1,4 @@
-"""Golden tests from the seed documents (see ../shared/design/domain.md).
+"""Golden tests from the seed documents (see docs/method/domain.md, "Figures in the seed documents").
 
 Expected values are either worked out here from the stated assumptions (the cohort arithmetic by
 hand) or are the published figures themselves; where the two disagree, the model must follow the

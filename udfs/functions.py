@@ -3,7 +3,8 @@ xlwings Lite. Each function converts and validates its cells at the boundary, th
 
 Positional arguments only; every argument is a 2-D range (``ndim=2``); results are 2-D lists, so
 one call with columns of cohorts and a row of years spills a whole table. The docstrings are the
-descriptions Excel shows, so they are in Danish; the README has the full function reference.
+descriptions Excel shows, so they are in Danish; docs/reference/functions.md (generated from them) and docs/guide/excel_functions.md
+are the function reference.
 """
 
 import datetime as dt
@@ -565,7 +566,7 @@ def status() -> Grid:
     return [[f"xlmodel {__version__} kører ({runtime_name()})"]]
 
 
-#: The Excel functions, in the order of the README's function reference.
+#: The Excel functions, in the order of the guide's function list (docs/guide/excel_functions.md).
 FUNCTIONS = (
     savings,
     person_years,

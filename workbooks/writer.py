@@ -49,7 +49,7 @@ from xlmodel.risk import Risk, simulate
 from xlmodel.rounding import format_kr
 from xlmodel.validate import EARLIEST_DATE, LATEST_DATE, PAYERS
 
-#: The most cohort × outcome rows a workbook holds (see the README's workbook benchmark: time and memory
+#: The most cohort × outcome rows a workbook holds (see the manual's benchmarks, docs/developers/benchmarks.md: time and memory
 #: grow linearly; beyond this a book is refused up front instead of exhausting the machine).
 MAX_WORKBOOK_PAIRS = 6_000
 #: Excel 365's calculation engine id: a file with an older calcId is fully recalculated on open,

@@ -1,4 +1,4 @@
-"""The cohort arithmetic of ``domain.md``, vectorised over cohorts × years.
+"""The cohort arithmetic of ``docs/method/domain.md``, vectorised over cohorts × years.
 
 Time runs in months: a month index is ``year * 12 + month - 1``. A group of ``net_persons`` has
 its effect from the first day of month ``s`` (``effect_start``). For calendar year Y the group is
