@@ -3,8 +3,10 @@
 Excel hands us cells: numbers, text, dates as serial numbers, error values (as text such as
 "#N/A", thanks to ``err_to_str``) and blanks — which arrive as ``0`` from Excel desktop and as
 ``None`` or ``""`` from Excel on the web. Every function here turns such cells into numpy
-arrays for the core, or raises ``xlwings.XlwingsError`` with a Danish message that names the
-argument (and the row), so the message reaches the cell's tooltip and the call is not retried.
+arrays for the core, or raises the core's own errors (``xlmodel.errors``) with a Danish message that
+names the argument (and the row). :func:`excel_errors`, around every function's body, is the one place
+where they become ``xlwings.XlwingsError``, so the message reaches the cell's tooltip and the call is not
+retried.
 """
 
 import contextlib
@@ -17,7 +19,7 @@ import numpy as np
 from xlwings import XlwingsError
 
 from xlmodel import validate
-from xlmodel.errors import XlmodelError
+from xlmodel.errors import InvalidValueError, XlmodelError
 
 #: Error values as they arrive with ``err_to_str=True`` (Office.js and classic COM).
 EXCEL_ERRORS = frozenset(
@@ -74,11 +76,10 @@ def cell_number(name: str, cell: Any) -> float | None:
     if is_blank(cell):
         return None
     if isinstance(cell, str) and cell.strip() in EXCEL_ERRORS:
-        raise XlwingsError(f"{name}: cellen indeholder fejlværdien {cell.strip()}; ret den celle først")
+        raise InvalidValueError(name, f"cellen indeholder fejlværdien {cell.strip()}; ret den celle først")
     if isinstance(cell, dt.date):
-        raise XlwingsError(f"{name}: skal være et tal, ikke en dato ({cell:%Y-%m-%d})")
-    with excel_errors():
-        return validate.number(name, cell)
+        raise InvalidValueError(name, f"skal være et tal, ikke en dato ({cell:%Y-%m-%d})")
+    return validate.number(name, cell)
 
 
 def _where(name: str, shape: tuple[int, int], i: int, j: int) -> str:
@@ -106,16 +107,16 @@ def numbers(name: str, value: Any, *, blank: float | None = 0.0, minimum: float 
     out = np.empty(shape)
     for i, row in enumerate(cells):
         if len(row) != shape[1]:
-            raise XlwingsError(f"{name}: alle rækker skal have lige mange celler")
+            raise InvalidValueError(name, "alle rækker skal have lige mange celler")
         for j, cell in enumerate(row):
             where = _where(name, shape, i, j)
             number = cell_number(where, cell)
             if number is None or (blank is None and number == 0):
                 if blank is None:
-                    raise XlwingsError(f"{where}: mangler en værdi (cellen er tom eller 0)")
+                    raise InvalidValueError(where, "mangler en værdi (cellen er tom eller 0)")
                 number = blank
             if minimum is not None and number < minimum:
-                raise XlwingsError(f"{where}: må ikke være mindre end {minimum:g} (fik {number:g})")
+                raise InvalidValueError(where, f"må ikke være mindre end {minimum:g} (fik {number:g})")
             out[i, j] = number
     return out
 
@@ -124,8 +125,7 @@ def shares(name: str, value: Any, *, one_d: str = "column") -> np.ndarray:
     """A range of shares between 0 and 1 (25 gets "did you mean 0.25?"); blanks are 0."""
     array = numbers(name, value, one_d=one_d)
     for (i, j), share in np.ndenumerate(array):
-        with excel_errors():
-            validate.share(_where(name, array.shape, i, j), float(share))
+        validate.share(_where(name, array.shape, i, j), float(share))
     return array
 
 
@@ -136,15 +136,13 @@ def serial_to_date(name: str, serial: float) -> dt.date:
     datetime.date(2021, 4, 1)
     """
     if not math.isfinite(serial) or serial < 1:
-        raise XlwingsError(f"{name}: datoer før 1900 kan ikke bruges (fik {serial:g})")
+        raise InvalidValueError(name, f"datoer før 1900 kan ikke bruges (fik {serial:g})")
     if serial >= LATEST_SERIAL + 1:
-        raise XlwingsError(f"{name}: datoer efter {validate.LATEST_DATE.year} kan ikke bruges (fik {serial:g})")
+        raise InvalidValueError(name, f"datoer efter {validate.LATEST_DATE.year} kan ikke bruges (fik {serial:g})")
     days = math.floor(serial)
     date = dt.date(1899, 12, 31) + dt.timedelta(days=days) if days <= 60 else EXCEL_EPOCH + dt.timedelta(days=days)
     if serial < EARLIEST_SERIAL:
-        raise XlwingsError(
-            f"{name}: {serial:g} er datoen {date:%d-%m-%Y} — er det et årstal? Skriv en dato, fx 2021-04-01 eller =DATO(2021;4;1)"
-        )
+        raise InvalidValueError(name, f"{serial:g} er datoen {date:%d-%m-%Y} — er det et årstal? Skriv en dato, fx 2021-04-01 eller =DATO(2021;4;1)")
     return date
 
 
@@ -163,29 +161,28 @@ def cell_month(name: str, cell: Any) -> int | None:
     if is_blank(cell) or (isinstance(cell, int | float) and not isinstance(cell, bool) and cell == 0):
         return None
     if isinstance(cell, str) and cell.strip() in EXCEL_ERRORS:
-        raise XlwingsError(f"{name}: cellen indeholder fejlværdien {cell.strip()}; ret den celle først")
+        raise InvalidValueError(name, f"cellen indeholder fejlværdien {cell.strip()}; ret den celle først")
     if isinstance(cell, bool):
-        raise XlwingsError(f"{name}: skal være en dato, fx 2021-04-01 (fik {cell!r})")
+        raise InvalidValueError(name, f"skal være en dato, fx 2021-04-01 (fik {cell!r})")
     if isinstance(cell, int | float):
         if not math.isfinite(cell):
-            raise XlwingsError(f"{name}: skal være en dato, fx 2021-04-01 (fik {cell!r})")
+            raise InvalidValueError(name, f"skal være en dato, fx 2021-04-01 (fik {cell!r})")
         return serial_to_month(name, float(cell))
-    with excel_errors():
-        return validate.month_index(name, cell)
+    return validate.month_index(name, cell)
 
 
 def months(name: str, value: Any, *, required: bool = True) -> np.ndarray:
     """A column of dates as month indices (int64); blanks are -1 when not required."""
     cells = grid(value)
     if any(len(row) != 1 for row in cells):
-        raise XlwingsError(f"{name}: skal være én celle eller én kolonne (én række pr. hold)")
+        raise InvalidValueError(name, "skal være én celle eller én kolonne (én række pr. hold)")
     out = np.empty(len(cells), dtype=np.int64)
     for i, (cell,) in enumerate(cells):
         where = _where(name, (len(cells), 1), i, 0)
         month = cell_month(where, cell)
         if month is None:
             if required:
-                raise XlwingsError(f"{where}: mangler en dato, fx 2021-04-01")
+                raise InvalidValueError(where, "mangler en dato, fx 2021-04-01")
             month = -1
         out[i] = month
     return out
@@ -194,7 +191,7 @@ def months(name: str, value: Any, *, required: bool = True) -> np.ndarray:
 def column(name: str, array: np.ndarray) -> np.ndarray:
     """A 2-D array that must be one cell or one column, as 1-D."""
     if array.shape[1] != 1:
-        raise XlwingsError(f"{name}: skal være én celle eller én kolonne (én række pr. hold), ikke {array.shape[0]}×{array.shape[1]}")
+        raise InvalidValueError(name, f"skal være én celle eller én kolonne (én række pr. hold), ikke {array.shape[0]}×{array.shape[1]}")
     return array[:, 0]
 
 
@@ -203,11 +200,10 @@ def years_row(name: str, value: Any) -> tuple[np.ndarray, bool]:
     array = numbers(name, value, blank=None, one_d="row")
     as_column = array.shape[1] == 1 and array.shape[0] > 1
     if array.shape[0] != 1 and not as_column:
-        raise XlwingsError(f"{name}: skal være én celle eller én række af år, fx 2021:2026")
+        raise InvalidValueError(name, "skal være én celle eller én række af år, fx 2021:2026")
     flat = array.ravel()
     for i, year in enumerate(flat):
-        with excel_errors():
-            validate.year(_where(name, (1, len(flat)), 0, i), float(year))
+        validate.year(_where(name, (1, len(flat)), 0, i), float(year))
     return flat.astype(np.int64), as_column
 
 
@@ -216,7 +212,7 @@ def common_rows(**columns: np.ndarray) -> int:
     lengths = {name: len(col) for name, col in columns.items() if len(col) != 1}
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} har {n} rækker" for name, n in lengths.items())
-        raise XlwingsError(f"områderne passer ikke sammen: {described}; brug lige mange rækker (én pr. hold) eller én celle")
+        raise InvalidValueError("", f"områderne passer ikke sammen: {described}; brug lige mange rækker (én pr. hold) eller én celle")
     return next(iter(lengths.values()), 1)
 
 
@@ -226,7 +222,7 @@ def fallback_table(name: str, value: Any) -> tuple[np.ndarray, np.ndarray]:
     if len(cells) == 1 and len(cells[0]) == 1 and (is_blank(cells[0][0]) or cells[0][0] == 0):
         return np.zeros(0), np.zeros(0)  # omitted, or a blank cell sent as 0 (Excel desktop, formula engines)
     if any(len(row) != 2 for row in cells):
-        raise XlwingsError(f"{name}: skal være et område med 2 kolonner: andel og efter antal år, fx 0,1 og 2")
+        raise InvalidValueError(name, "skal være et område med 2 kolonner: andel og efter antal år, fx 0,1 og 2")
     share_list, after_list = [], []
     for i, (share_cell, after_cell) in enumerate(cells):
         where = f"{name} (række {i + 1})"
@@ -234,11 +230,9 @@ def fallback_table(name: str, value: Any) -> tuple[np.ndarray, np.ndarray]:
         after = cell_number(f"{where}, år", after_cell)
         if not share and not after:
             continue  # a blank row
-        with excel_errors():
-            share_list.append(validate.share(f"{where}, andel", share or 0.0))
-            after_list.append(validate.number(f"{where}, år", after or 0.0, minimum=0))
-    with excel_errors():
-        validate.fallback_shares(name, share_list)
+        share_list.append(validate.share(f"{where}, andel", share or 0.0))
+        after_list.append(validate.number(f"{where}, år", after or 0.0, minimum=0))
+    validate.fallback_shares(name, share_list)
     return np.array(share_list), np.array(after_list)
 
 
@@ -246,7 +240,7 @@ def one_cell(value: Any, message: str) -> Any:
     """The value of an argument that must be a single cell; anything larger is ``#VALUE!`` with ``message``."""
     cells = grid(value)
     if len(cells) != 1 or len(cells[0]) != 1:
-        raise XlwingsError(message)
+        raise InvalidValueError("", message)
     return cells[0][0]
 
 
@@ -255,14 +249,13 @@ def optional_month_number(name: str, value: Any) -> int | None:
     number = cell_number(name, one_cell(value, f"{name}: skal være én celle med en måned 1–12"))
     if not number:
         return None
-    with excel_errors():
-        return validate.month_number(name, number)
+    return validate.month_number(name, number)
 
 
 def single_row_or_column(name: str, array: np.ndarray) -> np.ndarray:
     """A 1×Y row or Y×1 column as 1-D."""
     if array.shape[0] != 1 and array.shape[1] != 1:
-        raise XlwingsError(f"{name}: skal være én række (eller én kolonne) med ét tal pr. år")
+        raise InvalidValueError(name, "skal være én række (eller én kolonne) med ét tal pr. år")
     return array.ravel()
 
 
@@ -272,4 +265,4 @@ def broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(np.broadcast_arrays(*arrays.values()))
     except ValueError:
         described = ", ".join(f"{name} er {a.shape[0]}×{a.shape[1]}" for name, a in arrays.items())
-        raise XlwingsError(f"områderne passer ikke sammen: {described}") from None
+        raise InvalidValueError("", f"områderne passer ikke sammen: {described}") from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeAlias
 
 import numpy as np
-from xlwings import XlwingsError, func
+from xlwings import func
 
 from udfs.boundary import (
     EXCEL_ERRORS,
@@ -38,6 +38,7 @@ from udfs.boundary import (
     years_row,
 )
 from xlmodel import __version__, appraisal, arithmetic, compute, refusion, risk, validate
+from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE
 from xlmodel.parameters import Parameters, time_to_date
 from xlmodel.refusion import StepFunction
@@ -60,7 +61,7 @@ COSTS_ROW: TypeAlias = Annotated[Any, cells("Udgifter pr. år (kr.), én række 
 def _excel_result(array: np.ndarray, as_column: bool = False) -> Grid:
     """A 2-D list for Excel; never NaN (it would show as #NUM! without explanation)."""
     if not np.all(np.isfinite(array)):
-        raise XlwingsError("resultatet er ikke et endeligt tal; tjek input for meget store tal")
+        raise InvalidValueError("", "resultatet er ikke et endeligt tal; tjek input for meget store tal")
     return (array.T if as_column else array).tolist()
 
 
@@ -91,13 +92,12 @@ def _cohorts(persons: Any, effect_start: Any, year: Any, fallbacks: Any, fallbac
     extra = {name: column(name, numbers(name, value, minimum=0)) for name, value in columns.items()}
     n = common_rows(persons=gross, effect_start=start, cohort_start=course, deadweight=dead, **extra)
     if as_column and n > 1:
-        raise XlwingsError("year: med flere hold skal årene stå i én række (hold i rækker, år i kolonner)")
+        raise InvalidValueError("year", "med flere hold skal årene stå i én række (hold i rækker, år i kolonner)")
     gross, dead, start, course = (np.broadcast_to(a, (n,)) for a in (gross, dead, start, course))
     extra = {name: np.broadcast_to(a, (n,)) for name, a in extra.items()}
     course = np.where(course < 0, start, course)
-    with excel_errors():
-        validate.deadweight_within_persons("deadweight", dead, gross)
-        validate.start_not_after_effect("cohort_start", course, start)
+    validate.deadweight_within_persons("deadweight", dead, gross)
+    validate.start_not_after_effect("cohort_start", course, start)
     share, after = fallback_table("fallbacks", fallbacks)
     month = optional_month_number("fallback_month", fallback_month)
     return _Cohorts(years, as_column, gross - dead, start, course, share, after, month), extra
@@ -194,7 +194,7 @@ def _savings_and_costs(savings_row: Any, costs_row: Any) -> tuple[np.ndarray, np
     saved = single_row_or_column("savings", numbers("savings", savings_row, one_d="row"))
     spent = single_row_or_column("costs", numbers("costs", costs_row, one_d="row"))
     if saved.shape != spent.shape:
-        raise XlwingsError(f"savings har {saved.size} år, men costs har {spent.size}; brug lige mange år")
+        raise InvalidValueError("", f"savings har {saved.size} år, men costs har {spent.size}; brug lige mange år")
     return saved, spent
 
 
@@ -226,12 +226,12 @@ def payback_year(
         years, _ = years_row("year", year)
         saved, spent = _savings_and_costs(savings, costs)
         if years.size != saved.size:
-            raise XlwingsError(f"year har {years.size} år, men savings og costs har {saved.size}")
+            raise InvalidValueError("", f"year har {years.size} år, men savings og costs har {saved.size}")
         found = compute.payback_year(years, np.cumsum(saved - spent))
         if found is None:
             fallback = grid(if_never)
             if len(fallback) != 1 or len(fallback[0]) != 1:
-                raise XlwingsError("if_never: skal være én celle, fx \"aldrig\"")
+                raise InvalidValueError("if_never", "skal være én celle, fx \"aldrig\"")
             return [["#N/A" if is_blank(fallback[0][0]) else fallback[0][0]]]
         return [[found]]
 
@@ -249,10 +249,10 @@ def net_gain(
         saved, spent = _savings_and_costs(savings, costs)
         if first_year is not None or last_year is not None:
             if year is None:
-                raise XlwingsError("year: angiv årene, når first_year eller last_year bruges")
+                raise InvalidValueError("year", "angiv årene, når first_year eller last_year bruges")
             years, _ = years_row("year", year)
             if years.size != saved.size:
-                raise XlwingsError(f"year har {years.size} år, men savings og costs har {saved.size}")
+                raise InvalidValueError("", f"year har {years.size} år, men savings og costs har {saved.size}")
             lo = years_row("first_year", first_year)[0][0] if first_year is not None else years.min()
             hi = years_row("last_year", last_year)[0][0] if last_year is not None else years.max()
             keep = (years >= lo) & (years <= hi)
@@ -267,7 +267,7 @@ def savings_cost_ratio(savings: SAVINGS_ROW, costs: COSTS_ROW) -> Grid:
         saved, spent = _savings_and_costs(savings, costs)
         ratio = compute.savings_cost_ratio(math.fsum(saved), math.fsum(spent))
         if ratio is None:
-            raise XlwingsError("costs: udgifterne summer til 0, så forholdet er ikke defineret")
+            raise InvalidValueError("costs", "udgifterne summer til 0, så forholdet er ikke defineret")
         return [[ratio]]
 
 
@@ -277,7 +277,7 @@ def _rates(name: str, value: Any) -> np.ndarray:
     too_big = np.argwhere(array > 2)
     if too_big.size:
         i, j = (int(x) for x in too_big[0])
-        raise XlwingsError(f"{name}: en realiseringsgrad ligger mellem 0 og 1 (højst 2) — mente du {array[i, j] / 100:g}? (fik {array[i, j]:g})")
+        raise InvalidValueError(name, f"en realiseringsgrad ligger mellem 0 og 1 (højst 2) — mente du {array[i, j] / 100:g}? (fik {array[i, j]:g})")
     return array
 
 
@@ -326,26 +326,25 @@ def _benefit(name: str, value: Any, cohorts: _Cohorts) -> StepFunction:
     cells = grid(value, one_d="row")
     first, end = float(cohorts.start.min()) / 12.0, float(cohorts.years.max() + 1)
     if len(cells) == 1 and len(cells[0]) == 1 and isinstance(cells[0][0], str) and cells[0][0].strip() not in EXCEL_ERRORS:
-        with excel_errors():
-            step, _ = refusion.benefit_step(Parameters(), cells[0][0].strip(), time_to_date(first), dt.date(int(end), 1, 1), name)
+        step, _ = refusion.benefit_step(Parameters(), cells[0][0].strip(), time_to_date(first), dt.date(int(end), 1, 1), name)
         return step
     if len(cells) > 1 and all(len(row) == 2 for row in cells):
         dates = months(f"{name}, dato", [[row[0]] for row in cells])
         amounts = column(name, numbers(f"{name}, kr. pr. år", [[row[1]] for row in cells], blank=None, minimum=0))
         knots = np.append(dates / 12.0, max(end, dates.max() / 12.0 + 1.0 / 12.0))
         if np.any(np.diff(knots) <= 0):
-            raise XlwingsError(f"{name}: datoerne skal stå i stigende orden")
+            raise InvalidValueError(name, "datoerne skal stå i stigende orden")
         if knots[0] > first + 1e-9:
-            raise XlwingsError(f"{name}: tabellen starter efter den første effektstart ({time_to_date(first):%Y-%m-%d})")
+            raise InvalidValueError(name, f"tabellen starter efter den første effektstart ({time_to_date(first):%Y-%m-%d})")
         return StepFunction(knots, amounts)
     amounts = numbers(name, value, blank=None, minimum=0, one_d="row")
     if amounts.shape == (1, 1):
         return StepFunction.constant(float(amounts[0, 0]), min(first, float(cohorts.years.min())), end)
     flat = single_row_or_column(name, amounts)
     if flat.size != cohorts.years.size:
-        raise XlwingsError(f"{name}: {flat.size} beløb, men year har {cohorts.years.size} år; giv ét beløb pr. år, et beløb for alle år, en tabel (dato, kr. pr. år) eller et parameternavn")
+        raise InvalidValueError(name, f"{flat.size} beløb, men year har {cohorts.years.size} år; giv ét beløb pr. år, et beløb for alle år, en tabel (dato, kr. pr. år) eller et parameternavn")
     if np.any(np.diff(cohorts.years) != 1):
-        raise XlwingsError("year: med ét beløb pr. år skal årene følge hinanden, fx 2021:2026")
+        raise InvalidValueError("year", "med ét beløb pr. år skal årene følge hinanden, fx 2021:2026")
     return StepFunction(np.append(cohorts.years, cohorts.years[-1] + 1).astype(np.float64), flat)
 
 
@@ -374,7 +373,7 @@ def savings_by_payer(
         stairs, _ = refusion.staircase_versions(parameters, start, end, "refusion.staircase")
         weeks_per_year, reset_weeks = refusion.refusion_rules(parameters, start, end)
         if step.start > float(cohorts.years.min()) and step.start > float(cohorts.start.min()) / 12.0 + 1e-9:
-            raise XlwingsError("benefit: ydelsen mangler for de første år")
+            raise InvalidValueError("benefit", "ydelsen mangler for de første år")
         gross, stat = refusion.split_savings(
             cohorts.net, cohorts.start, cohorts.years, extra["weeks_on_benefit"], step, stairs, cohorts.shares, cohorts.after,
             fallback_month=cohorts.month, cohort_start=cohorts.course, wage_subsidy=subsidy, weeks_per_year=weeks_per_year, reset_weeks=reset_weeks,
@@ -388,7 +387,7 @@ def _payer(value: Any) -> str:
     if is_blank(cell) or cell == 0:
         return "kommune"
     if not isinstance(cell, str) or cell.strip().lower() not in PAYER_NAMES:
-        raise XlwingsError(f"payer: skal være \"kommune\", \"stat\" eller \"i alt\" (fik {cell!r})")
+        raise InvalidValueError("payer", f"skal være \"kommune\", \"stat\" eller \"i alt\" (fik {cell!r})")
     return PAYER_NAMES[cell.strip().lower()]
 
 
@@ -398,7 +397,7 @@ def _flag(name: str, value: Any) -> bool:
         return False
     if cell is True or cell == 1:
         return True
-    raise XlwingsError(f"{name}: skal være SAND eller FALSK (fik {cell!r})")
+    raise InvalidValueError(name, f"skal være SAND eller FALSK (fik {cell!r})")
 
 
 @func
@@ -426,7 +425,7 @@ def benefit_rate(
         wanted = "name: skal være én celle med et parameternavn, fx \"kontanthjaelp.over_30_andre\""
         parameter = one_cell(name, wanted)
         if not isinstance(parameter, str) or not parameter.strip():
-            raise XlwingsError(wanted)
+            raise InvalidValueError("", wanted)
         parameter = parameter.strip()
         dates = grid(date, one_d="column")
         parameters = Parameters()
@@ -437,7 +436,7 @@ def benefit_rate(
                 where = "date" if (len(dates), len(row)) == (1, 1) else f"date (række {i + 1}, kolonne {j + 1})"
                 month = cell_month(where, cell)
                 if month is None:
-                    raise XlwingsError(f"{where}: mangler en dato, fx 2023-06-01")
+                    raise InvalidValueError(where, "mangler en dato, fx 2023-06-01")
                 on = cell.date() if isinstance(cell, dt.datetime) else cell if isinstance(cell, dt.date) else _day(where, cell, month)
                 out_row.append(parameters.annual(parameter, on, "name"))
             out.append(out_row)
@@ -448,8 +447,7 @@ def _day(where: str, cell: Any, month: int) -> dt.date:
     """The exact day of a date cell (a serial number or ``YYYY-MM-DD`` text); ``YYYY-MM`` means the 1st."""
     if isinstance(cell, int | float):
         return serial_to_date(where, float(cell))
-    with excel_errors():
-        return validate.date(where, cell)
+    return validate.date(where, cell)
 
 
 def _discount(rate: Any, n_years: int) -> np.ndarray:
@@ -460,7 +458,7 @@ def _discount(rate: Any, n_years: int) -> np.ndarray:
         curve = appraisal.ministry_rate(Parameters())
     else:
         if not 0 <= value < 1:
-            raise XlwingsError(f"rate: en rente skrives som andel, fx 0,035 (fik {value:g})")
+            raise InvalidValueError("rate", f"en rente skrives som andel, fx 0,035 (fik {value:g})")
         curve = appraisal.DiscountRate((0.0,), (value,), "", True)
     return curve.factors(n_years)
 
@@ -493,7 +491,7 @@ def break_even_factor(
         direct = np.zeros(1) if direct_savings is None else single_row_or_column("direct_savings", numbers("direct_savings", direct_savings, one_d="row"))
         k = appraisal.break_even(math.fsum(spent), math.fsum(direct), math.fsum(saved))
         if k is None:
-            raise XlwingsError("cohort_savings: holdene sparer intet, så der er intet nulpunkt")
+            raise InvalidValueError("cohort_savings", "holdene sparer intet, så der er intet nulpunkt")
         return [[k]]
 
 
@@ -530,7 +528,7 @@ def payback_probability(
         c_low, c_high = (_one_number(name, value, 1.0) for name, value in (("costs_min", costs_min), ("costs_max", costs_max)))
         n = int(_one_number("draws", draws, 10_000))
         if not 10 <= n <= 1_000_000:
-            raise XlwingsError(f"draws: mellem 10 og 1.000.000 træk (fik {n})")
+            raise InvalidValueError("draws", f"mellem 10 og 1.000.000 træk (fik {n})")
         s = int(_one_number("seed", seed, 20_261_124))
         return [[risk.payback_probability(saved, spent, (low, high), (c_low, c_high), n, s)]]
 
@@ -540,10 +538,10 @@ def _one_number(name: str, value: Any, default: float | None) -> float:
     number = cell_number(name, cell)
     if number is None or (number == 0 and default is not None and cell in (0, None)):
         if default is None:
-            raise XlwingsError(f"{name}: mangler en værdi")
+            raise InvalidValueError(name, "mangler en værdi")
         return default
     if number < 0:
-        raise XlwingsError(f"{name}: må ikke være mindre end 0 (fik {number:g})")
+        raise InvalidValueError(name, f"må ikke være mindre end 0 (fik {number:g})")
     return number
 
 
