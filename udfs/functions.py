@@ -368,15 +368,9 @@ def savings_by_payer(
         who = _payer(payer)
         subsidy = _flag("wage_subsidy", wage_subsidy)
         step = _benefit("benefit", benefit, cohorts)
-        parameters = Parameters()
-        start, end = time_to_date(float(cohorts.start.min()) / 12.0), dt.date(int(cohorts.years.max()) + 1, 1, 1)
-        stairs, _ = refusion.staircase_versions(parameters, start, end, "refusion.staircase")
-        weeks_per_year, reset_weeks = refusion.refusion_rules(parameters, start, end)
-        if step.start > float(cohorts.years.min()) and step.start > float(cohorts.start.min()) / 12.0 + 1e-9:
-            raise InvalidValueError("benefit", "ydelsen mangler for de første år")
-        gross, stat = refusion.split_savings(
-            cohorts.net, cohorts.start, cohorts.years, extra["weeks_on_benefit"], step, stairs, cohorts.shares, cohorts.after,
-            fallback_month=cohorts.month, cohort_start=cohorts.course, wage_subsidy=subsidy, weeks_per_year=weeks_per_year, reset_weeks=reset_weeks,
+        gross, stat = refusion.split_savings_in_force(
+            Parameters(), cohorts.net, cohorts.start, cohorts.years, extra["weeks_on_benefit"], step, cohorts.shares, cohorts.after,
+            fallback_month=cohorts.month, cohort_start=cohorts.course, wage_subsidy=subsidy,
         )
         result = {"kommune": gross - stat, "stat": stat, "total": gross}[who]
         return _excel_result(result, cohorts.as_column)
@@ -409,10 +403,8 @@ def refusion_rate(
     with excel_errors():
         clock = numbers("weeks", weeks, minimum=0, one_d="row")
         month = cell_month("date", one_cell(date, "date: skal være én celle med en dato"))
-        parameters = Parameters()
-        on = parameters.get("refusion.staircase").values[-1].date if month is None else dt.date(month // 12, month % 12 + 1, 1)
-        entry = parameters.value_at("refusion.staircase", on, "date")
-        return _excel_result(refusion.Staircase(entry.weeks, entry.rates).rate(clock))
+        on = None if month is None else dt.date(month // 12, month % 12 + 1, 1)
+        return _excel_result(refusion.staircase_on(Parameters(), on).rate(clock))
 
 
 @func
@@ -454,13 +446,8 @@ def _discount(rate: Any, n_years: int) -> np.ndarray:
     """Discount factors for years 0 .. n − 1: a flat rate, or (blank) Finansministeriet's curve."""
     cell = one_cell(rate, "rate: skal være én celle med en rente, fx 0,035, eller tom for Finansministeriets rente")
     value = cell_number("rate", cell)
-    if value is None or (value == 0 and cell in (0, None)):
-        curve = appraisal.ministry_rate(Parameters())
-    else:
-        if not 0 <= value < 1:
-            raise InvalidValueError("rate", f"en rente skrives som andel, fx 0,035 (fik {value:g})")
-        curve = appraisal.DiscountRate((0.0,), (value,), "", True)
-    return curve.factors(n_years)
+    flat = None if value is None or (value == 0 and cell in (0, None)) else value  # a blank cell (0 from Excel desktop): the ministry's rate
+    return appraisal.flat_or_ministry_rate(Parameters(), flat).factors(n_years)
 
 
 @func
@@ -505,7 +492,7 @@ def switching_value(
         gain = numbers("net_gain", net_gain)
         share = numbers("part", part, blank=None)
         gain, share = broadcast(net_gain=gain, part=share)
-        factor = 1.0 - gain / share
+        factor = appraisal.switching_factor(gain, share)
         return [["#N/A" if x < 0 else float(x) for x in row] for row in factor]
 
 

@@ -34,11 +34,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import numpy_financial as npf
 from scipy.optimize import brentq
 
 from xlmodel.arithmetic import FloatArray
 from xlmodel.compute import payback_year
+from xlmodel.errors import InvalidValueError
 from xlmodel.linear import LinearModel, Run
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters
@@ -83,6 +85,33 @@ def ministry_rate(parameters: Parameters) -> DiscountRate:
     """Finansministeriets rate: the latest value of ``diskontering.rate`` the parameters know."""
     entry = parameters.get("diskontering.rate").values[-1]
     return DiscountRate(entry.years, entry.rates, entry.reference, len(set(entry.rates)) == 1)
+
+
+def flat_or_ministry_rate(parameters: Parameters, rate: float | None, field_name: str = "rate") -> DiscountRate:
+    """A flat real rate (a share, 0 ≤ rate < 1), or with ``None`` Finansministeriets falling rate.
+
+    >>> flat_or_ministry_rate(Parameters(), 0.1).factors(3).round(6).tolist()    # 1, 1/1.1, 1/1.1²
+    [1.0, 0.909091, 0.826446]
+    >>> flat_or_ministry_rate(Parameters(), None).rates[:1]
+    (0.035,)
+    """
+    if rate is None:
+        return ministry_rate(parameters)
+    if not 0 <= rate < 1:
+        raise InvalidValueError(field_name, f"en rente skrives som andel, fx 0,035 (fik {rate:g})")
+    return DiscountRate((0.0,), (rate,), "", True)
+
+
+def switching_factor(net_gain: npt.ArrayLike, part: npt.ArrayLike) -> FloatArray:
+    """The switching value (Green Book): the factor on an input at which the net gain becomes 0 when the
+    input's part of it scales, ``1 − net_gain / part`` (below 0: no factor does it).
+
+    Silkeborg 2015: net gain 5,425,000; the benefits line saves 8,550,000: 1 − 5,425,000 / 8,550,000.
+
+    >>> switching_factor([5_425_000], [8_550_000]).round(4).tolist()
+    [0.3655]
+    """
+    return 1.0 - np.asarray(net_gain, dtype=np.float64) / np.asarray(part, dtype=np.float64)
 
 
 @dataclass(frozen=True)

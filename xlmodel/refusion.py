@@ -309,11 +309,66 @@ def resolve(case: Any) -> Resolved:
         uses += [ParameterUse(f"{where}.benefit", segment) for segment in segments]
     if not needed:
         return Resolved(benefits, (), 52.0, 52.0, ())
-    start_date = time_to_date(min(needed))
-    stairs, segments = staircase_versions(case.parameters, start_date, end_date, "refusion.staircase")
-    uses += [ParameterUse("refusion.staircase", segment) for segment in segments]
-    weeks_per_year, reset_weeks = refusion_rules(case.parameters, start_date, end_date, uses)
+    stairs, weeks_per_year, reset_weeks = rules_between(case.parameters, time_to_date(min(needed)), end_date, uses)
     return Resolved(benefits, tuple(stairs), weeks_per_year, reset_weeks, tuple(uses))
+
+
+def rules_between(parameters: Any, start: dt.date, end: dt.date, uses: list[ParameterUse] | None = None) -> tuple[list[Staircase], float, float]:
+    """The staircase versions, the weeks a year and the reset weeks in force over ``[start, end)``; each value
+    used is noted in ``uses``. A gap in a rule is a clear error naming it."""
+    found: list[ParameterUse] = [] if uses is None else uses
+    stairs, segments = staircase_versions(parameters, start, end, "refusion.staircase")
+    found += [ParameterUse("refusion.staircase", segment) for segment in segments]
+    weeks_per_year, reset_weeks = refusion_rules(parameters, start, end, found)
+    return stairs, weeks_per_year, reset_weeks
+
+
+def staircase_on(parameters: Any, on: dt.date | None, field_name: str = "date") -> Staircase:
+    """The staircase in force on ``on`` (None: the newest the parameters know).
+
+    >>> from xlmodel.parameters import Parameters
+    >>> staircase_on(Parameters(), dt.date(2021, 6, 1)).rate([3, 30, 60]).tolist()
+    [0.8, 0.3, 0.2]
+    """
+    if on is None:
+        on = parameters.get("refusion.staircase").values[-1].date
+    entry = parameters.value_at("refusion.staircase", on, field_name)
+    return Staircase(entry.weeks, entry.rates)
+
+
+def split_savings_in_force(
+    parameters: Any,
+    net_persons: npt.ArrayLike,
+    effect_start: npt.ArrayLike,
+    years: npt.ArrayLike,
+    weeks_on_benefit: npt.ArrayLike,
+    benefit: StepFunction,
+    fallback_shares: npt.ArrayLike | None = None,
+    fallback_after_years: npt.ArrayLike | None = None,
+    *,
+    fallback_month: int | None = None,
+    cohort_start: npt.ArrayLike | None = None,
+    wage_subsidy: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`split_savings` with the staircase and the reset rule in force from the earliest effect start
+    to the end of the last year (what a case gets from :func:`resolve`); ``benefit`` must cover that span.
+
+    >>> from xlmodel.parameters import Parameters
+    >>> B = StepFunction.constant(52_000, 2021, 2022)
+    >>> gross, stat = split_savings_in_force(Parameters(), [1.0], [2021 * 12], [2021], [2.0], B)
+    >>> round(gross.item() - stat.item(), 6)   # the kommune: 52,000 − 1,000 × (2×0.8 + 22×0.4 + 26×0.3 + 2×0.2)
+    33400.0
+    """
+    months = np.asarray(effect_start, dtype=np.float64)
+    calendar = np.asarray(years, dtype=np.float64)
+    first = float(months.min()) / 12.0
+    if benefit.start > float(calendar.min()) and benefit.start > first + 1e-9:
+        raise InvalidValueError("benefit", "ydelsen mangler for de første år")
+    stairs, weeks_per_year, reset_weeks = rules_between(parameters, time_to_date(first), dt.date(int(calendar.max()) + 1, 1, 1))
+    return split_savings(
+        net_persons, effect_start, years, weeks_on_benefit, benefit, stairs, fallback_shares, fallback_after_years,
+        fallback_month=fallback_month, cohort_start=cohort_start, wage_subsidy=wage_subsidy, weeks_per_year=weeks_per_year, reset_weeks=reset_weeks,
+    )
 
 
 def refusion_rules(parameters: Any, start: dt.date, end: dt.date, uses: list[ParameterUse] | None = None) -> tuple[float, float]:
