@@ -263,7 +263,13 @@ def _cohort_parts(model: LinearModel) -> tuple[FloatArray, FloatArray]:
 
 
 def break_even(costs: float, direct: float, cohort: float) -> float | None:
-    """``(costs − direct) / cohort``, 0 when the direct savings alone cover the costs, None without cohort savings."""
+    """``(costs − direct) / cohort``, 0 when the direct savings alone cover the costs, None without cohort savings.
+
+    Costs 400,000, no direct savings, cohorts saving 1,600,000: a quarter of the cohorts' effect pays back.
+
+    >>> break_even(400_000, 0, 1_600_000), break_even(400_000, 500_000, 1_600_000), break_even(400_000, 0, 0)
+    (0.25, 0.0, None)
+    """
     if cohort <= 0:
         return None
     return max(0.0, (costs - direct) / cohort)

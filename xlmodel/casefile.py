@@ -81,7 +81,25 @@ def load_case(path: str | Path) -> Case:
 
 
 def loads_case(text: str, name: str = "<tekst>") -> Case:
-    """Parse TOML ``text`` into a validated Case."""
+    """Parse TOML ``text`` into a validated Case; a bad field is refused naming it.
+
+    >>> case = loads_case('''
+    ... [case]
+    ... title = "Mentorforløb"
+    ... first_year = 2026
+    ... last_year = 2027
+    ... ''')
+    >>> case.title, case.years
+    ('Mentorforløb', [2026, 2027])
+    >>> loads_case('''
+    ... [case]
+    ... title = "Mentorforløb"
+    ... first_year = 2026
+    ... last_year = "2027"
+    ... ''')
+    Traceback (most recent call last):
+    xlmodel.errors.CaseFileError: case.last_year: ...
+    """
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)

@@ -78,7 +78,13 @@ class PayerResult:
 
 
 def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, costs: FloatArray) -> PayerResult:
-    """Net, cumulative, payback and net gain of one payer's savings and costs per year."""
+    """Net, cumulative, payback and net gain of one payer's savings and costs per year:
+    ``net = savings − costs``, ``cumulative`` its running sum, payback the first year from which it stays ≥ 0.
+
+    >>> p = payer_result("kommune", np.array([2017, 2018, 2019]), np.array([0.0, 5.0, 5.0]), np.array([4.0, 0.0, 0.0]))
+    >>> p.yearly["cumulative"].tolist(), p.payback_year, p.net_gain
+    ([-4.0, 1.0, 6.0], 2018, 6.0)
+    """
     net = savings - costs
     cumulative = np.cumsum(net)
     yearly = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": cumulative}, index=pd.Index(years, name="year"))
@@ -272,7 +278,12 @@ def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFra
 
 
 def line_matrix(lines: Sequence[BudgetLine], years: npt.NDArray[np.int64]) -> FloatArray:
-    """The amounts of budget lines per year, ``(n lines, Y)`` (0 where a line has no amount)."""
+    """The amounts of budget lines per year, ``(n lines, Y)`` (0 where a line has no amount).
+
+    >>> from xlmodel.model import SavingsLine
+    >>> line_matrix([SavingsLine("Husleje", amounts={2022: 50_000.0})], np.array([2021, 2022])).tolist()
+    [[0.0, 50000.0]]
+    """
     matrix = np.zeros((len(lines), len(years)))
     for i, line in enumerate(lines):
         matrix[i] = [line.amounts.get(int(y), 0.0) for y in years]

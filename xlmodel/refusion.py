@@ -117,7 +117,13 @@ STAIRCASE_2016 = Staircase((0.0, 4.0, 26.0, 52.0), (0.8, 0.4, 0.3, 0.2))
 
 
 def benefit_from(benefit: StepFunction, years: npt.ArrayLike, start: npt.ArrayLike) -> FloatArray:
-    """``G(b)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B``, shape ``start.shape + (Y,)``."""
+    """``G(b)(Y) = ∫_{[Y, Y+1) ∩ [b, ∞)} B``, shape ``start.shape + (Y,)``.
+
+    52,000 kr. a year from 1 April 2021 (b = 2021.25): three quarters of a year's benefit in 2021.
+
+    >>> benefit_from(StepFunction.constant(52_000, 2021, 2023), [2021, 2022], [2021.25]).tolist()
+    [[39000.0, 52000.0]]
+    """
     y = np.asarray(years, dtype=np.float64)
     b = np.asarray(start, dtype=np.float64)[..., None]
     return benefit.integral(np.maximum(y, b), y + 1.0)

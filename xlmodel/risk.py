@@ -203,12 +203,20 @@ def summarise(case: Case, run: Run, factors: dict[str, FloatArray], rate: Discou
 
 
 def share_paid_back(net_gain: FloatArray) -> float:
-    """The share of draws whose net gain over the horizon is ≥ 0 (within the payback tolerance)."""
+    """The share of draws whose net gain over the horizon is ≥ 0 (within the payback tolerance).
+
+    >>> share_paid_back(np.array([-10.0, 0.0, 5.0, 20.0]))
+    0.75
+    """
     return float(np.mean(net_gain >= -PAYBACK_TOLERANCE_KR))
 
 
 def percentile(values: FloatArray, q: float) -> float:
-    """The ``q``-th percentile of the draws (numpy's linear interpolation)."""
+    """The ``q``-th percentile of the draws (numpy's linear interpolation).
+
+    >>> percentile(np.array([0.0, 10.0, 20.0, 30.0]), 50), round(percentile(np.array([0.0, 10.0, 20.0, 30.0]), 10), 9)
+    (15.0, 3.0)
+    """
     return float(np.percentile(values, q))
 
 

@@ -29,7 +29,11 @@ def excel_round(value: float, decimals: int = 0) -> float:
 
 
 def excel_round_array(values: npt.ArrayLike, decimals: int = 0) -> npt.NDArray[np.float64]:
-    """:func:`excel_round` element by element (for display tables, not a hot path)."""
+    """:func:`excel_round` element by element (for display tables, not a hot path).
+
+    >>> excel_round_array([328.5, -2.5, 0.125], 2).tolist(), excel_round_array([328.5, -2.5]).tolist()
+    ([328.5, -2.5, 0.13], [329.0, -3.0])
+    """
     array = np.asarray(values, dtype=np.float64)
     return np.vectorize(lambda x: excel_round(x, decimals), otypes=[np.float64])(array)
 
@@ -45,7 +49,11 @@ def grouped(value: float, decimals: int = 0) -> str:
 
 
 def danish_separators(text: str) -> str:
-    """A number Python wrote (``1,234.5``) with Danish separators: ``1.234,5``."""
+    """A number Python wrote (``1,234.5``) with Danish separators: ``1.234,5``.
+
+    >>> danish_separators("1,234,567.5"), danish_separators("0.3655")
+    ('1.234.567,5', '0,3655')
+    """
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

@@ -49,7 +49,14 @@ _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
 
 def number(field: str, value: Any, *, minimum: float | None = None) -> float:
-    """A finite real number (not a bool, not text), optionally ≥ ``minimum``."""
+    """A finite real number (not a bool, not text), optionally ≥ ``minimum``.
+
+    >>> number("unit_saving", 146000)
+    146000.0
+    >>> number("unit_saving", True)
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidTypeError: unit_saving: skal være et tal (fik True)
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if isinstance(value, str):
             hint = _text_number_hint(value)
@@ -69,12 +76,20 @@ def number(field: str, value: Any, *, minimum: float | None = None) -> float:
 
 
 def count(field: str, value: Any) -> float:
-    """A number of persons: finite and ≥ 0 (expected values such as 2.4 persons are allowed)."""
+    """A number of persons: finite and ≥ 0 (expected values such as 2.4 persons are allowed).
+
+    >>> count("persons", 2.4)
+    2.4
+    """
     return number(field, value, minimum=0)
 
 
 def whole_count(field: str, value: Any) -> int:
-    """A whole number ≥ 0 (participants in a cohort)."""
+    """A whole number ≥ 0 (participants in a cohort).
+
+    >>> whole_count("participants", 12.0)
+    12
+    """
     result = count(field, value)
     if result != int(result):
         raise InvalidValueError(field, "skal være et helt tal ≥ 0", value=value)
@@ -82,7 +97,14 @@ def whole_count(field: str, value: Any) -> int:
 
 
 def share(field: str, value: Any) -> float:
-    """A share between 0 and 1; 25 gets the hint "did you mean 0.25?"."""
+    """A share between 0 and 1; 25 gets the hint "did you mean 0.25?".
+
+    >>> share("rate", 0.25)
+    0.25
+    >>> share("rate", 25)
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidValueError: rate: en andel ligger mellem 0 og 1 — mente du 0.25? (fik 25)
+    """
     result = number(field, value)
     if not 0.0 <= result <= 1.0:
         hint = f" — mente du {result / 100:g}?" if 1.0 < result <= 100.0 else ""
@@ -91,7 +113,14 @@ def share(field: str, value: Any) -> float:
 
 
 def year(field: str, value: Any, *, first: int | None = None, last: int | None = None) -> int:
-    """A calendar year, optionally within the horizon ``first``..``last``."""
+    """A calendar year, optionally within the horizon ``first``..``last``.
+
+    >>> year("targets[0].year", "2022", first=2021, last=2025)
+    2022
+    >>> year("targets[0].year", 2030, first=2021, last=2025)
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidValueError: targets[0].year: året ligger uden for tidshorisonten 2021–2025 (fik 2030)
+    """
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     result = number(field, value)
@@ -104,7 +133,11 @@ def year(field: str, value: Any, *, first: int | None = None, last: int | None =
 
 
 def month_number(field: str, value: Any) -> int:
-    """A calendar month 1..12."""
+    """A calendar month 1..12.
+
+    >>> month_number("fallback_month", 4.0)
+    4
+    """
     result = number(field, value)
     if result != int(result) or not 1 <= result <= 12:
         raise InvalidValueError(field, "en måned er et helt tal fra 1 (januar) til 12 (december)", value=value)
