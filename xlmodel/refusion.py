@@ -321,7 +321,13 @@ def resolve(case: Any) -> Resolved:
 
 def rules_between(parameters: Any, start: dt.date, end: dt.date, uses: list[ParameterUse] | None = None) -> tuple[list[Staircase], float, float]:
     """The staircase versions, the weeks a year and the reset weeks in force over ``[start, end)``; each value
-    used is noted in ``uses``. A gap in a rule is a clear error naming it."""
+    used is noted in ``uses``. A gap in a rule is a clear error naming it.
+
+    >>> from xlmodel.parameters import Parameters
+    >>> stairs, weeks_per_year, reset_weeks = rules_between(Parameters(), dt.date(2021, 1, 1), dt.date(2026, 1, 1))
+    >>> [(s.weeks, s.rates) for s in stairs], weeks_per_year, reset_weeks
+    ([((0.0, 4.0, 26.0, 52.0), (0.8, 0.4, 0.3, 0.2))], 52.0, 52.0)
+    """
     found: list[ParameterUse] = [] if uses is None else uses
     stairs, segments = staircase_versions(parameters, start, end, "refusion.staircase")
     found += [ParameterUse("refusion.staircase", segment) for segment in segments]

@@ -23,7 +23,11 @@ import numpy.typing as npt
 
 
 def excel_round(value: float, decimals: int = 0) -> float:
-    """``ROUND(value; decimals)`` as Excel computes it (``decimals`` may be negative)."""
+    """``ROUND(value; decimals)`` as Excel computes it: half away from zero (``decimals`` may be negative).
+
+    >>> excel_round(328.5), round(328.5), excel_round(-2.675, 2)
+    (329.0, 328, -2.68)
+    """
     exponent = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
 
