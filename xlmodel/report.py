@@ -12,7 +12,9 @@ import io
 import json
 import math
 import textwrap
+import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -27,16 +29,11 @@ from xlmodel.risk import simulate
 from xlmodel.rounding import format_kr
 from xlmodel.validate import month_text
 
-#: Danish row labels of the budget per year.
-BUDGET_LABELS = {
-    "costs": "Udgifter",
-    "cohort_savings": "Besparelser fra hold",
-    "direct_savings": "Direkte besparelser",
-    "savings": "Besparelser i alt",
-    "net": "Nettoresultat",
-    "cumulative": "Akkumuleret nettoresultat",
-    "person_years": "Helårspersoner",
-}
+#: The budget per year's columns, in the order of the report (and the keys of its JSON).
+BUDGET_COLUMNS = ("costs", "cohort_savings", "direct_savings", "savings", "net", "cumulative", "person_years")
+#: Their Danish labels, from report_labels.toml beside this module.
+_BUDGET_TEXT = tomllib.loads(resources.files("xlmodel").joinpath("report_labels.toml").read_text(encoding="utf-8"))["budget"]
+BUDGET_LABELS: dict[str, str] = {column: _BUDGET_TEXT[column] for column in BUDGET_COLUMNS}
 
 
 def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dict[str, Any]:
@@ -77,7 +74,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
             "purpose": case.purpose,
         },
         "years": result.years.tolist(),
-        **{column: yearly[column].tolist() for column in BUDGET_LABELS},
+        **{column: yearly[column].tolist() for column in BUDGET_COLUMNS},
         "payback_year": result.payback_year,
         "net_gain": result.net_gain,
         "savings_cost_ratio": result.savings_cost_ratio,
