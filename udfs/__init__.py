@@ -46,6 +46,7 @@ from udfs.functions import (  # noqa: E402
     staff_cost_hours,
     status,
     switching_value,
+    tax_gain,
     write_down,
 )
 
@@ -71,5 +72,6 @@ __all__ = [
     "staff_cost_hours",
     "status",
     "switching_value",
+    "tax_gain",
     "write_down",
 ]

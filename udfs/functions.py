@@ -37,7 +37,7 @@ from udfs.boundary import (
     single_row_or_column,
     years_row,
 )
-from xlmodel import __version__, appraisal, arithmetic, compute, refusion, risk, validate
+from xlmodel import __version__, appraisal, arithmetic, compute, public_purse, refusion, risk, validate
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import HOURS_PER_FTE
 from xlmodel.parameters import Parameters, time_to_date
@@ -532,6 +532,36 @@ def _one_number(name: str, value: Any, default: float | None) -> float:
     return number
 
 
+@func
+def tax_gain(
+    income: Annotated[Any, cells("Lønindkomst i kr. pr. år; én celle eller én pr. hold (kolonne)")],
+    benefit: Annotated[Any, cells("Ydelsen der spares (fx kontanthjælp) i kr. pr. år; samme form som income eller én celle")],
+    year: Annotated[Any, cells("Året, hvis skattesatser bruges (én celle)")],
+    part: Annotated[Any, cells("Valgfri. \"kommune\" (standard: kommuneskat + udligning), \"kommuneskat\", \"udligning\", \"bundskat\", \"am_bidrag\" eller \"stat\"")] = None,
+    kommune_type: Annotated[Any, cells("Valgfri. \"normal\" (standard; beskatningsgrundlag 90-125 % af gennemsnittet), \"svag\" (under 90 %) eller \"rig\" (over 125 %)")] = None,
+) -> Grid:
+    """Skat og udligning af en helårsperson i job i stedet for på ydelse, for kommunen eller staten (satser fra xlmodels kildebelagte parametre). Eks.: =TAX_GAIN(275805;144768;2026) = 4.508"""
+    with excel_errors():
+        wage = numbers("income", income, minimum=0)
+        saved = numbers("benefit", benefit, minimum=0)
+        wage, saved = broadcast(income=wage, benefit=saved)
+        year_cell = cell_number("year", one_cell(year, "year: skal være én celle med et år, fx 2026"))
+        which = _choice("part", part, public_purse.PARTS, "kommune")
+        kind = _choice("kommune_type", kommune_type, public_purse.KOMMUNE_TYPES, "normal")
+        rates = public_purse.tax_rates(Parameters(), year_cell, kind)
+        return _excel_result(public_purse.tax_gain(wage, saved, rates).part(which))
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...], default: str) -> str:
+    """One text cell naming one of ``allowed`` (blank: ``default``)."""
+    cell = one_cell(value, f"{name}: skal være én celle")
+    if is_blank(cell) or cell == 0:
+        return default
+    if not isinstance(cell, str) or cell.strip().lower() not in allowed:
+        raise InvalidValueError(name, f"kendte: {', '.join(allowed)}", value=cell)
+    return cell.strip().lower()
+
+
 def runtime_name() -> str:
     """Which runtime the functions are served by."""
     import xlwings
@@ -573,5 +603,6 @@ FUNCTIONS = (
     realisation,
     write_down,
     revised_forecast,
+    tax_gain,
     status,
 )

@@ -13,6 +13,7 @@ from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
+from xlmodel.rounding import danish_separators, format_kr
 from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands
 
 
@@ -85,6 +86,34 @@ def _portfolio(args: argparse.Namespace) -> int:
 
 
 
+TAX_LABELS = {"kommuneskat": "Kommuneskat", "udligning": "Udligning (udligningsloven § 2)", "kommune": "Kommunen i alt", "bundskat": "Bundskat", "am_bidrag": "AM-bidrag", "stat": "Staten i alt"}
+
+
+def _tax(args: argparse.Namespace) -> int:
+    """The public purse's gain of one person-year in a job instead of on a benefit: kommune and stat."""
+    from xlmodel.public_purse import PARTS, tax_gain_of
+
+    gain, rates = tax_gain_of(args.income, args.benefit, args.year, args.kommune_type, args.kommune_rate)
+    figures = {part: float(gain.part(part)) for part in PARTS}
+    if args.format == "json":
+        print(to_json({"year": rates.year, "income": args.income, "benefit": args.benefit, "kommune_type": rates.kommune_type,
+                       "kommune_rate": rates.kommune_rate, "udligning_share": rates.udligning_share, **figures, "assumptions": list(rates.assumptions)}))
+        return EXIT_OK
+    print(f"Skat og udligning pr. helårsperson i job i stedet for på ydelse, {rates.year}")
+    print(f"Løn {format_kr(args.income)} kr., ydelse {format_kr(args.benefit)} kr.; kommunetype {rates.kommune_type} "
+          f"(udligningen tager {format_percent_da(rates.udligning_share)} × gennemsnitsskatten af ændringen i beskatningsgrundlaget), kommuneskat {format_percent_da(rates.kommune_rate, 3)}")
+    for part in PARTS:
+        print(f"  {TAX_LABELS[part]:<34}{format_kr(figures[part]):>12} kr.")
+    if rates.assumptions:
+        print(f"ANTAGELSE: disse satser er ført frem fra et tidligere år eller er antagelser: {', '.join(rates.assumptions)} (se xlmodel parameters NAVN)")
+    return EXIT_OK
+
+
+def format_percent_da(share: float, decimals: int = 0) -> str:
+    """A share as Danish percent text: ``0.25049`` → ``25,049 %``."""
+    return danish_separators(f"{100 * share:.{decimals}f} %")
+
+
 def register(commands: Subcommands) -> None:
     """Add ``report``, ``parameters`` and ``portfolio``."""
     report = commands.add_parser("report", help="beregn en eller flere cases og vis resultatet")
@@ -110,3 +139,12 @@ def register(commands: Subcommands) -> None:
     portfolio.add_argument("--chunk", type=int, default=250, help="cases pr. opgave (standard: 250)")
     portfolio.add_argument("--progress", action="store_true", help="vis en fremdriftslinje på stderr")
     portfolio.set_defaults(run=_portfolio)
+
+    tax = commands.add_parser("tax", help="skat og udligning af en helårsperson i job i stedet for på ydelse: kommunen og staten")
+    tax.add_argument("--income", type=float, required=True, metavar="KR", help="lønindkomst, kr. pr. år")
+    tax.add_argument("--benefit", type=float, required=True, metavar="KR", help="ydelse (fx kontanthjælp), kr. pr. år")
+    tax.add_argument("--year", type=int, required=True, help="året, hvis satser bruges")
+    tax.add_argument("--kommune-type", choices=("normal", "svag", "rig"), default="normal", help="beskatningsgrundlag 90-125 %% (normal), under 90 %% (svag) eller over 125 %% (rig) af landsgennemsnittet")
+    tax.add_argument("--kommune-rate", type=float, metavar="ANDEL", help="kommunens egen kommuneskat, fx 0.252 (standard: landsgennemsnittet)")
+    tax.add_argument("--format", choices=("table", "json"), default="table")
+    tax.set_defaults(run=_tax)

@@ -1,0 +1,130 @@
+"""Tax and udligning per person-year (xlmodel tax, TAX_GAIN) against the contract of issue 21, written out
+here a second time with the contract's own rates, on the worked example and on held-out incomes, benefits,
+years and kommune types."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from xlwings import XlwingsError
+
+from xlmodel.errors import InvalidValueError
+from xlmodel.parameters import Parameters
+from xlmodel.public_purse import PARTS, tax_gain, tax_gain_of, tax_rates
+from xlmodel_cli import main
+
+from .officejs import call, column
+
+#: The contract's rates (issue 21), typed from the issue, not read from the parameter files.
+CONTRACT = {
+    2025: {"e": 0.1230, "e_max": 55_600, "j_threshold": 224_500, "j_max": 2_900, "f": 51_600, "t": 0.25068},
+    2026: {"e": 0.1275, "e_max": 63_300, "j_threshold": 235_200, "j_max": 3_100, "f": 54_100, "t": 0.25049},
+}
+SHARES = {"normal": 0.75, "svag": 0.95, "rig": 0.93}
+
+
+def by_hand(w: float, b: float, year: int, kommune_type: str = "normal") -> dict[str, float]:
+    r = CONTRACT[year]
+    am = 0.08 * w
+    p = w - am
+    employment = min(r["e"] * w, r["e_max"])
+    job = min(0.045 * max(0.0, w - r["j_threshold"]), r["j_max"])
+    base = max(0.0, p - employment - job - r["f"]) - max(0.0, b - r["f"])
+    kommuneskat = r["t"] * base
+    udligning = -SHARES[kommune_type] * r["t"] * base
+    bundskat = 0.1201 * (max(0.0, p - r["f"]) - max(0.0, b - r["f"]))
+    return {"kommuneskat": kommuneskat, "udligning": udligning, "kommune": kommuneskat + udligning, "bundskat": bundskat, "am_bidrag": am, "stat": bundskat + am}
+
+
+def test_the_worked_example_to_the_krone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tax", "--income", "275805", "--benefit", "144768", "--year", "2026", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    shown = {part: round(data[part]) for part in PARTS}
+    assert shown == {"kommuneskat": 18_030, "udligning": -13_523, "kommune": 4_508, "bundskat": 13_088, "am_bidrag": 22_064, "stat": 35_152}
+    assert data["assumptions"] == [] and data["udligning_share"] == 0.75
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    w=st.floats(min_value=0, max_value=900_000),
+    b=st.floats(min_value=0, max_value=300_000),
+    year=st.sampled_from([2025, 2026]),
+    kommune_type=st.sampled_from(["normal", "svag", "rig"]),
+)
+def test_held_out_incomes_benefits_years_and_kommune_types_follow_the_contract(w: float, b: float, year: int, kommune_type: str) -> None:
+    gain = tax_gain(w, b, tax_rates(Parameters(), year, kommune_type))
+    expected = by_hand(w, b, year, kommune_type)
+    for part in PARTS:
+        assert math.isclose(float(gain.part(part)), expected[part], rel_tol=1e-12, abs_tol=1e-6), part
+
+
+@pytest.mark.parametrize(
+    ("w", "b", "year", "kommune_type", "what"),
+    [
+        (200_000, 144_768, 2026, "normal", "under the jobfradrag threshold: no jobfradrag"),
+        (700_000, 144_768, 2026, "normal", "beskæftigelsesfradrag and jobfradrag at their caps"),
+        (300_000, 40_000, 2025, "svag", "a benefit below the personfradrag: no tax on it"),
+        (0, 144_768, 2025, "rig", "no job: the public purse loses the tax on the benefit"),
+    ],
+)
+def test_the_corners_of_the_formula(w: float, b: float, year: int, kommune_type: str, what: str) -> None:
+    gain = tax_gain(w, b, tax_rates(Parameters(), year, kommune_type))
+    assert all(math.isclose(float(gain.part(p)), v, abs_tol=1e-6) for p, v in by_hand(w, b, year, kommune_type).items()), what
+
+
+def test_a_low_tax_base_kommune_keeps_a_twentieth_of_the_average_rate_on_the_base() -> None:
+    normal = tax_gain(275_805, 144_768, tax_rates(Parameters(), 2026, "normal"))
+    weak = tax_gain(275_805, 144_768, tax_rates(Parameters(), 2026, "svag"))
+    # with the average rate as its own: the kommune keeps 25 % of the kommuneskat, a weak one 5 %
+    assert float(normal.kommune) == pytest.approx(0.25 * float(normal.kommuneskat))
+    assert float(weak.kommune) == pytest.approx(0.05 * float(weak.kommuneskat))
+    assert float(weak.stat) == float(normal.stat)
+
+
+def test_a_later_year_carries_the_rates_forward_as_an_assumption(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tax", "--income", "275805", "--benefit", "144768", "--year", "2028"]) == 0
+    out = capsys.readouterr().out
+    assert "ANTAGELSE" in out and "skat.personfradrag" in out
+    assert tax_rates(Parameters(), 2028).personfradrag == 54_100
+
+
+def test_an_own_kommuneskat_rate_changes_the_kommuneskat_not_the_udligning() -> None:
+    own, _ = tax_gain_of(275_805, 144_768, 2026, kommune_rate=0.261)
+    average, _ = tax_gain_of(275_805, 144_768, 2026)
+    assert float(own.udligning) == float(average.udligning)
+    assert float(own.kommuneskat) == pytest.approx(float(average.kommuneskat) * 0.261 / 0.25049)
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["--income", "-1", "--benefit", "144768", "--year", "2026"], "income: må ikke være mindre end 0"),
+        (["--income", "275805", "--benefit", "nan", "--year", "2026"], "benefit: skal være et endeligt tal"),
+        (["--income", "275805", "--benefit", "144768", "--year", "2019"], "year: skattesatserne for 2019 findes ikke"),
+        (["--income", "275805", "--benefit", "144768", "--year", "2026", "--kommune-rate", "25"], "kommune_rate: en andel ligger mellem 0 og 1 — mente du 0.25?"),
+    ],
+)
+def test_bad_input_names_the_field(argv: list[str], field: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tax", *argv]) == 2
+    err = capsys.readouterr().err
+    assert field in err and "Traceback" not in err
+
+
+def test_an_unknown_kommune_type_is_refused_by_name() -> None:
+    with pytest.raises(InvalidValueError, match="kommune_type: kendte: normal, svag, rig"):
+        tax_rates(Parameters(), 2026, "mellem")
+
+
+def test_the_excel_function_gives_the_core_figures_for_a_column_of_cohorts() -> None:
+    incomes, benefits = [275_805.0, 200_000.0, 0.0], [144_768.0, 144_768.0, 40_000.0]
+    for part in PARTS:
+        result = call("tax_gain", column(incomes), column(benefits), [[2026]], [[part]], [["svag"]])
+        expected = [by_hand(w, b, 2026, "svag")[part] for w, b in zip(incomes, benefits, strict=True)]
+        assert [row[0] for row in result] == pytest.approx(expected, abs=1e-6)
+    assert call("tax_gain", [[275_805]], [[144_768]], [[2026]], None, None) == [[pytest.approx(4507.582422843752)]]
+    with pytest.raises(XlwingsError, match="part: kendte: kommuneskat"):
+        call("tax_gain", [[275_805]], [[144_768]], [[2026]], [["kommunen"]], None)

@@ -1,0 +1,165 @@
+"""The whole public purse: income tax and udligning when a citizen moves from a benefit to a job.
+
+Per person-year in the outcome instead of on the benefit, for year Y with that year's rates
+(``xlmodel/parameters/data/skat.toml``, each dated and sourced):
+
+- wage income W (AM-bidrag applies), benefit B (kontanthjælp is taxable personal income, no AM-bidrag);
+- AM-bidrag = a × W; personal income P = W − AM-bidrag;
+- beskæftigelsesfradrag = min(e × W, e_max); jobfradrag = min(j × max(0, W − j_threshold), j_max);
+- taxable income: wage T_W = P − beskæftigelsesfradrag − jobfradrag; benefit T_B = B;
+- base above personfradrag f: b(T) = max(0, T − f);
+- kommuneskat = t × (b(T_W) − b(T_B)), t the kommune's rate (default the national average t̄);
+- udligning = − u × t̄ × (b(T_W) − b(T_B)) (udligningsloven § 2), u = 75 % for a kommune whose tax base is
+  90–125 % of the average (``normal``), 75 + 20 = 95 % below 90 % (``svag``), 75 + 18 = 93 % above 125 % (``rig``);
+- bundskat = s × (max(0, P − f) − max(0, B − f)); the kommune gets kommuneskat + udligning, the stat
+  bundskat + AM-bidrag. The udligning moves money between kommuner: it is not the stat's.
+
+Simplifications, stated: one person, no other income, no kirkeskat, no mellem- or topskat (far above these
+incomes), no pension contributions, the benefit and the wage each for a whole year; udligningsloven § 13's
+cap for the richest kommuner is not modelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from xlmodel import validate
+from xlmodel.arithmetic import FloatArray
+from xlmodel.errors import InvalidValueError
+from xlmodel.parameters import Parameters
+
+#: The kommune's tax base against the national average: within 90–125 %, below 90 %, above 125 %.
+KOMMUNE_TYPES = ("normal", "svag", "rig")
+#: The six figures per person-year, in the order reports show them.
+PARTS = ("kommuneskat", "udligning", "kommune", "bundskat", "am_bidrag", "stat")
+RATE_NAMES = {
+    "am_bidrag": "skat.am_bidrag",
+    "bundskat": "skat.bundskat",
+    "personfradrag": "skat.personfradrag",
+    "employment_rate": "skat.beskaeftigelsesfradrag.sats",
+    "employment_max": "skat.beskaeftigelsesfradrag.max",
+    "job_rate": "skat.jobfradrag.sats",
+    "job_threshold": "skat.jobfradrag.graense",
+    "job_max": "skat.jobfradrag.max",
+    "average_rate": "skat.kommuneskat_gennemsnit",
+}
+
+
+@dataclass(frozen=True)
+class TaxRates:
+    """The rates of one year for one kommune; ``assumptions`` names each parameter whose value for the year
+    is an assumption (carried past its own year, or marked so at its source)."""
+
+    year: int
+    am_bidrag: float
+    bundskat: float
+    personfradrag: float
+    employment_rate: float
+    employment_max: float
+    job_rate: float
+    job_threshold: float
+    job_max: float
+    average_rate: float
+    kommune_rate: float
+    udligning_share: float
+    kommune_type: str
+    assumptions: tuple[str, ...] = ()
+
+
+def tax_rates(parameters: Parameters, year: Any, kommune_type: str = "normal", kommune_rate: Any = None) -> TaxRates:
+    """The rates of ``year`` (each parameter's value on 1 January) for a kommune of ``kommune_type``, with its
+    own kommuneskat rate or (None) the national average.
+
+    >>> r = tax_rates(Parameters(), 2026)
+    >>> r.personfradrag, r.average_rate, r.udligning_share, tax_rates(Parameters(), 2026, "svag").udligning_share
+    (54100.0, 0.25049, 0.75, 0.95)
+    """
+    year = validate.year("year", year)
+    if kommune_type not in KOMMUNE_TYPES:
+        raise InvalidValueError("kommune_type", f"kendte: {', '.join(KOMMUNE_TYPES)} (beskatningsgrundlag 90–125 %, under 90 %, over 125 % af landsgennemsnittet)", value=kommune_type)
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    values: dict[str, float] = {}
+    assumptions: list[str] = []
+    try:
+        for key, name in RATE_NAMES.items():
+            segments = parameters.segments(name, start, end, name)
+            if segments[0].entry.assumption or any(s.carried_forward for s in segments):
+                assumptions.append(name)
+            values[key] = float(segments[0].entry.value or 0.0)
+        share = float(parameters.value_at("udligning.landsudligning", start, "udligning.landsudligning").value or 0.0)
+        extra = {"normal": None, "svag": "udligning.tillaeg_svag", "rig": "udligning.bidrag_rig"}[kommune_type]
+        if extra is not None:
+            share += float(parameters.value_at(extra, start, extra).value or 0.0)
+    except InvalidValueError as exc:  # a year before the first sourced rates: say so on the year
+        raise InvalidValueError("year", f"skattesatserne for {year} findes ikke ({exc})", value=year) from None
+    own = None if kommune_rate is None else validate.share("kommune_rate", kommune_rate)
+    return TaxRates(year=year, **values, kommune_rate=values["average_rate"] if own is None else own, udligning_share=share, kommune_type=kommune_type, assumptions=tuple(assumptions))
+
+
+@dataclass(frozen=True)
+class TaxGain:
+    """The public purse's gain per person-year (kr.; arrays broadcast like the income and the benefit)."""
+
+    kommuneskat: FloatArray
+    udligning: FloatArray
+    bundskat: FloatArray
+    am_bidrag: FloatArray
+
+    @property
+    def kommune(self) -> FloatArray:
+        return self.kommuneskat + self.udligning
+
+    @property
+    def stat(self) -> FloatArray:
+        return self.bundskat + self.am_bidrag
+
+    def part(self, name: str) -> FloatArray:
+        """One of :data:`PARTS` by name."""
+        if name not in PARTS:
+            raise InvalidValueError("part", f"kendte: {', '.join(PARTS)}", value=name)
+        value: FloatArray = getattr(self, name)
+        return value
+
+
+def tax_gain(income: npt.ArrayLike, benefit: npt.ArrayLike, rates: TaxRates) -> TaxGain:
+    """The gain of one person-year with wage ``income`` instead of ``benefit`` (kr. a year), by the formulas of
+    the module docstring; negative where the job pays less than the benefit.
+
+    Worked example, 2026, a normal kommune: W = 143.35 kr./h × 1,924 h = 275,805; B = 12 × 12,064 = 144,768.
+    b(T_W) − b(T_B) = 71,980.24, so kommuneskat = 0.25049 × 71,980.24 = 18,030.33 and udligning =
+    −0.75 × 0.25049 × 71,980.24 = −13,522.75; bundskat = 0.1201 × (199,640.6 − 90,668) = 13,087.61.
+
+    >>> g = tax_gain(275_805, 144_768, tax_rates(Parameters(), 2026))
+    >>> [round(float(g.part(p)), 2) for p in PARTS]
+    [18030.33, -13522.75, 4507.58, 13087.61, 22064.4, 35152.01]
+    """
+    w = np.asarray(income, dtype=np.float64)
+    b = np.asarray(benefit, dtype=np.float64)
+    am = rates.am_bidrag * w
+    personal = w - am
+    employment = np.minimum(rates.employment_rate * w, rates.employment_max)
+    job = np.minimum(rates.job_rate * np.maximum(0.0, w - rates.job_threshold), rates.job_max)
+    above = lambda taxable: np.maximum(0.0, taxable - rates.personfradrag)  # noqa: E731
+    base_change = above(personal - employment - job) - above(b)
+    return TaxGain(
+        kommuneskat=rates.kommune_rate * base_change,
+        udligning=-rates.udligning_share * rates.average_rate * base_change,
+        bundskat=rates.bundskat * (above(personal) - above(b)),
+        am_bidrag=am,
+    )
+
+
+def tax_gain_of(income: Any, benefit: Any, year: Any, kommune_type: str = "normal", kommune_rate: Any = None, parameters: Parameters | None = None) -> tuple[TaxGain, TaxRates]:
+    """:func:`tax_gain` for one income and benefit, each checked and named (``income``, ``benefit``)."""
+    wage = validate.number("income", income, minimum=0)
+    saved = validate.number("benefit", benefit, minimum=0)
+    rates = tax_rates(parameters or Parameters(), year, kommune_type, kommune_rate)
+    return tax_gain(wage, saved, rates), rates
+
+
+__all__ = ["KOMMUNE_TYPES", "PARTS", "TaxGain", "TaxRates", "tax_gain", "tax_gain_of", "tax_rates"]
