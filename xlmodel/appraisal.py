@@ -75,7 +75,13 @@ class DiscountRate:
 
 
 def discount_rate(case: Case) -> DiscountRate:
-    """The case's own flat rate, or the latest value of ``diskontering.rate`` the case knows."""
+    """The case's own flat rate, or the latest value of ``diskontering.rate`` the case knows.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> discount_rate(load_case(bundled_case("ishoej_2021.toml"))).rates    # no rate of its own: the ministry's
+    (0.035, 0.025, 0.015)
+    """
     if case.appraisal.discount_rate is not None:
         return DiscountRate((0.0,), (case.appraisal.discount_rate,), "case-filen ([appraisal] discount_rate)", True)
     return ministry_rate(case.parameters)

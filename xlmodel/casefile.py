@@ -64,13 +64,25 @@ _TYPE_NAMES = {
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    """The case-file JSON Schema (``xlmodel/schema/case.schema.json``)."""
+    """The case-file JSON Schema (``xlmodel/schema/case.schema.json``).
+
+    >>> schema()["required"]
+    ['case']
+    """
     text = resources.files("xlmodel").joinpath("schema/case.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
 def load_case(path: str | Path) -> Case:
-    """Read and validate the case file at ``path``."""
+    """Read and validate the case file at ``path``; a missing or unreadable file is refused naming it.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> load_case(bundled_case("silkeborg_2015.toml")).first_year
+    2015
+    >>> load_case("findes-ikke.toml")
+    Traceback (most recent call last):
+    xlmodel.errors.CaseFileError: findes-ikke.toml: filen findes ikke
+    """
     file = Path(path)
     data = read_file(file, CaseFileError, "en case-fil (.toml)", max_bytes=MAX_FILE_BYTES)
     try:
@@ -129,7 +141,11 @@ def _depth(value: Any, level: int = 0) -> int:
 
 
 def parse_case(data: Mapping[str, Any]) -> Case:
-    """Build a Case from parsed TOML (a dict); dates may be ``datetime.date`` or ISO text."""
+    """Build a Case from parsed TOML (a dict); dates may be ``datetime.date`` or ISO text.
+
+    >>> parse_case({"case": {"title": "Mentorforløb", "first_year": 2026, "last_year": 2027}}).years
+    [2026, 2027]
+    """
     plain = dates_as_text(data)
     error = best_match(jsonschema.Draft202012Validator(schema()).iter_errors(plain))
     if error is not None:

@@ -12,7 +12,12 @@ from xlmodel.errors import XlmodelError
 
 def read_file(path: Path, error: type[XlmodelError], what: str, *, max_bytes: int | None = None) -> bytes:
     """The bytes of ``path``; a missing file, a folder, a file over ``max_bytes`` or an unreadable file
-    raises ``error`` naming the file (``what`` says what the file should have been)."""
+    raises ``error`` naming the file (``what`` says what the file should have been).
+
+    >>> read_file(Path("."), XlmodelError, "en case-fil")
+    Traceback (most recent call last):
+    xlmodel.errors.XlmodelError: .: er en mappe, ikke en case-fil
+    """
     try:
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise error(str(path), f"filen er større end {max_bytes:,} bytes; {what} er normalt langt mindre".replace(",", "."))

@@ -64,7 +64,12 @@ class Source:
 
 
 def sources_from(paths: Iterable[str | Path]) -> list[Source]:
-    """Case files and folders (every ``*.toml`` inside, sorted) as sources, in a stable order."""
+    """Case files and folders (every ``*.toml`` inside, sorted) as sources, in a stable order.
+
+    >>> from xlmodel.bundled import bundled
+    >>> [Path(s.path).name for s in sources_from([bundled("cases")])][:2]
+    ['ballerup_2017.toml', 'ballerup_2018_juni.toml']
+    """
     found: list[Source] = []
     for item in paths:
         path = Path(item)

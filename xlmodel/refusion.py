@@ -256,7 +256,14 @@ class BenefitPeriod:
 
 
 def benefit_periods(case: Any, outcome: Any) -> list[BenefitPeriod]:
-    """The gross benefit of a split outcome as dated rows, from its first needed date to the horizon's end."""
+    """The gross benefit of a split outcome as dated rows, from its first needed date to the horizon's end.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> case = load_case(bundled_case("ishoej_2021_refusion.toml"))
+    >>> [(p.start.isoformat(), p.annual, p.segment.carried_forward) for p in benefit_periods(case, case.outcomes[0])[:2]]
+    [('2021-01-01', 140376.0, False), ('2022-01-01', 140376.0, True)]
+    """
     index = next(i for i, o in enumerate(case.outcomes) if o.id == outcome.id)
     where = f'outcomes[{index}] "{outcome.id}".benefit'
     segments = [use.segment for use in case.refusion.uses if use.used_by == where]
@@ -273,14 +280,28 @@ def benefit_periods(case: Any, outcome: Any) -> list[BenefitPeriod]:
 
 
 def benefit_step(parameters: Any, name: str, start: dt.date, end: dt.date, field_name: str) -> tuple[StepFunction, list[Segment]]:
-    """``B(t)`` in kr. a year from the parameter ``name`` over ``[start, end)``, and the segments used."""
+    """``B(t)`` in kr. a year from the parameter ``name`` over ``[start, end)``, and the segments used.
+
+    Kontanthjælp for a person over 30 in 2023: 11,944 kr. a month, 143,328 kr. a year.
+
+    >>> from xlmodel.parameters import Parameters
+    >>> step, used = benefit_step(Parameters(), "kontanthjaelp.over_30_andre", dt.date(2023, 1, 1), dt.date(2024, 1, 1), "benefit")
+    >>> step.yearly([2023]).tolist(), [s.entry.value for s in used]
+    ([143328.0], [11944.0])
+    """
     found = parameters.annual_segments(name, start, end, field_name)
     knots = [date_to_time(segment.start) for segment, _ in found] + [date_to_time(found[-1][0].end)]
     return StepFunction(np.array(knots), np.array([value for _, value in found])), [segment for segment, _ in found]
 
 
 def staircase_versions(parameters: Any, start: dt.date, end: dt.date, field_name: str) -> tuple[list[Staircase], list[Segment]]:
-    """The staircase versions in force over ``[start, end)``."""
+    """The staircase versions in force over ``[start, end)``.
+
+    >>> from xlmodel.parameters import Parameters
+    >>> stairs, used = staircase_versions(Parameters(), dt.date(2021, 1, 1), dt.date(2022, 1, 1), "refusion.staircase")
+    >>> [s.rates for s in stairs], len(used)
+    ([(0.8, 0.4, 0.3, 0.2)], 1)
+    """
     segments = parameters.segments("refusion.staircase", start, end, field_name)
     return [Staircase(s.entry.weeks, s.entry.rates, date_to_time(s.start), date_to_time(s.end)) for s in segments], segments
 
@@ -290,6 +311,12 @@ def resolve(case: Any) -> Resolved:
 
     Values are needed from the earliest effect start of a cohort with a split outcome to the end of the
     horizon. Raises an :class:`~xlmodel.errors.XlmodelError` naming the outcome's field otherwise.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> r = resolve(load_case(bundled_case("ishoej_2021_refusion.toml")))
+    >>> sorted(r.benefits), [s.rates for s in r.staircases], r.weeks_per_year, r.reset_weeks
+    (['job'], [(0.8, 0.4, 0.3, 0.2)], 52.0, 52.0)
     """
     end_date = _first_of_year(case.last_year + 1)
     horizon_end = float(case.last_year + 1)
@@ -384,7 +411,12 @@ def split_savings_in_force(
 
 
 def refusion_rules(parameters: Any, start: dt.date, end: dt.date, uses: list[ParameterUse] | None = None) -> tuple[float, float]:
-    """Weeks a year and the reset weeks over ``[start, end)``; checks they fit inside the reset window."""
+    """Weeks a year and the reset weeks over ``[start, end)``; checks they fit inside the reset window.
+
+    >>> from xlmodel.parameters import Parameters
+    >>> refusion_rules(Parameters(), dt.date(2021, 1, 1), dt.date(2022, 1, 1))    # 52 weeks a year; reset after 52 weeks
+    (52.0, 52.0)
+    """
     found: list[ParameterUse] = [] if uses is None else uses
     weeks_per_year = _rule(parameters, "refusion.weeks_per_year", start, end, "refusion.weeks_per_year", found)
     reset_weeks = _rule(parameters, "refusion.reset_weeks", start, end, "refusion.reset_weeks", found)

@@ -213,7 +213,16 @@ def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
 
 
 def to_json(data: Any) -> str:
-    """JSON that is always valid: a number that is not finite is an error, never ``NaN`` or ``Infinity``."""
+    """JSON that is always valid: a number that is not finite is an error, never ``NaN`` or ``Infinity``.
+
+    >>> print(to_json({"net_gain": 5425000.0}))
+    {
+      "net_gain": 5425000.0
+    }
+    >>> to_json({"net_gain": float("nan")})
+    Traceback (most recent call last):
+    xlmodel.errors.XlmodelError: json: et resultat er ikke et endeligt tal; tjek input for meget store tal
+    """
     try:
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
     except ValueError:

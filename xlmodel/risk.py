@@ -58,7 +58,13 @@ from xlmodel.settings import Uncertainty
 
 
 def factor_names(case: Case) -> list[str]:
-    """The factor name of each uncertain input (lines by their index, as :class:`LinearModel` names them)."""
+    """The factor name of each uncertain input (lines by their index, as :class:`LinearModel` names them).
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> factor_names(load_case(bundled_case("ishoej_2021.toml")))
+    ['persons.job', 'fallbacks.job', 'costs', 'delay_months']
+    """
     names = []
     for u in case.uncertainty:
         if u.input == "cost":

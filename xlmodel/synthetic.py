@@ -17,7 +17,12 @@ from xlmodel.settings import RiskSettings, Uncertainty
 
 def synthetic_case(seed: int) -> Case:
     """A made-up case: 1-6 cohorts of 8-20 participants, a job outcome (unit saving or a gross
-    kontanthjælp split by the staircase), a staff cost, and uncertainty on the effect and the costs."""
+    kontanthjælp split by the staircase), a staff cost, and uncertainty on the effect and the costs; the same
+    seed gives the same case.
+
+    >>> synthetic_case(7) == synthetic_case(7), synthetic_case(7).title
+    (True, 'Syntetisk case 7')
+    """
     rng = np.random.default_rng(seed)
     first = int(rng.integers(2024, 2027))
     last = first + int(rng.integers(3, 8))

@@ -177,7 +177,11 @@ def _entry(spec: Mapping[str, Any]) -> ParameterValue:
 
 @functools.cache
 def shipped() -> Mapping[str, Parameter]:
-    """Every parameter shipped in ``xlmodel/parameters/data``, by name (checked against the schema)."""
+    """Every parameter shipped in ``xlmodel/parameters/data``, by name (checked against the schema).
+
+    >>> shipped()["skat.bundskat"].values[0].value
+    0.1201
+    """
     found: dict[str, Parameter] = {}
     validator = jsonschema.Draft202012Validator(_schema())
     for resource in sorted(resources.files("xlmodel.parameters").joinpath("data").iterdir(), key=lambda r: r.name):
