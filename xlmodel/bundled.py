@@ -25,7 +25,11 @@ INSTALLED = Path("share") / "xlmodel"
 
 
 def bundled_root() -> Path:
-    """The folder with ``cases/`` and ``examples/``: the source checkout, else the installed data."""
+    """The folder with ``cases/`` and ``examples/``: the source checkout, else the installed data.
+
+    >>> (bundled_root() / "cases").is_dir() and (bundled_root() / "examples" / "built").is_dir()
+    True
+    """
     for root in (Path(__file__).resolve().parent.parent, Path(sysconfig.get_path("data")) / INSTALLED):
         if (root / PLACES["cases"]).is_dir():
             return root
@@ -33,12 +37,23 @@ def bundled_root() -> Path:
 
 
 def bundled(kind: str) -> Path:
-    """The folder of one kind of bundled data: ``cases``, ``built`` or ``templates``."""
+    """The folder of one kind of bundled data: ``cases``, ``built`` or ``templates``.
+
+    >>> sorted(p.name for p in bundled("templates").glob("*.native.*.xlsx"))
+    ['skabelon.native.da.xlsx', 'skabelon.native.en.xlsx']
+    >>> bundled("books")
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidValueError: kind: kendte: cases, built, templates (fik 'books')
+    """
     if kind not in PLACES:
         raise InvalidValueError("kind", f"kendte: {', '.join(PLACES)}", value=kind)
     return bundled_root() / PLACES[kind]
 
 
 def bundled_case(name: str) -> Path:
-    """A bundled case file by its name, e.g. ``bundled_case("ishoej_2021.toml")``."""
+    """A bundled case file by its name.
+
+    >>> bundled_case("ishoej_2021.toml").relative_to(bundled_root()).as_posix()
+    'cases/ishoej_2021.toml'
+    """
     return bundled("cases") / name

@@ -155,7 +155,15 @@ def tax_gain(income: npt.ArrayLike, benefit: npt.ArrayLike, rates: TaxRates) -> 
 
 
 def tax_gain_of(income: Any, benefit: Any, year: Any, kommune_type: str = "normal", kommune_rate: Any = None, parameters: Parameters | None = None) -> tuple[TaxGain, TaxRates]:
-    """:func:`tax_gain` for one income and benefit, each checked and named (``income``, ``benefit``)."""
+    """:func:`tax_gain` for one income and benefit, each checked and named (``income``, ``benefit``).
+
+    >>> gain, rates = tax_gain_of(275_805, 144_768, 2026, "svag")
+    >>> round(float(gain.kommune)), rates.udligning_share
+    (902, 0.95)
+    >>> tax_gain_of(-1, 144_768, 2026)
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidValueError: income: må ikke være mindre end 0 (fik -1)
+    """
     wage = validate.number("income", income, minimum=0)
     saved = validate.number("benefit", benefit, minimum=0)
     rates = tax_rates(parameters or Parameters(), year, kommune_type, kommune_rate)

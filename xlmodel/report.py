@@ -37,7 +37,15 @@ BUDGET_LABELS: dict[str, str] = {column: _BUDGET_TEXT[column] for column in BUDG
 
 
 def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dict[str, Any]:
-    """Everything in the report, as plain JSON-ready data."""
+    """Everything in the report, as plain JSON-ready data (unrounded kr.).
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    >>> data = report_dict(result)
+    >>> data["years"][:2], data["payback_year"], data["net_gain"]
+    ([2021, 2022], 2022, 12569000.0)
+    """
     comparison = comparison or compare(result)
     case = result.case
     yearly = result.yearly
@@ -117,7 +125,14 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
 
 
 def appraisal_and_risk(result: CaseResult) -> dict[str, Any]:
-    """``appraisal`` (always) and ``risk`` (when the case states uncertainty), as plain JSON-ready data."""
+    """``appraisal`` (always) and ``risk`` (when the case states uncertainty), as plain JSON-ready data.
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    >>> sorted(appraisal_and_risk(result)), appraisal_and_risk(result)["appraisal"]["discount_rate"]["rates"]
+    (['appraisal', 'risk'], [0.035, 0.025, 0.015])
+    """
     case = result.case
     a = appraise(case)
     out: dict[str, Any] = {
@@ -160,7 +175,14 @@ def appraisal_and_risk(result: CaseResult) -> dict[str, Any]:
 
 def parameter_uses(result: CaseResult) -> list[dict[str, Any]]:
     """Every parameter value the case uses: where, from/to, value, unit, source, and whether it is an
-    assumption (a case's own value, or a yearly rate carried past its year because the next was not found)."""
+    assumption (a case's own value, or a yearly rate carried past its year because the next was not found).
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> first = parameter_uses(compute_case(load_case(bundled_case("ishoej_2021_refusion.toml"))))[0]
+    >>> first["parameter"], first["from"], first["shown"]
+    ('kontanthjaelp.over_30_andre', '2021-04-01', '11.698')
+    """
     case = result.case
     out = []
     for use in case.refusion.uses:
@@ -250,7 +272,15 @@ def csv_text(value: object) -> str:
 
 
 def report_table(result: CaseResult) -> str:
-    """The report a finance person reads: years as columns, kr. with Danish separators."""
+    """The report a finance person reads: years as columns, kr. with Danish separators.
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    >>> print("\\n".join(report_table(result).splitlines()[4:6]))
+                                    2021       2022       2023       2024       2025        2026
+    Udgifter                   1.090.000  1.090.000          0          0          0           0
+    """
     case = result.case
     years = [str(y) for y in result.years]
     lines = [f"{case.title} — {case.municipality} ({case.first_year}–{case.last_year})".replace(" —  (", " (")]
@@ -434,7 +464,14 @@ def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
 
 
 def report_csv(result: CaseResult) -> str:
-    """One wide table: section, label, cohort, outcome, then one column per year (unrounded kr.)."""
+    """One wide table: section, label, cohort, outcome, then one column per year (unrounded kr.).
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    >>> report_csv(result).splitlines()[0]
+    'case,section,label,cohort,outcome,2021,2022,2023,2024,2025,2026'
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: a field with a line break is quoted
     writer.writerow(["case", "section", "label", "cohort", "outcome", *result.years.tolist()])
