@@ -105,3 +105,11 @@ def test_a_wrong_output_name_is_refused_before_the_book_is_rendered(tmp_path: Pa
             assert main([*command, "-o", str(tmp_path / out)]) == 2
             err = capsys.readouterr().err
             assert "Traceback" not in err and out in err, err
+
+
+def test_the_summary_of_a_book_is_the_summary_of_its_case(tmp_path: Path) -> None:
+    """xlmodel summary takes a book as it takes a case file: the same page, from the book's inputs."""
+    _need_libreoffice()
+    assert main(["summary", str(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx"), "-o", str(tmp_path / "bog.pdf")]) == 0
+    assert main(["summary", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(tmp_path / "case.pdf")]) == 0
+    assert _pdf_text(tmp_path / "bog.pdf") == _pdf_text(tmp_path / "case.pdf")

@@ -262,10 +262,10 @@ def _cohort(entry: dict[str, Any]) -> Cohort:
     return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"), entry.get("weeks_on_benefit"))
 
 
-_STAFF_KEYS = {"fte", "hours_per_week", "annual_cost", "start", "months"}
+_STAFF_KEYS = {"fte", "hours_per_week", "annual_cost", "start", "months", "shares"}
 _COST_FORMS = (
     "angiv én af: amounts = { år = kr. }; total + years = [første, sidste]; "
-    "eller fte (eller hours_per_week) + annual_cost + years (eller start + months)"
+    "eller fte (eller hours_per_week) + annual_cost + years (eller start + months, eller shares = { år = andel })"
 )
 
 
@@ -275,12 +275,15 @@ def _cost_item(entry: dict[str, Any]) -> CostItem:
     if keys & _STAFF_KEYS:
         if "annual_cost" not in keys or not keys & {"fte", "hours_per_week"} or keys & {"amounts", "total"}:
             raise CaseFileError("", _COST_FORMS, value=sorted(keys))
-        if "years" in keys and not keys & {"start", "months"}:
+        periods = keys & {"years", "start", "months", "shares"}
+        if periods == {"years"}:
             shares: Mapping[int, float] = {y: 1.0 for y in _year_range(entry["years"])}
-        elif {"start", "months"} <= keys and "years" not in keys:
+        elif periods == {"start", "months"}:
             shares = year_shares_from_months("period", entry["start"], entry["months"])
+        elif periods == {"shares"}:
+            shares = {int(year): share for year, share in entry["shares"].items()}
         else:
-            raise CaseFileError("years", "en medarbejder-udgift har enten years = [første, sidste] eller start + months", value=sorted(keys))
+            raise CaseFileError("years", "en medarbejder-udgift har enten years = [første, sidste], start + months eller shares = { år = andel }", value=sorted(keys))
         staff = StaffCost(entry["annual_cost"], shares, entry.get("fte", 0.0), entry.get("hours_per_week"))
         return CostItem.from_staff(label, staff, basis, payer=payer)
     return _line(CostItem, entry, _COST_FORMS)

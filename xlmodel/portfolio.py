@@ -33,7 +33,7 @@ import pandas as pd
 
 from xlmodel.appraisal import DiscountRate, discount_rate
 from xlmodel.arithmetic import FloatArray
-from xlmodel.casefile import load_case
+from xlmodel.casefile import load_case, loads_case
 from xlmodel.compute import payback_year, payer_result
 from xlmodel.errors import XlmodelError
 from xlmodel.linear import LinearModel
@@ -50,21 +50,29 @@ DEFAULT_SEED = 20_261_124
 
 @dataclass(frozen=True)
 class Source:
-    """Where a case comes from: a case file, or a synthetic case's seed (a national benchmark)."""
+    """Where a case comes from: a case file, a synthetic case's seed (a national benchmark), or a case
+    already read elsewhere (a book: its case-file ``text``, or the ``problem`` that stopped the reading)."""
 
     path: str | None = None
     synthetic: int | None = None
+    text: str | None = None
+    problem: str | None = None
 
     @property
     def name(self) -> str:
         return self.path if self.path is not None else f"syntetisk:{self.synthetic}"
 
     def load(self) -> Case:
+        if self.problem is not None:
+            raise XlmodelError("", self.problem)
+        if self.text is not None:
+            return loads_case(self.text, name=self.name)
         return load_case(self.path) if self.path is not None else synthetic_case(int(self.synthetic or 0))
 
 
-def sources_from(paths: Iterable[str | Path]) -> list[Source]:
-    """Case files and folders (every ``*.toml`` inside, sorted) as sources, in a stable order.
+def sources_from(paths: Iterable[str | Path | Source]) -> list[Source]:
+    """Case files and folders (every ``*.toml`` inside, any case of the suffix, sorted) as sources, in a
+    stable order; a :class:`Source` is taken as it is.
 
     >>> from xlmodel.bundled import bundled
     >>> [Path(s.path).name for s in sources_from([bundled("cases")])][:2]
@@ -72,9 +80,12 @@ def sources_from(paths: Iterable[str | Path]) -> list[Source]:
     """
     found: list[Source] = []
     for item in paths:
+        if isinstance(item, Source):
+            found.append(item)
+            continue
         path = Path(item)
         if path.is_dir():
-            found += [Source(str(p)) for p in sorted(path.glob("*.toml"))]
+            found += [Source(str(p)) for p in sorted(path.iterdir()) if p.suffix.lower() == ".toml" and p.is_file()]
         else:
             found.append(Source(str(path)))
     return found
@@ -213,7 +224,7 @@ def _reference_case(years: npt.NDArray[np.int64]) -> Case:
     return Case("portefølje", first, max(first, int(years[-1]) if years.size else first), parameters=Parameters())
 
 
-def run_portfolio(paths: Iterable[str | Path] = (), *, generate: int = 0, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+def run_portfolio(paths: Iterable[str | Path | Source] = (), *, generate: int = 0, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                   chunk: int = 250, progress: Callable[[int, int], None] | None = None) -> PortfolioResult:
     """The portfolio of the case files/folders ``paths`` and ``generate`` synthetic cases, in one process."""
     started = time.perf_counter()
@@ -227,7 +238,7 @@ def run_portfolio(paths: Iterable[str | Path] = (), *, generate: int = 0, draws:
     return summarise(total, draws, seed, started)
 
 
-def run_portfolio_dask(paths: Iterable[str | Path] = (), *, generate: int = 0, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+def run_portfolio_dask(paths: Iterable[str | Path | Source] = (), *, generate: int = 0, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                        chunk: int = 250, address: str | None = None, workers: int | None = None,
                        progress: Callable[[int, int], None] | None = None) -> PortfolioResult:
     """The same portfolio on Dask: a LocalCluster in this process (``workers`` processes), or the

@@ -49,28 +49,6 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
     comparison = comparison or compare(result)
     case = result.case
     yearly = result.yearly
-    cohorts: list[dict[str, Any]] = []
-    for cohort in case.cohorts:
-        outcomes: dict[str, Any] = {}
-        for outcome_id in cohort.outcomes:
-            outcomes[outcome_id] = {
-                "persons": cohort.outcomes[outcome_id].persons,
-                "deadweight": cohort.outcomes[outcome_id].deadweight_persons(cohort.participants),
-                "net_persons": cohort.net_persons(outcome_id),
-                "savings": result.cohort_figure(cohort.name, outcome_id, "savings").tolist(),
-                "savings_by_payer": {payer: result.cohort_figure_by_payer(cohort.name, outcome_id, payer).tolist() for payer in ("kommune", "stat")},
-                "person_years": result.cohort_figure(cohort.name, outcome_id, "person_years").tolist(),
-            }
-        cohorts.append(
-            {
-                "name": cohort.name,
-                "participants": cohort.participants,
-                "start": month_text(cohort.start or cohort.effect_start),
-                "effect_start": month_text(cohort.effect_start),
-                "weeks_on_benefit": cohort.weeks_on_benefit,
-                "outcomes": outcomes,
-            }
-        )
     return {
         "case": {
             "title": case.title,
@@ -116,12 +94,33 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
             for payer, p in result.by_payer.items()
         },
         "parameters": parameter_uses(result),
-        "cohorts": cohorts,
+        "cohorts": _cohorts_data(result),
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
         "deviations": [d.to_dict() for d in comparison.deviations],
         "follow_up": _follow_up_dict(result),
         **appraisal_and_risk(result),
     }
+
+
+def _cohorts_data(result: CaseResult) -> list[dict[str, Any]]:
+    """Each cohort with its outcomes: persons, deadweight, net persons, savings (also by payer), person-years."""
+    cohorts: list[dict[str, Any]] = []
+    for cohort in result.case.cohorts:
+        outcomes: dict[str, Any] = {}
+        for outcome_id in cohort.outcomes:
+            outcomes[outcome_id] = {
+                "persons": cohort.outcomes[outcome_id].persons,
+                "deadweight": cohort.outcomes[outcome_id].deadweight_persons(cohort.participants),
+                "net_persons": cohort.net_persons(outcome_id),
+                "savings": result.cohort_figure(cohort.name, outcome_id, "savings").tolist(),
+                "savings_by_payer": {payer: result.cohort_figure_by_payer(cohort.name, outcome_id, payer).tolist() for payer in ("kommune", "stat")},
+                "person_years": result.cohort_figure(cohort.name, outcome_id, "person_years").tolist(),
+            }
+        cohorts.append({
+            "name": cohort.name, "participants": cohort.participants, "start": month_text(cohort.start or cohort.effect_start),
+            "effect_start": month_text(cohort.effect_start), "weeks_on_benefit": cohort.weeks_on_benefit, "outcomes": outcomes,
+        })
+    return cohorts
 
 
 def appraisal_and_risk(result: CaseResult) -> dict[str, Any]:

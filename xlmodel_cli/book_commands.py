@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from xlmodel.casefile import load_case
-from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands
+from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands, load_any_case
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def _summary(args: argparse.Namespace) -> int:
 
     case_path = Path(args.case)
     check_output(Path(args.output), OUTPUTS)  # before the book is rendered: a wrong name fails at once
-    data = render(load_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
+    data = render(load_any_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
     pages = print_book(data, Path(args.output), sheets=[SHEET_NAMES[args.lang]["summary"]], lang=args.lang)
     print(f"xlmodel: skrev resuméet til udvalget i {args.output} ({pages} side{'r' if pages != 1 else ''})")
     return EXIT_OK
@@ -88,6 +88,14 @@ def _regenerate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from workbooks.extract import extract
+
+    case = extract(Path(args.book), Path(args.output), force=args.force)
+    print(f"xlmodel: skrev casen «{case.title}» fra {args.book} til {args.output} ({len(case.cohorts)} hold, {len(case.outcomes)} effekter, {len(case.costs)} udgiftslinjer)")
+    return EXIT_OK
+
+
 def register(commands: Subcommands) -> None:
     """Add ``build``, ``new``, ``recalc``, ``summary``, ``print`` and ``regenerate``."""
     build = commands.add_parser("build", help="byg et budgetregneark for en case")
@@ -111,7 +119,7 @@ def register(commands: Subcommands) -> None:
     recalc.set_defaults(run=_recalc)
 
     summary = commands.add_parser("summary", help="skriv resuméet til udvalget (én side) som PDF eller PNG")
-    summary.add_argument("case", metavar="CASE.toml")
+    summary.add_argument("case", metavar="CASE.toml|BOOK.xlsx")
     summary.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
     summary.add_argument("--lang", choices=("da", "en"), default="da")
     summary.set_defaults(run=_summary)
@@ -127,3 +135,9 @@ def register(commands: Subcommands) -> None:
     regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")
     regenerate.add_argument("--root", help=argparse.SUPPRESS)
     regenerate.set_defaults(run=_regenerate)
+
+    extract = commands.add_parser("extract", help="skriv et regnearks indtastninger som en case-fil (TOML), fx til versionsstyring")
+    extract.add_argument("book", metavar="BOOK.xlsx")
+    extract.add_argument("-o", "--output", required=True, metavar="CASE.toml")
+    extract.add_argument("--force", action="store_true", help="overskriv en eksisterende case-fil")
+    extract.set_defaults(run=_extract)

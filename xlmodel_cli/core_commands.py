@@ -8,17 +8,16 @@ import textwrap
 from pathlib import Path
 
 from xlmodel import validate
-from xlmodel.casefile import load_case
 from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
 from xlmodel.rounding import danish_separators, format_kr
-from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands
+from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands, load_any_case, portfolio_sources
 
 
 def _report(args: argparse.Namespace) -> int:
-    results = [compute_case(load_case(path)) for path in args.cases]
+    results = [compute_case(load_any_case(path)) for path in args.cases]
     if args.format == "json":
         data = [report_dict(r) for r in results]
         print(to_json(data[0] if len(data) == 1 else data))
@@ -72,9 +71,9 @@ def _portfolio(args: argparse.Namespace) -> int:
     options = {"generate": args.generate, "draws": args.draws, "seed": args.seed, "chunk": args.chunk}
     show = text_progress("xlmodel portfolio") if args.progress or args.dask is not None else None
     if args.dask is not None:
-        result = run_portfolio_dask(args.cases, address=args.dask or None, workers=args.workers, progress=show, **options)
+        result = run_portfolio_dask(portfolio_sources(args.cases), address=args.dask or None, workers=args.workers, progress=show, **options)
     else:
-        result = run_portfolio(args.cases, progress=show, **options)
+        result = run_portfolio(portfolio_sources(args.cases), progress=show, **options)
     if args.output:
         from workbooks.portfolio_book import write_portfolio_workbook  # the workbook layer loads only when asked for
 
@@ -117,7 +116,7 @@ def format_percent_da(share: float, decimals: int = 0) -> str:
 def register(commands: Subcommands) -> None:
     """Add ``report``, ``parameters`` and ``portfolio``."""
     report = commands.add_parser("report", help="beregn en eller flere cases og vis resultatet")
-    report.add_argument("cases", nargs="+", metavar="CASE.toml", help="case-fil(er) i TOML")
+    report.add_argument("cases", nargs="+", metavar="CASE.toml|BOOK.xlsx", help="case-fil(er) i TOML eller regneark bygget af xlmodel")
     report.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftsformat (standard: table)")
     report.set_defaults(run=_report)
 
@@ -128,7 +127,7 @@ def register(commands: Subcommands) -> None:
     params.set_defaults(run=_parameters)
 
     portfolio = commands.add_parser("portfolio", help="beregn en portefølje af cases samlet (pr. år og betaler, NPV, Monte Carlo), evt. på Dask")
-    portfolio.add_argument("cases", nargs="*", metavar="CASES", help="case-filer og/eller mapper med *.toml")
+    portfolio.add_argument("cases", nargs="*", metavar="CASES", help="case-filer, regneark og/eller mapper med *.toml og *.xlsx")
     portfolio.add_argument("--generate", type=int, default=0, metavar="N", help="læg N syntetiske cases til (benchmark af en national portefølje)")
     portfolio.add_argument("--draws", type=int, default=1000, help="Monte Carlo-træk (standard: 1000)")
     portfolio.add_argument("--seed", type=int, default=20261124, help="porteføljens seed (standard: 20261124)")

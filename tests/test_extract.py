@@ -1,0 +1,126 @@
+"""A book's case back as a case file (xlmodel extract), and books accepted wherever case files are (report,
+summary, portfolio): for every bundled case, both languages and both runtimes, build → extract → build
+gives the same input cells and extract → report the same figures."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbooks.build import build_workbook
+from workbooks.extract import read_book_case
+from workbooks.files import load
+from workbooks.pipeline import render
+from xlmodel import compute_case, load_case, loads_case
+from xlmodel.bundled import bundled
+from xlmodel.casewriter import dumps_case
+from xlmodel.report import report_dict
+from xlmodel_cli import main
+
+CASES = sorted(bundled("cases").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_a_case_written_as_a_case_file_reads_back_equal(path: Path) -> None:
+    case = load_case(path)
+    assert loads_case(dumps_case(case)) == case
+
+
+def _same_figures(mine: object, theirs: object) -> bool:
+    """Equal, numbers to 12 significant digits and below an øre (a book stores 16 significant digits, so a
+    figure from a book may differ from the case file's in the 16th); text, keys and structure exactly."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return mine.keys() == theirs.keys() and all(_same_figures(mine[k], theirs[k]) for k in mine)
+    if isinstance(mine, list) and isinstance(theirs, list):
+        return len(mine) == len(theirs) and all(_same_figures(a, b) for a, b in zip(mine, theirs, strict=True))
+    if isinstance(mine, float) and isinstance(theirs, float):
+        return math.isclose(mine, theirs, rel_tol=1e-12, abs_tol=1e-3)
+    return mine == theirs
+
+
+def _input_cells(case: object, runtime: str, lang: str) -> dict[tuple[str, str], object]:
+    """The input cells of the book of ``case`` as the file stores them (a number to 16 significant digits)."""
+    built = build_workbook(case, runtime=runtime, lang=lang)  # type: ignore[arg-type]
+    stored = load(render(case, runtime=runtime, lang=lang), "bog")  # type: ignore[arg-type]
+    return {(sheet, cell): stored[sheet][cell].value for sheet, cell in sorted(built.inputs)}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize(("runtime", "lang"), [("native", "da"), ("officejs", "en")])
+def test_build_extract_build_gives_the_same_inputs_and_figures(path: Path, runtime: str, lang: str, tmp_path: Path) -> None:
+    case = load_case(path)
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(render(case, runtime=runtime, lang=lang, source_name=path.name))
+    out = tmp_path / "case.toml"
+    assert main(["extract", str(book), "-o", str(out)]) == 0
+    extracted = load_case(out)
+    assert _input_cells(extracted, runtime, lang) == _input_cells(case, runtime, lang)
+    assert _same_figures(report_dict(compute_case(extracted)), report_dict(compute_case(case)))
+
+
+def test_an_edit_in_excel_reaches_the_case_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user corrects a cohort's participants in the book: the case file has the edit. Renaming a cohort the
+    source's published table names is refused, naming the published figure that lost its cohort."""
+    book = tmp_path / "ishoej.xlsx"
+    shutil.copy(bundled("built") / "ishoej_2021.native.xlsx", book)
+    wb = load(book.read_bytes(), book.name)
+    wb["Holdplan"]["D5"].value = 14
+    wb.save(book)
+    assert main(["extract", str(book), "-o", str(tmp_path / "case.toml")]) == 0
+    first = load_case(tmp_path / "case.toml").cohorts[0]
+    assert (first.name, first.participants) == ("Hold 1", 14)
+    wb["Holdplan"]["A5"].value = "Hold 1 (rettet)"
+    wb.save(book)
+    assert main(["extract", str(book), "-o", str(tmp_path / "renamed.toml")]) == 2
+    assert 'published[0] "cohort_savings".cohort: intet hold med det navn' in capsys.readouterr().err
+
+
+def test_extract_never_writes_over_a_file_and_names_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = bundled("built") / "ballerup_2017.native.xlsx"
+    existing = tmp_path / "case.toml"
+    existing.write_text("# mine\n", encoding="utf-8")
+    assert main(["extract", str(book), "-o", str(existing)]) == 2
+    assert existing.read_text(encoding="utf-8") == "# mine\n" and "findes allerede" in capsys.readouterr().err
+    assert main(["extract", str(book), "-o", str(existing), "--force"]) == 0
+    assert load_case(existing).title == load_case(bundled("cases") / "ballerup_2017.toml").title
+    assert main(["extract", str(book), "-o", str(tmp_path / "case.txt")]) == 2
+    assert "skal ende på .toml" in capsys.readouterr().err
+    stranger = tmp_path / "fremmed.xlsx"
+    load(book.read_bytes(), "x").__class__().save(stranger)  # an empty book xlmodel did not write
+    assert main(["extract", str(stranger), "-o", str(tmp_path / "x.toml")]) == 2
+    assert "ikke bygget af xlmodel" in capsys.readouterr().err and not (tmp_path / "x.toml").exists()
+
+
+def test_report_reads_a_book_as_it_reads_its_case_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(bundled("built") / "silkeborg_2015.officejs.xlsx"), "--format", "json"]) == 0
+    from_book = json.loads(capsys.readouterr().out)
+    assert main(["report", str(bundled("cases") / "silkeborg_2015.toml"), "--format", "json"]) == 0
+    assert _same_figures(from_book, json.loads(capsys.readouterr().out))
+
+
+def test_a_portfolio_takes_books_and_case_files_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mixed = tmp_path / "blandet"
+    mixed.mkdir()
+    shutil.copy(bundled("built") / "ishoej_2021.native.xlsx", mixed / "ishoej.xlsx")
+    shutil.copy(bundled("cases") / "ballerup_2017.toml", mixed / "BALLERUP.TOML")
+    (mixed / "ødelagt.xlsx").write_bytes(b"not a book")
+    assert main(["portfolio", str(mixed), "--draws", "50", "--format", "json"]) == 0  # the broken book is an error line, the cases ran
+    data = json.loads(capsys.readouterr().out)
+    assert main(["portfolio", str(bundled("cases") / "ishoej_2021.toml"), str(bundled("cases") / "ballerup_2017.toml"), "--draws", "50", "--format", "json"]) == 0
+    files = json.loads(capsys.readouterr().out)
+    assert data["net_gain"] == pytest.approx(files["net_gain"], abs=1e-6) and len(data["cases"]) == 2
+    assert [e["case"].endswith("ødelagt.xlsx") for e in data["errors"]] == [True]
+
+
+def test_a_book_read_as_a_case_names_the_cell_of_a_bad_input(tmp_path: Path) -> None:
+    book = tmp_path / "ishoej.xlsx"
+    shutil.copy(bundled("built") / "ishoej_2021.native.xlsx", book)
+    wb = load(book.read_bytes(), book.name)
+    wb["Holdplan"]["D5"].value = "tolv"
+    wb.save(book)
+    with pytest.raises(Exception, match=r"ishoej.xlsx.*Holdplan!D5"):
+        read_book_case(book)
