@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_no_case_file_or_book_lives_inside_a_code_package() -> None:
     for package in ("xlmodel", "workbooks", "udfs", "xlmodel_cli"):
         assert list((ROOT / package).rglob("*.xlsx")) == []
-        cases = [p for p in (ROOT / package).rglob("*.toml") if "[case]" in p.read_text(encoding="utf-8")]
+        cases = [p for p in (ROOT / package).rglob("*.toml") if "case" in tomllib.loads(p.read_text(encoding="utf-8"))]
         assert [p.name for p in cases] == (["template.toml"] if package == "workbooks" else [])  # the template's own case: read by xlmodel new
 
 

@@ -4,6 +4,7 @@ years and kommune types."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -128,3 +129,10 @@ def test_the_excel_function_gives_the_core_figures_for_a_column_of_cohorts() -> 
     assert call("tax_gain", [[275_805]], [[144_768]], [[2026]], None, None) == [[pytest.approx(4507.582422843752)]]
     with pytest.raises(XlwingsError, match="part: kendte: kommuneskat"):
         call("tax_gain", [[275_805]], [[144_768]], [[2026]], [["kommunen"]], None)
+
+
+def test_a_case_pinned_before_the_tax_rates_were_added_does_not_see_them() -> None:
+    added = min(v.added for v in Parameters().get("skat.bundskat").values)
+    assert tax_rates(Parameters(known_on=added), 2026).bundskat == 0.1201
+    with pytest.raises(InvalidValueError, match="year: skattesatserne for 2026 findes ikke"):
+        tax_rates(Parameters(known_on=added - dt.timedelta(days=1)), 2026)

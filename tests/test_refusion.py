@@ -197,8 +197,9 @@ def test_a_case_override_replaces_a_value_and_is_labelled() -> None:
 
 
 def test_a_pinned_parameters_date_ignores_values_added_later() -> None:
-    # Every shipped value was added on 2026-11-24: a case pinned to the day before sees none of them.
-    latest = max(v.added for p in shipped().values() for v in p.values)
+    # The kontanthjælp rates were added on 2026-11-24 (the tax rates later): a case pinned to the day before
+    # sees none of them, one pinned to that day sees them all.
+    latest = max(v.added for v in shipped()["kontanthjaelp.over_30_andre"].values)
     assert Parameters(known_on=latest).annual("kontanthjaelp.over_30_andre", dt.date(2023, 6, 1)) == 11_944 * 12
     with pytest.raises(XlmodelError, match="har ingen værdi"):
         Parameters(known_on=latest - dt.timedelta(days=1)).annual("kontanthjaelp.over_30_andre", dt.date(2023, 6, 1))
