@@ -337,6 +337,25 @@ def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:
     assert old.read_bytes() == before
 
 
+def test_a_book_from_a_newer_xlmodel_asks_for_an_update(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A book written by a later release (a layout this one does not know) names that release and asks to
+    update xlmodel, for recalc and for every reader; nothing is written."""
+    from openpyxl.packaging.custom import StringProperty
+
+    newer = tmp_path / "nyere.xlsx"
+    wb = openpyxl.load_workbook(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx")
+    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name not in ("xlmodel_layout", "xlmodel_version")]
+    wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value="9"))
+    wb.custom_doc_props.append(StringProperty(name="xlmodel_version", value="9.1.0"))
+    wb.save(newer)
+    before = newer.read_bytes()
+    for argv in (["recalc", str(newer)], ["report", str(newer)], ["extract", str(newer), "-o", str(tmp_path / "x.toml")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "nyere xlmodel (9.1.0, regnearkslayout 9)" in err and "opdatér xlmodel" in err
+    assert newer.read_bytes() == before and not (tmp_path / "x.toml").exists()
+
+
 @pytest.mark.parametrize("delay", [0.05, 0.4, 0.8, 1.2, 1.6, 2.4])
 def test_a_killed_recalc_never_corrupts_the_book(book: Path, delay: float) -> None:
     """SIGKILL at points spread over a run: the book is the original or the finished result, never

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape
+from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape
+from xlmodel import __version__
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
@@ -36,6 +37,12 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
     if "xlmodel_shape" not in props:
         raise WorkbookError("xlmodel_shape", "arket er ikke bygget af xlmodel (mangler xlmodel-egenskaberne i dokumentegenskaberne)")
     version = props.get("xlmodel_layout", "1")
+    if version.isdigit() and int(version) > LAYOUT_VERSION:
+        raise WorkbookError(
+            "xlmodel_layout",
+            f"arket er bygget af en nyere xlmodel ({props.get('xlmodel_version', '?')}, regnearkslayout {version}) end den installerede "
+            f"({__version__}, layout {LAYOUT_VERSION}); opdatér xlmodel (pip install --upgrade xlmodel) og prøv igen",
+        )
     if version not in READABLE_LAYOUTS:
         raise WorkbookError(
             "xlmodel_layout",
