@@ -1,7 +1,7 @@
 """The workbooks' texts are data (workbooks/labels/da.toml, en.toml): both languages have the same keys and
 the same {placeholders}, and every key is shown by some book: the bundled cases and the templates in every
 runtime and language, and two small cases with what no bundled case has (a gross benefit typed as a rate, a
-region paying, a parameter the case sets itself)."""
+region paying, a parameter the case sets itself, an amount typed with a thousands point)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 import workbooks.labels
 import workbooks.writer
+from tests.test_plausibility import TYPO
 from tests.test_refusion import case_text
 from workbooks.build import build_workbook
 from workbooks.layout import RUNTIMES
@@ -46,7 +47,7 @@ def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch) -> N
 
     for module in (workbooks.labels, workbooks.writer):
         monkeypatch.setattr(module, "label", recording)
-    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(REGION_AND_RATE), loads_case(OWN_PARAMETER)]
+    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO)]
     for runtime in RUNTIMES:
         for lang in workbooks.labels.LANGUAGES:
             for case in cases:

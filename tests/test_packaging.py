@@ -3,6 +3,7 @@ the wheel is built from this tree, installed into a fresh environment and asked 
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,8 @@ def test_no_case_file_or_book_lives_inside_a_code_package() -> None:
 
 
 def test_an_installed_wheel_finds_the_bundled_cases_and_books(tmp_path: Path) -> None:
+    script = Path(sys.prefix) / "bin" / "xlmodel"
+    had_script = script.exists()
     source = tmp_path / "source"  # a copy: the build leaves nothing in the tree, and nothing stale in it reaches the wheel
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "xlmodel", "workbooks", "udfs", "xlmodel_cli", "cases", "examples"):
@@ -38,7 +41,7 @@ def test_an_installed_wheel_finds_the_bundled_cases_and_books(tmp_path: Path) ->
     python = env / "bin" / "python"
     site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True, check=True).stdout.strip()
     Path(site, "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(env), str(wheel)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(env), str(wheel)], check=True, capture_output=True)
     code = "import xlmodel, xlmodel.bundled as b; print(xlmodel.__file__); print(b.bundled('cases')); print(b.bundled('built')); print(len(list(b.bundled('templates').glob('*.xlsx'))))"
     run = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -46,3 +49,5 @@ def test_an_installed_wheel_finds_the_bundled_cases_and_books(tmp_path: Path) ->
     assert Path(module).is_relative_to(env) and not Path(module).is_relative_to(ROOT)
     assert Path(cases) == env / "share" / "xlmodel" / "cases" and sorted(p.name for p in Path(cases).glob("*.toml")) == sorted(p.name for p in (ROOT / "cases").glob("*.toml"))
     assert Path(built) == env / "share" / "xlmodel" / "examples" / "built" and int(templates) == len(list((ROOT / "examples" / "templates").glob("*.xlsx")))
+    # the environment running the tests keeps its own xlmodel (pip must not uninstall it for the other prefix)
+    assert script.exists() == had_script and importlib.metadata.version("xlmodel")

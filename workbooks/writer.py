@@ -40,6 +40,7 @@ from workbooks.layout import (
     col,
 )
 from workbooks.xlsx_writer import TemplateRow
+from xlmodel import plausibility
 from xlmodel.appraisal import Appraisal, appraise
 from xlmodel.compute import CaseResult
 from xlmodel.errors import InvalidValueError
@@ -132,6 +133,7 @@ class Writer:
             raise InvalidValueError("refusion.staircase", "refusionstrappen skifter inden for casens tidshorisont; et regneark kan kun vise én trappe")
         self.case, self.result, self.runtime, self.lang = case, result, runtime, lang
         self.comparison = compare(result)  # the published figures: on Kontrol and on the summary
+        self.doubts = plausibility.check(case)  # amounts probably typed with a thousands point: on Kontrol and the summary
         self.layout = Layout(shape)
         self.names = SHEET_NAMES[lang]
         self.yes_no = yes_no_format(label(lang, "yes"), label(lang, "no"))  # the number format of 1/0 flags

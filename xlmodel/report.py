@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from xlmodel import plausibility
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.errors import XlmodelError
@@ -97,6 +98,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "cohorts": _cohorts_data(result),
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
         "deviations": [d.to_dict() for d in comparison.deviations],
+        "warnings": [doubt.to_dict() for doubt in plausibility.check(case)],
         "follow_up": _follow_up_dict(result),
         **appraisal_and_risk(result),
     }
@@ -285,6 +287,7 @@ def report_table(result: CaseResult) -> str:
     lines = [f"{case.title} — {case.municipality} ({case.first_year}–{case.last_year})".replace(" —  (", " (")]
     if case.source:
         lines.append(f"Kilde: {case.source}")
+    lines += [f"ADVARSEL: {doubt.message} (tallene nedenfor følger case-filen)" for doubt in plausibility.check(case)]
     lines += ["", "Budget pr. år (kr.; nettoresultat = besparelser − udgifter)"]
     budget = {
         BUDGET_LABELS[column]: [format_kr(x, 2 if column == "person_years" else 0) for x in result.yearly[column]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.layout import (
     CHECKS_PAYBACK_TOLERANCE_ROW,
@@ -76,6 +77,19 @@ def write(w: Writer) -> None:
         w.text(ws, row, 1, deviation.where)
         w.text(ws, row, 3, w.t("deviation_line", published=_shown(deviation.published), model=_shown(deviation.model), difference=_shown(deviation.difference)))
         w.generated += [(ws.title, f"A{row}"), (ws.title, f"C{row}")]
+    _doubts(w, ws, row + 2)
+
+
+def _doubts(w: Writer, ws: Worksheet, row: int) -> None:
+    """The amounts the model doubts (xlmodel.plausibility), each with the figure probably meant."""
+    if not w.doubts:
+        return
+    w.text(ws, row, 1, w.t("doubts_title"), font=SECTION_FONT)
+    w.generated.append((ws.title, f"A{row}"))
+    for doubt in w.doubts:
+        row += 1
+        w.text(ws, row, 1, doubt.message)
+        w.generated.append((ws.title, f"A{row}"))
 
 
 def _payers_check(w: Writer, budget: str, rows: dict[str, int], tol: str) -> str:

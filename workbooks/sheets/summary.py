@@ -45,7 +45,8 @@ def assumption_lines(w: Writer) -> list[str]:
     saves and the fall-backs, the cohorts and deadweight, each cost line with its basis, and the dated
     parameters the case uses (assumptions marked)."""
     case, lang = w.case, w.lang
-    lines = [w.t("sum_source", source=case.source)] if case.source else []
+    lines = [f"{w.t('sum_doubt')}: {doubt.message}" for doubt in w.doubts]
+    lines += [w.t("sum_source", source=case.source)] if case.source else []
     for outcome in case.outcomes:
         if outcome.split:
             saves = w.t("sum_benefit", benefit=outcome.benefit or w.t("benefit_rate_given"))
