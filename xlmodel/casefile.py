@@ -44,7 +44,7 @@ from xlmodel.model import (
 )
 from xlmodel.parameters import Override, Parameters
 from xlmodel.published import PublishedFigure
-from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
+from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, PublicPurseSettings, RiskSettings, Uncertainty
 
 #: Case files larger than this are refused (a case file is a few kilobytes).
 MAX_FILE_BYTES = 5_000_000
@@ -166,6 +166,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
     appraisal = _appraisal(data.get("appraisal", {}))
     uncertainty = tuple(_each(data, "uncertainty", lambda u: Uncertainty(**u), "input"))
     risk = _checked("risk", lambda: RiskSettings(**data.get("risk", {})))
+    public_purse = _checked("public_purse", lambda: PublicPurseSettings(**data.get("public_purse", {})))
     return Case(
         title=head["title"],
         municipality=head.get("municipality", ""),
@@ -187,6 +188,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         appraisal=appraisal,
         uncertainty=uncertainty,
         risk=risk,
+        public_purse=public_purse,
     )
 
 
@@ -249,6 +251,8 @@ def _outcome(entry: dict[str, Any]) -> Outcome:
         benefit=entry.get("benefit"),
         benefit_rate=entry.get("benefit_rate"),
         wage_subsidy=entry.get("wage_subsidy", False),
+        income=entry.get("income"),
+        income_share=entry.get("income_share", 1.0),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from xlmodel.model import Actual, Case, Cohort, CostItem, Outcome, SavingsLine, Target
-from xlmodel.settings import AppraisalSettings, RiskSettings
+from xlmodel.settings import AppraisalSettings, PublicPurseSettings, RiskSettings
 from xlmodel.validate import month_start
 
 #: The header every written case file starts with.
@@ -48,6 +48,8 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
         "id": outcome.id, "label": outcome.label, "unit_saving": _rate(outcome.unit_saving),
         "fallbacks": [[f.share, f.after_years] for f in outcome.fallbacks], "fallback_month": outcome.fallback_month,
         "benefit": outcome.benefit, "benefit_rate": _rate(outcome.benefit_rate), "wage_subsidy": outcome.wage_subsidy or None,
+        "income": outcome.income if isinstance(outcome.income, str) else _rate(outcome.income),
+        "income_share": None if outcome.income_share == 1.0 else outcome.income_share,
     })
 
 
@@ -130,6 +132,7 @@ def case_data(case: Case) -> dict[str, Any]:
         "appraisal": _appraisal(case.appraisal),
         "uncertainty": [_without_empty(_fields(u)) for u in case.uncertainty],
         "risk": risk,
+        "public_purse": {key: value for key, value in _fields(case.public_purse).items() if value != getattr(PublicPurseSettings(), key)},
     })
 
 

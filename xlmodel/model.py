@@ -29,7 +29,7 @@ from xlmodel import validate as v
 from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Parameters
 from xlmodel.rounding import format_kr
-from xlmodel.settings import AppraisalSettings, RiskSettings, Uncertainty, check_against
+from xlmodel.settings import AppraisalSettings, PublicPurseSettings, RiskSettings, Uncertainty, check_against
 
 #: Hours a week in one full-time staff year (årsværk).
 HOURS_PER_FTE = 37.0
@@ -91,6 +91,10 @@ class Outcome:
     benefit: str | None = None
     benefit_rate: float | Mapping[int, float] | None = None
     wage_subsidy: bool = False
+    #: The wage a full-year person earns in the outcome (kr. a year, ``{year: amount}``, or a parameter such
+    #: as ``loen.io_minimum``), for the tax and udligning of the public purse; ``income_share`` for part time.
+    income: float | Mapping[int, float] | str | None = None
+    income_share: float = 1.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _IDENTIFIER.match(self.id):
@@ -121,6 +125,22 @@ class Outcome:
         _set(self, "fallbacks", fallbacks)
         if self.fallback_month is not None:
             _set(self, "fallback_month", v.month_number("fallback_month", self.fallback_month))
+        self._check_income()
+
+    def _check_income(self) -> None:
+        """The wage: an amount, a year table or a parameter name; it needs the gross benefit it replaces."""
+        if isinstance(self.income, str):
+            _set(self, "income", v.text("income", self.income))
+        elif isinstance(self.income, Mapping):
+            _set(self, "income", _year_amounts("income", self.income, minimum=0))
+        elif self.income is not None:
+            _set(self, "income", v.number("income", self.income, minimum=0))
+        share = v.share("income_share", self.income_share)
+        if share == 0:
+            raise InvalidValueError("income_share", "en deltidsandel ligger over 0 og højst 1, fx 0.5", value=self.income_share)
+        _set(self, "income_share", share)
+        if self.income is not None and not self.split:
+            raise InvalidValueError("income", "skatten af ydelsen beregnes af bruttoydelsen: angiv benefit eller benefit_rate for effekten (ikke unit_saving)")
 
     @property
     def split(self) -> bool:
@@ -427,6 +447,7 @@ class Case:
     uncertainty: tuple[Uncertainty, ...] = ()
     risk: RiskSettings = field(default_factory=RiskSettings)
     purpose: str = ""  # what the investment is for (the committee summary's first lines)
+    public_purse: PublicPurseSettings = field(default_factory=PublicPurseSettings)  # [public_purse]: tax and udligning
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))

@@ -22,6 +22,8 @@ cap for the richest kommuner is not modelled.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +32,13 @@ import numpy.typing as npt
 
 from xlmodel import validate
 from xlmodel.arithmetic import FloatArray
+from xlmodel.compute import CaseResult
 from xlmodel.errors import InvalidValueError
+from xlmodel.model import Case, Outcome
 from xlmodel.parameters import Parameters
+from xlmodel.refusion import resolve
+from xlmodel.settings import KOMMUNE_TYPES
 
-#: The kommune's tax base against the national average: within 90–125 %, below 90 %, above 125 %.
-KOMMUNE_TYPES = ("normal", "svag", "rig")
 #: The six figures per person-year, in the order reports show them.
 PARTS = ("kommuneskat", "udligning", "kommune", "bundskat", "am_bidrag", "stat")
 RATE_NAMES = {
@@ -170,4 +174,90 @@ def tax_gain_of(income: Any, benefit: Any, year: Any, kommune_type: str = "norma
     return tax_gain(wage, saved, rates), rates
 
 
-__all__ = ["KOMMUNE_TYPES", "PARTS", "TaxGain", "TaxRates", "tax_gain", "tax_gain_of", "tax_rates"]
+
+def income_in(outcome: Outcome, year: int, parameters: Parameters, where: str = "income") -> float:
+    """The wage of a full-year person in ``outcome`` in ``year`` (× its part-time share): an amount, the
+    year's entry of a table, or a wage parameter averaged over the year (kr. an hour × ``loen.timer_pr_aar``).
+
+    >>> from xlmodel.model import Outcome
+    >>> job = Outcome("job", benefit_rate=144_768, income="loen.io_minimum")
+    >>> round(income_in(job, 2026, Parameters()), 2)   # (59 days × 139.85 + 306 days × 143.35) / 365 × 1,924 h
+    274716.89
+    """
+    income, share = outcome.income, outcome.income_share
+    if income is None:
+        raise InvalidValueError(where, "effekten har ingen løn (income)")
+    if isinstance(income, Mapping):
+        if year not in income:
+            raise InvalidValueError(where, f"mangler et beløb for {year}", value=dict(income))
+        return float(income[year]) * share
+    if not isinstance(income, str):
+        return float(income) * share
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    unit = parameters.get(income, where).unit
+    per_year = {"kr/time": None, "kr/år": 1.0, "kr/md": 12.0}
+    if unit not in per_year:
+        raise InvalidValueError(where, f"{income} er ikke en løn (enhed: {unit}); brug fx loen.io_minimum", value=income)
+    factor = per_year[unit] or float(parameters.value_at("loen.timer_pr_aar", start, "loen.timer_pr_aar").value or 0.0)
+    days = (end - start).days
+    return share * factor * math.fsum(float(seg.entry.value or 0.0) * (seg.end - seg.start).days / days for seg in parameters.segments(income, start, end, where))
+
+
+@dataclass(frozen=True)
+class CaseTax:
+    """The tax and udligning of a case per year (kr.): each line of :data:`LINES` in total and per cohort ×
+    outcome, and the parameters whose value for some year is an assumption."""
+
+    years: tuple[int, ...]
+    lines: Mapping[str, FloatArray]
+    pairs: tuple[tuple[str, str, Mapping[str, FloatArray]], ...]
+    assumptions: tuple[str, ...]
+
+    def part(self, name: str) -> FloatArray:
+        """A line, or ``kommune`` (kommuneskat + udligning) or ``stat`` (bundskat + AM-bidrag), per year."""
+        if name == "kommune":
+            return self.lines["kommuneskat"] + self.lines["udligning"]
+        if name == "stat":
+            return self.lines["bundskat"] + self.lines["am_bidrag"]
+        return self.lines[name]
+
+
+#: The four lines of the public purse's gain, as JSON and the report name them.
+LINES = ("kommuneskat", "udligning", "bundskat", "am_bidrag")
+
+
+def opts_in(case: Case) -> bool:
+    """True when an outcome of ``case`` has a wage (``income``): the case shows the public purse."""
+    return any(o.income is not None for o in case.outcomes)
+
+
+def case_tax(result: CaseResult) -> CaseTax:
+    """Per year: Σ over cohorts × outcomes with a wage of person-years × the gain of one person-year in the job
+    instead of on the outcome's gross benefit, at the year's rates and the case's ``[public_purse]`` settings."""
+    case = result.case
+    years = [int(y) for y in result.years]
+    settings = case.public_purse
+    rates = {y: tax_rates(case.parameters, y, settings.kommune_type, settings.kommune_rate) for y in years}
+    benefits = resolve(case).benefits
+    totals = {line: np.zeros(len(years)) for line in LINES}
+    pairs = []
+    for k, outcome in enumerate(case.outcomes):
+        if outcome.income is None:
+            continue
+        where = f'outcomes[{k}] "{outcome.id}".income'
+        wage = np.array([income_in(outcome, y, case.parameters, where) for y in years])
+        benefit = benefits[outcome.id].yearly(years)
+        per_person = [tax_gain(wage[i], benefit[i], rates[y]) for i, y in enumerate(years)]
+        gain = {line: np.array([float(getattr(g, line)) for g in per_person]) for line in LINES}
+        for cohort in case.cohorts:
+            if outcome.id not in cohort.outcomes:
+                continue
+            person_years = result.cohort_figure(cohort.name, outcome.id, "person_years")
+            row = {line: person_years * gain[line] for line in LINES}
+            pairs.append((cohort.name, outcome.id, row))
+            for line in LINES:
+                totals[line] += row[line]
+    assumptions = sorted({name for r in rates.values() for name in r.assumptions})
+    return CaseTax(tuple(years), totals, tuple(pairs), tuple(assumptions))
+
+__all__ = ["KOMMUNE_TYPES", "LINES", "PARTS", "CaseTax", "TaxGain", "TaxRates", "case_tax", "income_in", "opts_in", "tax_gain", "tax_gain_of", "tax_rates"]

@@ -40,6 +40,9 @@ INPUT_TITLES = {
 DEFAULT_TORNADO_CHANGE = 0.2
 
 
+#: The kommune's tax base against the national average: within 90–125 %, below 90 %, above 125 %.
+KOMMUNE_TYPES = ("normal", "svag", "rig")
+
 @dataclass(frozen=True)
 class OptimismBias:
     """Green Book optimism bias: costs × (1 + ``cost_uplift``), cohort savings × (1 − ``effect_reduction``),
@@ -149,6 +152,21 @@ class Uncertainty:
         if self.item is not None:
             return f"{INPUT_TITLES[self.input]}: {self.item}"
         return INPUT_TITLES[self.input] + (f" ({self.outcome})" if self.outcome else "")
+
+
+@dataclass(frozen=True)
+class PublicPurseSettings:
+    """``[public_purse]``: the kommune's place in the udligning (``normal``, ``svag``, ``rig``) and, if it is
+    not the national average, its own kommuneskat rate (a share, e.g. 0.252)."""
+
+    kommune_type: str = "normal"
+    kommune_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kommune_type not in KOMMUNE_TYPES:
+            raise InvalidValueError("kommune_type", f"kendte: {', '.join(KOMMUNE_TYPES)} (beskatningsgrundlag 90–125 %, under 90 %, over 125 % af landsgennemsnittet)", value=self.kommune_type)
+        if self.kommune_rate is not None:
+            object.__setattr__(self, "kommune_rate", v.share("kommune_rate", self.kommune_rate))
 
 
 @dataclass(frozen=True)
