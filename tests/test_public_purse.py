@@ -136,3 +136,88 @@ def test_a_case_pinned_before_the_tax_rates_were_added_does_not_see_them() -> No
     assert tax_rates(Parameters(known_on=added), 2026).bundskat == 0.1201
     with pytest.raises(InvalidValueError, match="year: skattesatserne for 2026 findes ikke"):
         tax_rates(Parameters(known_on=added - dt.timedelta(days=1)), 2026)
+
+
+PURSE_CASE = """
+[case]
+title = "Job til kontanthjælpsmodtagere"
+first_year = 2026
+last_year = 2027
+[public_purse]
+kommune_type = "{kommune_type}"
+[[outcomes]]
+id = "job"
+benefit_rate = 144768
+income = {income}
+fallbacks = [[0.5, 1]]
+[[cohorts]]
+name = "H1"
+participants = 10
+effect_start = 2026-04-01
+weeks_on_benefit = 80
+outcomes = {{ job = {{ persons = 2 }} }}
+[[costs]]
+label = "Mentor"
+amounts = {{ 2026 = 50000 }}
+"""
+
+
+def _purse_case(kommune_type: str = "normal", income: str = "275805") -> str:
+    return PURSE_CASE.format(kommune_type=kommune_type, income=income)
+
+
+@pytest.mark.parametrize("kommune_type", ["normal", "svag"])
+def test_a_case_that_opts_in_gets_the_tax_of_its_person_years(kommune_type: str, capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    """2 persons from 1 April 2026, half fall back a year later: 1.5 person-years in 2026 (2 × 9/12) and
+    1.25 in 2027 (2 × 3/12 + 1 × 9/12), each worth the per-person gain of the contract."""
+    path = tmp_path / "purse.toml"  # type: ignore[operator]
+    path.write_text(_purse_case(kommune_type), encoding="utf-8")
+    assert main(["report", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    person_years = [1.5, 1.25]
+    for part in PARTS:
+        expected = [py * by_hand(275_805, 144_768, 2026, kommune_type)[part] for py in person_years]  # 2027 carries 2026's rates
+        assert data["public_purse"][part] == pytest.approx(expected, abs=1e-6), part
+    kommune = data["by_payer"]["kommune"]
+    assert kommune["tax"] == pytest.approx(data["public_purse"]["kommune"])
+    assert kommune["net_incl_tax"] == pytest.approx([n + t for n, t in zip(kommune["net"], kommune["tax"], strict=True)])
+    assert data["public_purse"]["cohorts"][0]["cohort"] == "H1" and "skat.personfradrag" in data["public_purse"]["assumptions"]
+
+
+def test_cases_that_do_not_opt_in_give_todays_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from xlmodel.bundled import bundled
+
+    for path in sorted(bundled("cases").glob("*.toml")):
+        assert main(["report", str(path), "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert "public_purse" not in data and "tax" not in data["by_payer"]["kommune"], path.name
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("benefit_rate = 144768", "unit_saving = 80000"), 'outcomes[0] "job".income: skatten af ydelsen beregnes af bruttoydelsen'),
+        (("income = 275805", 'income = "kontanthjaelp.over_30_andre"'), 'outcomes[0] "job".income: kontanthjaelp.over_30_andre er ikke en løn'),
+        (("income = 275805", "income = { 2026 = 275805 }"), 'outcomes[0] "job".income: mangler et beløb for 2027'),
+        (("income = 275805", "income = -1"), 'outcomes[0] "job".income'),
+        (('kommune_type = "normal"', 'kommune_type = "mellem"'), "public_purse.kommune_type"),
+    ],
+)
+def test_bad_public_purse_input_names_the_field(change: tuple[str, str], message: str, tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "purse.toml"  # type: ignore[operator]
+    path.write_text(_purse_case().replace(*change), encoding="utf-8")
+    assert main(["report", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_the_wage_and_the_settings_survive_a_book(tmp_path: object) -> None:
+    from workbooks.extract import read_book_case
+    from workbooks.pipeline import render
+    from xlmodel import loads_case
+
+    case = loads_case(_purse_case("rig", '"loen.io_minimum"'))
+    book = tmp_path / "purse.xlsx"  # type: ignore[operator]
+    book.write_bytes(render(case, runtime="native"))
+    back = read_book_case(book)
+    assert back.outcomes[0].income == "loen.io_minimum" and back.public_purse.kommune_type == "rig"

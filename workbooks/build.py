@@ -42,7 +42,7 @@ from workbooks.writer import Writer
 from workbooks.xlsx_writer import TemplateRow
 from xlmodel import __version__
 from xlmodel.compute import compute_case
-from xlmodel.model import Case
+from xlmodel.model import Case, Outcome
 from xlmodel.refusion import benefit_periods
 
 #: The sheets in the order they are written: a sheet refers only to rows that the layout fixes, so the
@@ -124,7 +124,8 @@ def build_workbook(
         "purpose": case.purpose,
         "published": [_figure_dict(f) for f in case.published],
         "source_file": source_name,
-        "benefits": {o.id: {"benefit": o.benefit, "benefit_rate": _rate_dict(o.benefit_rate)} for o in case.outcomes if o.split},
+        "benefits": {o.id: _benefit_dict(o) for o in case.outcomes if o.split},
+        "public_purse": dataclasses.asdict(case.public_purse),
         "parameters": _parameters_dict(case),
         "appraisal": _appraisal_dict(case),
     }
@@ -143,6 +144,14 @@ def build_workbook(
     validated = frozenset((sheet, f"{col(column)}{row}") for (sheet, _), cells in writer.validated.items() for row, column in cells)
     rows = {title: tuple(found) for title, found in (writer.template_rows or {}).items()}
     return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows)
+
+
+def _benefit_dict(outcome: Outcome) -> dict[str, Any]:
+    """What a split outcome keeps in the book's properties: its gross benefit and, opted in, its wage."""
+    found = {"benefit": outcome.benefit, "benefit_rate": _rate_dict(outcome.benefit_rate)}
+    if outcome.income is not None:
+        found |= {"income": outcome.income if isinstance(outcome.income, str) else _rate_dict(outcome.income), "income_share": outcome.income_share}
+    return found
 
 
 def _rate_dict(rate: Any) -> Any:

@@ -22,7 +22,7 @@ from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
 from xlmodel.parameters import Override, Parameters
 from xlmodel.published import PublishedFigure
-from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, RiskSettings, Uncertainty
+from xlmodel.settings import DEFAULT_TORNADO_CHANGE, AppraisalSettings, OptimismBias, PublicPurseSettings, RiskSettings, Uncertainty
 
 #: Yes and no as a user may type them in a Ja/Nej cell, in either language.
 YES = {LABELS[lang]["yes"].lower() for lang in LABELS} | {"sand", "true", "1"}
@@ -87,10 +87,12 @@ class _Reader:
             label = self.value(ws, rows["title"], COL_LABEL)
             subsidy = self.yes_no(ws, rows["subsidy"], COL_P1)
             rate = (split or {}).get("benefit_rate")
+            income = (split or {}).get("income")
             result.append(
                 self.checked(
                     ws, rows["unit"], COL_LABEL, Outcome, outcome_id, units, "" if _blank(label) else str(label), tuple(fallbacks), None if _blank(month) else month,
                     benefit=(split or {}).get("benefit"), benefit_rate={int(y): v for y, v in rate.items()} if isinstance(rate, dict) else rate, wage_subsidy=subsidy,
+                    income={int(y): v for y, v in income.items()} if isinstance(income, dict) else income, income_share=(split or {}).get("income_share", 1.0),
                 )
             )
         return tuple(result)
@@ -273,6 +275,7 @@ def read_case(wb: Workbook) -> Case:
         appraisal=_appraisal(reader, wb, lang, stored["appraisal"]),
         uncertainty=stored["uncertainty"],
         risk=stored["risk"],
+        public_purse=stored["public_purse"],
     )
 
 
@@ -304,6 +307,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
             "appraisal": dict(appraisal),
             "uncertainty": tuple(Uncertainty(**u) for u in appraisal.get("uncertainty", [])),
             "risk": RiskSettings(**appraisal.get("risk", {})),
+            "public_purse": PublicPurseSettings(**extra.get("public_purse", {})),
         }
     except XlmodelError as exc:
         raise exc.within("xlmodel_case") from None

@@ -196,7 +196,7 @@ def income_in(outcome: Outcome, year: int, parameters: Parameters, where: str = 
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     unit = parameters.get(income, where).unit
     per_year = {"kr/time": None, "kr/år": 1.0, "kr/md": 12.0}
-    if unit not in per_year:
+    if not income.startswith("loen.") or unit not in per_year:
         raise InvalidValueError(where, f"{income} er ikke en løn (enhed: {unit}); brug fx loen.io_minimum", value=income)
     factor = per_year[unit] or float(parameters.value_at("loen.timer_pr_aar", start, "loen.timer_pr_aar").value or 0.0)
     days = (end - start).days

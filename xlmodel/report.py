@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from xlmodel import plausibility
+from xlmodel import plausibility, public_purse
 from xlmodel.appraisal import appraise
-from xlmodel.compute import CaseResult
+from xlmodel.compute import CaseResult, payback_year
 from xlmodel.errors import XlmodelError
 from xlmodel.followup import follow_up
 from xlmodel.parameters import UNIT_TEXT
@@ -83,17 +84,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
              "benefit_rate": dict(o.benefit_rate) if isinstance(o.benefit_rate, Mapping) else o.benefit_rate, "wage_subsidy": o.wage_subsidy}
             for o in case.outcomes
         ],
-        "by_payer": {
-            payer: {
-                "savings": p.yearly["savings"].tolist(),
-                "costs": p.yearly["costs"].tolist(),
-                "net": p.yearly["net"].tolist(),
-                "cumulative": p.yearly["cumulative"].tolist(),
-                "payback_year": p.payback_year,
-                "net_gain": p.net_gain,
-            }
-            for payer, p in result.by_payer.items()
-        },
+        "by_payer": _by_payer_data(result),
         "parameters": parameter_uses(result),
         "cohorts": _cohorts_data(result),
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
@@ -101,6 +92,44 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "warnings": [doubt.to_dict() for doubt in plausibility.check(case)],
         "follow_up": _follow_up_dict(result),
         **appraisal_and_risk(result),
+        **({"public_purse": _public_purse_data(result)} if public_purse.opts_in(case) else {}),
+    }
+
+
+def _by_payer_data(result: CaseResult) -> dict[str, Any]:
+    """Each payer's budget; with the public purse, the kommune's and the stat's tax and net including it."""
+    found: dict[str, Any] = {}
+    tax = public_purse.case_tax(result) if public_purse.opts_in(result.case) else None
+    for payer, p in result.by_payer.items():
+        found[payer] = {
+            "savings": p.yearly["savings"].tolist(),
+            "costs": p.yearly["costs"].tolist(),
+            "net": p.yearly["net"].tolist(),
+            "cumulative": p.yearly["cumulative"].tolist(),
+            "payback_year": p.payback_year,
+            "net_gain": p.net_gain,
+        }
+        if tax is not None and payer in ("kommune", "stat"):
+            net = p.yearly["net"].to_numpy() + tax.part(payer)
+            found[payer] |= {
+                "tax": tax.part(payer).tolist(),
+                "net_incl_tax": net.tolist(),
+                "payback_year_incl_tax": payback_year(result.years, np.cumsum(net)),
+                "net_gain_incl_tax": math.fsum(net),
+            }
+    return found
+
+
+def _public_purse_data(result: CaseResult) -> dict[str, Any]:
+    """The tax and udligning per year, in total and per cohort × outcome (unrounded kr.)."""
+    tax = public_purse.case_tax(result)
+    settings = result.case.public_purse
+    return {
+        "kommune_type": settings.kommune_type,
+        "kommune_rate": settings.kommune_rate,
+        **{line: tax.part(line).tolist() for line in (*public_purse.LINES, "kommune", "stat")},
+        "cohorts": [{"cohort": c, "outcome": o, **{line: row[line].tolist() for line in public_purse.LINES}} for c, o, row in tax.pairs],
+        "assumptions": list(tax.assumptions),
     }
 
 
@@ -327,6 +356,7 @@ def report_table(result: CaseResult) -> str:
     if result.steady_state_saving is not None:
         lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
     lines += _payer_table(result, years)
+    lines += _public_purse_table(result, years)
     lines += _appraisal_table(result)
     lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
@@ -345,6 +375,27 @@ def report_table(result: CaseResult) -> str:
         notes = textwrap.fill(" ".join(case.notes.split()), width=100, initial_indent="  ", subsequent_indent="  ")
         lines += ["", "Forudsætninger og bemærkninger", notes]
     return "\n".join(lines) + "\n"
+
+
+PURSE_LABELS = {"kommuneskat": "Kommuneskat", "udligning": "Udligning", "kommune": "Kommunen: skat efter udligning",
+                "bundskat": "Bundskat", "am_bidrag": "AM-bidrag", "stat": "Staten: skat"}
+
+
+def _public_purse_table(result: CaseResult, years: list[str]) -> list[str]:
+    """Tax and udligning per year, and the kommune's and the stat's result including them (cases with income)."""
+    if not public_purse.opts_in(result.case):
+        return []
+    tax = public_purse.case_tax(result)
+    settings = result.case.public_purse
+    rows = {label: [format_kr(x) for x in tax.part(part)] for part, label in PURSE_LABELS.items()}
+    lines = ["", f"Skat og udligning (kr.; helårspersoner i job i stedet for på ydelse; kommunetype {settings.kommune_type})", _frame(rows, years)]
+    for payer, name in (("kommune", "Kommunen efter skat og udligning"), ("stat", "Staten efter skat")):
+        net = result.by_payer[payer].yearly["net"].to_numpy() + tax.part(payer)
+        year = payback_year(result.years, np.cumsum(net))
+        lines.append(f"  {name}: nettogevinst {format_kr(math.fsum(net))} kr.; tilbagebetalingstid {year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    if tax.assumptions:
+        lines.append(f"  ANTAGELSE: satser ført frem fra et tidligere år: {', '.join(tax.assumptions)}")
+    return lines
 
 
 PAYER_LABELS = {"kommune": "Kommunen", "stat": "Staten", "region": "Regionen"}
