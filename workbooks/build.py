@@ -126,6 +126,7 @@ def build_workbook(
         "source_file": source_name,
         "benefits": {o.id: _benefit_dict(o) for o in case.outcomes if o.split},
         "public_purse": dataclasses.asdict(case.public_purse),
+        "intervention": case.intervention,
         "parameters": _parameters_dict(case),
         "appraisal": _appraisal_dict(case),
     }

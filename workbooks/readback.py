@@ -276,6 +276,7 @@ def read_case(wb: Workbook) -> Case:
         uncertainty=stored["uncertainty"],
         risk=stored["risk"],
         public_purse=stored["public_purse"],
+        intervention=stored["intervention"],
     )
 
 
@@ -308,6 +309,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
             "uncertainty": tuple(Uncertainty(**u) for u in appraisal.get("uncertainty", [])),
             "risk": RiskSettings(**appraisal.get("risk", {})),
             "public_purse": PublicPurseSettings(**extra.get("public_purse", {})),
+            "intervention": str(extra.get("intervention", "")),
         }
     except XlmodelError as exc:
         raise exc.within("xlmodel_case") from None

@@ -184,6 +184,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         source=head.get("source", ""),
         notes=head.get("notes", ""),
         purpose=head.get("purpose", ""),
+        intervention=head.get("intervention", ""),
         parameters=parameters,
         appraisal=appraisal,
         uncertainty=uncertainty,

@@ -448,10 +448,12 @@ class Case:
     risk: RiskSettings = field(default_factory=RiskSettings)
     purpose: str = ""  # what the investment is for (the committee summary's first lines)
     public_purse: PublicPurseSettings = field(default_factory=PublicPurseSettings)  # [public_purse]: tax and udligning
+    intervention: str = ""  # the intervention, for the evidence check (xlmodel.evidence): "mentor", "ips", ...
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
         _set(self, "purpose", v.text("purpose", self.purpose, required=False))
+        _set(self, "intervention", v.text("intervention", self.intervention, required=False))
         _set(self, "municipality", v.text("municipality", self.municipality, required=False))
         _set(self, "source", v.text("source", self.source, required=False))
         _set(self, "notes", v.text("notes", self.notes, required=False))

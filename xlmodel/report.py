@@ -24,6 +24,7 @@ from xlmodel import plausibility, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult, payback_year
 from xlmodel.errors import XlmodelError
+from xlmodel.evidence import compare_evidence
 from xlmodel.followup import follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
@@ -93,6 +94,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "follow_up": _follow_up_dict(result),
         **appraisal_and_risk(result),
         **({"public_purse": _public_purse_data(result)} if public_purse.opts_in(case) else {}),
+        **({"evidence": check.to_dict()} if (check := compare_evidence(case)) is not None else {}),
     }
 
 
@@ -357,6 +359,7 @@ def report_table(result: CaseResult) -> str:
         lines.append(f"  Varig årlig besparelse efter sidste tilbagefald: {format_kr(result.steady_state_saving)} kr.")
     lines += _payer_table(result, years)
     lines += _public_purse_table(result, years)
+    lines += _evidence_table(result)
     lines += _appraisal_table(result)
     lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
@@ -395,6 +398,20 @@ def _public_purse_table(result: CaseResult, years: list[str]) -> list[str]:
         lines.append(f"  {name}: nettogevinst {format_kr(math.fsum(net))} kr.; tilbagebetalingstid {year or 'tjener sig ikke hjem inden for tidshorisonten'}")
     if tax.assumptions:
         lines.append(f"  ANTAGELSE: satser ført frem fra et tidligere år: {', '.join(tax.assumptions)}")
+    return lines
+
+
+def _evidence_table(result: CaseResult) -> list[str]:
+    """The case's assumed effect beside the Danish evidence for its intervention (cases that name one)."""
+    check = compare_evidence(result.case)
+    if check is None:
+        return []
+    e = check.evidence
+    lines = ["", f"Evidens: {e.title}",
+             f"  Casens antagne effekt: {format_kr(100 * check.assumed, 1)} % af deltagerne (nettopersoner ÷ deltagere)",
+             f"  Dansk evidens: {format_kr(100 * e.effect, 1)} % ({e.result}; {e.population}; {e.design}, {e.horizon}); kilde: {e.source}"]
+    if check.warning:
+        lines.append(f"  ADVARSEL: {check.warning}")
     return lines
 
 

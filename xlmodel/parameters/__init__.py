@@ -45,7 +45,7 @@ from xlmodel.validate import month_start, number, text
 #: January, as for the 2016 and 2017 rates) is not flagged as carried forward.
 CARRY_GRACE = dt.timedelta(days=14)
 UNITS_PER_YEAR = {"kr/md": 12.0, "kr/år": 1.0}
-UNIT_TEXT = {"kr/md": "kr. pr. måned", "kr/år": "kr. pr. år", "andel": "andel", "uger": "uger", "år": "år", "kr/time": "kr. pr. time", "timer": "timer"}
+UNIT_TEXT = {"kr/md": "kr. pr. måned", "kr/år": "kr. pr. år", "andel": "andel", "uger": "uger", "år": "år", "kr/time": "kr. pr. time", "timer": "timer", "faktor": "faktor"}
 
 
 @dataclass(frozen=True)
