@@ -43,6 +43,8 @@ from xlmodel.risk import payback_distribution, percentile, sample, share_paid_ba
 from xlmodel.synthetic import synthetic_case
 from xlmodel.validate import PAYERS
 
+#: How long to wait for a Dask scheduler that does not answer.
+DASK_CONNECT_SECONDS = 10
 #: The portfolio's default number of draws and seed.
 DEFAULT_DRAWS = 1_000
 DEFAULT_SEED = 20_261_124
@@ -253,7 +255,12 @@ def run_portfolio_dask(paths: Iterable[str | Path | Source] = (), *, generate: i
     cluster = None
     if address is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1")
-    client = Client(cluster if cluster is not None else address)
+    try:
+        client = Client(cluster if cluster is not None else address, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError) as exc:  # nothing listens at the address, or it is not a scheduler
+        if cluster is not None:
+            cluster.close()
+        raise XlmodelError("--dask", f"ingen Dask-scheduler svarer på {address} inden for {DASK_CONNECT_SECONDS} s ({type(exc).__name__}); tjek adressen (tcp://VÆRT:8786)") from None
     try:
         futures = [client.submit(chunk_totals, sources[s : s + chunk], s, draws, seed, pure=False) for s in starts]
         index = {f.key: i for i, f in enumerate(futures)}

@@ -24,13 +24,14 @@ Bad input gives one clear message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 
 from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 from xlmodel_cli import book_commands, core_commands, serve_command
-from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK
+from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK
 
 #: The command groups, in the order ``xlmodel --help`` lists them.
 GROUPS = (core_commands, serve_command, book_commands)
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a Windows code page (cp1252) has no − or ≥: never a UnicodeEncodeError
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") not in ("utf8", "utf16", "utf32"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
@@ -59,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `xlmodel report ... | head`
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for an interrupt
+        print("xlmodel: afbrudt (Ctrl-C); intet er ændret af den afbrudte kommando", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 __all__ = ["build_parser", "main"]

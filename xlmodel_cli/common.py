@@ -4,7 +4,7 @@ case file or a book."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeAlias
 
@@ -14,8 +14,9 @@ from xlmodel.errors import XlmodelError
 from xlmodel.model import Case
 from xlmodel.portfolio import Source
 
-#: 0: done; 1: ``regenerate --check`` found differences; 2: bad input (one line on stderr, no traceback).
-EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+#: 0: done; 1: ``regenerate --check`` found differences; 2: bad input (one line on stderr, no traceback);
+#: 130: interrupted (Ctrl-C), as shells count it.
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -33,12 +34,20 @@ def load_any_case(path: str | Path) -> Case:
 
 def portfolio_sources(paths: Iterable[str]) -> list[str | Source]:
     """The portfolio's inputs with books read here (the core reads only case files): a book becomes its
-    case-file text, or the problem that stopped it; folders list their case files and books, sorted."""
+    case-file text, or the problem that stopped it; folders list their case files and books, sorted. A
+    folder without any is refused; a file given twice is counted once, and said so."""
     found: list[str | Source] = []
+    seen: set[Path] = set()
     for item in paths:
         path = Path(item)
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".toml", ".xlsx", ".xlsm")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            raise XlmodelError(str(path), "mappen indeholder ingen case-filer (*.toml) eller regneark (*.xlsx)")
         for file in files:
+            if file.resolve() in seen:
+                found.append(Source(str(file), problem="samme fil er allerede med i porteføljen; den tælles kun én gang"))
+                continue
+            seen.add(file.resolve())
             if file.suffix.lower() not in (".xlsx", ".xlsm"):
                 found.append(str(file))
                 continue
@@ -47,3 +56,19 @@ def portfolio_sources(paths: Iterable[str]) -> list[str | Source]:
             except XlmodelError as exc:
                 found.append(Source(str(file), problem=str(exc)))
     return found
+
+
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` (to ``maximum``), else a clear error and exit code 2."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"skal være et helt tal (fik {text!r})") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bounds = f"mellem {minimum} og {maximum:,}".replace(",", ".") if maximum is not None else f"mindst {minimum}"
+            raise argparse.ArgumentTypeError(f"skal være {bounds} (fik {value})")
+        return value
+
+    return parse

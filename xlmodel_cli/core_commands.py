@@ -13,7 +13,7 @@ from xlmodel.errors import XlmodelError
 from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
 from xlmodel.rounding import danish_separators, format_kr
-from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands, load_any_case, portfolio_sources
+from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands, load_any_case, portfolio_sources, whole_number
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -128,14 +128,14 @@ def register(commands: Subcommands) -> None:
 
     portfolio = commands.add_parser("portfolio", help="beregn en portefølje af cases samlet (pr. år og betaler, NPV, Monte Carlo), evt. på Dask")
     portfolio.add_argument("cases", nargs="*", metavar="CASES", help="case-filer, regneark og/eller mapper med *.toml og *.xlsx")
-    portfolio.add_argument("--generate", type=int, default=0, metavar="N", help="læg N syntetiske cases til (benchmark af en national portefølje)")
-    portfolio.add_argument("--draws", type=int, default=1000, help="Monte Carlo-træk (standard: 1000)")
-    portfolio.add_argument("--seed", type=int, default=20261124, help="porteføljens seed (standard: 20261124)")
+    portfolio.add_argument("--generate", type=whole_number(0), default=0, metavar="N", help="læg N syntetiske cases til (benchmark af en national portefølje)")
+    portfolio.add_argument("--draws", type=whole_number(10, 1_000_000), default=1000, help="Monte Carlo-træk (standard: 1000)")
+    portfolio.add_argument("--seed", type=whole_number(0), default=20261124, help="porteføljens seed (standard: 20261124)")
     portfolio.add_argument("--format", choices=("table", "json", "csv"), default="table")
     portfolio.add_argument("-o", "--output", metavar="BOOK.xlsx", help="skriv også et porteføljeregneark med diagrammer")
     portfolio.add_argument("--dask", nargs="?", const="", metavar="ADDRESS", help="kør på Dask: uden adresse en LocalCluster her, ellers schedulerens adresse (tcp://...)")
-    portfolio.add_argument("--workers", type=int, help="antal processer i LocalCluster (standard: antal kerner)")
-    portfolio.add_argument("--chunk", type=int, default=250, help="cases pr. opgave (standard: 250)")
+    portfolio.add_argument("--workers", type=whole_number(1, 256), help="antal processer i LocalCluster (standard: antal kerner)")
+    portfolio.add_argument("--chunk", type=whole_number(1), default=250, help="cases pr. opgave (standard: 250)")
     portfolio.add_argument("--progress", action="store_true", help="vis en fremdriftslinje på stderr")
     portfolio.set_defaults(run=_portfolio)
 
