@@ -1,7 +1,7 @@
 """Benchmark of the server under load: small calls while a big call is computed.
 
 Run: ``.venv/bin/python bench/bench_server.py``. Starts ``xlmodel serve`` on a free loopback port, sends
-one big SAVINGS call (the largest allowed: about MAX_CELLS argument cells) from one thread and, at the
+one big SAVINGS call (the largest allowed: about MAX_CELLS results, cohorts × 20 years) from one thread and, at the
 same time, small DEADWEIGHT calls one after another from another; prints p50/p99 of the small calls
 during the big one, and the same without load.
 """
@@ -60,7 +60,7 @@ def main() -> None:
                 time.sleep(0.3)
         small = json.dumps(payload("deadweight", [[12]], [[0.25]])).encode()
         quiet = [post(base, small) for _ in range(200)]
-        rows = (MAX_CELLS - 40) // 3
+        rows = MAX_CELLS // 20  # the result is capped at MAX_CELLS cells too: cohorts × 20 years
         big = json.dumps(payload("savings", [[4]] * rows, [[146000]], [[44287]] * rows, [list(range(2021, 2041))], [[0.1, 2], [0.1, 4]], [[4]], None, [[1]] * rows)).encode()
         big_time: list[float] = []
         worker = threading.Thread(target=lambda: big_time.append(post(base, big)))
@@ -69,8 +69,8 @@ def main() -> None:
         while worker.is_alive():
             loaded.append(post(base, small))
         worker.join()
-        cells, limit, cohorts = (f"{n:,}".replace(",", ".") for n in (3 * rows, MAX_CELLS, rows))
-        print(f"Stort kald: {cells} argumentceller (grænse {limit}); {cohorts} hold × 20 år: {big_time[0]:.2f} s")
+        cells, limit, cohorts = (f"{n:,}".replace(",", ".") for n in (20 * rows, MAX_CELLS, rows))
+        print(f"Stort kald: {cells} resultatceller (grænse {limit}); {cohorts} hold × 20 år: {big_time[0]:.2f} s")
         print(f"Små kald uden belastning ({len(quiet)}):   p50 {1000 * statistics.median(quiet):6.1f} ms, p99 {1000 * percentile(quiet, 0.99):6.1f} ms")
         print(f"Små kald under det store ({len(loaded)}): p50 {1000 * statistics.median(loaded):6.1f} ms, p99 {1000 * percentile(loaded, 0.99):6.1f} ms")
     finally:
