@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from xlmodel import compare, compute_case, load_case
@@ -73,3 +76,60 @@ def test_bad_follow_up_input(make: object, field: str) -> None:
 def test_target_outcome_must_be_ids() -> None:
     with pytest.raises(ValueError, match="outcome"):
         Target(2020, "Job og uddannelse", persons=1)
+
+
+# ---- a follow-up case follows its decision case (follows = "...") ----
+
+
+def test_a_linked_follow_up_holds_the_realised_against_the_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    """Silkeborg's status 2016 follows the 2015 decision: expected per year is the decision's savings, the
+    realised 735,000 kr. is set against it; the deviation is their difference (whatever the source claims)."""
+    from xlmodel import compute_case, load_case
+    from xlmodel.bundled import bundled_case
+    from xlmodel_cli import main
+
+    assert main(["report", str(bundled_case("silkeborg_2016_status.toml")), "--format", "json"]) == 0
+    follow = json.loads(capsys.readouterr().out)["follow_up"]
+    decided = compute_case(load_case(bundled_case("silkeborg_2015.toml"))).yearly["savings"]
+    assert follow["decision"]["follows"] == "silkeborg_2015.toml"
+    assert follow["decision"]["expected"] == [float(decided.loc[y]) for y in (2015, 2016, 2017)]
+    assert follow["realised"] == [None, 735_000.0, None]
+    assert follow["realised_vs_decision"] == [None, 735_000.0 - float(decided.loc[2016]), None]
+    assert follow["expected"] == follow["decision"]["expected"]  # the source states no expected saving of its own
+
+
+def test_where_the_source_states_its_own_expectation_both_are_shown_and_the_forecast_follows_the_source(capsys: pytest.CaptureFixture[str]) -> None:
+    from xlmodel import compute_case, load_case
+    from xlmodel.bundled import bundled_case
+    from xlmodel_cli import main
+
+    assert main(["report", str(bundled_case("ballerup_2019_revision.toml")), "--format", "json"]) == 0
+    follow = json.loads(capsys.readouterr().out)["follow_up"]
+    decided = compute_case(load_case(bundled_case("ballerup_2017.toml"))).yearly["savings"]
+    assert follow["source_expected"] == [3_900_000.0] * 4 and follow["expected"] == follow["source_expected"]
+    expected_decision = [float(decided.loc[y]) if y in decided.index else None for y in (2018, 2019, 2020, 2021)]
+    assert follow["decision"]["expected"] == expected_decision
+    assert follow["source_vs_decision"] == [None if d is None else 3_900_000.0 - d for d in expected_decision]
+    assert [round(x) for x in follow["write_down"]] == [1_170_000] * 4  # the source's write-down, unchanged
+
+
+def _write(folder: Path, name: str, follows: str | None) -> Path:
+    line = f'follows = "{follows}"\n' if follows else ""
+    path = folder / name
+    path.write_text(f'[case]\ntitle = "{name}"\n{line}first_year = 2026\nlast_year = 2027\n', encoding="utf-8")
+    return path
+
+
+def test_a_chain_of_follow_ups_is_read_and_a_loop_or_a_missing_decision_is_refused(tmp_path: Path) -> None:
+    from xlmodel import load_case
+    from xlmodel.errors import CaseFileError
+
+    _write(tmp_path, "beslutning.toml", None)
+    _write(tmp_path, "status1.toml", "beslutning.toml")
+    status2 = load_case(_write(tmp_path, "status2.toml", "status1.toml"))
+    assert status2.decision is not None and status2.decision.title == "status1.toml" and status2.decision.decision is not None
+    _write(tmp_path, "a.toml", "b.toml")
+    with pytest.raises(CaseFileError, match="løkke"):
+        load_case(_write(tmp_path, "b.toml", "a.toml"))
+    with pytest.raises(CaseFileError, match=r"case\.follows.*filen findes ikke"):
+        load_case(_write(tmp_path, "c.toml", "findes-ikke.toml"))

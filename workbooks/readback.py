@@ -277,6 +277,7 @@ def read_case(wb: Workbook) -> Case:
         risk=stored["risk"],
         public_purse=stored["public_purse"],
         intervention=stored["intervention"],
+        follows=stored["follows"],
     )
 
 
@@ -310,6 +311,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
             "risk": RiskSettings(**appraisal.get("risk", {})),
             "public_purse": PublicPurseSettings(**extra.get("public_purse", {})),
             "intervention": str(extra.get("intervention", "")),
+            "follows": str(extra.get("follows", "")),
         }
     except XlmodelError as exc:
         raise exc.within("xlmodel_case") from None

@@ -14,6 +14,7 @@ xlmodel.errors.CaseFileError: case: ukendt felt 'last_yaer' — mente du 'last_y
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -72,6 +73,8 @@ def schema() -> dict[str, Any]:
     text = resources.files("xlmodel").joinpath("schema/case.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
+#: At most this many follow-ups in a chain (a follow-up of a follow-up of ... a decision).
+MAX_FOLLOWS = 5
 
 def load_case(path: str | Path) -> Case:
     """Read and validate the case file at ``path``; a missing or unreadable file is refused naming it.
@@ -83,16 +86,33 @@ def load_case(path: str | Path) -> Case:
     Traceback (most recent call last):
     xlmodel.errors.CaseFileError: findes-ikke.toml: filen findes ikke
     """
-    file = Path(path)
+    return _load_following(Path(path), ())
+
+
+def _load_following(file: Path, chain: tuple[Path, ...]) -> Case:
+    """The case at ``file`` and, for a follow-up (``follows``), the decision case it follows, read relative to
+    ``file``'s folder; a chain of follow-ups is read to its decision, a loop is refused."""
     data = read_file(file, CaseFileError, "en case-fil (.toml)", max_bytes=MAX_FILE_BYTES)
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Notepad's "UTF-8 with BOM") is fine
     except UnicodeDecodeError:
         raise CaseFileError(str(file), "filen er ikke UTF-8-tekst; gem den som UTF-8") from None
-    return loads_case(text, name=str(file))
+    case = loads_case(text, name=str(file), follow=False)
+    if not case.follows:
+        return case
+    decision_file = file.parent / case.follows
+    if decision_file.resolve() in (*chain, file.resolve()):
+        raise CaseFileError(f"{file}: case.follows", "casen følger sig selv (en løkke af opfølgninger); angiv beslutningscasen", value=case.follows)
+    if len(chain) >= MAX_FOLLOWS:
+        raise CaseFileError(f"{file}: case.follows", f"højst {MAX_FOLLOWS} opfølgninger i træk", value=case.follows)
+    try:
+        decision = _load_following(decision_file, (*chain, file.resolve()))
+    except XlmodelError as exc:
+        raise exc.within(f"{file}: case.follows") from None
+    return dataclasses.replace(case, decision=decision)
 
 
-def loads_case(text: str, name: str = "<tekst>") -> Case:
+def loads_case(text: str, name: str = "<tekst>", *, follow: bool = True) -> Case:
     """Parse TOML ``text`` into a validated Case; a bad field is refused naming it.
 
     >>> case = loads_case('''
@@ -122,7 +142,11 @@ def loads_case(text: str, name: str = "<tekst>") -> Case:
     depth = _depth(data)
     if depth > MAX_DEPTH:
         raise CaseFileError(name, f"ikke gyldig case-fil: tabeller eller lister er indlejret {depth} niveauer (højst {MAX_DEPTH})")
-    return parse_case(data)
+    case = parse_case(data)
+    if follow and case.follows:  # text without a file: the decision case relative to the working folder
+        decision = _load_following(Path(case.follows), ())
+        case = dataclasses.replace(case, decision=decision)
+    return case
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -185,6 +209,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         notes=head.get("notes", ""),
         purpose=head.get("purpose", ""),
         intervention=head.get("intervention", ""),
+        follows=head.get("follows", ""),
         parameters=parameters,
         appraisal=appraisal,
         uncertainty=uncertainty,

@@ -110,7 +110,7 @@ def case_data(case: Case) -> dict[str, Any]:
     """``case`` as the tables of a case file (what :func:`xlmodel.casefile.parse_case` reads)."""
     head = _without_empty({
         "title": case.title, "municipality": case.municipality, "first_year": case.first_year, "last_year": case.last_year,
-        "source": case.source, "notes": case.notes, "purpose": case.purpose, "intervention": case.intervention,
+        "source": case.source, "notes": case.notes, "purpose": case.purpose, "intervention": case.intervention, "follows": case.follows,
         "periods": {name: list(bounds) for name, bounds in case.periods.items()}, "parameters_date": case.parameters.known_on,
     })
     overrides = [

@@ -22,6 +22,7 @@ year / the target; a target may name several outcomes (self-support = job + educ
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -63,6 +64,11 @@ class FollowUp:
     ended: dict[int, float]
     active: dict[int, float]
     actuals: tuple[Actual, ...] = ()
+    #: A follow-up of a decision case (``follows``): the decision's savings and costs per year of this case
+    #: (None outside its horizon), and the source's own expected savings (targets), where it states them.
+    decision_expected: list[float | None] | None = None
+    decision_costs: list[float | None] | None = None
+    source_expected: list[float | None] = dataclasses.field(default_factory=list)
 
     @property
     def total_write_down(self) -> float:
@@ -133,10 +139,16 @@ def follow_up(result: CaseResult) -> FollowUp:
             value = getattr(target, measure)
             if value is not None:
                 realisations.append(Realisation(target, measure, value, _actual_sum(case.actuals, target.year, target.outcomes, measure)))
-    expected = []
+    source_expected: list[float | None] = []
     for year in years:
         targeted = [t.savings for t in case.targets if t.year == year and t.savings is not None]
-        expected.append(math.fsum(targeted) if targeted else float(result.yearly["savings"].loc[year]))
+        source_expected.append(math.fsum(targeted) if targeted else None)
+    decision_expected, decision_costs = _decision_figures(case, years)
+    # expected: the source's own figure where it states one, else the decision's, else this case's model
+    expected = [
+        own if own is not None else decided if decided is not None else float(result.yearly["savings"].loc[year])
+        for year, own, decided in zip(years, source_expected, decision_expected or [None] * len(years), strict=True)
+    ]
     realised: list[float | None] = []
     for year in years:
         reported = [a.savings for a in case.actuals if a.year == year and a.savings is not None]
@@ -166,7 +178,21 @@ def follow_up(result: CaseResult) -> FollowUp:
         ended=ended,
         active=active,
         actuals=case.actuals,
+        decision_expected=decision_expected,
+        decision_costs=decision_costs,
+        source_expected=source_expected,
     )
+
+
+def _decision_figures(case: Case, years: list[int]) -> tuple[list[float | None] | None, list[float | None] | None]:
+    """The decision case's savings and costs in each of ``years`` (None outside its horizon); (None, None)
+    for a case that follows no decision."""
+    if case.decision is None:
+        return None, None
+    decided = compute_case(case.decision)
+    known = set(int(y) for y in decided.years)
+    pick = lambda column: [float(decided.yearly[column].loc[y]) if y in known else None for y in years]  # noqa: E731
+    return pick("savings"), pick("costs")
 
 
 __all__ = ["Case", "FollowUp", "Realisation", "compute_case", "follow_up", "realisation_rate", "write_down"]

@@ -449,11 +449,14 @@ class Case:
     purpose: str = ""  # what the investment is for (the committee summary's first lines)
     public_purse: PublicPurseSettings = field(default_factory=PublicPurseSettings)  # [public_purse]: tax and udligning
     intervention: str = ""  # the intervention, for the evidence check (xlmodel.evidence): "mentor", "ips", ...
+    follows: str = ""  # a follow-up case: the case file of the decision it follows, as written in the case file
+    decision: Case | None = field(default=None, compare=False, repr=False)  # that decision case, read with it
 
     def __post_init__(self) -> None:
         _set(self, "title", v.text("title", self.title))
         _set(self, "purpose", v.text("purpose", self.purpose, required=False))
         _set(self, "intervention", v.text("intervention", self.intervention, required=False))
+        _set(self, "follows", v.text("follows", self.follows, required=False))
         _set(self, "municipality", v.text("municipality", self.municipality, required=False))
         _set(self, "source", v.text("source", self.source, required=False))
         _set(self, "notes", v.text("notes", self.notes, required=False))

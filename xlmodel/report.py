@@ -263,6 +263,23 @@ def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
         ],
         "ended": {str(y): n for y, n in sorted(f.ended.items())},
         "active": {str(y): n for y, n in sorted(f.active.items())},
+        "source_expected": f.source_expected,
+        **_decision_dict(result, f),
+    }
+
+
+def _decision_dict(result: CaseResult, f: Any) -> dict[str, Any]:
+    """A follow-up's decision: which case, its expected savings and costs per year, the realised against them,
+    and where the source's own expectation differs from the decision's, the difference."""
+    decision = result.case.decision
+    if decision is None or f.decision_expected is None:
+        return {}
+    both = [(own, decided) for own, decided in zip(f.source_expected, f.decision_expected, strict=True)]
+    return {
+        "decision": {"follows": result.case.follows, "title": decision.title, "first_year": decision.first_year, "last_year": decision.last_year,
+                     "expected": f.decision_expected, "costs": f.decision_costs},
+        "realised_vs_decision": [None if r is None or d is None else r - d for r, d in zip(f.realised, f.decision_expected, strict=True)],
+        "source_vs_decision": [None if own is None or decided is None else own - decided for own, decided in both],
     }
 
 
@@ -512,14 +529,24 @@ def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
     if data is None:
         return []
     blank = ""
+    show = lambda values: [blank if x is None else format_kr(x) for x in values]  # noqa: E731
+    decision = data.get("decision")
     rows = {
+        **({"Forventet i beslutningen": show(decision["expected"])} if decision else {}),
+        **({"Forventet ifølge kilden": show(data["source_expected"])} if decision and any(x is not None for x in data["source_expected"]) else {}),
         "Forventet besparelse": [format_kr(x) for x in data["expected"]],
         "Realiseret besparelse": [blank if x is None else format_kr(x) for x in data["realised"]],
         "Revideret prognose": [format_kr(x) for x in data["forecast"]],
         "Nedskrivning": [format_kr(x) for x in data["write_down"]],
         "Afvigelse (realiseret − forventet)": [blank if x is None else format_kr(x) for x in data["variance"]],
     }
-    lines = ["", "Opfølgning (kr.)", _frame(rows, years)]
+    if decision:
+        rows["Realiseret − beslutningen"] = show(data["realised_vs_decision"])
+    title = f"Opfølgning (kr.) på beslutningen «{decision['title']}» ({decision['follows']})" if decision else "Opfølgning (kr.)"
+    lines = ["", title, _frame(rows, years)]
+    if decision and any(x not in (None, 0) for x in data["source_vs_decision"]):
+        gaps = ", ".join(f"{y}: {format_kr(x)} kr." for y, x in zip(years, data["source_vs_decision"], strict=True) if x not in (None, 0))
+        lines.append(f"  Kildens egen forventning afviger fra beslutningscasens: {gaps} (prognosen følger kilden)")
     rate = data["rate"]
     lines.append(f"  Realiseringsgrad brugt i prognosen: {blank if rate is None else format_kr(100 * rate, 1) + ' %'}")
     lines.append(f"  Nedskrivning i alt: {format_kr(data['total_write_down'])} kr.")
