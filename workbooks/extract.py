@@ -8,18 +8,9 @@ from pathlib import Path
 
 from workbooks.files import check_output, load, read_bytes, write_atomic
 from workbooks.readback import read_case
-from xlmodel.casefile import load_case
 from xlmodel.casewriter import dumps_case
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Case
-
-#: The suffixes of the books a case can be read from.
-BOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def is_book(path: Path) -> bool:
-    """A workbook by its name (``.xlsx``, ``.xlsm``), else a case file."""
-    return path.suffix.lower() in BOOK_SUFFIXES
 
 
 def read_book_case(path: Path) -> Case:
@@ -28,11 +19,6 @@ def read_book_case(path: Path) -> Case:
         return read_case(load(read_bytes(path), str(path)))
     except XlmodelError as exc:
         raise exc.within(path.name) if not exc.field.startswith(str(path)) else exc from None
-
-
-def read_any_case(path: Path) -> Case:
-    """A case from a case file or from a book."""
-    return read_book_case(path) if is_book(path) else load_case(path)
 
 
 def extract(book: Path, out: Path, *, force: bool = False) -> Case:
@@ -45,4 +31,4 @@ def extract(book: Path, out: Path, *, force: bool = False) -> Case:
     return case
 
 
-__all__ = ["BOOK_SUFFIXES", "extract", "is_book", "read_any_case", "read_book_case"]
+__all__ = ["extract", "read_book_case"]

@@ -20,12 +20,15 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
+#: The suffixes of the books a case can be read from (anything else is a case file).
+BOOK_SUFFIXES = (".xlsx", ".xlsm")
+
 
 def load_any_case(path: str | Path) -> Case:
     """A case from a case file (``.toml``) or from a book xlmodel wrote (``.xlsx``, ``.xlsm``): a book is
     read by the workbook layer, imported only then (``xlmodel report CASE.toml`` starts without it)."""
     file = Path(path)
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
+    if file.suffix.lower() in BOOK_SUFFIXES:
         from workbooks.extract import read_book_case
 
         return read_book_case(file)
@@ -40,7 +43,7 @@ def portfolio_sources(paths: Iterable[str]) -> list[str | Source]:
     seen: set[Path] = set()
     for item in paths:
         path = Path(item)
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".toml", ".xlsx", ".xlsm")) if path.is_dir() else [path]
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".toml", *BOOK_SUFFIXES)) if path.is_dir() else [path]
         if path.is_dir() and not files:
             raise XlmodelError(str(path), "mappen indeholder ingen case-filer (*.toml) eller regneark (*.xlsx)")
         for file in files:
@@ -48,7 +51,7 @@ def portfolio_sources(paths: Iterable[str]) -> list[str | Source]:
                 found.append(Source(str(file), problem="samme fil er allerede med i porteføljen; den tælles kun én gang"))
                 continue
             seen.add(file.resolve())
-            if file.suffix.lower() not in (".xlsx", ".xlsm"):
+            if file.suffix.lower() not in BOOK_SUFFIXES:
                 found.append(str(file))
                 continue
             try:
