@@ -179,7 +179,13 @@ class Appraisal:
 
 
 def linear_inputs(model: LinearModel) -> list[tuple[str, str, float, str]]:
-    """The key inputs (factor name, label, the case's value, unit) for switching values and the tornado."""
+    """The key inputs (factor name, label, the case's value, unit) for switching values and the tornado.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> linear_inputs(LinearModel.of(load_case(bundled_case("ishoej_2021.toml"))))[0]
+    ('unit_saving.job', 'Enhedsbesparelse, Beskæftigelse/ordinær uddannelse', 146000.0, 'kr. pr. helårsperson')
+    """
     case = model.case
     found: list[tuple[str, str, float, str]] = []
     for outcome in case.outcomes:

@@ -107,7 +107,13 @@ def _appraisal(settings: AppraisalSettings) -> dict[str, Any]:
 
 
 def case_data(case: Case) -> dict[str, Any]:
-    """``case`` as the tables of a case file (what :func:`xlmodel.casefile.parse_case` reads)."""
+    """``case`` as the tables of a case file (what :func:`xlmodel.casefile.parse_case` reads).
+
+    >>> from xlmodel.casefile import parse_case
+    >>> data = case_data(parse_case({"case": {"title": "Mentor", "first_year": 2026, "last_year": 2027}}))
+    >>> data
+    {'case': {'title': 'Mentor', 'first_year': 2026, 'last_year': 2027}}
+    """
     head = _without_empty({
         "title": case.title, "municipality": case.municipality, "first_year": case.first_year, "last_year": case.last_year,
         "source": case.source, "notes": case.notes, "purpose": case.purpose, "intervention": case.intervention, "follows": case.follows,
@@ -137,7 +143,12 @@ def case_data(case: Case) -> dict[str, Any]:
 
 
 def dumps_case(case: Case) -> str:
-    """``case`` as case-file text (TOML)."""
+    """``case`` as case-file text (TOML).
+
+    >>> from xlmodel.casefile import parse_case
+    >>> print(dumps_case(parse_case({"case": {"title": "Mentor", "first_year": 2026, "last_year": 2027}})).splitlines()[1:])
+    ['[case]', 'title = "Mentor"', 'first_year = 2026', 'last_year = 2027']
+    """
     return HEADER + tomli_w.dumps(case_data(case), multiline_strings=True)
 
 

@@ -74,7 +74,13 @@ def _doubt(field: str, value: float, threshold: float, unit: str) -> Doubt | Non
 
 
 def check(case: Case) -> list[Doubt]:
-    """Every doubtful amount of ``case``, in the order of the case file."""
+    """Every doubtful amount of ``case``, in the order of the case file.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> check(load_case(bundled_case("ishoej_2021.toml")))
+    []
+    """
     on = dt.date(case.first_year, 1, 1)
     thresholds = Parameters(case.parameters.overrides)  # warnings, not figures: a pinned date does not hide them
     limit = {name: float(thresholds.value_at(f"plausibel.{name}", on).value or 0.0) for name in ("kr_pr_helaarsperson", "kr_pr_aarsvaerk", "kr_pr_linje")}

@@ -133,7 +133,16 @@ def _seed(portfolio_seed: int, case_seed: int, index: int) -> int:
 
 
 def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
-    """One case's contribution: its deterministic result and its Monte Carlo net per payer."""
+    """One case's contribution: its deterministic result and its Monte Carlo net per payer; a case that
+    cannot be read is an error line, not a stop.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> t = case_totals(Source(str(bundled_case("ballerup_2017.toml"))), 0, draws=50, seed=1)
+    >>> t.first_year, t.n_years, sorted(t.savings), t.draws_net["kommune"].shape
+    (2017, 4, ['kommune', 'stat'], (50, 4))
+    >>> case_totals(Source("findes-ikke.toml"), 0, draws=50, seed=1).errors
+    [('findes-ikke.toml', 'findes-ikke.toml: filen findes ikke')]
+    """
     try:
         case = source.load()
         model = LinearModel.of(case)
@@ -155,7 +164,13 @@ def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
 
 
 def chunk_totals(sources: Sequence[Source], start: int, draws: int, seed: int) -> Totals:
-    """The sum of a chunk of cases (``start`` is the index of the first), added in order."""
+    """The sum of a chunk of cases (``start`` is the index of the first), added in order; years aligned.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> both = chunk_totals([Source(str(bundled_case(n))) for n in ("ballerup_2017.toml", "silkeborg_2015.toml")], 0, draws=50, seed=1)
+    >>> both.first_year, both.n_years, len(both.cases)    # 2015–2020: Silkeborg's years and Ballerup's
+    (2015, 6, 2)
+    """
     total = Totals(0, {}, {}, {})
     for offset, source in enumerate(sources):
         total = total.add(case_totals(source, start + offset, draws, seed))
@@ -181,6 +196,14 @@ class PortfolioResult:
 
 
 def summarise(totals: Totals, draws: int, seed: int, started: float) -> PortfolioResult:
+    """The portfolio's result from its totals: per year and payer, payback, net gain, NPV and the Monte Carlo.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> totals = chunk_totals([Source(str(bundled_case("ballerup_2017.toml")))], 0, draws=50, seed=1)
+    >>> result = summarise(totals, draws=50, seed=1, started=time.perf_counter())
+    >>> result.payback_year, result.years.tolist()
+    (2018, [2017, 2018, 2019, 2020])
+    """
     n = totals.n_years
     years = np.arange(totals.first_year, totals.first_year + n, dtype=np.int64)
     rate = discount_rate(_reference_case(years))
@@ -228,7 +251,13 @@ def _reference_case(years: npt.NDArray[np.int64]) -> Case:
 
 def run_portfolio(paths: Iterable[str | Path | Source] = (), *, generate: int = 0, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                   chunk: int = 250, progress: Callable[[int, int], None] | None = None) -> PortfolioResult:
-    """The portfolio of the case files/folders ``paths`` and ``generate`` synthetic cases, in one process."""
+    """The portfolio of the case files/folders ``paths`` and ``generate`` synthetic cases, in one process.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> result = run_portfolio([bundled_case("ballerup_2017.toml")], generate=2, draws=50)
+    >>> len(result.cases), result.errors
+    (3, [])
+    """
     started = time.perf_counter()
     sources = sources_from(paths) + [Source(synthetic=i) for i in range(generate)]
     total = Totals(0, {}, {}, {})
@@ -281,7 +310,15 @@ def run_portfolio_dask(paths: Iterable[str | Path | Source] = (), *, generate: i
 
 
 def text_progress(label: str) -> Callable[[int, int], None]:
-    """A progress bar on stderr (stdout stays clean for JSON and CSV)."""
+    """A progress bar on stderr (stdout stays clean for JSON and CSV).
+
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     text_progress("portefølje")(1, 2)
+    >>> err.getvalue()
+    '\\rportefølje [###############...............] 1/2'
+    """
 
     def show(done: int, total: int) -> None:
         width = 30

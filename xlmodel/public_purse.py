@@ -227,13 +227,44 @@ LINES = ("kommuneskat", "udligning", "bundskat", "am_bidrag")
 
 
 def opts_in(case: Case) -> bool:
-    """True when an outcome of ``case`` has a wage (``income``): the case shows the public purse."""
+    """True when an outcome of ``case`` has a wage (``income``): the case shows the public purse.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> opts_in(load_case(bundled_case("ishoej_2021_refusion.toml")))
+    False
+    """
     return any(o.income is not None for o in case.outcomes)
 
 
 def case_tax(result: CaseResult) -> CaseTax:
     """Per year: Σ over cohorts × outcomes with a wage of person-years × the gain of one person-year in the job
-    instead of on the outcome's gross benefit, at the year's rates and the case's ``[public_purse]`` settings."""
+    instead of on the outcome's gross benefit, at the year's rates and the case's ``[public_purse]`` settings.
+
+    One person from 1 July 2026 in a job at 275,805 kr. instead of on 144,768 kr.: half a person-year, half
+    the worked example's gain.
+
+    >>> from xlmodel import compute_case, loads_case
+    >>> case = loads_case('''
+    ... [case]
+    ... title = "Job"
+    ... first_year = 2026
+    ... last_year = 2026
+    ... [[outcomes]]
+    ... id = "job"
+    ... benefit_rate = 144768
+    ... income = 275805
+    ... [[cohorts]]
+    ... name = "H1"
+    ... participants = 1
+    ... effect_start = 2026-07-01
+    ... weeks_on_benefit = 80
+    ... outcomes = { job = { persons = 1 } }
+    ... ''')
+    >>> tax = case_tax(compute_case(case))
+    >>> round(float(tax.part("kommune")[0]), 2), round(float(tax.part("stat")[0]), 2)   # 4,507.58 / 2 and 35,152.01 / 2
+    (2253.79, 17576.0)
+    """
     case = result.case
     years = [int(y) for y in result.years]
     settings = case.public_purse

@@ -301,6 +301,13 @@ def to_json(data: Any) -> str:
 
 
 def report_json(result: CaseResult) -> str:
+    """:func:`report_dict` as JSON text (``xlmodel report --format json``).
+
+    >>> from xlmodel import compute_case, load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> json.loads(report_json(compute_case(load_case(bundled_case("ishoej_2021.toml")))))["payback_year"]
+    2022
+    """
     return to_json(report_dict(result))
 
 
@@ -601,7 +608,14 @@ def _number(value: Any) -> str:
 
 
 def portfolio_dict(result: Any) -> dict[str, Any]:
-    """A :class:`~xlmodel.portfolio.PortfolioResult` as plain JSON-ready data."""
+    """A :class:`~xlmodel.portfolio.PortfolioResult` as plain JSON-ready data.
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> from xlmodel.portfolio import run_portfolio
+    >>> data = portfolio_dict(run_portfolio([bundled_case("ballerup_2017.toml")], draws=20))
+    >>> data["years"], data["payback_year"]
+    ([2017, 2018, 2019, 2020], 2018)
+    """
     return {
         "years": result.years.tolist(),
         "by_payer": {p: {c: t[c].tolist() for c in ("savings", "costs", "net", "cumulative")} for p, t in result.by_payer.items()},
@@ -619,7 +633,13 @@ def portfolio_dict(result: Any) -> dict[str, Any]:
 
 
 def portfolio_text(result: Any, form: str) -> str:
-    """The portfolio as a table (Danish), JSON or CSV (one row per payer, item and year; CSV-safe text)."""
+    """The portfolio as a table (Danish), JSON or CSV (one row per payer, item and year; CSV-safe text).
+
+    >>> from xlmodel.bundled import bundled_case
+    >>> from xlmodel.portfolio import run_portfolio
+    >>> portfolio_text(run_portfolio([bundled_case("ballerup_2017.toml")], draws=20), "table").splitlines()[0]
+    'Portefølje: 1 cases (2017–2020), 0 case-filer med fejl'
+    """
     if form == "json":
         return to_json(portfolio_dict(result)) + "\n"
     years = [str(int(y)) for y in result.years]

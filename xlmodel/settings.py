@@ -188,7 +188,12 @@ class RiskSettings:
 
 
 def check_against(uncertainty: tuple[Uncertainty, ...], outcomes: dict[str, Any], items: dict[str, list[str]]) -> None:
-    """Each uncertain input names an existing outcome or line, of the right kind, once."""
+    """Each uncertain input names an existing outcome or line, of the right kind, once.
+
+    >>> check_against((Uncertainty("persons", "triangular", min=0.8, mode=1.0, max=1.2, outcome="nope", source="ANTAGELSE"),), {"job": None}, {"cost": [], "savings_line": []})
+    Traceback (most recent call last):
+    xlmodel.errors.InvalidValueError: uncertainty[0] "persons.nope".outcome: ukendt effekt; kendte: job (fik 'nope')
+    """
     seen: set[str] = set()
     for i, u in enumerate(uncertainty):
         where = f'uncertainty[{i}] "{u.label}"'
