@@ -20,3 +20,7 @@ for case in cases/*.toml; do
 done
 # every bundled case together: per year and payer, NPV and the probability of payback, and a workbook
 .venv/bin/xlmodel portfolio cases/ishoej_2021.toml cases/ballerup_2017.toml cases/silkeborg_2015.toml -o out/portefolje.xlsx
+# a book's inputs back as a case file (what a finance person typed in Excel, under version control)
+.venv/bin/xlmodel extract out/ishoej_2021.native.xlsx -o out/ishoej_2021.extracted.toml --force
+# the whole public purse: tax and udligning of one person-year in a job instead of on kontanthjælp (2026)
+.venv/bin/xlmodel tax --income 275805 --benefit 144768 --year 2026
