@@ -149,28 +149,28 @@ def test_serve_refuses_an_exposed_prod_server_without_login() -> None:
 
 
 def test_a_small_call_is_answered_while_a_big_one_is_computed() -> None:
-    """Two clients on one real server: the big call runs in a worker thread, so the small one does not wait."""
+    """Two clients on one real server: the big call runs in a worker thread, so the small one, sent after it,
+    is answered before the big one is (a server that queued calls would answer it last)."""
     import threading
 
     with serving() as base:
         rows = 4_900  # 98,000 results, just under the cap: a few tenths of a second of conversion, arithmetic and JSON
         big = json.dumps(payload("savings", [[4]] * rows, [[146000]], [[44287]] * rows, [list(range(2021, 2041))], [[0.1, 2], [0.1, 4]], [[4]], None, [[1]] * rows)).encode()
         small = json.dumps(payload("deadweight", [[12]], [[0.25]])).encode()
-        timings: dict[str, float] = {}
+        done: dict[str, float] = {}
 
         def post(name: str, body: bytes) -> None:
-            start = time.perf_counter()
             request = urllib.request.Request(f"{base}{CALL}", data=body, headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=120) as response:
                 response.read()
-            timings[name] = time.perf_counter() - start
+            done[name] = time.perf_counter()
 
         worker = threading.Thread(target=post, args=("big", big))
         worker.start()
         time.sleep(0.05)
         post("small", small)
         worker.join()
-        assert timings["big"] > 0.2 and timings["small"] < timings["big"] / 3, timings
+        assert done["small"] < done["big"], done
 
 
 def _wait_for(base: str, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
