@@ -52,6 +52,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
     comparison = comparison or compare(result)
     case = result.case
     yearly = result.yearly
+    tax = public_purse.case_tax(result) if public_purse.opts_in(case) else None  # once, for by_payer and public_purse
     return {
         "case": {
             "title": case.title,
@@ -85,7 +86,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
              "benefit_rate": dict(o.benefit_rate) if isinstance(o.benefit_rate, Mapping) else o.benefit_rate, "wage_subsidy": o.wage_subsidy}
             for o in case.outcomes
         ],
-        "by_payer": _by_payer_data(result),
+        "by_payer": _by_payer_data(result, tax),
         "parameters": parameter_uses(result),
         "cohorts": _cohorts_data(result),
         "published": {"checked": comparison.checked, "agreed": comparison.agreed},
@@ -93,15 +94,14 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "warnings": [doubt.to_dict() for doubt in plausibility.check(case)],
         "follow_up": _follow_up_dict(result),
         **appraisal_and_risk(result),
-        **({"public_purse": _public_purse_data(result)} if public_purse.opts_in(case) else {}),
+        **({"public_purse": _public_purse_data(result, tax)} if tax is not None else {}),
         **({"evidence": check.to_dict()} if (check := compare_evidence(case)) is not None else {}),
     }
 
 
-def _by_payer_data(result: CaseResult) -> dict[str, Any]:
-    """Each payer's budget; with the public purse, the kommune's and the stat's tax and net including it."""
+def _by_payer_data(result: CaseResult, tax: public_purse.CaseTax | None) -> dict[str, Any]:
+    """Each payer's budget; with the public purse (``tax``), the kommune's and the stat's tax and net including it."""
     found: dict[str, Any] = {}
-    tax = public_purse.case_tax(result) if public_purse.opts_in(result.case) else None
     for payer, p in result.by_payer.items():
         found[payer] = {
             "savings": p.yearly["savings"].tolist(),
@@ -122,9 +122,8 @@ def _by_payer_data(result: CaseResult) -> dict[str, Any]:
     return found
 
 
-def _public_purse_data(result: CaseResult) -> dict[str, Any]:
+def _public_purse_data(result: CaseResult, tax: public_purse.CaseTax) -> dict[str, Any]:
     """The tax and udligning per year, in total and per cohort × outcome (unrounded kr.)."""
-    tax = public_purse.case_tax(result)
     settings = result.case.public_purse
     return {
         "kommune_type": settings.kommune_type,
