@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-mkdir -p out
+rm -rf out && mkdir -p out  # the demo's own output, made anew each run
 for case in cases/*.toml; do
   .venv/bin/xlmodel report "$case"
   echo

@@ -377,3 +377,33 @@ def test_a_killed_recalc_never_corrupts_the_book(book: Path, delay: float) -> No
         assert backup.read_bytes() == original
     assert main(["recalc", str(book)]) == 0
     assert read_case(openpyxl.load_workbook(book)).cohorts[0].outcomes["job"].persons == 5
+
+
+def test_build_never_replaces_a_book_without_force_and_keeps_the_old_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bog.xlsx"
+    case = str(ROOT / "cases" / "silkeborg_2015.toml")
+    assert main(["build", case, "-o", str(out), "--runtime", "native"]) == 0
+    first = out.read_bytes()
+    assert main(["build", case, "-o", str(out), "--runtime", "native"]) == 2
+    assert "filen findes allerede" in capsys.readouterr().err and out.read_bytes() == first
+    assert main(["build", case, "-o", str(out), "--runtime", "officejs", "--force"]) == 0
+    backups = list(tmp_path.glob("bog.backup-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == first and out.read_bytes() != first
+
+
+def test_a_read_only_book_or_folder_is_refused_even_for_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "bog.xlsx"
+    shutil.copy(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx", book)
+    book.chmod(0o444)
+    before = book.read_bytes()
+    assert main(["recalc", str(book)]) == 2 and "skrivebeskyttet" in capsys.readouterr().err
+    assert main(["build", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(book), "--force"]) == 2
+    assert book.read_bytes() == before and not list(tmp_path.glob("*.backup-*"))
+    folder = tmp_path / "låst"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        assert main(["build", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(folder / "ny.xlsx")]) == 2
+        assert "mappen" in capsys.readouterr().err and not (folder / "ny.xlsx").exists()
+    finally:
+        folder.chmod(0o755)

@@ -61,6 +61,16 @@ def check_output(out: Path, suffixes: Sequence[str] = (".xlsx",)) -> None:
         raise WorkbookError(str(out), f"output-filen skal ende på {' eller '.join(suffixes)}")
     if not out.parent.is_dir():
         raise WorkbookError(str(out), f"mappen {out.parent} findes ikke; opret den først")
+    check_writable(out)
+
+
+def check_writable(out: Path) -> None:
+    """Refuse a file or a folder marked read-only, by its mode bits rather than ``os.access``: root may write
+    anything, but read-only is the user's word."""
+    if out.exists() and not out.stat().st_mode & 0o222:
+        raise WorkbookError(str(out), "filen er skrivebeskyttet; fjern skrivebeskyttelsen eller skriv til et andet navn")
+    if out.parent.is_dir() and not out.parent.stat().st_mode & 0o222:
+        raise WorkbookError(str(out), f"mappen {out.parent} er skrivebeskyttet; skriv til en anden mappe")
 
 
 def read_bytes(path: Path) -> bytes:

@@ -17,7 +17,7 @@ from workbooks.build import Built, build_workbook
 from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.files import check_output, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
+from workbooks.files import check_output, check_writable, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
@@ -63,10 +63,27 @@ def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, 
     write_atomic(out, render_built(build_template(runtime=runtime, lang=lang, first_year=first_year, years=years), runtime))
 
 
-def build_file(case_path: Path, out: Path, *, runtime: str, lang: str) -> None:
+def build_file(case_path: Path, out: Path, *, runtime: str, lang: str, force: bool = False, now: dt.datetime | None = None) -> Path | None:
+    """Build the book of ``case_path`` as ``out``. An existing book is never replaced without ``force``; with
+    it, under the recalc lock, the old book is kept as a backup first. Returns the backup (None: a new file)."""
     case = load_case(case_path)
     check_output(out)
-    write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))
+    if not out.exists():
+        write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))
+        return None
+    if not force:
+        raise WorkbookError(str(out), "filen findes allerede; brug xlmodel recalc for at genberegne dens indtastninger, "
+                            "eller --force for at bygge en ny (den gamle gemmes som sikkerhedskopi)")
+    with exclusive_lock(out), cycle_collection_paused():
+        original = read_bytes(out)
+        data = render(case, runtime=runtime, lang=lang, source_name=case_path.name)
+        backup = write_backup(out, original, now or dt.datetime.now())
+        try:
+            write_atomic(out, data)
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
+    return backup
 
 
 # --- regenerate ---
@@ -145,6 +162,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     carried over stops the run before anything is written. One run at a time per file (a lock file
     beside it); the previous file is kept as a backup with a name no other run can take.
     """
+    check_writable(path)
     with exclusive_lock(path), cycle_collection_paused():
         original = read_bytes(path)
         dropped = dropped_content(original)

@@ -17,8 +17,9 @@ from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands, load_any_ca
 def _build(args: argparse.Namespace) -> int:
     from workbooks.pipeline import build_file  # the workbook layer loads only when asked for
 
-    build_file(Path(args.case), Path(args.output), runtime=args.runtime, lang=args.lang)
-    print(f"xlmodel: skrev {args.output} ({args.runtime}, {args.lang})")
+    backup = build_file(Path(args.case), Path(args.output), runtime=args.runtime, lang=args.lang, force=args.force)
+    kept = f"; den forrige fil er gemt som {backup.name}" if backup is not None else ""
+    print(f"xlmodel: skrev {args.output} ({args.runtime}, {args.lang}){kept}")
     return EXIT_OK
 
 
@@ -103,6 +104,7 @@ def register(commands: Subcommands) -> None:
     build.add_argument("-o", "--output", required=True, metavar="BOOK.xlsx")
     build.add_argument("--runtime", choices=("officejs", "com", "native"), default="officejs", help="formler til xlwings Server (officejs), Windows-xlwings (com) eller kun indbyggede funktioner (native)")
     build.add_argument("--lang", choices=("da", "en"), default="da")
+    build.add_argument("--force", action="store_true", help="byg en ny bog oven i en eksisterende (den gamle gemmes som sikkerhedskopi)")
     build.set_defaults(run=_build)
 
     new = commands.add_parser("new", help="skriv en tom skabelon til en ny case")
