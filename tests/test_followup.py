@@ -82,8 +82,8 @@ def test_target_outcome_must_be_ids() -> None:
 
 
 def test_a_linked_follow_up_holds_the_realised_against_the_decision(capsys: pytest.CaptureFixture[str]) -> None:
-    """Silkeborg's status 2016 follows the 2015 decision: expected per year is the decision's savings, the
-    realised 735,000 kr. is set against it; the deviation is their difference (whatever the source claims)."""
+    """Silkeborg's status 2016 follows the 2015 decision: the decision's savings per year are set beside the
+    realised 735,000 kr., the deviation their difference (whatever the source claims)."""
     from xlmodel import compute_case, load_case
     from xlmodel.bundled import bundled_case
     from xlmodel_cli import main
@@ -95,7 +95,8 @@ def test_a_linked_follow_up_holds_the_realised_against_the_decision(capsys: pyte
     assert follow["decision"]["expected"] == [float(decided.loc[y]) for y in (2015, 2016, 2017)]
     assert follow["realised"] == [None, 735_000.0, None]
     assert follow["realised_vs_decision"] == [None, 735_000.0 - float(decided.loc[2016]), None]
-    assert follow["expected"] == follow["decision"]["expected"]  # the source states no expected saving of its own
+    # forecast and write-down still build on this case's own expectation, as the book's Opfølgning sheet does
+    assert follow["source_expected"] == [None, None, None] and follow["expected"] == [0.0, 0.0, 0.0]
 
 
 def test_where_the_source_states_its_own_expectation_both_are_shown_and_the_forecast_follows_the_source(capsys: pytest.CaptureFixture[str]) -> None:

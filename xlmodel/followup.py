@@ -144,11 +144,9 @@ def follow_up(result: CaseResult) -> FollowUp:
         targeted = [t.savings for t in case.targets if t.year == year and t.savings is not None]
         source_expected.append(math.fsum(targeted) if targeted else None)
     decision_expected, decision_costs = _decision_figures(case, years)
-    # expected: the source's own figure where it states one, else the decision's, else this case's model
-    expected = [
-        own if own is not None else decided if decided is not None else float(result.yearly["savings"].loc[year])
-        for year, own, decided in zip(years, source_expected, decision_expected or [None] * len(years), strict=True)
-    ]
+    # expected (what forecast and write-down build on): the source's own figure where it states one, else this
+    # case's model, as the book's Opfølgning sheet computes it; the decision's figures are set beside it
+    expected = [own if own is not None else float(result.yearly["savings"].loc[year]) for year, own in zip(years, source_expected, strict=True)]
     realised: list[float | None] = []
     for year in years:
         reported = [a.savings for a in case.actuals if a.year == year and a.savings is not None]

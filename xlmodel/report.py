@@ -552,7 +552,7 @@ def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
     lines = ["", title, _frame(rows, years)]
     if decision and any(x not in (None, 0) for x in data["source_vs_decision"]):
         gaps = ", ".join(f"{y}: {format_kr(x)} kr." for y, x in zip(years, data["source_vs_decision"], strict=True) if x not in (None, 0))
-        lines.append(f"  Kildens egen forventning afviger fra beslutningscasens: {gaps} (prognosen følger kilden)")
+        lines.append(f"  Kildens egen forventning afviger fra beslutningscasens: {gaps} (prognose og nedskrivning bygger på kildens)")
     rate = data["rate"]
     lines.append(f"  Realiseringsgrad brugt i prognosen: {blank if rate is None else format_kr(100 * rate, 1) + ' %'}")
     lines.append(f"  Nedskrivning i alt: {format_kr(data['total_write_down'])} kr.")
