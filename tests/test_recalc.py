@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -407,3 +408,30 @@ def test_a_read_only_book_or_folder_is_refused_even_for_root(tmp_path: Path, cap
         assert "mappen" in capsys.readouterr().err and not (folder / "ny.xlsx").exists()
     finally:
         folder.chmod(0o755)
+
+
+def test_a_book_reached_through_a_symbolic_link_is_written_where_the_link_points(book: Path) -> None:
+    link = book.parent / "genvej.xlsx"
+    link.symlink_to(book)
+    before = book.read_bytes()
+    assert main(["recalc", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == book.resolve() and book.read_bytes() != before
+    backups = list(book.parent.glob(f"{book.stem}.backup-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+
+
+def test_a_book_with_hard_links_is_refused(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = book.parent / "samme.xlsx"
+    os.link(book, other)
+    before = book.read_bytes()
+    assert main(["recalc", str(book)]) == 2
+    assert "hårde links" in capsys.readouterr().err and book.read_bytes() == before == other.read_bytes()
+
+
+def test_a_book_open_in_excel_is_refused_with_the_owners_name(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    owner = book.with_name("~$" + book.name)
+    owner.write_bytes(bytes([13]) + "Hanne Sørensen".encode("cp1252")[:13] + bytes(40))
+    before = book.read_bytes()
+    assert main(["recalc", str(book)]) == 2
+    assert "åben i Excel hos Hanne Sørense" in capsys.readouterr().err and book.read_bytes() == before
+    assert main(["recalc", str(book), "--force"]) == 0  # an owner file left behind by a crash: the user decides

@@ -154,6 +154,43 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+
+def excel_owner(path: Path) -> str | None:
+    """Who has ``path`` open in Excel, from Excel's owner file ``~$NAME`` beside it (its first byte is the
+    length of the user's name, the name follows); None when there is no owner file.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "~$bog.xlsx").write_bytes(bytes([5]) + b"Hanne" + bytes(48))
+    54
+    >>> excel_owner(folder / "bog.xlsx"), excel_owner(folder / "anden.xlsx")
+    ('Hanne', None)
+    """
+    owner = path.with_name("~$" + path.name)
+    try:
+        data = owner.read_bytes()[:256]
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "en ukendt bruger"
+    length = data[0] if data else 0
+    name = data[1 : 1 + length].decode("cp1252", errors="replace").strip("\x00 ")
+    return name or "en ukendt bruger"
+
+
+def book_to_replace(path: Path, *, force: bool = False) -> Path:
+    """The file a run that replaces the book at ``path`` must write: a symbolic link's target (the link
+    stays); refused when the file has hard links (replacing it would part them) or when Excel has it open
+    (its owner file names who; ``force`` writes anyway)."""
+    target = path.resolve() if path.is_symlink() else path
+    if target.exists() and target.stat().st_nlink > 1:
+        raise WorkbookError(str(path), f"filen har {target.stat().st_nlink} hårde links (samme fil under flere navne), som en ny fil ville skille ad; "
+                                       "genberegn en kopi i stedet")
+    owner = excel_owner(target)
+    if owner is not None and not force:
+        raise WorkbookError(str(path), f"åben i Excel hos {owner}; luk den først (eller brug --force, hvis Excel-ejerfilen ~${target.name} er gammel)")
+    return target
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

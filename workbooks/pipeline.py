@@ -17,7 +17,7 @@ from workbooks.build import Built, build_workbook
 from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.files import check_output, check_writable, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
+from workbooks.files import book_to_replace, check_output, check_writable, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
@@ -74,6 +74,7 @@ def build_file(case_path: Path, out: Path, *, runtime: str, lang: str, force: bo
     if not force:
         raise WorkbookError(str(out), "filen findes allerede; brug xlmodel recalc for at genberegne dens indtastninger, "
                             "eller --force for at bygge en ny (den gamle gemmes som sikkerhedskopi)")
+    out = book_to_replace(out, force=force)
     with exclusive_lock(out), cycle_collection_paused():
         original = read_bytes(out)
         data = render(case, runtime=runtime, lang=lang, source_name=case_path.name)
@@ -162,6 +163,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     carried over stops the run before anything is written. One run at a time per file (a lock file
     beside it); the previous file is kept as a backup with a name no other run can take.
     """
+    path = book_to_replace(path, force=force)
     check_writable(path)
     with exclusive_lock(path), cycle_collection_paused():
         original = read_bytes(path)
