@@ -27,7 +27,7 @@ CASES = sorted(bundled("cases").glob("*.toml"))
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_a_case_written_as_a_case_file_reads_back_equal(path: Path) -> None:
     case = load_case(path)
-    assert loads_case(dumps_case(case), follow=False) == case  # a follow-up's decision is read from its own file
+    assert loads_case(dumps_case(case)) == case  # text has no folder: a follow-up's decision is read by load_case
 
 
 def _same_figures(mine: object, theirs: object) -> bool:
@@ -126,3 +126,13 @@ def test_a_book_read_as_a_case_names_the_cell_of_a_bad_input(tmp_path: Path) -> 
     wb.save(book)
     with pytest.raises(Exception, match=r"ishoej.xlsx.*Holdplan!D5"):
         read_book_case(book)
+
+
+def test_a_follow_up_book_joins_a_portfolio_without_its_decision_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A book of a follow-up case names its decision; read as text it has no folder to find it in, so the
+    portfolio takes the case as it is (the decision is read only beside a case file)."""
+    book = tmp_path / "status.xlsx"
+    book.write_bytes(render(load_case(bundled("cases") / "silkeborg_2016_status.toml"), runtime="native"))
+    assert main(["portfolio", str(tmp_path), "--draws", "20", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["cases"]) == 1 and data["errors"] == []

@@ -97,7 +97,7 @@ def _load_following(file: Path, chain: tuple[Path, ...]) -> Case:
         text = data.decode("utf-8-sig")  # a byte-order mark (Notepad's "UTF-8 with BOM") is fine
     except UnicodeDecodeError:
         raise CaseFileError(str(file), "filen er ikke UTF-8-tekst; gem den som UTF-8") from None
-    case = loads_case(text, name=str(file), follow=False)
+    case = loads_case(text, name=str(file))
     if not case.follows:
         return case
     decision_file = file.parent / case.follows
@@ -112,7 +112,7 @@ def _load_following(file: Path, chain: tuple[Path, ...]) -> Case:
     return dataclasses.replace(case, decision=decision)
 
 
-def loads_case(text: str, name: str = "<tekst>", *, follow: bool = True) -> Case:
+def loads_case(text: str, name: str = "<tekst>") -> Case:
     """Parse TOML ``text`` into a validated Case; a bad field is refused naming it.
 
     >>> case = loads_case('''
@@ -142,11 +142,7 @@ def loads_case(text: str, name: str = "<tekst>", *, follow: bool = True) -> Case
     depth = _depth(data)
     if depth > MAX_DEPTH:
         raise CaseFileError(name, f"ikke gyldig case-fil: tabeller eller lister er indlejret {depth} niveauer (højst {MAX_DEPTH})")
-    case = parse_case(data)
-    if follow and case.follows:  # text without a file: the decision case relative to the working folder
-        decision = _load_following(Path(case.follows), ())
-        case = dataclasses.replace(case, decision=decision)
-    return case
+    return parse_case(data)  # a follow-up's decision is read by load_case, relative to the follow-up's file
 
 
 def _depth(value: Any, level: int = 0) -> int:
