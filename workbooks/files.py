@@ -255,3 +255,15 @@ def write_backup(path: Path, data: bytes, when: dt.datetime) -> Path:
         shutil.copystat(path, candidate)
         return candidate
     raise WorkbookError(str(path), "for mange sikkerhedskopier med samme tidsstempel")
+
+
+def replace_keeping_backup(path: Path, original: bytes, data: bytes, when: dt.datetime) -> Path:
+    """Keep ``original`` (the file as it was read) as a backup beside ``path``, then swap ``data`` in; if the
+    swap fails, the backup goes again and ``path`` is as it was. Returns the backup."""
+    backup = write_backup(path, original, when)
+    try:
+        write_atomic(path, data)
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
+    return backup

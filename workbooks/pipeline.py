@@ -17,7 +17,17 @@ from workbooks.build import Built, build_workbook
 from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
-from workbooks.files import book_to_replace, check_output, check_writable, dropped_content, exclusive_lock, load, read_bytes, write_atomic, write_backup
+from workbooks.files import (
+    book_to_replace,
+    check_output,
+    check_writable,
+    dropped_content,
+    exclusive_lock,
+    load,
+    read_bytes,
+    replace_keeping_backup,
+    write_atomic,
+)
 from workbooks.layout import RUNTIMES, SHEET_NAMES
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of
@@ -78,13 +88,7 @@ def build_file(case_path: Path, out: Path, *, runtime: str, lang: str, force: bo
     with exclusive_lock(out), cycle_collection_paused():
         original = read_bytes(out)
         data = render(case, runtime=runtime, lang=lang, source_name=case_path.name)
-        backup = write_backup(out, original, now or dt.datetime.now())
-        try:
-            write_atomic(out, data)
-        except BaseException:
-            backup.unlink(missing_ok=True)
-            raise
-    return backup
+        return replace_keeping_backup(out, original, data, now or dt.datetime.now())
 
 
 # --- regenerate ---
@@ -198,10 +202,5 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
         load(data, "ny fil")  # the new file must read back before it replaces anything
         if read_bytes(path) != original:
             raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
-        backup = write_backup(path, original, now or dt.datetime.now())
-        try:
-            write_atomic(path, data)
-        except BaseException:
-            backup.unlink(missing_ok=True)
-            raise
+        backup = replace_keeping_backup(path, original, data, now or dt.datetime.now())
     return RecalcReport(path, backup, tuple(edited), tuple(carried))
