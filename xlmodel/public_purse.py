@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from xlmodel import validate
 from xlmodel.arithmetic import FloatArray
-from xlmodel.compute import CaseResult
+from xlmodel.compute import CaseResult, PayerResult, payer_result
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import Case, Outcome
 from xlmodel.parameters import Parameters
@@ -291,4 +291,34 @@ def case_tax(result: CaseResult) -> CaseTax:
     assumptions = sorted({name for r in rates.values() for name in r.assumptions})
     return CaseTax(tuple(years), totals, tuple(pairs), tuple(assumptions))
 
-__all__ = ["KOMMUNE_TYPES", "LINES", "PARTS", "CaseTax", "TaxGain", "TaxRates", "case_tax", "income_in", "opts_in", "tax_gain", "tax_gain_of", "tax_rates"]
+
+def payer_with_tax(result: CaseResult, tax: CaseTax, payer: str) -> PayerResult:
+    """``payer``'s (kommune or stat) budget with its tax gain counted as a saving: net, cumulative, payback
+    and net gain including tax (:func:`xlmodel.compute.payer_result`).
+
+    >>> from xlmodel import compute_case, loads_case
+    >>> case = loads_case('''
+    ... [case]
+    ... title = "Job"
+    ... first_year = 2026
+    ... last_year = 2026
+    ... [[outcomes]]
+    ... id = "job"
+    ... benefit_rate = 144768
+    ... income = 275805
+    ... [[cohorts]]
+    ... name = "H1"
+    ... participants = 1
+    ... effect_start = 2026-01-01
+    ... weeks_on_benefit = 80
+    ... outcomes = { job = { persons = 1 } }
+    ... ''')
+    >>> result = compute_case(case)
+    >>> kommune = payer_with_tax(result, case_tax(result), "kommune")
+    >>> round(kommune.net_gain - result.by_payer["kommune"].net_gain, 2)   # one person-year: the worked example's 4,507.58
+    4507.58
+    """
+    budget = result.by_payer[payer].yearly
+    return payer_result(payer, result.years, budget["savings"].to_numpy() + tax.part(payer), budget["costs"].to_numpy())
+
+__all__ = ["KOMMUNE_TYPES", "LINES", "PARTS", "CaseTax", "TaxGain", "TaxRates", "case_tax", "income_in", "opts_in", "payer_with_tax", "tax_gain", "tax_gain_of", "tax_rates"]

@@ -17,15 +17,14 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from xlmodel import plausibility, public_purse
 from xlmodel.appraisal import appraise
-from xlmodel.compute import CaseResult, payback_year
+from xlmodel.compute import CaseResult
 from xlmodel.errors import XlmodelError
 from xlmodel.evidence import compare_evidence
-from xlmodel.followup import follow_up
+from xlmodel.followup import FollowUp, follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
 from xlmodel.risk import simulate
@@ -112,12 +111,12 @@ def _by_payer_data(result: CaseResult, tax: public_purse.CaseTax | None) -> dict
             "net_gain": p.net_gain,
         }
         if tax is not None and payer in ("kommune", "stat"):
-            net = p.yearly["net"].to_numpy() + tax.part(payer)
+            with_tax = public_purse.payer_with_tax(result, tax, payer)
             found[payer] |= {
                 "tax": tax.part(payer).tolist(),
-                "net_incl_tax": net.tolist(),
-                "payback_year_incl_tax": payback_year(result.years, np.cumsum(net)),
-                "net_gain_incl_tax": math.fsum(net),
+                "net_incl_tax": with_tax.yearly["net"].tolist(),
+                "payback_year_incl_tax": with_tax.payback_year,
+                "net_gain_incl_tax": with_tax.net_gain,
             }
     return found
 
@@ -267,18 +266,17 @@ def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:
     }
 
 
-def _decision_dict(result: CaseResult, f: Any) -> dict[str, Any]:
+def _decision_dict(result: CaseResult, f: FollowUp) -> dict[str, Any]:
     """A follow-up's decision: which case, its expected savings and costs per year, the realised against them,
     and where the source's own expectation differs from the decision's, the difference."""
     decision = result.case.decision
     if decision is None or f.decision_expected is None:
         return {}
-    both = [(own, decided) for own, decided in zip(f.source_expected, f.decision_expected, strict=True)]
     return {
         "decision": {"follows": result.case.follows, "title": decision.title, "first_year": decision.first_year, "last_year": decision.last_year,
                      "expected": f.decision_expected, "costs": f.decision_costs},
         "realised_vs_decision": [None if r is None or d is None else r - d for r, d in zip(f.realised, f.decision_expected, strict=True)],
-        "source_vs_decision": [None if own is None or decided is None else own - decided for own, decided in both],
+        "source_vs_decision": [None if own is None or decided is None else own - decided for own, decided in zip(f.source_expected, f.decision_expected, strict=True)],
     }
 
 
@@ -416,9 +414,8 @@ def _public_purse_table(result: CaseResult, years: list[str]) -> list[str]:
     rows = {label: [format_kr(x) for x in tax.part(part)] for part, label in PURSE_LABELS.items()}
     lines = ["", f"Skat og udligning (kr.; helårspersoner i job i stedet for på ydelse; kommunetype {settings.kommune_type})", _frame(rows, years)]
     for payer, name in (("kommune", "Kommunen efter skat og udligning"), ("stat", "Staten efter skat")):
-        net = result.by_payer[payer].yearly["net"].to_numpy() + tax.part(payer)
-        year = payback_year(result.years, np.cumsum(net))
-        lines.append(f"  {name}: nettogevinst {format_kr(math.fsum(net))} kr.; tilbagebetalingstid {year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+        with_tax = public_purse.payer_with_tax(result, tax, payer)
+        lines.append(f"  {name}: nettogevinst {format_kr(with_tax.net_gain)} kr.; tilbagebetalingstid {with_tax.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
     if tax.assumptions:
         lines.append(f"  ANTAGELSE: satser ført frem fra et tidligere år: {', '.join(tax.assumptions)}")
     return lines
