@@ -39,7 +39,6 @@ from importlib import resources
 
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import Case
-from xlmodel.parameters import Parameters
 from xlmodel.rounding import danish_separators
 
 
@@ -106,7 +105,7 @@ def compare_evidence(case: Case) -> EvidenceCheck | None:
     participants = sum(c.participants for c in case.cohorts)
     net = math.fsum(c.net_persons(o) for c in case.cohorts for o in c.outcomes)
     assumed = net / participants if participants else 0.0
-    factor = float(Parameters(case.parameters.overrides).value_at("evidens.advarselsfaktor", dt.date(case.first_year, 1, 1)).value or 0.0)
+    factor = float(case.parameters.unpinned().value_at("evidens.advarselsfaktor", dt.date(case.first_year, 1, 1)).value or 0.0)
     warning = None
     if assumed > evidence.effect * factor + 1e-12:
         found = f"evidensen finder {_percent(evidence.effect)}" if evidence.effect > 0 else "evidensen finder ingen effekt"

@@ -26,7 +26,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from xlmodel.model import Case
-from xlmodel.parameters import Parameters
 from xlmodel.rounding import danish_separators
 
 #: How much a thousands point read as a decimal point divides an amount by.
@@ -82,7 +81,7 @@ def check(case: Case) -> list[Doubt]:
     []
     """
     on = dt.date(case.first_year, 1, 1)
-    thresholds = Parameters(case.parameters.overrides)  # warnings, not figures: a pinned date does not hide them
+    thresholds = case.parameters.unpinned()
     limit = {name: float(thresholds.value_at(f"plausibel.{name}", on).value or 0.0) for name in ("kr_pr_helaarsperson", "kr_pr_aarsvaerk", "kr_pr_linje")}
     found: list[Doubt | None] = []
     for i, outcome in enumerate(case.outcomes):

@@ -263,6 +263,15 @@ class Parameters:
             raise InvalidValueError(field_name or name, _unknown(name, self._merged), value=name)
         return self._merged[name]
 
+    def unpinned(self) -> Parameters:
+        """The same parameters without the pinned date (the case's own values kept): for thresholds and
+        warnings, which are not figures of the case, so a pin must not hide them.
+
+        >>> Parameters(known_on=dt.date(2020, 1, 1)).unpinned().known_on is None
+        True
+        """
+        return Parameters(self.overrides)
+
     def value_at(self, name: str, date: dt.date, field_name: str | None = None) -> ParameterValue:
         """The value of ``name`` on ``date`` (following successors)."""
         return self.segments(name, date, date + dt.timedelta(days=1), field_name)[0].entry
