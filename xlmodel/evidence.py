@@ -39,7 +39,7 @@ from importlib import resources
 
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import Case
-from xlmodel.rounding import danish_separators
+from xlmodel.rounding import danish_separators, format_share
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,6 @@ class EvidenceCheck:
                 "warning": self.warning}
 
 
-def _percent(share: float) -> str:
-    return danish_separators(f"{100 * share:.1f} %")
-
-
 def compare_evidence(case: Case) -> EvidenceCheck | None:
     """The check for ``case``'s intervention (None when it names none): assumed = Σ net persons ÷ Σ participants.
 
@@ -108,8 +104,8 @@ def compare_evidence(case: Case) -> EvidenceCheck | None:
     factor = float(case.parameters.unpinned().value_at("evidens.advarselsfaktor", dt.date(case.first_year, 1, 1)).value or 0.0)
     warning = None
     if assumed > evidence.effect * factor + 1e-12:
-        found = f"evidensen finder {_percent(evidence.effect)}" if evidence.effect > 0 else "evidensen finder ingen effekt"
-        warning = (f"casen antager en effekt på {_percent(assumed)} af deltagerne ({danish_separators(f'{net:g}')} nettopersoner af {participants}); "
+        found = f"evidensen finder {format_share(evidence.effect)}" if evidence.effect > 0 else "evidensen finder ingen effekt"
+        warning = (f"casen antager en effekt på {format_share(assumed)} af deltagerne ({danish_separators(f'{net:g}')} nettopersoner af {participants}); "
                    f"{found} for {evidence.title.lower()} ({evidence.population}); over {danish_separators(f'{factor:g}')} × evidensen: begrund antagelsen")
     return EvidenceCheck(evidence, assumed, factor, warning)
 

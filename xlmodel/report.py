@@ -28,7 +28,7 @@ from xlmodel.followup import FollowUp, follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.published import Comparison, compare
 from xlmodel.risk import simulate
-from xlmodel.rounding import format_kr
+from xlmodel.rounding import format_kr, format_share
 from xlmodel.validate import month_text
 
 #: The budget per year's columns, in the order of the report (and the keys of its JSON).
@@ -428,8 +428,8 @@ def _evidence_table(result: CaseResult) -> list[str]:
         return []
     e = check.evidence
     lines = ["", f"Evidens: {e.title}",
-             f"  Casens antagne effekt: {format_kr(100 * check.assumed, 1)} % af deltagerne (nettopersoner ÷ deltagere)",
-             f"  Dansk evidens: {format_kr(100 * e.effect, 1)} % ({e.result}; {e.population}; {e.design}, {e.horizon}); kilde: {e.source}"]
+             f"  Casens antagne effekt: {format_share(check.assumed)} af deltagerne (nettopersoner ÷ deltagere)",
+             f"  Dansk evidens: {format_share(e.effect)} ({e.result}; {e.population}; {e.design}, {e.horizon}); kilde: {e.source}"]
     if check.warning:
         lines.append(f"  ADVARSEL: {check.warning}")
     return lines
@@ -464,17 +464,17 @@ def _appraisal_table(result: CaseResult) -> list[str]:
     a, r = data["appraisal"], data["risk"]
     rate = a["discount_rate"]
     if rate["flat"]:
-        rate_text = f"{format_kr(100 * rate['rates'][0], 1)} % om året"
+        rate_text = f"{format_share(rate['rates'][0])} om året"
     else:
-        rate_text = " / ".join(f"{format_kr(100 * x, 1)} %" for x in rate["rates"]) + " (Finansministeriets faldende rente, år 0-35 / 36-70 / 71-)"
+        rate_text = " / ".join(format_share(x) for x in rate["rates"]) + " (Finansministeriets faldende rente, år 0-35 / 36-70 / 71-)"
     lines = ["", f"Nutidsværdi og følsomhed (diskonteret med {rate_text}; første år udiskonteret)"]
     lines.append(f"  Nutidsværdi (NPV) af nettoresultatet: {format_kr(a['npv'])} kr." + "".join(
         f"; {PAYER_LABELS[p].lower()} {format_kr(v)} kr." for p, v in a["npv_by_payer"].items() if result.case.has_payer_split))
     lines.append(f"  Tilbagebetalingstid med diskontering: {a['discounted_payback_year'] or 'tjener sig ikke hjem inden for tidshorisonten'}")
     k = a["break_even_factor"]
     if k is not None:
-        lines.append(f"  Nulpunkt: casen hviler sig i sig selv, hvis holdenes nettoeffekt er {format_kr(100 * k, 1)} % af det forventede"
-                     + (f" (kommunen: {format_kr(100 * a['break_even_by_payer']['kommune'], 1)} %)" if result.case.has_payer_split and a["break_even_by_payer"].get("kommune") is not None else ""))
+        lines.append(f"  Nulpunkt: casen hviler sig i sig selv, hvis holdenes nettoeffekt er {format_share(k)} af det forventede"
+                     + (f" (kommunen: {format_share(a['break_even_by_payer']['kommune'])})" if result.case.has_payer_split and a["break_even_by_payer"].get("kommune") is not None else ""))
     for name, sv in a["switching_values"].items():
         factor = sv["factor_net_gain"]
         if factor is None:
@@ -482,26 +482,26 @@ def _appraisal_table(result: CaseResult) -> list[str]:
         elif name == "delay_months":
             lines.append(f"  Skifteværdi, {sv['label']}: {format_kr(factor)} måneder")
         else:
-            lines.append(f"  Skifteværdi, {sv['label']}: {format_kr(100 * factor, 1)} % af casens værdi ({format_kr(sv['value_net_gain'])} {sv['unit']})")
+            lines.append(f"  Skifteværdi, {sv['label']}: {format_share(factor)} af casens værdi ({format_kr(sv['value_net_gain'])} {sv['unit']})")
     if a["tornado"]:
         top = a["tornado"][0]
-        lines.append(f"  Størst udsving ved ±{format_kr(100 * a['tornado_change'])} %: {top['label']} ({format_kr(top['net_gain_low'])} til {format_kr(top['net_gain_high'])} kr. i nettogevinst)")
+        lines.append(f"  Størst udsving ved ±{format_share(a['tornado_change'], 0)}: {top['label']} ({format_kr(top['net_gain_low'])} til {format_kr(top['net_gain_high'])} kr. i nettogevinst)")
     bias = a["optimism_bias"]
     if bias is not None:
         lines.append(
-            f"  Med optimisme-korrektion (udgifter +{format_kr(100 * bias['cost_uplift'])} %, effekter −{format_kr(100 * bias['effect_reduction'])} %, "
+            f"  Med optimisme-korrektion (udgifter +{format_share(bias['cost_uplift'], 0)}, effekter −{format_share(bias['effect_reduction'], 0)}, "
             f"{bias['delay_months']} måneder senere): nettogevinst {format_kr(bias['net_gain'])} kr., NPV {format_kr(bias['npv'])} kr., "
             f"tilbagebetalingstid {bias['payback_year'] or 'ingen'} (uden: {format_kr(result.net_gain)} kr., {result.payback_year or 'ingen'})"
         )
     if r is not None:
         lines.append(
-            f"  Sandsynlighed for at tjene sig hjem inden for tidshorisonten: {format_kr(100 * r['p_payback'], 1)} %"
-            + (f" (kommunen: {format_kr(100 * r['p_payback_kommune'], 1)} %)" if result.case.has_payer_split else "")
+            f"  Sandsynlighed for at tjene sig hjem inden for tidshorisonten: {format_share(r['p_payback'])}"
+            + (f" (kommunen: {format_share(r['p_payback_kommune'])})" if result.case.has_payer_split else "")
             + f"; {r['draws']:,} træk (seed {r['seed']})".replace(",", ".")
         )
         lines.append(f"  Nettogevinst P10 / P50 / P90: {format_kr(r['net_gain_p10'])} / {format_kr(r['net_gain_p50'])} / {format_kr(r['net_gain_p90'])} kr.; "
                      f"NPV P10 / P50 / P90: {format_kr(r['npv_p10'])} / {format_kr(r['npv_p50'])} / {format_kr(r['npv_p90'])} kr.")
-        shown = ", ".join(f"{d['input']} {format_kr(100 * float(d['share']))} %" for d in r["drivers"][:3])
+        shown = ", ".join(f"{d['input']} {format_share(float(d['share']), 0)}" for d in r["drivers"][:3])
         lines.append(f"  Usikkerheden skyldes især: {shown}")
     return lines
 
@@ -551,12 +551,12 @@ def _follow_up_table(result: CaseResult, years: list[str]) -> list[str]:
         gaps = ", ".join(f"{y}: {format_kr(x)} kr." for y, x in zip(years, data["source_vs_decision"], strict=True) if x not in (None, 0))
         lines.append(f"  Kildens egen forventning afviger fra beslutningscasens: {gaps} (prognose og nedskrivning bygger på kildens)")
     rate = data["rate"]
-    lines.append(f"  Realiseringsgrad brugt i prognosen: {blank if rate is None else format_kr(100 * rate, 1) + ' %'}")
+    lines.append(f"  Realiseringsgrad brugt i prognosen: {blank if rate is None else format_share(rate)}")
     lines.append(f"  Nedskrivning i alt: {format_kr(data['total_write_down'])} kr.")
     measures = {"persons": "personer", "person_years": "helårspersoner", "savings": "kr."}
     for r in data["realisations"]:
         actual = "ingen indberetning" if r["actual"] is None else format_kr(r["actual"], 0 if r["measure"] != "person_years" else 2)
-        rate_text = "" if r["rate"] is None else f" = {format_kr(100 * r['rate'], 1)} %"
+        rate_text = "" if r["rate"] is None else f" = {format_share(r['rate'])}"
         lines.append(f"  Måltal {r['year']} {r['label'] or r['outcome'] or ''}: {format_kr(r['target'])} {measures[r['measure']]}, faktisk {actual}{rate_text}")
     for year, persons in data["ended"].items():
         lines.append(f"  Afsluttet {year}: {format_kr(persons)} personer" + (f"; aktive: {format_kr(data['active'][year])}" if year in data["active"] else ""))
@@ -657,7 +657,7 @@ def portfolio_text(result: Any, form: str) -> str:
     lines.append(f"  Nettogevinst: {format_kr(result.net_gain)} kr.; nutidsværdi (NPV): {format_kr(result.npv)} kr.")
     if result.risk is not None:
         r = result.risk
-        lines.append(f"  Sandsynlighed for at porteføljen tjener sig hjem: {format_kr(100 * r['p_payback'], 1)} %" + ("" if r["p_payback_kommune"] is None else f" (kommunerne: {format_kr(100 * r['p_payback_kommune'], 1)} %)"))
+        lines.append(f"  Sandsynlighed for at porteføljen tjener sig hjem: {format_share(r['p_payback'])}" + ("" if r["p_payback_kommune"] is None else f" (kommunerne: {format_share(r['p_payback_kommune'])})"))
         lines.append(f"  Nettogevinst P10 / P50 / P90: {format_kr(r['net_gain_p10'])} / {format_kr(r['net_gain_p50'])} / {format_kr(r['net_gain_p90'])} kr. ({r['draws']} træk, seed {r['seed']})")
     lines.append(f"  Beregnet på {format_kr(result.seconds, 2)} s")
     return "\n".join(lines) + "\n"

@@ -68,3 +68,12 @@ def format_kr(value: float, decimals: int = 0) -> str:
     ('1.234.568', '-438.500', '5,50')
     """
     return danish_separators(grouped(value, decimals))
+
+
+def format_share(share: float, decimals: int = 1) -> str:
+    """A share as Danish percent text, rounded like Excel: ``0.25049 → '25,0 %'``.
+
+    >>> format_share(0.25049, 3), format_share(0.75, 0), format_share(0.00125, 2)
+    ('25,049 %', '75 %', '0,13 %')
+    """
+    return f"{format_kr(100 * share, decimals)} %"

@@ -12,7 +12,7 @@ from xlmodel.compute import compute_case
 from xlmodel.errors import XlmodelError
 from xlmodel.parameters import UNIT_TEXT, Parameters
 from xlmodel.report import portfolio_text, report_csv, report_dict, report_table, to_json
-from xlmodel.rounding import danish_separators, format_kr
+from xlmodel.rounding import format_kr, format_share
 from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_OK, Subcommands, load_any_case, portfolio_sources, whole_number
 
 
@@ -100,17 +100,12 @@ def _tax(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Skat og udligning pr. helårsperson i job i stedet for på ydelse, {rates.year}")
     print(f"Løn {format_kr(args.income)} kr., ydelse {format_kr(args.benefit)} kr.; kommunetype {rates.kommune_type} "
-          f"(udligningen tager {format_percent_da(rates.udligning_share)} × gennemsnitsskatten af ændringen i beskatningsgrundlaget), kommuneskat {format_percent_da(rates.kommune_rate, 3)}")
+          f"(udligningen tager {format_share(rates.udligning_share, 0)} × gennemsnitsskatten af ændringen i beskatningsgrundlaget), kommuneskat {format_share(rates.kommune_rate, 3)}")
     for part in PARTS:
         print(f"  {TAX_LABELS[part]:<34}{format_kr(figures[part]):>12} kr.")
     if rates.assumptions:
         print(f"ANTAGELSE: disse satser er ført frem fra et tidligere år eller er antagelser: {', '.join(rates.assumptions)} (se xlmodel parameters NAVN)")
     return EXIT_OK
-
-
-def format_percent_da(share: float, decimals: int = 0) -> str:
-    """A share as Danish percent text: ``0.25049`` → ``25,049 %``."""
-    return danish_separators(f"{100 * share:.{decimals}f} %")
 
 
 def register(commands: Subcommands) -> None:
