@@ -103,14 +103,29 @@ class Built:
 
 
 def build_workbook(
-    case: Case, *, runtime: str = "officejs", lang: str = "da", shape: Shape | None = None, source_name: str = "", guidance: bool = False, for_writing: bool = False
+    case: Case,
+    *,
+    runtime: str = "officejs",
+    lang: str = "da",
+    shape: Shape | None = None,
+    source_name: str = "",
+    guidance: bool = False,
+    for_writing: bool = False,
+    titles: Mapping[str, str] | None = None,
+    exact_shape: bool = False,
 ) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover.
 
     ``for_writing`` (``render``: the book is written and nothing else reads it): the appraisal's value cells
     are left to ``Built.complete`` and the year rows of the large sheets to ``Built.template_rows``, so
-    ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it."""
-    writer = Writer(case, compute_case(case), runtime, lang, shape_of(case) if shape is None else with_case_tables(shape, case), guidance)
+    ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it.
+    ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
+    as given, even where the case's tables need another (what the tool wrote before the inputs changed)."""
+    if shape is None:
+        shape = shape_of(case)
+    elif not exact_shape:
+        shape = with_case_tables(shape, case)
+    writer = Writer(case, compute_case(case), runtime, lang, shape, guidance, titles)
     if for_writing:
         writer.template_rows = {}
     for sheet in SHEETS:

@@ -1,4 +1,4 @@
-"""Compare two workbooks cell by cell: formulas after normalising their text, values with a tight
+"""Compare two workbooks cell by cell: formulas as tokens, values with a tight
 tolerance. Never compare zip bytes (document properties change on every save)."""
 
 from __future__ import annotations
@@ -7,21 +7,57 @@ import math
 import re
 from typing import Any
 
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.workbook import Workbook
 
-_XLFN = re.compile(r"_xlfn\.|_xlws\.", re.IGNORECASE)
-_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+_XLFN = re.compile(r"^(?:_xlfn\.|_xlws\.)+", re.IGNORECASE)
+_QUOTED_SHEET = re.compile(r"^'((?:[^']|'')+)'!")
+_LOGICAL = ("TRUE(", "FALSE(")
 
 
-def normalise_formula(text: str) -> str:
-    """``=sum(A1)`` and ``=_xlfn.SUM(A1)`` alike: no prefixes, no spaces outside strings, upper case outside strings."""
-    text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", _XLFN.sub("", text))
-    parts = re.split(r'("(?:[^"]|"")*")', text)
-    return "".join(p if p.startswith('"') else p.replace(" ", "").upper() for p in parts)
+def _token(token: Token) -> tuple[str, str, str]:
+    value = token.value
+    if token.type == Token.FUNC and token.subtype == Token.OPEN:
+        value = _XLFN.sub("", value).upper()
+    elif token.type == Token.OPERAND and token.subtype == Token.RANGE:
+        value = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", value).upper()
+    elif token.type == Token.OPERAND and token.subtype == Token.NUMBER:
+        value = repr(float(value))
+    elif token.type == Token.OPERAND and token.subtype == Token.LOGICAL:
+        value = value.upper()
+    return token.type, token.subtype, value
+
+
+def formula_tokens(text: str) -> tuple[tuple[str, str, str], ...]:
+    """A formula as tokens (type, subtype, value), so formulas that Excel and LibreOffice write differently
+    compare equal: no spaces, no ``_xlfn.`` prefixes, names and references in upper case, sheet names
+    unquoted, numbers as numbers, ``TRUE()`` as ``TRUE``. Text in quotes is kept as written.
+
+    >>> formula_tokens("=_xlfn.sum( 'Budget'!a1, TRUE() )") == formula_tokens("=SUM(Budget!A1,TRUE)")
+    True
+    >>> formula_tokens('=A1&"a"') == formula_tokens('=A1&"A"')
+    False
+    """
+    tokens = [_token(t) for t in Tokenizer(text).items if t.type != Token.WSPACE]
+    found: list[tuple[str, str, str]] = []
+    for token in tokens:
+        if token[:2] == (Token.FUNC, Token.CLOSE) and found and found[-1][:2] == (Token.FUNC, Token.OPEN) and found[-1][2] in _LOGICAL:
+            found[-1] = (Token.OPERAND, Token.LOGICAL, found[-1][2][:-1])  # LibreOffice writes TRUE as TRUE()
+            continue
+        found.append(token)
+    return tuple(found)
+
+
+def normalise_formula(text: str) -> tuple[tuple[str, str, str], ...] | str:
+    """The formula's tokens (:func:`formula_tokens`); a formula the tokenizer cannot read: its text."""
+    try:
+        return formula_tokens(text)
+    except (TokenizerError, ValueError):
+        return text
 
 
 def same_content(a: Any, b: Any) -> bool:
-    """Two cell contents alike: formulas by normalised text, numbers within 1e-9 relative, blanks alike."""
+    """Two cell contents alike: formulas as tokens, numbers within 1e-9 relative, blanks alike."""
     if a in (None, "") and b in (None, ""):
         return True
     if isinstance(a, str) and isinstance(b, str) and a.startswith("=") and b.startswith("="):

@@ -8,7 +8,7 @@ every sheet (from column I), one formula per row, the same formula across the ye
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import ClassVar
 
@@ -41,6 +41,42 @@ SHEET_NAMES = {
            "refusion": "Refusion", "savings": "Savings", "budget": "Budget", "sensitivity": "Sensitivity", "followup": "Follow-up",
            "checks": "Checks"},
 }  # fmt: skip
+
+
+def code_name(key: str) -> str:
+    """The identity of a tool sheet: its ``codeName`` (Excel keeps it when the user renames the tab) and a hidden
+    defined name pointing at the sheet's A1 (Excel and LibreOffice follow a renamed tab), so a renamed tool
+    sheet is still known.
+
+    >>> code_name("budget")
+    'xlmodel_budget'
+    """
+    return f"xlmodel_{key}"
+
+
+def tool_titles(titles_and_code_names: Iterable[tuple[str, str | None]], lang: str, named: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each tool sheet's key -> its title in a book: found by its code name, else by the defined name of
+    that code name (``named``: name -> the sheet it points at), else by the layout's name. Keys not found
+    are left out (the caller says which are missing).
+
+    >>> tool_titles([("Budget 2021", "xlmodel_budget"), ("Kontrol", None)], "da")["budget"]
+    'Budget 2021'
+    >>> tool_titles([("Mit budget", None)], "da", {"xlmodel_budget": "Mit budget"})
+    {'budget': 'Mit budget'}
+    """
+    sheets = list(titles_and_code_names)
+    titles = {title for title, _ in sheets}
+    by_code = {code: title for code, title in (named or {}).items() if title in titles}
+    by_code |= {code: title for title, code in sheets if code}
+    found = {}
+    for key, name in SHEET_NAMES[lang].items():
+        if code_name(key) in by_code:
+            found[key] = by_code[code_name(key)]
+        elif name in titles and name not in by_code.values():
+            found[key] = name
+    return found
+
+
 #: Refusion clocks per cohort × split outcome: the counterfactual one, then one per fall-back.
 CLOCKS = 1 + MAX_FALLBACKS
 #: Holdplan column of the cohort's refusion clock at the effect start (weeks on benefits).

@@ -28,9 +28,10 @@ from workbooks.files import (
     replace_keeping_backup,
     write_atomic,
 )
-from workbooks.layout import RUNTIMES, SHEET_NAMES
+from workbooks.layout import RUNTIMES, Shape
+from workbooks.package import patch_book
 from workbooks.readback import read_case
-from workbooks.results import custom_properties, layout_of
+from workbooks.results import custom_properties, layout_of, sheet_titles
 from xlmodel.bundled import PLACES, bundled_root
 from xlmodel.casefile import load_case
 from xlmodel.model import Case
@@ -141,6 +142,8 @@ class RecalcReport:
     backup: Path
     forced_cells: tuple[str, ...]
     user_sheets: tuple[str, ...] = ()
+    rebuilt: bool = False  # the tool sheets were rebuilt (their structure changed), not patched
+    parts: tuple[str, ...] = ()  # the package parts written (patched books)
 
 
 def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
@@ -162,45 +165,81 @@ def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
 def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -> RecalcReport:
     """Read the inputs back, recalculate and save; the original stays byte-identical on any failure.
 
-    Inputs, their number formats, cell comments, column widths and the user's own sheets survive;
-    tool-owned cells edited by hand stop the run (listed) unless ``force``; content that cannot be
-    carried over stops the run before anything is written. One run at a time per file (a lock file
-    beside it); the previous file is kept as a backup with a name no other run can take.
+    The user's package is patched (:mod:`workbooks.package`): only the tool cells and xlmodel's properties
+    are written, every other part keeps its bytes. Tool sheets are known by their identity, so a renamed tab
+    is fine. Tool-owned cells edited by hand stop the run (listed) unless ``force``. When the inputs need
+    another structure of the tool sheets (another payer, more benefit periods), they are rebuilt instead and
+    the user's sheets carried over (:func:`rebuilt_book`). One run at a time per file (a lock file beside
+    it); the previous file is kept as a backup with a name no other run can take.
     """
     path = book_to_replace(path, force=force)
     check_writable(path)
     with exclusive_lock(path), cycle_collection_paused():
         original = read_bytes(path)
-        dropped = dropped_content(original)
-        if dropped:
-            raise WorkbookError(str(path), f"arket indeholder {', '.join(dropped)}, som ville gå tabt ved genberegning; fjern det eller brug en kopi")
         book = load(original, str(path))
         layout, runtime, lang = layout_of(book)
-        tool_titles = list(SHEET_NAMES[lang].values())
-        check_carriable(book, tool_titles, str(path))
+        titles = sheet_titles(book, lang)
         case = read_case(book)
         guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-        new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape, guidance=guidance)
+        new = build_workbook(case, runtime=runtime, lang=lang, shape=layout.shape, guidance=guidance, titles=titles)
+        restructured = new.layout.shape != layout.shape
+        if restructured and not force:
+            raise WorkbookError(str(path), f"indtastningerne kræver nu en anden opbygning af værktøjets ark ({structure_change(layout.shape, new.layout.shape)}), "
+                                "så de bygges om, og ændringer i hånden i værktøjets celler kan ikke skelnes fra den nye opbygning. "
+                                "Kør med --force for at bygge dem om (den gamle fil gemmes som sikkerhedskopi)")
         # What the tool writes for these inputs: any other difference in a tool-owned cell is a hand edit.
-        edited = edited_tool_cells(new, book)
+        edited = [] if restructured else edited_tool_cells(new, book)
         if edited and not force:
             shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
             raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
-        for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
-            old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
-            new_cell.value = old_cell.value
-            new_cell.data_type = old_cell.data_type
-        for ws in book.worksheets:  # the user's cell comments survive
-            if ws.title not in tool_titles:
-                continue  # user sheets are copied whole below
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.comment is not None:
-                        new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
-        carried = carry_over(book, new.workbook, tool_titles, new.inputs)
-        data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles, blocks=new.blocks)
+        user_titles = [ws.title for ws in book.worksheets if ws.title not in set(titles.values())]
+        if restructured:
+            data, carried = rebuilt_book(original, book, new, runtime, list(titles.values()), str(path)), user_titles
+            parts: tuple[str, ...] = ()
+        else:
+            rebuilt = with_cached_values(new.workbook, custom_functions=runtime != "native", blocks=new.blocks)
+            data, patch = patch_book(original, rebuilt, sheets=list(titles.values()), keep=new.inputs, name=str(path))
+            carried, parts = user_titles, patch.parts
         load(data, "ny fil")  # the new file must read back before it replaces anything
         if read_bytes(path) != original:
             raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
         backup = replace_keeping_backup(path, original, data, now or dt.datetime.now())
-    return RecalcReport(path, backup, tuple(edited), tuple(carried))
+    return RecalcReport(path, backup, tuple(edited), tuple(carried), rebuilt=not parts, parts=parts)
+
+
+def structure_change(old: Shape, new: Shape) -> str:
+    """What changed between two shapes of a book, in a user's words.
+
+    >>> structure_change(Shape(2021, 2022, ("job",), 1, 1, 0), Shape(2021, 2022, ("job",), 1, 1, 0, payers=("kommune", "stat", "region")))
+    'betalere: kommune, stat → kommune, stat, region'
+    """
+    words = {"payers": "betalere", "split_outcomes": "effekter delt af refusionstrappen", "benefit_periods": "ydelsesperioder", "bands": "trin på refusionstrappen"}
+    changes = []
+    for key, word in words.items():
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
+            shown = [", ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in (before, after)]
+            changes.append(f"{word}: {shown[0] or '–'} → {shown[1] or '–'}")
+    return "; ".join(changes) or "arkenes opbygning"
+
+
+def rebuilt_book(original: bytes, book: Workbook, new: Built, runtime: str, tool_titles: list[str], name: str) -> bytes:
+    """The book with its tool sheets rebuilt (their structure changed) and the user's inputs, comments, formats,
+    widths and sheets carried over; content that cannot be carried stops the run before anything is written."""
+    dropped = dropped_content(original)
+    if dropped:
+        raise WorkbookError(name, f"casen kræver nu en anden opbygning af værktøjets ark, og arket indeholder {', '.join(dropped)}, som ville gå tabt; fjern det eller brug en kopi")
+    check_carriable(book, tool_titles, name)
+    for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
+        old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
+        new_cell.value = old_cell.value
+        new_cell.data_type = old_cell.data_type
+    for ws in book.worksheets:  # the user's cell comments survive
+        if ws.title not in tool_titles:
+            continue  # user sheets are copied whole below
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None:
+                    new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
+    carry_over(book, new.workbook, tool_titles, new.inputs)
+    return with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles, blocks=new.blocks)

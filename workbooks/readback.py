@@ -14,8 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES
 from workbooks.labels import LABELS, label
-from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, SHEET_NAMES, Layout
-from workbooks.results import custom_properties, layout_of
+from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, Layout
+from workbooks.results import custom_properties, layout_of, sheet_titles
 from workbooks.sheets.sensitivity import sensitivity_rate_input
 from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
@@ -35,10 +35,7 @@ def _blank(value: Any) -> bool:
 
 class _Reader:
     def __init__(self, wb: Workbook, layout: Layout, lang: str) -> None:
-        names = SHEET_NAMES[lang]
-        missing = [name for name in names.values() if name not in wb.sheetnames]
-        if missing:
-            raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke omdøbes eller slettes")
+        names = sheet_titles(wb, lang)
         self.inputs: Worksheet = wb[names["inputs"]]
         self.cohorts: Worksheet = wb[names["cohorts"]]
         self.layout = layout
@@ -216,7 +213,7 @@ class _Reader:
 
 def _follow_up(reader: _Reader, wb: Workbook, lang: str) -> tuple[tuple[Target, ...], tuple[Actual, ...], Any]:
     """Targets, actuals and the forecast rate from the follow-up sheet."""
-    ws, lay = wb[SHEET_NAMES[lang]["followup"]], reader.layout
+    ws, lay = wb[sheet_titles(wb, lang)["followup"]], reader.layout
     rows = lay.followup_rows()
     by_text = {text: key for key, text in MEASURES[lang].items()}
     found: dict[str, list[Any]] = {"targets": [], "actuals": []}
@@ -321,7 +318,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
 
 def _appraisal(reader: _Reader, wb: Workbook, lang: str, stored: dict[str, Any]) -> AppraisalSettings:
     """The flat discount rate from its input cell (blank or 0: Finansministeriet's curve), the rest as stored."""
-    ws = wb[SHEET_NAMES[lang]["sensitivity"]]
+    ws = wb[sheet_titles(wb, lang)["sensitivity"]]
     row = reader.layout.sens_rows["discount_input"]
     rate = sensitivity_rate_input(reader.value(ws, row, COL_P1))
     bias = stored.get("optimism_bias")

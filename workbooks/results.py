@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape
+from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
 from xlmodel import __version__
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
@@ -29,6 +29,20 @@ SENSITIVITY_FIGURES = ("npv", "npv_kommune", "discounted_payback", "break_even",
 
 def custom_properties(wb: Workbook) -> dict[str, str]:
     return {prop.name: prop.value for prop in wb.custom_doc_props.props}
+
+
+def sheet_titles(wb: Workbook, lang: str) -> dict[str, str]:
+    """Each tool sheet's key -> its title in ``wb``, known by its identity (a renamed tab is still found)."""
+    named = {}
+    for name, defined in wb.defined_names.items():
+        destinations = list(defined.destinations) if name.startswith("xlmodel_") else []
+        if len(destinations) == 1:
+            named[name] = destinations[0][0]
+    found = tool_titles(((ws.title, ws.sheet_properties.codeName) for ws in wb.worksheets), lang, named)
+    missing = [name for key, name in SHEET_NAMES[lang].items() if key not in found]
+    if missing:
+        raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke slettes")
+    return found
 
 
 def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
@@ -63,7 +77,7 @@ def read_results(path: Path) -> dict[str, Any]:
     """Result figures from the cached values of the workbook at ``path``."""
     wb = load_workbook(path, data_only=True)
     lay, _, lang = layout_of(wb)
-    names = SHEET_NAMES[lang]
+    names = sheet_titles(wb, lang)
     budget, savings = wb[names["budget"]], wb[names["savings"]]
     rows = lay.budget_rows()
     cols = [lay.year_col(y) for y in lay.years]

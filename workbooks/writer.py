@@ -9,7 +9,7 @@ the tool's own text. The sheets themselves are in :mod:`workbooks.sheets`, one m
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -17,6 +17,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -37,6 +38,7 @@ from workbooks.layout import (
     SHEET_NAMES,
     Layout,
     Shape,
+    code_name,
     col,
 )
 from workbooks.xlsx_writer import TemplateRow
@@ -113,7 +115,7 @@ def column_runs(cells: Iterable[tuple[int, int]]) -> list[CellRange]:
 class Writer:
     """Writes one workbook; keeps track of which cells are inputs (the user's) and which are the tool's."""
 
-    def __init__(self, case: Case, result: CaseResult, runtime: str, lang: str, shape: Shape, guidance: bool = False) -> None:
+    def __init__(self, case: Case, result: CaseResult, runtime: str, lang: str, shape: Shape, guidance: bool = False, titles: Mapping[str, str] | None = None) -> None:
         if runtime not in RUNTIMES:
             raise InvalidValueError("runtime", f"kendte: {', '.join(RUNTIMES)}", value=runtime)
         if lang not in SHEET_NAMES:
@@ -135,12 +137,14 @@ class Writer:
         self.comparison = compare(result)  # the published figures: on Kontrol and on the summary
         self.doubts = plausibility.check(case)  # amounts probably typed with a thousands point: on Kontrol and the summary
         self.layout = Layout(shape)
-        self.names = SHEET_NAMES[lang]
+        self.names = {**SHEET_NAMES[lang], **(titles or {})}  # a book the user renamed a tab of keeps its names
         self.yes_no = yes_no_format(label(lang, "yes"), label(lang, "no"))  # the number format of 1/0 flags
         self.payback_tolerance = f"{q(self.names['checks'])}!$C${CHECKS_PAYBACK_TOLERANCE_ROW}"
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
         self.sheets: dict[str, Worksheet] = {key: self.wb.create_sheet(name) for key, name in self.names.items()}
+        for key, ws in self.sheets.items():
+            ws.sheet_properties.codeName = code_name(key)  # the sheet's identity: see layout.code_name
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
         self.guidance = guidance
@@ -299,6 +303,8 @@ class Writer:
             validation.sqref = MultiCellRange(column_runs(self.validated[sheet_and_kind]))
             self.wb[sheet_and_kind[0]].add_data_validation(validation)
         self.wb.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=False)
+        for key, ws in self.sheets.items():  # each tool sheet's identity, which a renamed tab keeps (layout.code_name)
+            self.wb.defined_names[code_name(key)] = DefinedName(code_name(key), attr_text=f"{q(ws.title)}!$A$1", hidden=True)
         return self.wb
 
     def complete(self) -> set[str]:

@@ -37,8 +37,12 @@ def _recalc(args: argparse.Namespace) -> int:
     report = recalc(Path(args.book), force=args.force)
     if report.forced_cells:
         print(f"xlmodel: overskrev {len(report.forced_cells)} håndredigerede celler (--force): {', '.join(report.forced_cells[:20])}")
+    if report.rebuilt:
+        print("xlmodel: værktøjets ark er bygget om (ny opbygning); dine indtastninger, kommentarer og egne ark er taget med")
+    else:
+        print(f"xlmodel: skrev kun værktøjets celler og xlmodels egenskaber ({', '.join(report.parts)}); resten af filen er urørt")
     if report.user_sheets:
-        print(f"xlmodel: dine egne ark er taget med: {', '.join(report.user_sheets)}")
+        print(f"xlmodel: dine egne ark er {'taget med' if report.rebuilt else 'urørte'}: {', '.join(report.user_sheets)}")
     print(f"xlmodel: genberegnede {report.path}; den forrige fil er gemt som {report.backup.name}")
     return EXIT_OK
 
