@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from xlmodel_cli.serve_command import server_environment
 for _key, _value in server_environment().items():
     os.environ.setdefault(_key, _value)
 
-from tests.fuzz_corpus import PAYLOADS, bad_requests, hostile_cells, hostile_workbooks, malformed_cases, with_payload  # noqa: E402
+from tests.fuzz_corpus import PAYLOADS, bad_requests, hostile_cells, hostile_workbooks, malformed_cases, users_packages, with_payload  # noqa: E402
 from workbooks.layout import RUNTIMES, SHEET_NAMES  # noqa: E402
 from workbooks.pipeline import ROOT, recalc  # noqa: E402
 from xlmodel.errors import XlmodelError  # noqa: E402
@@ -71,7 +72,7 @@ def case_files(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
         code, _, err = _cli(["report", str(path), "--format", "json"])
         outcome = _classify(code, err)
         if outcome == "accepted":
-            code, _, err = _cli(["build", str(path), "-o", str(tmp / "book.xlsx"), "--runtime", "native"])
+            code, _, err = _cli(["build", str(path), "-o", str(tmp / "book.xlsx"), "--runtime", "native", "--force"])
             outcome = "accepted" if code == 0 else "traceback"
         tally["malformed case files", outcome] += 1
 
@@ -85,7 +86,7 @@ def injections(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
         tally["injection payloads (CSV)", "live injection" if live else _classify(code, err)] += 1
         for runtime in RUNTIMES:
             book = tmp / f"{runtime}.xlsx"
-            code, _, err = _cli(["build", str(path), "-o", str(book), "--runtime", runtime])
+            code, _, err = _cli(["build", str(path), "-o", str(book), "--runtime", runtime, "--force"])
             outcome = _classify(code, err)
             if outcome == "accepted":
                 text = payload.strip()
@@ -120,6 +121,20 @@ def workbooks(tmp: Path, tally: Counter[tuple[str, str]]) -> None:
         if path.read_bytes() != content or _listing(folder) != listing:
             outcome = "data lost"
         tally["hostile workbooks", outcome] += 1
+    for _name, content in users_packages(good):
+        folder = Path(tempfile.mkdtemp(dir=tmp))
+        path = folder / "book.xlsx"
+        path.write_bytes(content)
+        try:
+            recalc(path)
+            before, after = zipfile.ZipFile(io.BytesIO(content)), zipfile.ZipFile(path)
+            added = set(before.namelist()) - set(zipfile.ZipFile(io.BytesIO(good)).namelist())
+            outcome = "accepted" if all(after.read(part) == before.read(part) for part in added) else "data lost"
+        except XlmodelError:
+            outcome = "clear error"
+        except BaseException:
+            outcome = "traceback"
+        tally["user's package (`recalc` keeps it)", outcome] += 1
     names = SHEET_NAMES["da"]
     for _name, sheet, cell, value in hostile_cells():
         folder = Path(tempfile.mkdtemp(dir=tmp))

@@ -191,7 +191,8 @@ def zip_bomb() -> bytes:
 
 
 def hostile_workbooks(good: bytes) -> Iterator[tuple[str, bytes]]:
-    """Workbooks handed to ``recalc`` that must be refused clearly, leaving everything as it was."""
+    """Workbooks handed to ``recalc`` that must be refused clearly, leaving everything as it was. (A book with
+    macros is no longer refused: recalc patches the package and keeps them; tests/test_users_package.py.)"""
     shape = json.loads(_prop(good, "xlmodel_shape"))
     yield "not a zip", b"PK\x03\x04 but not really"
     yield "empty", b""
@@ -208,8 +209,31 @@ def hostile_workbooks(good: bytes) -> Iterator[tuple[str, bytes]]:
     yield "case property bad figure", build_book(good, props={"xlmodel_case": json.dumps({"published": [{"figure": "savings", "nope": 1}]})})
     yield "case property deep", build_book(good, props={"xlmodel_case": "[" * 50_000 + "]" * 50_000})
     yield "xml entity expansion", build_book(good, members={"xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "bbbbbbbbbb"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><a>&c;</a>'})
-    yield "macros", build_book(good, members={"xl/vbaProject.bin": b"\0macro"})
     yield "broken sheet xml", build_book(good, members={"xl/worksheets/sheet3.xml": b"<worksheet><sheetData><row><c"})
+
+
+#: Parts a user's book carries that xlmodel does not own (workbooks.package.OWNED): recalc must keep each byte for byte.
+USERS_PARTS = {
+    "macros": {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 VBA"},
+    "sensitivity label": {"docMetadata/LabelInfo.xml": b'<?xml version="1.0"?><clbl:labelList xmlns:clbl="http://schemas.microsoft.com/office/2020/mipLabelMetadata"/>'},
+    "custom XML (ESDH)": {"customXml/item1.xml": b"<sag><nummer>27.12.00-G01-3-21</nummer></sag>"},
+    "image": {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n"},
+    "threaded comments": {"xl/threadedComments/threadedComment1.xml": b"<ThreadedComments/>"},
+    "external link": {"xl/externalLinks/externalLink1.xml": b"<externalLink/>"},
+    "pivot cache": {"xl/pivotCache/pivotCacheDefinition1.xml": b"<pivotCacheDefinition/>"},
+    "slicer": {"xl/slicers/slicer1.xml": b"<slicers/>"},
+    "dynamic arrays": {"xl/metadata.xml": b"<metadata/>"},
+    "rich data": {"xl/richData/rdrichvalue.xml": b"<rvData/>"},
+    "ActiveX": {"xl/activeX/activeX1.xml": b"<ocx/>"},
+    "embedded object": {"xl/embeddings/oleObject1.bin": b"\x00ole"},
+}
+
+
+def users_packages(good: bytes) -> Iterator[tuple[str, bytes]]:
+    """Books carrying something of the user's that xlmodel does not own: recalc keeps it byte for byte."""
+    for name, members in USERS_PARTS.items():
+        yield name, build_book(good, members=members)
+    yield "everything at once", build_book(good, members={k: v for members in USERS_PARTS.values() for k, v in members.items()})
 
 
 def _value_span(text: str, name: str) -> tuple[int, int]:

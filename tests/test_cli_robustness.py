@@ -5,9 +5,12 @@ listens, Ctrl-C, and output to a Windows code page."""
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,93 @@ def test_output_to_a_windows_code_page_never_fails() -> None:
     assert run.returncode == 0 and b"Traceback" not in run.stderr
     text = run.stdout.decode("cp1252")
     assert "Ishøj" in text and "Besparelser i alt" in text
+
+
+def test_a_name_too_long_is_one_line_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", ISHOEJ, "-o", str(tmp_path / ("a" * 300 + ".xlsx"))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "filnavnet er for langt" in err and "Traceback" not in err
+
+
+def test_a_full_disk_leaves_the_book_and_no_half_written_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "ishoej.xlsx"
+    assert main(["build", ISHOEJ, "-o", str(book)]) == 0
+    before, listing = book.read_bytes(), sorted(os.listdir(tmp_path))
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["recalc", str(book)]) == 2
+    assert "disken er fuld" in capsys.readouterr().err
+    assert book.read_bytes() == before and sorted(os.listdir(tmp_path)) == listing  # no backup, no temporary file
+
+
+def test_every_error_of_a_report_of_several_files_names_its_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[case]\ntitle = "x"\n', encoding="utf-8")
+    assert main(["report", ISHOEJ, str(broken)]) == 2
+    assert capsys.readouterr().err.startswith(f"xlmodel: fejl: {broken}: ")
+
+
+def test_regenerate_is_all_or_nothing_and_names_the_case(tmp_path: Path) -> None:
+    from workbooks.pipeline import regenerate
+    from xlmodel.errors import XlmodelError
+
+    (tmp_path / "cases").mkdir()
+    shutil.copy(ISHOEJ, tmp_path / "cases" / "a_ishoej.toml")
+    (tmp_path / "cases" / "b_broken.toml").write_text('[case]\ntitle = "x"\n', encoding="utf-8")
+    with pytest.raises(XlmodelError) as caught:
+        regenerate(tmp_path)
+    assert "b_broken.toml" in str(caught.value)
+    assert not (tmp_path / "examples").exists()  # the good case's books were made, but none was written
+
+
+def _fake_soffice(folder: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in for LibreOffice that misbehaves as described by ``body`` (a shell script)."""
+    script = folder / "soffice"
+    script.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its parent to collect it does not)."""
+    for _ in range(20):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        if state in ("Z", "X"):
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_a_libreoffice_that_hangs_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    child = tmp_path / "child.pid"
+    _fake_soffice(tmp_path, f"sleep 600 &\necho $! > {child}\nwait\n", monkeypatch)  # like soffice, which starts soffice.bin and waits
+    monkeypatch.setenv("XLMODEL_LO_TIMEOUT", "2")
+    assert main(["summary", ISHOEJ, "-o", str(tmp_path / "resume.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "svarede ikke inden for 2 sekunder" in err and "XLMODEL_LO_TIMEOUT" in err
+    assert not _running(int(child.read_text()))  # the whole process group was ended, not only the first process
+    assert not (tmp_path / "resume.pdf").exists()
+
+
+def test_a_broken_pdf_from_libreoffice_is_one_line_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # the fake writes garbage as <outdir>/<book>.pdf: its arguments end with --outdir DIR BOOK
+    _fake_soffice(tmp_path, 'for a in "$@"; do prev="$out"; out="$a"; done\nprintf "%%PDF-1.7 broken" > "$prev/$(basename "$out" .xlsx).pdf"\n', monkeypatch)
+    assert main(["summary", ISHOEJ, "-o", str(tmp_path / "resume.pdf")]) == 2
+    assert "ødelagt PDF" in capsys.readouterr().err and not (tmp_path / "resume.pdf").exists()
+
+
+def test_the_libreoffice_time_limit_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbooks.libreoffice import configured_timeout
+    from xlmodel.errors import XlmodelError
+
+    monkeypatch.setenv("XLMODEL_LO_TIMEOUT", "nul")
+    with pytest.raises(XlmodelError, match="XLMODEL_LO_TIMEOUT: skal være et antal sekunder"):
+        configured_timeout()
+    monkeypatch.setenv("XLMODEL_LO_TIMEOUT", "45")
+    assert configured_timeout() == 45

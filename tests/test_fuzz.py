@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +19,7 @@ from workbooks.pipeline import ROOT, recalc
 from xlmodel.errors import XlmodelError
 from xlmodel_cli import main
 
-from .fuzz_corpus import PAYLOADS, bad_requests, hostile_cells, hostile_workbooks, malformed_cases, with_payload
+from .fuzz_corpus import PAYLOADS, USERS_PARTS, bad_requests, hostile_cells, hostile_workbooks, malformed_cases, users_packages, with_payload
 
 NAMES = SHEET_NAMES["da"]
 
@@ -82,6 +83,18 @@ def test_hostile_workbooks_are_refused_and_nothing_changes(tmp_path: Path, index
         recalc(path)
     assert str(caught.value) and "Traceback" not in str(caught.value), name
     assert path.read_bytes() == content and _listing(tmp_path) == listing, name  # no backup, no temp file, no lock left
+
+
+@pytest.mark.parametrize("index", range(len(USERS_PARTS) + 1))
+def test_what_the_user_added_to_the_package_is_kept_byte_for_byte(tmp_path: Path, index: int) -> None:
+    good = (ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes()
+    name, content = list(users_packages(good))[index]
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    recalc(path)
+    with zipfile.ZipFile(io.BytesIO(content)) as before, zipfile.ZipFile(path) as after:
+        added = set(before.namelist()) - set(zipfile.ZipFile(io.BytesIO(good)).namelist())
+        assert added and all(after.read(part) == before.read(part) for part in added), name
 
 
 @pytest.mark.parametrize(("name", "sheet", "cell", "value"), list(hostile_cells()), ids=[n for n, *_ in hostile_cells()])

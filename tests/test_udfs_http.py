@@ -126,9 +126,21 @@ def test_real_server_process_smoke() -> None:
         request = urllib.request.Request(f"{base}{CALL}", data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.load(response) == {"result": [[328500.0, 438000.0]]}
+        forged = urllib.request.Request(f"{base}/manifest", headers={"Host": "evil.example"})
+        with urllib.request.urlopen(forged, timeout=10) as response:
+            manifest = response.read().decode()
+        assert f"https://localhost:{port}/taskpane.html" in manifest and "evil.example" not in manifest  # the configured address, not the Host header
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(("arguments", "message"), [(["--public-address", "https://x.dk/y"], "uden https://"), (["--host", "0.0.0.0", "--prod", "--auth-in-front"], "angiv den adresse")])
+def test_the_public_address_is_checked_before_the_server_starts(arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from xlmodel_cli import main
+
+    assert main(["serve", *arguments]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_a_call_with_too_many_cells_is_refused_before_conversion(client: TestClient) -> None:

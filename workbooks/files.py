@@ -246,12 +246,17 @@ def write_backup(path: Path, data: bytes, when: dt.datetime) -> Path:
     for n in range(1, 10_000):
         candidate = path.with_name(f"{stem}{'' if n == 1 else f'-{n}'}{path.suffix}")
         try:
-            with open(candidate, "xb") as out:
+            out = open(candidate, "xb")  # noqa: SIM115 (closed below; removed again if writing fails)
+        except FileExistsError:
+            continue
+        try:
+            with out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-        except FileExistsError:
-            continue
+        except BaseException:  # disk full, ...: no half-written backup is left behind
+            candidate.unlink(missing_ok=True)
+            raise
         shutil.copystat(path, candidate)
         return candidate
     raise WorkbookError(str(path), "for mange sikkerhedskopier med samme tidsstempel")

@@ -7,9 +7,11 @@ every number it returns is its own. Never ship its output: it rewrites formats a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -35,13 +37,53 @@ def profile_xml(*, recalculate_on_load: bool, locale: str = "da-DK") -> str:
 """
 
 
+#: How long LibreOffice may take (seconds) before it is stopped: ``XLMODEL_LO_TIMEOUT`` overrides it.
+DEFAULT_TIMEOUT = 300.0
+
+
+def configured_timeout(default: float = DEFAULT_TIMEOUT) -> float:
+    """The time LibreOffice is given, from ``XLMODEL_LO_TIMEOUT`` (seconds, 1 to 86,400) or ``default``.
+
+    >>> configured_timeout(300)
+    300
+    """
+    text = os.environ.get("XLMODEL_LO_TIMEOUT", "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 86_400:
+        raise WorkbookError("XLMODEL_LO_TIMEOUT", "skal være et antal sekunder mellem 1 og 86400", value=text)
+    return value
+
+
+def run_bounded(command: Sequence[str], timeout: float, what: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in a process group of its own; past ``timeout`` seconds the whole group is killed (soffice
+    starts soffice.bin, which a plain kill of the first process leaves running) and one clear error is raised."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except BaseException as exc:  # timeout or Ctrl-C: end the whole group, never leave LibreOffice behind
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise WorkbookError("soffice", f"LibreOffice ({what}) svarede ikke inden for {timeout:g} sekunder og er stoppet; "
+                                "prøv igen, eller giv mere tid med XLMODEL_LO_TIMEOUT=sekunder") from None
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def soffice() -> str | None:
     """Path of the LibreOffice binary, if installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(paths: Sequence[Path], outdir: Path, target: str, *, recalculate_on_load: bool, locale: str = "da-DK", timeout: float = 600) -> list[Path]:
-    """``soffice --convert-to target`` of every file into ``outdir`` in one LibreOffice with a private profile."""
+def convert(paths: Sequence[Path], outdir: Path, target: str, *, recalculate_on_load: bool, locale: str = "da-DK", timeout: float | None = None) -> list[Path]:
+    """``soffice --convert-to target`` of every file into ``outdir`` in one LibreOffice with a private profile,
+    stopped after ``timeout`` seconds (default :func:`configured_timeout`)."""
     binary = soffice()
     if binary is None:
         raise WorkbookError("soffice", "LibreOffice er ikke installeret (Debian: libreoffice-calc-nogui)")
@@ -57,7 +99,7 @@ def convert(paths: Sequence[Path], outdir: Path, target: str, *, recalculate_on_
             "--outdir", str(outdir),
             *map(str, paths),
         ]  # fmt: skip
-        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        run = run_bounded(command, configured_timeout() if timeout is None else timeout, f"--convert-to {target.split(':', 1)[0]}")
     extension = target.split(":", 1)[0]
     outputs = [outdir / f"{Path(p).stem}.{extension}" for p in paths]
     missing = [str(p) for p in outputs if not p.exists()]
@@ -66,12 +108,12 @@ def convert(paths: Sequence[Path], outdir: Path, target: str, *, recalculate_on_
     return outputs
 
 
-def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float = 600) -> list[Path]:
+def recalculate(paths: Sequence[Path], outdir: Path, *, timeout: float | None = None) -> list[Path]:
     """Open every workbook in LibreOffice, recalculate all formulas, save as .xlsx in ``outdir``."""
     return convert(paths, outdir, "xlsx:Calc MS Excel 2007 XML", recalculate_on_load=True, timeout=timeout)
 
 
-def to_pdf(paths: Sequence[Path], outdir: Path, *, lang: str = "da", timeout: float = 600) -> list[Path]:
+def to_pdf(paths: Sequence[Path], outdir: Path, *, lang: str = "da", timeout: float | None = None) -> list[Path]:
     """Print every workbook to PDF as LibreOffice lays it out (its page set-up, the cached values, the
     language's locale); hidden sheets are not printed."""
     return convert(paths, outdir, "pdf:calc_pdf_Export", recalculate_on_load=False, locale=LOCALES.get(lang, "da-DK"), timeout=timeout)
@@ -96,9 +138,7 @@ def uno_run(command: str, *args: str | Path, timeout: float = 900) -> Any:
     python, binary = uno_python(), soffice()
     if python is None or binary is None:
         raise WorkbookError("soffice", "LibreOffice med Python-UNO er ikke installeret (Debian: libreoffice-calc-nogui python3-uno)")
-    run = subprocess.run(
-        [python, str(UNO_SCRIPT), command, *map(str, args)], capture_output=True, text=True, timeout=timeout, env={**os.environ, "XLMODEL_SOFFICE": binary}
-    )
+    run = run_bounded([python, str(UNO_SCRIPT), command, *map(str, args)], timeout, command, env={**os.environ, "XLMODEL_SOFFICE": binary})
     if run.returncode != 0:
         raise WorkbookError("soffice", f"LibreOffice ({command}) fejlede: {run.stderr.strip()[-500:]}")
     return json.loads(run.stdout)

@@ -34,6 +34,7 @@ from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of, sheet_titles
 from xlmodel.bundled import PLACES, bundled_root
 from xlmodel.casefile import load_case
+from xlmodel.errors import XlmodelError
 from xlmodel.model import Case
 
 #: The folder with the bundled cases (cases/) and the committed books (examples/built, examples/templates).
@@ -104,7 +105,8 @@ def targets(root: Path = ROOT) -> Iterator[tuple[Path, Path, str]]:
 
 def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
     """Rebuild every workbook under ``root/examples/built`` and every template under ``root/examples/templates``; with
-    ``check``, compare instead and list the differences."""
+    ``check``, compare instead and list the differences. All or nothing: every book is made before the first is
+    written, and an error names the case file it came from."""
     from workbooks.templates import build_template, template_targets
 
     problems: list[str] = []
@@ -115,10 +117,15 @@ def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
     def template_book(runtime: str, lang: str) -> bytes:
         return render_built(build_template(runtime=runtime, lang=lang), runtime)
 
-    jobs: list[tuple[Path, Callable[[], bytes]]] = [(book, functools.partial(case_book, case_path, runtime)) for case_path, book, runtime in targets(root)]
-    jobs += [(book, functools.partial(template_book, runtime, lang)) for book, runtime, lang in template_targets(root)]
-    for book, make in jobs:
-        data = make()
+    jobs: list[tuple[Path, Path, Callable[[], bytes]]] = [(case_path, book, functools.partial(case_book, case_path, runtime)) for case_path, book, runtime in targets(root)]
+    jobs += [(book, book, functools.partial(template_book, runtime, lang)) for book, runtime, lang in template_targets(root)]
+    made: list[tuple[Path, bytes]] = []
+    for source, book, make in jobs:
+        try:
+            made.append((book, make()))
+        except XlmodelError as exc:
+            raise exc if str(source) in exc.message else type(exc)(str(source), exc.message) from None
+    for book, data in made:
         if not check:
             book.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(book, data)

@@ -56,7 +56,10 @@ def print_book(data: bytes, out: Path, *, sheets: Collection[str] | None = None,
         book = Path(tmp) / "book.xlsx"
         book.write_bytes(only_sheets(data, sheets) if sheets else data)
         (pdf,) = to_pdf([book], Path(tmp) / "pdf", lang=lang)
-        document = pypdfium2.PdfDocument(pdf)
+        try:
+            document = pypdfium2.PdfDocument(pdf)
+        except pypdfium2.PdfiumError as exc:
+            raise WorkbookError(str(out), f"LibreOffice skrev en ødelagt PDF ({exc}); intet er skrevet") from None
         try:
             pages = len(document)
             if out.suffix.lower() == ".pdf":

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from xlmodel import __version__
 from xlmodel.errors import XlmodelError
 from xlmodel_cli import book_commands, core_commands, serve_command
-from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK
+from xlmodel_cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, os_error_message
 
 #: The command groups, in the order ``xlmodel --help`` lists them.
 GROUPS = (core_commands, serve_command, book_commands)
@@ -65,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `xlmodel report ... | head`
         return EXIT_OK
+    except OSError as exc:  # disk full, permission denied, a name too long, ...: one line naming the file
+        print(f"xlmodel: fejl: {os_error_message(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for an interrupt
         print("xlmodel: afbrudt (Ctrl-C); intet er ændret af den afbrudte kommando", file=sys.stderr)
         return EXIT_INTERRUPTED

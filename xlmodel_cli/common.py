@@ -4,6 +4,7 @@ case file or a book."""
 from __future__ import annotations
 
 import argparse
+import errno
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeAlias
@@ -28,11 +29,44 @@ def load_any_case(path: str | Path) -> Case:
     """A case from a case file (``.toml``) or from a book xlmodel wrote (``.xlsx``, ``.xlsm``): a book is
     read by the workbook layer, imported only then (``xlmodel report CASE.toml`` starts without it)."""
     file = Path(path)
-    if file.suffix.lower() in BOOK_SUFFIXES:
-        from workbooks.extract import read_book_case
+    try:
+        if file.suffix.lower() in BOOK_SUFFIXES:
+            from workbooks.extract import read_book_case
 
-        return read_book_case(file)
-    return load_case(file)
+            return read_book_case(file)
+        return load_case(file)
+    except XlmodelError as exc:  # with several files, every error names its file
+        if str(file) in exc.message:
+            raise
+        raise type(exc)(str(file), exc.message) from None
+
+
+#: What the operating system's refusals mean, in a user's words (by errno).
+OS_ERRORS = {
+    errno.ENOSPC: "disken er fuld; frigør plads og prøv igen",
+    errno.EDQUOT: "din diskkvote er brugt op; frigør plads og prøv igen",
+    errno.EACCES: "adgang nægtet; tjek rettighederne til filen og mappen",
+    errno.EPERM: "handlingen er ikke tilladt (filen kan være låst eller uforanderlig); tjek filens egenskaber",
+    errno.EROFS: "filsystemet er skrivebeskyttet; skriv til en anden mappe",
+    errno.ENAMETOOLONG: "filnavnet er for langt; vælg et kortere navn eller en kortere sti",
+    errno.ENOENT: "filen eller mappen findes ikke",
+    errno.EISDIR: "er en mappe; skriv et filnavn",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.EIO: "fejl ved læsning eller skrivning på disken",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line naming the file and what went wrong, for an operating-system error (disk full, permission
+    denied, name too long, ...).
+
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "rapport.xlsx"))
+    'rapport.xlsx: disken er fuld; frigør plads og prøv igen'
+    """
+    name = exc.filename if exc.filename is not None else ""
+    shown = str(name) if len(str(name)) <= 120 else str(name)[:60] + "…" + str(name)[-40:]
+    what = OS_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return f"{shown}: {what}" if shown else what
 
 
 def portfolio_sources(paths: Iterable[str]) -> list[str | Source]:
