@@ -13,6 +13,8 @@ import openpyxl
 import pytest
 from lxml import etree
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -67,6 +69,7 @@ def _dress(path: Path) -> None:
     cohorts.add_data_validation(validation)
     validation.add("D5:D12")
     cohorts["F5"] = 5  # an input changed: the figures move
+    wb[NAMES["inputs"]]["H10"] = CellRichText(TextBlock(InlineFont(b=True), "Kilde: "), "Jobindsats 2023")  # a note in rich text
     wb.custom_doc_props.append(openpyxl.packaging.custom.StringProperty(name="ESDH-sagsnummer", value="27.12.00-G01-3-21"))
     wb.save(path)
 
@@ -142,6 +145,8 @@ def test_every_part_xlmodel_does_not_own_keeps_its_bytes(tmp_path: Path, runtime
     assert budget.protection.sheet and wb.security.lockStructure and budget.sheet_view.zoomScale == 85
     assert budget["D28"].fill.fgColor.rgb.endswith("FFFF00") and wb[NAMES["cohorts"]]["D5"].fill.fgColor.rgb.endswith("92D050")
     assert wb.custom_doc_props["ESDH-sagsnummer"].value == "27.12.00-G01-3-21"
+    note = openpyxl.load_workbook(path, rich_text=True)[NAMES["inputs"]]["H10"].value
+    assert isinstance(note, CellRichText) and str(note) == "Kilde: Jobindsats 2023" and note[0].font.b
     case = read_case(wb)
     assert case.cohorts[0].outcomes["job"].persons == 5
     assert differences(expected_results(compute_case(case), layout_of(wb)[0]), read_results(path)) == []
