@@ -360,13 +360,13 @@ def test_a_new_book_has_layout_4_with_each_outcome_in_one_block() -> None:
 
 
 def test_a_book_with_an_older_layout_is_refused_clearly(tmp_path: Path) -> None:
-    """Layout 1 (before the parameter and refusion sheets) kept its inputs elsewhere: never misread it."""
+    """Layout 1 (before the parameter and refusion sheets) kept its inputs elsewhere: never misread it; upgrade carries it."""
     old = tmp_path / "old.xlsx"
     wb = openpyxl.load_workbook(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx")
     wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != "xlmodel_layout"]
     wb.save(old)
     before = old.read_bytes()
-    with pytest.raises(WorkbookError, match=r"regnearkslayout 1.*xlmodel build"):
+    with pytest.raises(WorkbookError, match=r"regnearkslayout 1.*xlmodel upgrade"):
         recalc(old)
     assert old.read_bytes() == before
 

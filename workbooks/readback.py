@@ -15,7 +15,8 @@ from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES
 from workbooks.labels import LABELS, label
 from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_WEEKS, MAX_FALLBACKS, Layout
-from workbooks.results import custom_properties, layout_of, sheet_titles
+from workbooks.migrations import migrate, needs_migration
+from workbooks.results import custom_properties, layout_of, sheet_titles, stored_layout
 from workbooks.sheets.sensitivity import sensitivity_rate_input
 from xlmodel import validate as v
 from xlmodel.errors import XlmodelError
@@ -242,7 +243,12 @@ def _follow_up(reader: _Reader, wb: Workbook, lang: str) -> tuple[tuple[Target, 
 
 
 def read_case(wb: Workbook) -> Case:
-    """The case in the input cells of ``wb`` (loaded with formulas, not ``data_only``)."""
+    """The case in the input cells of ``wb`` (loaded with formulas, not ``data_only``). A book of a layout
+    this release no longer writes is first carried to today's in memory (:func:`workbooks.migrations.migrate`:
+    ``wb`` is changed, the file is not)."""
+    version, shape, _, lang = stored_layout(wb)
+    if needs_migration(version):
+        migrate(wb, shape, version, lang)
     layout, _, lang = layout_of(wb)
     reader = _Reader(wb, layout, lang)
     title = reader.value(reader.inputs, layout.title_row, COL_P1)

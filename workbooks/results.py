@@ -45,8 +45,11 @@ def sheet_titles(wb: Workbook, lang: str) -> dict[str, str]:
     return found
 
 
-def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
-    """The layout, runtime and language stored in a workbook built by xlmodel."""
+def stored_layout(wb: Workbook) -> tuple[str, Shape, str, str]:
+    """The layout version, shape, runtime and language stored in a book xlmodel wrote, of any layout a release
+    has written (:data:`workbooks.migrations.KNOWN_LAYOUTS`); a newer or unknown one is one clear error."""
+    from workbooks.migrations import KNOWN_LAYOUTS
+
     props = custom_properties(wb)
     if "xlmodel_shape" not in props:
         raise WorkbookError("xlmodel_shape", "arket er ikke bygget af xlmodel (mangler xlmodel-egenskaberne i dokumentegenskaberne)")
@@ -57,19 +60,28 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
             f"arket er bygget af en nyere xlmodel ({props.get('xlmodel_version', '?')}, regnearkslayout {version}) end den installerede "
             f"({__version__}, layout {LAYOUT_VERSION}); opdatér xlmodel (pip install --upgrade xlmodel) og prøv igen",
         )
-    if version not in READABLE_LAYOUTS:
-        raise WorkbookError(
-            "xlmodel_layout",
-            f"arket er bygget med regnearkslayout {version} (xlmodel {props.get('xlmodel_version', '?')}); denne version læser layout {' og '.join(READABLE_LAYOUTS)}. "
-            "Byg arket igen fra case-filen med xlmodel build, og skriv dine ændringer ind igen",
-        )
+    if version not in KNOWN_LAYOUTS:
+        raise WorkbookError("xlmodel_layout", f"ukendt regnearkslayout {version[:20]!r}; xlmodel har skrevet layout {', '.join(KNOWN_LAYOUTS)}")
     try:
-        shape = replace(Shape.from_json(props["xlmodel_shape"]), pairs_by_outcome=READABLE_LAYOUTS[version])
+        shape = replace(Shape.from_json(props["xlmodel_shape"]), pairs_by_outcome=READABLE_LAYOUTS.get(version, False))
     except ValueError as exc:
         raise WorkbookError("xlmodel_shape", f"dokumentegenskaben er ugyldig ({exc}); byg arket igen med xlmodel build") from None
     runtime, lang = props.get("xlmodel_runtime", "native"), props.get("xlmodel_lang", "da")
     if runtime not in RUNTIMES or lang not in SHEET_NAMES:
         raise WorkbookError("xlmodel_runtime", "ukendt runtime eller sprog i dokumentegenskaberne", value=(runtime, lang))
+    return version, shape, runtime, lang
+
+
+def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
+    """The layout, runtime and language stored in a workbook built by xlmodel, of a layout this release reads
+    and recalculates in place; an older one names ``xlmodel upgrade``."""
+    version, shape, runtime, lang = stored_layout(wb)
+    if version not in READABLE_LAYOUTS:
+        raise WorkbookError(
+            "xlmodel_layout",
+            f"arket er bygget med regnearkslayout {version} (xlmodel {custom_properties(wb).get('xlmodel_version', '?')}); denne version genberegner layout "
+            f"{' og '.join(READABLE_LAYOUTS)}. Kør xlmodel upgrade på filen: den flytter dine indtastninger, ark og rettelser over i dagens layout",
+        )
     return Layout(shape), runtime, lang
 
 

@@ -101,6 +101,31 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _upgrade(args: argparse.Namespace) -> int:
+    from workbooks.layout import LAYOUT_VERSION
+    from workbooks.upgrade import upgrade
+
+    report = upgrade(Path(args.book), None if args.output is None else Path(args.output), refresh_parameters=args.refresh_parameters, force=args.force)
+    print(f"xlmodel: regnearkslayout {report.source_layout} → {LAYOUT_VERSION}")
+    for step in report.steps:
+        print(f"  {step}")
+    print(f"xlmodel: {report.inputs} udfyldte indtastningsceller ført med")
+    if report.user_sheets:
+        print(f"xlmodel: dine egne ark er ført med: {', '.join(report.user_sheets)}")
+    for line in report.hand_edits:
+        print(f"  rettelse i hånden ført med: {line}")
+    for line in report.repointed:
+        print(f"  henvisning flyttet: {line}")
+    for line in report.unplaced:
+        print(f"  ADVARSEL: har ingen plads i det nye layout (står uændret): {line}")
+    print("xlmodel: beregnet med " + (f"satserne kendt {report.pinned} (bogens egne)" if report.pinned else "dagens satser (--refresh-parameters)"))
+    for line in report.satser:
+        print(f"  sats forskellig fra i dag: {line}")
+    where = f"; den forrige fil er gemt som {report.backup.name}" if report.backup is not None else ""
+    print(f"xlmodel: skrev {report.path}{where}")
+    return EXIT_OK
+
+
 def register(commands: Subcommands) -> None:
     """Add ``build``, ``new``, ``recalc``, ``summary``, ``print`` and ``regenerate``."""
     build = commands.add_parser("build", help="byg et budgetregneark for en case")
@@ -136,6 +161,13 @@ def register(commands: Subcommands) -> None:
     printing.add_argument("--sheet", action="append", metavar="ARK", help="kun dette ark (kan gentages), fx --sheet Budget")
     printing.add_argument("--lang", choices=("da", "en"), default="da", help="sprog, når kilden er en case-fil")
     printing.set_defaults(run=_print)
+
+    upgrade = commands.add_parser("upgrade", help="før et regneark fra en tidligere udgave af xlmodel over i dagens layout (indtastninger, egne ark og henvisninger med)")
+    upgrade.add_argument("book", metavar="BOOK.xlsx")
+    upgrade.add_argument("-o", "--output", metavar="NY.xlsx", help="skriv hertil (den gamle fil røres ikke); uden: på stedet, med sikkerhedskopi")
+    upgrade.add_argument("--refresh-parameters", action="store_true", help="beregn med dagens satser i stedet for bogens egne")
+    upgrade.add_argument("--force", action="store_true", help="skriv oven i en eksisterende -o-fil (med sikkerhedskopi), eller trods en ejerfil fra Excel")
+    upgrade.set_defaults(run=_upgrade)
 
     regenerate = commands.add_parser("regenerate", help="byg alle regneark under examples/ fra cases/*.toml")
     regenerate.add_argument("--check", action="store_true", help="sammenlign med de committede filer i stedet for at skrive")

@@ -1,0 +1,230 @@
+"""Books across releases: a book written by any earlier release, edited as a user would, is carried into today's
+layout by ``xlmodel upgrade`` with every edit kept.
+
+The fixture books under tests/data are the books the release commits themselves committed (``git show
+27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3), and
+tests/data/releases holds the case files of the same commits. Each test edits a book as a finance person
+would (an input changed, an actual corrected, a sheet of their own that refers to the tool's cells), edits
+the release's case file in the same way, and checks that the upgraded book reports what the edited case
+file reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from workbooks.evaluate import WorkbookError
+from workbooks.layout import LAYOUT_VERSION
+from workbooks.migrations import KNOWN_LAYOUTS, STEPS, steps_from
+from workbooks.pipeline import recalc
+from workbooks.readback import read_case
+from workbooks.results import layout_of
+from workbooks.upgrade import upgrade
+from xlmodel import compute_case, load_case
+from xlmodel.model import Case, CohortOutcome
+from xlmodel.report import report_dict
+from xlmodel_cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def _persons(case: Case, cohort: int, outcome: str, persons: float) -> Case:
+    cohorts = list(case.cohorts)
+    outcomes = dict(cohorts[cohort].outcomes)
+    outcomes[outcome] = dataclasses.replace(outcomes[outcome], persons=persons)
+    cohorts[cohort] = dataclasses.replace(cohorts[cohort], outcomes=outcomes)
+    return dataclasses.replace(case, cohorts=tuple(cohorts))
+
+
+def _actual(case: Case, year: int, outcome: str, persons: float) -> Case:
+    """The actual persons of ``outcome`` in ``year`` corrected to ``persons``."""
+    actuals = [dataclasses.replace(a, persons=persons) if (a.year, a.outcome) == (year, outcome) and a.persons is not None else a for a in case.actuals]
+    assert actuals != list(case.actuals), "the actual to correct must be in the case"
+    return dataclasses.replace(case, actuals=tuple(actuals))
+
+
+def _first_cost_year(case: Case, value: float) -> Case:
+    cost = case.costs[0]
+    year = min(cost.amounts)
+    return dataclasses.replace(case, costs=(dataclasses.replace(cost, amounts={**cost.amounts, year: value}), *case.costs[1:]))
+
+
+@dataclass(frozen=True)
+class Fixture:
+    book: str
+    layout: str
+    cell: tuple[str, str]  # the input a user changes, in the book's own layout
+    value: float
+    same_edit: Callable[[Case], Case]  # the same edit in the release's case file
+    reference: str  # a cell of the tool's the user's own sheet refers to, in the book's own layout
+    moved_to: str  # where that cell is in today's layout
+
+
+FIXTURES = [
+    Fixture("layout1_ishoej_2021.officejs.xlsx", "1", ("Holdplan", "E5"), 5, lambda c: _persons(c, 0, "job", 5), "Forudsætninger!I16", "'Forudsætninger'!I17"),
+    Fixture("layout1_silkeborg_2016_status.com.xlsx", "1", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J15", "'Opfølgning'!J15"),
+    Fixture("layout2_ballerup_2017.native.xlsx", "2", ("Forudsætninger", "I11"), 123_456, lambda c: _first_cost_year(c, 123_456), "Budget!A10", "'Budget'!A10"),
+    Fixture("layout3_ishoej_2021_refusion.native.xlsx", "3", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Holdplan!F5", "'Holdplan'!F5"),
+]  # fmt: skip
+
+
+def _edited_book(tmp_path: Path, fixture: Fixture) -> Path:
+    path = tmp_path / fixture.book
+    shutil.copy(DATA / fixture.book, path)
+    wb = openpyxl.load_workbook(path)
+    sheet, cell = fixture.cell
+    wb[sheet][cell] = fixture.value
+    mine = wb.create_sheet("Mine noter")
+    mine["A1"] = "Til udvalget"
+    mine["B2"] = f"={fixture.reference}*1"
+    mine.column_dimensions["A"].width = 33
+    wb.save(path)
+    return path
+
+
+def _report(case: Case) -> dict[str, object]:
+    data = report_dict(compute_case(case))
+    data.pop("case")  # title, source and notes: compared through the figures below, and the inputs by read_case
+    return json.loads(json.dumps(data))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.book for f in FIXTURES])
+def test_a_book_of_every_earlier_layout_upgrades_with_every_edit_kept(tmp_path: Path, fixture: Fixture) -> None:
+    path = _edited_book(tmp_path, fixture)
+    edited = path.read_bytes()
+    out = tmp_path / "upgraded.xlsx"
+    report = upgrade(path, out)
+    assert path.read_bytes() == edited  # with -o the old file is never touched
+    assert report.source_layout == fixture.layout and len(report.steps) == len(steps_from(fixture.layout))
+    wb = openpyxl.load_workbook(out)
+    assert layout_of(wb)[0].shape.layout_version == str(LAYOUT_VERSION)
+    release_case = fixture.same_edit(load_case(DATA / "releases" / fixture.book.replace(".native", "").replace(".officejs", "").replace(".com", "").replace(".xlsx", ".toml")))
+    assert _report(read_case(wb)) == _report(release_case)
+    assert wb["Mine noter"]["A1"].value == "Til udvalget" and wb["Mine noter"].column_dimensions["A"].width == 33
+    assert wb["Mine noter"]["B2"].value == f"={fixture.moved_to}*1"  # the user's reference follows the cell
+
+
+def test_in_place_keeps_a_backup_equal_to_the_original(tmp_path: Path) -> None:
+    path = _edited_book(tmp_path, FIXTURES[0])
+    before = path.read_bytes()
+    report = upgrade(path)
+    assert report.backup is not None and report.backup.read_bytes() == before
+    recalc(path)  # today's layout: recalculated like any new book
+
+
+def test_a_reference_whose_cell_has_no_place_is_reported_and_left(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[0].book, path)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Mine")["A1"] = "=Budget!D20"  # an empty row below the layout-1 budget
+    wb.save(path)
+    report = upgrade(path, tmp_path / "new.xlsx")
+    assert report.unplaced[-1:] == ("Mine!A1: Budget!D20",)
+    assert openpyxl.load_workbook(tmp_path / "new.xlsx")["Mine"]["A1"].value == "=Budget!D20"
+
+
+def test_an_old_book_is_read_wherever_a_case_file_is(capsys: pytest.CaptureFixture[str]) -> None:
+    book = DATA / FIXTURES[0].book
+    assert main(["report", str(book), "--format", "json"]) == 0
+    from_book = json.loads(capsys.readouterr().out)
+    assert main(["report", str(DATA / "releases" / "layout1_ishoej_2021.toml"), "--format", "json"]) == 0
+    from_case = json.loads(capsys.readouterr().out)
+    assert {k: v for k, v in from_book.items() if k != "case"} == {k: v for k, v in from_case.items() if k != "case"}
+
+
+def test_recalc_of_an_old_layout_names_upgrade_and_touches_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.xlsx"
+    shutil.copy(DATA / FIXTURES[2].book, path)
+    before = path.read_bytes()
+    assert main(["recalc", str(path)]) == 2
+    assert "xlmodel upgrade" in capsys.readouterr().err and path.read_bytes() == before
+
+
+def test_upgrade_refuses_what_it_cannot_do_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    current = tmp_path / "current.xlsx"
+    assert main(["build", str(DATA / "releases" / "layout1_ishoej_2021.toml"), "-o", str(current)]) == 0
+    assert main(["upgrade", str(current)]) == 2
+    assert "allerede dagens layout" in capsys.readouterr().err
+    old = tmp_path / "old.xlsx"
+    shutil.copy(DATA / FIXTURES[0].book, old)
+    taken = tmp_path / "taken.xlsx"
+    taken.write_bytes(b"mine")
+    assert main(["upgrade", str(old), "-o", str(taken)]) == 2
+    assert "findes allerede" in capsys.readouterr().err and taken.read_bytes() == b"mine"
+    forged = tmp_path / "forged.xlsx"
+    wb = openpyxl.load_workbook(old)
+    for prop in wb.custom_doc_props.props:
+        if prop.name == "xlmodel_shape":
+            prop.value = prop.value.replace('"first_year"', '"layout": 9, "first_year"')
+    wb.custom_doc_props.append(openpyxl.packaging.custom.StringProperty(name="xlmodel_layout", value="0"))
+    wb.save(forged)
+    assert main(["upgrade", str(forged), "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "ukendt regnearkslayout" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_chain_ends_at_todays_layout_and_each_step_is_one_layout() -> None:
+    assert KNOWN_LAYOUTS[-1] == str(LAYOUT_VERSION)
+    assert [int(s.target) - int(s.source) for s in STEPS] == [1] * len(STEPS)
+    with pytest.raises(WorkbookError, match="ukendt regnearkslayout"):
+        steps_from("7")
+
+
+def test_step_1_to_2_moves_inputs_below_each_outcome_and_the_cohort_columns() -> None:
+    from workbooks.layout import Shape
+    from workbooks.migrations import _move_1_to_2
+
+    move = _move_1_to_2(Shape(2021, 2026, ("job", "flexjob"), 8, 2, 0, 2))
+    # layout 1: job rows 9-14, flexjob rows 15-20, costs from 22; layout 2 adds a row after each block
+    assert [move("inputs", r, 9) for r in (5, 10, 14, 15, 20, 22)] == [(5, 9), (10, 9), (14, 9), (16, 9), (21, 9), (24, 9)]
+    assert move("cohorts", 5, 4) == (5, 4) and move("cohorts", 5, 5) == (5, 6)  # participants stay; persons move right
+    assert move("followup", 14, 9) == (14, 9)
+
+
+def test_a_pin_from_before_a_parameter_existed_sees_it_as_first_shipped() -> None:
+    import datetime as dt
+
+    from xlmodel.parameters import Parameters
+
+    case = load_case(DATA / "releases" / "layout1_ishoej_2021.toml")
+    pinned = dataclasses.replace(case, parameters=Parameters((), dt.date(2000, 1, 1)))
+    assert compute_case(pinned).net_gain == compute_case(case).net_gain
+
+
+def test_cohort_outcome_type_is_kept() -> None:
+    """The edit helper changes persons only (a guard for the helper itself)."""
+    case = load_case(DATA / "releases" / "layout1_ishoej_2021.toml")
+    changed = _persons(case, 0, "job", 5)
+    assert isinstance(changed.cohorts[0].outcomes["job"], CohortOutcome) and changed.cohorts[0].outcomes["job"].persons == 5
+    assert changed.cohorts[1] == case.cohorts[1]
+
+
+def _row_of(ws: openpyxl.worksheet.worksheet.Worksheet, label: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+
+
+def test_a_hand_edit_of_a_tool_cell_is_kept_where_the_cell_now_is(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[3].book, path)
+    wb = openpyxl.load_workbook(path)
+    budget = wb["Budget"]
+    old_row = _row_of(budget, "Udgifter i alt")
+    budget.cell(old_row, 10).value = 999  # 2022, typed over the tool's formula
+    wb.save(path)
+    report = upgrade(path, tmp_path / "new.xlsx")
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx")["Budget"]
+    row = _row_of(new, "Udgifter i alt")
+    assert new.cell(4, 10).value == budget.cell(4, 10).value == 2022 and new.cell(row, 10).value == 999
+    assert len(report.hand_edits) == 1 and report.hand_edits[0].startswith(f"Budget!J{old_row} → Budget!J{row}: værktøjets '=") and report.hand_edits[0].endswith("din 999")
+
+
+def test_hand_edits_in_a_layout_that_cannot_be_rebuilt_are_said_to_be_left(tmp_path: Path) -> None:
+    report = upgrade(DATA / FIXTURES[0].book, tmp_path / "new.xlsx")
+    assert any("kan ikke genskabes" in line for line in report.unplaced)

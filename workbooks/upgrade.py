@@ -1,0 +1,315 @@
+"""``xlmodel upgrade``: a book written by any release of xlmodel carried into today's layout.
+
+The inputs go through the migration chain (:mod:`workbooks.migrations`) and today's tool sheets are built
+from them; then what is the user's comes along: the input cells' comments and number formats, the sheets
+the user added (with their references into tool sheets re-pointed to where the cells now are), the user's
+defined names and document properties. The book keeps the parameters it was computed with (its pinned
+date, or the day it was built), unless ``refresh_parameters``; either way the satser that differ from
+today's are listed. Without an output the book is upgraded in place, with a backup, as ``recalc`` does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbooks.build import Built, build_workbook
+from workbooks.carry import check_carriable, copy_sheet, user_sheets
+from workbooks.evaluate import WorkbookError, with_cached_values
+from workbooks.files import (
+    book_to_replace,
+    check_output,
+    check_writable,
+    dropped_content,
+    exclusive_lock,
+    load,
+    read_bytes,
+    replace_keeping_backup,
+    write_atomic,
+)
+from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape, tool_titles
+from workbooks.migrations import Migrated, migrate
+from workbooks.pipeline import edited_tool_cells
+from workbooks.readback import read_case
+from workbooks.results import custom_properties, sheet_titles, stored_layout
+from xlmodel.compute import compute_case
+from xlmodel.model import Case
+from xlmodel.parameters import Parameters
+from xlmodel.report import parameter_uses
+
+#: The sheets whose cells are inputs; the migration chain knows where each of their cells goes.
+INPUT_SHEETS = ("inputs", "cohorts", "followup")
+
+
+@dataclass(frozen=True)
+class UpgradeReport:
+    path: Path
+    backup: Path | None
+    source_layout: str
+    steps: tuple[str, ...]
+    inputs: int  # input cells with a value, carried
+    user_sheets: tuple[str, ...]
+    repointed: tuple[str, ...]  # "Sheet!B2: Budget!D20 → Budget!D28"
+    unplaced: tuple[str, ...]  # references and hand edits with no place in today's layout
+    satser: tuple[str, ...]  # "name (from–to): book's → today's (source)"
+    pinned: str  # the parameter date the new book is computed with ("" = today's satser)
+    hand_edits: tuple[str, ...] = ()  # tool cells edited by hand, kept where they now are
+
+
+def _pinned(case: Case, book: Workbook, refresh: bool) -> Case:
+    """The case with the parameters the book was computed with: its pinned date, else the day it was built."""
+    if refresh:
+        return dataclasses.replace(case, parameters=case.parameters.unpinned())
+    if case.parameters.known_on is not None:
+        return case
+    created = book.properties.created
+    day = created.date() if isinstance(created, dt.datetime) else dt.date.today()
+    return dataclasses.replace(case, parameters=Parameters(case.parameters.overrides, day))
+
+
+def satser_differences(case: Case) -> list[str]:
+    """Each sats the case uses whose value differs between the case's pinned parameters and today's."""
+    if case.parameters.known_on is None:
+        return []
+    today = {(u["parameter"], u["from"]): u for u in parameter_uses(compute_case(dataclasses.replace(case, parameters=case.parameters.unpinned())))}
+    found = []
+    for use in parameter_uses(compute_case(case)):
+        new = today.get((use["parameter"], use["from"]))
+        if new is not None and new["value"] != use["value"]:
+            found.append(f"{use['parameter']} ({use['from']}–{use['to']}): {use['shown']} → {new['shown']} ({new['reference']})")
+    return found
+
+
+def _labels(ws: Worksheet) -> dict[str, int]:
+    """Row of each label in column A that occurs once on the sheet."""
+    seen: dict[str, list[int]] = {}
+    for row in range(1, ws.max_row + 1):
+        value = ws.cell(row, 1).value
+        if isinstance(value, str) and value.strip() and not value.startswith("="):
+            seen.setdefault(value.strip(), []).append(row)
+    return {label: rows[0] for label, rows in seen.items() if len(rows) == 1}
+
+
+class CellMap:
+    """Where a cell of the old book is in the new one: input cells by the migration chain, tool cells by their
+    row's label (column A) and their column's year (the header row); None when it has no place."""
+
+    def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str]) -> None:
+        self.old, self.new, self.migrated = old, new, migrated
+        self.keys = {title: key for key, title in old_titles.items()}
+        self.new_titles = new_titles
+        self._labels: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+
+    def _sheet_labels(self, key: str) -> tuple[dict[str, int], dict[str, int]]:
+        if key not in self._labels:
+            old = self.old[self.key_title(key)] if self.key_title(key) in self.old.sheetnames else None
+            self._labels[key] = (_labels(old) if old is not None else {}, _labels(self.new[self.new_titles[key]]))
+        return self._labels[key]
+
+    def key_title(self, key: str) -> str:
+        return next((title for title, k in self.keys.items() if k == key), "")
+
+    def place(self, title: str, row: int, column: int) -> tuple[str, int, int] | None:
+        key = self.keys.get(title)
+        if key is None:
+            return title, row, column  # a user's sheet: unchanged
+        if key in INPUT_SHEETS:
+            at = self.migrated.place(key, row, column)
+            return None if at is None else (self.new_titles[key], *at)
+        old_labels, new_labels = self._sheet_labels(key)
+        old_ws, new_ws = self.old[title], self.new[self.new_titles[key]]
+        label = next((text for text, r in old_labels.items() if r == row), None)
+        new_row = new_labels.get(label) if label is not None else (row if row <= HEADER_ROW else None)
+        if new_row is None:
+            return None
+        if column < FIRST_YEAR_COL:
+            return self.new_titles[key], new_row, column
+        year = old_ws.cell(HEADER_ROW, column).value
+        for c in range(FIRST_YEAR_COL, new_ws.max_column + 1):
+            if new_ws.cell(HEADER_ROW, c).value == year:
+                return self.new_titles[key], new_row, c
+        return None
+
+
+def _split_reference(text: str) -> tuple[str, str]:
+    """``'Sheet'!A1:B2`` -> (Sheet, A1:B2); a reference without a sheet -> ("", text)."""
+    if "!" not in text:
+        return "", text
+    sheet, cells = text.rsplit("!", 1)
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, cells
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)")
+
+
+def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], list[str]]:
+    """``formula`` (on the user's sheet ``home``) with every reference into a tool sheet moved to where that cell
+    is now; returns the new text, the references moved and those that have no place (left as they were)."""
+    try:
+        tokenizer = Tokenizer(formula)
+    except TokenizerError:
+        return formula, [], []
+    moved, lost = [], []
+    for token in tokenizer.items:
+        if token.type != Token.OPERAND or token.subtype != Token.RANGE:
+            continue
+        sheet, area = _split_reference(token.value)
+        corners = [_CELL.fullmatch(part) for part in area.split(":")]
+        if not sheet or sheet not in cells.keys or not all(corners):
+            continue  # a user's sheet, a name, a whole row or column: as it is
+        places = [cells.place(sheet, int(m[4]), column_index_from_string(m[2].upper())) for m in corners if m]
+        if any(p is None for p in places):
+            lost.append(f"{home}: {token.value}")
+            continue
+        new_value = _quoted(places[0][0]) + "!" + ":".join(f"{m[1]}{get_column_letter(p[2])}{m[3]}{p[1]}" for m, p in zip(corners, places, strict=True) if m and p)  # type: ignore[index]
+        if _split_reference(new_value) != (sheet, area):
+            moved.append(f"{home}: {token.value} → {new_value}")
+        token.value = new_value
+    return tokenizer.render(), moved, lost
+
+
+def _carry_inputs(book: Workbook, new: Built, cells: CellMap, old_titles: dict[str, str]) -> int:
+    """Comments and number formats of the user's input cells at their new places; returns the inputs with a value."""
+    count = 0
+    for key in INPUT_SHEETS:
+        for row in book[old_titles[key]].iter_rows():
+            for cell in row:
+                place = cells.place(old_titles[key], cell.row, cell.column)
+                if place is None:
+                    continue
+                target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
+                if target not in new.inputs:
+                    continue
+                new_cell = new.workbook[target[0]][target[1]]
+                count += new_cell.value not in (None, "")
+                new_cell.number_format = cell.number_format
+                if cell.comment is not None:
+                    new_cell.comment = cell.comment
+    return count
+
+
+def _carry_user_sheets(book: Workbook, new: Workbook, tool_titles: Iterable[str], cells: CellMap) -> tuple[list[str], list[str], list[str]]:
+    """The user's sheets copied in their places, their formulas re-pointed; their names and the user's
+    defined names and document properties come along. Returns (sheets, references moved, references lost)."""
+    moved: list[str] = []
+    lost: list[str] = []
+    titles = []
+    for ws in user_sheets(book, tool_titles):
+        copy = copy_sheet(ws, new, book.worksheets.index(ws))
+        titles.append(ws.title)
+        for row in copy.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type == "f":
+                    cell.value, m, lo = repoint(cell.value, f"{ws.title}!{cell.coordinate}", cells)
+                    moved += m
+                    lost += lo
+        for name, defined in ws.defined_names.items():
+            copy.defined_names[name] = defined
+    for name, defined in book.defined_names.items():
+        if not name.startswith("xlmodel_") and name not in new.defined_names:
+            text, m, lo = repoint("=" + (defined.attr_text or ""), f"navnet {name}", cells)
+            defined.attr_text = text[1:]
+            new.defined_names[name] = defined
+            moved += m
+            lost += lo
+    ours = {p.name for p in new.custom_doc_props.props}
+    for prop in book.custom_doc_props.props:
+        if prop.name not in ours:
+            new.custom_doc_props.append(prop)
+    return titles, moved, lost
+
+
+def _hand_edits(book: Workbook, case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], new: Built, cells: CellMap) -> tuple[list[str], list[str]]:
+    """Tool cells of the old book edited by hand, written where they now are (the user's value or formula, its
+    references re-pointed); returns (kept, without a place). Found by building the book's own layout anew from
+    its inputs, which today's code can do for the layouts it still reads; for older ones it says so."""
+    version, shape, runtime, lang = stored
+    if version not in READABLE_LAYOUTS:
+        return [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
+    exact = build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True)
+    kept, lost = [], []
+    for where in edited_tool_cells(exact, book):
+        title, coordinate = where.rsplit("!", 1)
+        cell = book[title][coordinate]
+        tool, yours = exact.workbook[title][coordinate].value, cell.value
+        place = cells.place(title, cell.row, cell.column)
+        target = None if place is None else (place[0], f"{get_column_letter(place[2])}{place[1]}")
+        if target is None or target in new.inputs:
+            lost.append(f"{where}: værktøjets {tool!r}, din {yours!r}")
+            continue
+        value = repoint(yours, where, cells)[0] if isinstance(yours, str) and yours.startswith("=") else yours
+        new.workbook[target[0]][target[1]].value = value
+        kept.append(f"{where} → {target[0]}!{target[1]}: værktøjets {tool!r}, din {yours!r}")
+    return kept, lost
+
+
+def upgrade(path: Path, out: Path | None = None, *, refresh_parameters: bool = False, force: bool = False, now: dt.datetime | None = None) -> UpgradeReport:
+    """Carry the book at ``path`` into today's layout, written to ``out`` (the original untouched) or in place
+    with a backup. Nothing is written when anything cannot be carried."""
+    if out is None:
+        path = book_to_replace(path, force=force)
+        check_writable(path)
+    else:
+        check_output(out, (".xlsx", ".xlsm"))
+        if out.exists() and not force:
+            raise WorkbookError(str(out), "filen findes allerede; vælg et andet navn eller brug --force (den gamle gemmes som sikkerhedskopi)")
+    original = read_bytes(path)
+    data, report = upgraded(original, str(path), refresh_parameters=refresh_parameters)
+    target = path if out is None else out
+    if out is not None and not out.exists():
+        write_atomic(out, data)
+        return dataclasses.replace(report, path=out)
+    with exclusive_lock(target):
+        before = read_bytes(target)
+        if out is None and before != original:
+            raise WorkbookError(str(path), "filen blev ændret af et andet program under opgraderingen; intet er skrevet")
+        backup = replace_keeping_backup(target, before, data, now or dt.datetime.now())
+    return dataclasses.replace(report, path=target, backup=backup)
+
+
+def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) -> tuple[bytes, UpgradeReport]:
+    """The upgraded book's bytes and what was done (the path fields are the caller's to fill)."""
+    book, work = load(original, name), load(original, name)
+    version, shape, runtime, lang = stored_layout(book)
+    if version == str(LAYOUT_VERSION) and not refresh_parameters:
+        raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
+    dropped = dropped_content(original)
+    if dropped:
+        raise WorkbookError(name, f"arket indeholder {', '.join(dropped)}, som ikke kan føres med over i det nye layout endnu; fjern det eller brug en kopi")
+    old_titles = sheet_titles_known(book, lang)
+    check_carriable(book, old_titles.values(), name)
+    migrated = migrate(work, shape, version, lang)
+    case = _pinned(read_case(work), book, refresh_parameters)
+    guidance = custom_properties(book).get("xlmodel_guidance") == "1"
+    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance)
+    new_titles = sheet_titles(new.workbook, lang)
+    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles)
+    inputs = _carry_inputs(book, new, cells, old_titles)
+    kept, edits_lost = _hand_edits(book, read_case(load(original, name)) if version in READABLE_LAYOUTS else case, (version, shape, runtime, lang), old_titles, new, cells)
+    sheets, moved, lost = _carry_user_sheets(book, new.workbook, old_titles.values(), cells)
+    data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=list(new_titles.values()), blocks=new.blocks)
+    load(data, "ny fil")  # the new book must read back before anything is written
+    steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
+    pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
+    return data, UpgradeReport(Path(name), None, version, steps, inputs, tuple(sheets), tuple(moved), tuple(edits_lost + lost), tuple(satser_differences(case)), pinned, tuple(kept))
+
+
+def sheet_titles_known(book: Workbook, lang: str) -> dict[str, str]:
+    """The tool sheets an old book has (older layouts lack some), by key."""
+    return tool_titles(((ws.title, ws.sheet_properties.codeName) for ws in book.worksheets), lang)
+
