@@ -58,7 +58,7 @@ def normalise_formula(text: str) -> tuple[tuple[str, str, str], ...] | str:
 
 def same_content(a: Any, b: Any) -> bool:
     """Two cell contents alike: formulas as tokens, numbers within 1e-9 relative, blanks alike."""
-    if a in (None, "") and b in (None, ""):
+    if a == b or (a in (None, "") and b in (None, "")):
         return True
     if isinstance(a, str) and isinstance(b, str) and a.startswith("=") and b.startswith("="):
         return normalise_formula(a) == normalise_formula(b)

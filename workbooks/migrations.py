@@ -120,16 +120,19 @@ class Migrated:
         return at
 
 
+def chain(shape: Shape, version: str) -> Migrated:
+    """The steps from layout ``version`` to today's and where each moves the input cells of a book of ``shape``."""
+    steps = steps_from(version)
+    return Migrated(version, steps, tuple(step.move(shape) for step in steps))
+
+
 def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
     """Carry ``wb`` (a book of layout ``version`` with this ``shape``, in memory) to today's layout: its input
     sheets' cells moved step by step, the sheets later layouts added put in (empty: the tool builds them),
     and its ``xlmodel_layout`` property set. The caller's file is never touched."""
     names = SHEET_NAMES[lang]
-    steps = steps_from(version)
-    moves = []
-    for step in steps:
-        move = step.move(shape)
-        moves.append(move)
+    migrated = chain(shape, version)
+    for step, move in zip(migrated.steps, migrated.moves, strict=True):
         for key in ("inputs", "cohorts", "followup"):
             if names[key] in wb.sheetnames:
                 _remap(wb[names[key]], key, move)
@@ -143,7 +146,7 @@ def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
         from openpyxl.packaging.custom import StringProperty
 
         wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value=str(LAYOUT_VERSION)))
-    return Migrated(version, steps, tuple(moves))
+    return migrated
 
 
 def needs_migration(version: str) -> bool:

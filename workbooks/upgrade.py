@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ from workbooks.files import (
     write_atomic,
 )
 from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape, tool_titles
-from workbooks.migrations import Migrated, migrate
+from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import edited_tool_cells
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, sheet_titles, stored_layout
@@ -284,7 +286,7 @@ def upgrade(path: Path, out: Path | None = None, *, refresh_parameters: bool = F
 
 def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) -> tuple[bytes, UpgradeReport]:
     """The upgraded book's bytes and what was done (the path fields are the caller's to fill)."""
-    book, work = load(original, name), load(original, name)
+    book = load(original, name)
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
@@ -293,17 +295,23 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
         raise WorkbookError(name, f"arket indeholder {', '.join(dropped)}, som ikke kan føres med over i det nye layout endnu; fjern det eller brug en kopi")
     old_titles = sheet_titles_known(book, lang)
     check_carriable(book, old_titles.values(), name)
-    migrated = migrate(work, shape, version, lang)
-    case = _pinned(read_case(work), book, refresh_parameters)
+    if version in READABLE_LAYOUTS:  # read as it is: its inputs are where today's layout has them
+        stored, migrated = read_case(book), chain(shape, version)
+    else:  # a copy carried first: today's readers read only the layouts they know
+        work = load(original, name)
+        migrated = migrate(work, shape, version, lang)
+        stored = read_case(work)
+    case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
     new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance)
     new_titles = sheet_titles(new.workbook, lang)
     cells = CellMap(book, new.workbook, migrated, old_titles, new_titles)
     inputs = _carry_inputs(book, new, cells, old_titles)
-    kept, edits_lost = _hand_edits(book, read_case(load(original, name)) if version in READABLE_LAYOUTS else case, (version, shape, runtime, lang), old_titles, new, cells)
+    kept, edits_lost = _hand_edits(book, stored, (version, shape, runtime, lang), old_titles, new, cells)
     sheets, moved, lost = _carry_user_sheets(book, new.workbook, old_titles.values(), cells)
     data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=list(new_titles.values()), blocks=new.blocks)
-    load(data, "ny fil")  # the new book must read back before anything is written
+    if zipfile.ZipFile(io.BytesIO(data)).testzip() is not None:  # written by our own writer, as build's books; checked as a package
+        raise WorkbookError(name, "den nye fil kunne ikke skrives hel; intet er skrevet")
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
     return data, UpgradeReport(Path(name), None, version, steps, inputs, tuple(sheets), tuple(moved), tuple(edits_lost + lost), tuple(satser_differences(case)), pinned, tuple(kept))
