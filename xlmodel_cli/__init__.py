@@ -4,13 +4,13 @@ The core (``xlmodel``) knows nothing of workbooks or Excel, so the commands live
 layer they drive:
 
 - :mod:`xlmodel_cli.core_commands`: ``report``, ``parameters``, ``portfolio``, ``tax``
-- :mod:`xlmodel_cli.book_commands`: ``build``, ``new``, ``recalc``, ``summary``, ``print``, ``regenerate``, ``extract``
+- :mod:`xlmodel_cli.book_commands`: ``build``, ``new``, ``recalc``, ``summary``, ``print``, ``regenerate``, ``extract``, ``upgrade``
 - :mod:`xlmodel_cli.serve_command`: ``serve`` (the Excel functions over xlwings Server)
 
 ``xlmodel report CASE.toml|BOOK.xlsx [...] [--format table|json|csv]``
 ``xlmodel parameters [NAME] [--date YYYY-MM-DD] [--format table|json]``
 ``xlmodel portfolio CASES... [--generate N] [--draws N] [--seed S] [--format table|json|csv] [-o BOOK.xlsx] [--dask [ADDRESS]]``
-``xlmodel serve [--host 127.0.0.1] [--port 8000] [--prod] [--ssl-keyfile K --ssl-certfile C]``
+``xlmodel serve [--host 127.0.0.1] [--port 8000] [--public-address HOST] [--prod] [--ssl-keyfile K --ssl-certfile C]``
 ``xlmodel build CASE.toml -o BOOK.xlsx [--runtime officejs|com|native] [--lang da|en]``
 ``xlmodel new -o FILE.xlsx [--runtime ...] [--lang da|en] [--first-year Y] [--years N]``
 ``xlmodel recalc BOOK.xlsx [--force]``
@@ -18,6 +18,7 @@ layer they drive:
 ``xlmodel print BOOK.xlsx|CASE.toml -o FILE.pdf|.png [--sheet NAME ...] [--lang da|en]``
 ``xlmodel regenerate [--check]``
 ``xlmodel extract BOOK.xlsx -o CASE.toml [--force]``
+``xlmodel upgrade BOOK.xlsx [-o NEW.xlsx] [--refresh-parameters] [--force]``
 ``xlmodel tax --income W --benefit B --year Y [--kommune-type normal|svag|rig] [--kommune-rate R] [--format table|json]``
 
 Bad input gives one clear message on stderr and exit code 2, never a traceback.

@@ -127,7 +127,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def register(commands: Subcommands) -> None:
-    """Add ``build``, ``new``, ``recalc``, ``summary``, ``print`` and ``regenerate``."""
+    """Add ``build``, ``new``, ``recalc``, ``summary``, ``print``, ``regenerate``, ``extract`` and ``upgrade``."""
     build = commands.add_parser("build", help="byg et budgetregneark for en case")
     build.add_argument("case", metavar="CASE.toml")
     build.add_argument("-o", "--output", required=True, metavar="BOOK.xlsx")
