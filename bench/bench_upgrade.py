@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import openpyxl  # noqa: E402
+import openpyxl
 
-from workbooks.build import build_workbook, shape_of  # noqa: E402
-from workbooks.evaluate import with_cached_values  # noqa: E402
-from workbooks.pipeline import render  # noqa: E402
-from workbooks.upgrade import upgraded  # noqa: E402
-from xlmodel.synthetic import many_cohorts_case  # noqa: E402
+from workbooks.build import build_workbook, shape_of
+from workbooks.evaluate import with_cached_values
+from workbooks.pipeline import render
+from workbooks.upgrade import upgraded
+from xlmodel.synthetic import many_cohorts_case
 
 
 def best_of(run: object, times: int = 3) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from xlmodel import compare, compute_case, load_case
 from xlmodel.followup import follow_up
 from xlmodel.model import Actual, Case, Target
+from xlmodel.rounding import format_kr
 
 from .conftest import CASES
 
@@ -134,3 +136,25 @@ def test_a_chain_of_follow_ups_is_read_and_a_loop_or_a_missing_decision_is_refus
         load_case(_write(tmp_path, "b.toml", "a.toml"))
     with pytest.raises(CaseFileError, match=r"case\.follows.*filen findes ikke"):
         load_case(_write(tmp_path, "c.toml", "findes-ikke.toml"))
+
+
+def test_a_follow_up_summary_says_what_was_decided_happened_and_means_never_a_page_of_zeros() -> None:
+    """The Resumé of a follow-up: the decision's figures, targets against actuals with the realisation, the
+    realised against the decision, and no key figures of zeros (no 'Investering i alt 0', no payback year)."""
+    import openpyxl
+
+    from workbooks.layout import SHEET_NAMES
+    from workbooks.pipeline import ROOT, render
+
+    case = load_case(ROOT / "cases" / "silkeborg_2016_status.toml")
+    wb = openpyxl.load_workbook(io.BytesIO(render(case, runtime="native")), data_only=True)
+    ws = wb[SHEET_NAMES["da"]["summary"]]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    decided = compute_case(case.decision)
+    assert any(f"Investering {format_kr(float(decided.yearly['costs'].sum()))} kr." in t and f"tilbagebetalingsår {decided.payback_year}" in t for t in texts)
+    assert "Realiseret besparelse i alt: 735.000 kr." in " ".join(texts)
+    assert any("2016: realiseret 735.000 kr. mod 2.254.000 kr. i beslutningen" in t for t in texts)
+    assert any("Nedskrivning og revideret prognose: —" in t for t in texts)  # nothing was forecast in the status itself
+    assert not any(t.startswith(("Investering i alt", "Tilbagebetalingsår")) for t in texts)
+    rates = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, float) and 0 < c.value < 2]
+    assert sorted(round(r, 4) for r in rates) == [round(20 / 30, 4), round(20 / 12, 4)]  # realisation of each target, live from Opfølgning

@@ -1,7 +1,8 @@
 """The workbooks' texts are data (workbooks/labels/da.toml, en.toml): both languages have the same keys and
 the same {placeholders}, and every key is shown by some book: the bundled cases and the templates in every
 runtime and language, and two small cases with what no bundled case has (a gross benefit typed as a rate, a
-region paying, a parameter the case sets itself, an amount typed with a thousands point)."""
+region paying, a parameter the case sets itself, an amount typed with a thousands point, follow-ups without
+a target or with a decision the book cannot read)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ OWN_PARAMETER = case_text(
     extra='[[parameters]]\nname = "kontanthjaelp.over_30_andre"\ndate = 2021-01-01\nvalue = 11820\nnote = "ANTAGELSE: prøve"',
 )
 
+#: A follow-up with an actual but no target and no decision named; and one naming a decision it cannot read
+#: (a case read from text, as from a book: the decision's file is not followed).
+ACTUAL_ONLY = case_text(extra='[[actuals]]\nyear = 2021\noutcome = "job"\npersons = 1')
+FOLLOWS_UNREAD = ACTUAL_ONLY.replace('title = "Refusion"', 'title = "Refusion"\nfollows = "beslutning.toml"')
+
 
 def _fields(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
@@ -37,7 +43,7 @@ def test_both_languages_have_the_same_keys_and_placeholders() -> None:
     assert [key for key in LABELS["da"] if _fields(LABELS["da"][key]) != _fields(LABELS["en"][key])] == []
 
 
-def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     used: set[str] = set()
     shown = workbooks.labels.label
 
@@ -47,7 +53,10 @@ def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch) -> N
 
     for module in (workbooks.labels, workbooks.writer):
         monkeypatch.setattr(module, "label", recording)
-    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO)]
+    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO, ACTUAL_ONLY, FOLLOWS_UNREAD)]
+    (tmp_path / "beslutning.toml").write_text(case_text(extra='[[costs]]\nlabel = "Stor udgift"\namounts = { 2021 = 10000000 }'), encoding="utf-8")
+    (tmp_path / "status.toml").write_text(FOLLOWS_UNREAD, encoding="utf-8")
+    cases.append(load_case(tmp_path / "status.toml"))  # its decision does not pay back
     for runtime in RUNTIMES:
         for lang in workbooks.labels.LANGUAGES:
             for case in cases:

@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -110,9 +110,10 @@ def _sheet_parts(path: Path) -> dict[str, str]:
 
 
 def _outside_cells(xml: bytes) -> list[bytes]:
-    """A sheet part's elements other than its cells (and the dimension, which follows them)."""
+    """A sheet part's elements other than its cells, the dimension (which follows them) and the merged ranges
+    (the tool's: the summary's paragraphs move with their number of lines)."""
     root = etree.fromstring(xml)
-    return [etree.tostring(child) for child in root if child.tag not in (f"{{{MAIN}}}sheetData", f"{{{MAIN}}}dimension")]
+    return [etree.tostring(child) for child in root if child.tag not in (f"{{{MAIN}}}sheetData", f"{{{MAIN}}}dimension", f"{{{MAIN}}}mergeCells")]
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -241,15 +242,15 @@ def test_patch_writes_tool_cells_keeps_inputs_styles_and_unshares_formulas() -> 
 def test_a_tool_cell_missing_from_the_users_book_gets_the_tools_style(tmp_path: Path) -> None:
     path = _book(tmp_path)
     parts = _parts(path)
-    part = _sheet_parts(path)[NAMES["summary"]]
+    part = _sheet_parts(path)[NAMES["budget"]]
     xml = parts[part].decode()
     cell = re.search(r'<c r="A1"[^>]*>.*?</c>', xml)
     assert cell is not None
     parts[part] = xml.replace(cell.group(0), "").encode()  # as if another program left the title cell out
     _with_parts(path, parts)
-    assert recalc(path, force=True).forced_cells == (f"{NAMES['summary']}!A1",)
-    fresh = openpyxl.load_workbook(io.BytesIO(render(CASE, source_name="ishoej_2021.toml")))[NAMES["summary"]]["A1"]
-    cell_after = openpyxl.load_workbook(path)[NAMES["summary"]]["A1"]
+    assert recalc(path, force=True).forced_cells == (f"{NAMES['budget']}!A1",)
+    fresh = openpyxl.load_workbook(io.BytesIO(render(CASE, source_name="ishoej_2021.toml")))[NAMES["budget"]]["A1"]
+    cell_after = openpyxl.load_workbook(path)[NAMES["budget"]]["A1"]
     assert cell_after.value == fresh.value and cell_after.font.b == fresh.font.b and cell_after.font.sz == fresh.font.sz
 
 

@@ -100,6 +100,8 @@ class Built:
     complete: Callable[[], set[str]] | None = None
     #: With ``for_writing``: the year rows of the large sheets, kept as templates (not in ``workbook``).
     template_rows: Mapping[str, tuple[TemplateRow, ...]] = dataclasses.field(default_factory=dict)
+    #: Sheets the tool rewrites whole from the case (the summary, whose sections move with their number of lines).
+    free_sheets: frozenset[str] = frozenset()
 
 
 def build_workbook(
@@ -160,7 +162,7 @@ def build_workbook(
     wb.properties.creator = f"xlmodel {__version__}"
     validated = frozenset((sheet, f"{col(column)}{row}") for (sheet, _), cells in writer.validated.items() for row, column in cells)
     rows = {title: tuple(found) for title, found in (writer.template_rows or {}).items()}
-    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows)
+    return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows, frozenset(writer.free_sheets))
 
 
 def _benefit_dict(outcome: Outcome) -> dict[str, Any]:

@@ -4,7 +4,8 @@ What xlmodel owns in a book it wrote, and so the only things a patch writes (:da
 
 - in each tool sheet's part, the cells that are not inputs: their formula, cached value and type (the cell's
   style stays the user's; a cell the user's part lacks is added with the tool's style, appended to
-  ``xl/styles.xml``);
+  ``xl/styles.xml``), the merged ranges and the heights the tool gives its rows (the summary's paragraphs
+  move when the number of lines changes);
 - in ``docProps/custom.xml``, the properties whose names start with ``xlmodel_``;
 - ``xl/calcChain.xml``, Excel's cache of the order of formulas, is dropped when the formula cells changed
   (Excel rebuilds it; a stale one makes Excel repair the book);
@@ -41,7 +42,7 @@ CALC_CHAIN = "xl/calcChain.xml"
 
 #: The parts of a book (and the pieces of them) that xlmodel writes; see the module's docstring.
 OWNED = {
-    "tool sheets": "the <c> elements of <sheetData> that are not input cells: formula, cached value, type",
+    "tool sheets": "the <c> elements of <sheetData> that are not input cells (formula, cached value, type), <mergeCells>, and the height of rows the tool sizes",
     "docProps/custom.xml": "the properties named xlmodel_*",
     "xl/styles.xml": "appended cell formats for tool cells the user's part lacks (existing entries never change)",
     CALC_CHAIN: "dropped when the tool sheets' formula cells changed",
@@ -251,18 +252,24 @@ def _set_content(target: etree._Element, source: etree._Element | None) -> None:
             at += 1
 
 
-def _insert(sheet_data: etree._Element, rows: dict[int, etree._Element], cell: etree._Element) -> None:
-    """``cell`` in its row (made when missing), in column order."""
-    row_number, column = _position(cell.get("r", ""))
-    row = rows.get(row_number)
+def _row(sheet_data: etree._Element, rows: dict[int, etree._Element], number: int) -> etree._Element:
+    """Row ``number`` of the sheet, made in its place when missing."""
+    row = rows.get(number)
     if row is None:
-        row = etree.Element(_q("row"), r=str(row_number))
-        before = [n for n in rows if n < row_number]
+        row = etree.Element(_q("row"), r=str(number))
+        before = [n for n in rows if n < number]
         if before:
             rows[max(before)].addnext(row)
         else:
             sheet_data.insert(0, row)
-        rows[row_number] = row
+        rows[number] = row
+    return row
+
+
+def _insert(sheet_data: etree._Element, rows: dict[int, etree._Element], cell: etree._Element) -> None:
+    """``cell`` in its row (made when missing), in column order."""
+    row_number, column = _position(cell.get("r", ""))
+    row = _row(sheet_data, rows, row_number)
     for index, existing in enumerate(row.iter(_q("c"))):
         if _position(existing.get("r", ""))[1] > column:
             row.insert(index, cell)
@@ -323,10 +330,37 @@ def patch_sheet(mine: etree._Element, theirs: etree._Element, keep: Collection[s
         if coordinate not in keep and coordinate not in new_cells and _has_content(cell):
             _set_content(cell, None)  # the tool writes nothing here: a forced hand edit is undone
             report.cleared += 1
+    _take_structure(mine, theirs, rows, sheet_data)
     _unshare(cells, masters)
     report.formulas_changed = formulas_before != {k for k, c in cells.items() if k not in keep and _is_formula(c)}
     _update_dimension(mine, cells)
     return report
+
+
+#: The elements of a worksheet that come after <mergeCells>, in the schema's order (CT_Worksheet).
+_AFTER_MERGES = ("phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+                 "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+                 "legacyDrawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")  # fmt: skip
+
+
+def _take_structure(mine: etree._Element, theirs: etree._Element, rows: dict[int, etree._Element], sheet_data: etree._Element) -> None:
+    """The tool's merged ranges, and the heights of the rows the tool sizes, in the user's part."""
+    merges, wanted = mine.find(_q("mergeCells")), theirs.find(_q("mergeCells"))
+    ranges = [set() if found is None else {m.get("ref") for m in found} for found in (merges, wanted)]
+    if ranges[0] != ranges[1]:
+        if merges is not None:
+            mine.remove(merges)
+        if wanted is not None:
+            after = next((e for e in mine if etree.QName(e).localname in _AFTER_MERGES), None)
+            if after is not None:
+                after.addprevious(copy.deepcopy(wanted))
+            else:
+                mine.append(copy.deepcopy(wanted))
+    for row in theirs.iter(_q("row")):
+        if row.get("customHeight") in ("1", "true") and row.get("ht"):
+            target = _row(sheet_data, rows, int(row.get("r", "0")))
+            target.set("ht", row.get("ht", ""))
+            target.set("customHeight", "1")
 
 
 def _update_dimension(sheet: etree._Element, cells: Mapping[str, etree._Element]) -> None:

@@ -158,6 +158,8 @@ def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
     skip = new.inputs | new.generated
     found = []
     for ws in new.workbook.worksheets:
+        if ws.title in new.free_sheets:
+            continue  # rewritten whole from the case (the summary)
         theirs = old_book[ws.title]
         rows, cols = max(ws.max_row, theirs.max_row), max(ws.max_column, theirs.max_column)
         for row in range(1, rows + 1):

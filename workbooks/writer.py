@@ -147,6 +147,7 @@ class Writer:
             ws.sheet_properties.codeName = code_name(key)  # the sheet's identity: see layout.code_name
         self.inputs: list[tuple[str, str]] = []  # (sheet title, coordinate) of every input cell
         self.generated: list[tuple[str, str]] = []  # tool text that depends on the results (deviations)
+        self.free_sheets: set[str] = set()  # sheets the tool rewrites whole from the case (the summary): no cell there is the user's
         self.guidance = guidance
         self.validations: dict[tuple[str, str], DataValidation] = {}
         self.validated: dict[tuple[str, str], list[tuple[int, int]]] = {}  # cells (row, column) per validation, set once at the end

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks.charts import year_chart
 from workbooks.labels import format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
+from workbooks.sheets.summary_followup import write_follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.report import parameter_uses
 from xlmodel.rounding import danish_separators, format_kr, grouped
@@ -100,8 +101,12 @@ def write(w: Writer) -> None:
     ws, lay, case = w.sheets["summary"], w.layout, w.case
     fu, budget = w.ref("inputs"), w.ref("budget")
     w.top(ws, w.t("summary_title"))
+    w.free_sheets.add(ws.title)  # rewritten whole by recalc: its sections move with their number of lines
     w.timelines.add(ws.title)  # the years sit in the same columns as on every sheet
-    w.formula(ws, 3, COL_LABEL, f"={fu}!$D${lay.title_row}").font = Font(bold=True, size=13)
+    title = w.formula(ws, 3, COL_LABEL, f"={fu}!$D${lay.title_row}")
+    title.font, title.alignment = Font(bold=True, size=13), Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=3, start_column=COL_LABEL, end_row=3, end_column=max(lay.last_year_col, FIRST_YEAR_COL + 5))  # a long title wraps on the page
+    ws.row_dimensions[3].height = 18.0 * (1 + len(case.title) // 80)
     w.generated.append((ws.title, "A3"))
     town = f"{fu}!$D${lay.municipality_row}"
     first, last = (f"{budget}!${col(c)}${HEADER_ROW}" for c in (FIRST_YEAR_COL, lay.last_year_col))
@@ -110,35 +115,46 @@ def write(w: Writer) -> None:
     w.text(ws, row, COL_LABEL, w.t("sum_purpose"), font=SECTION)
     _paragraph(w, ws, row + 1, case.purpose or w.t("sum_no_purpose"))
     header = row + 4
+    if case.actuals or case.targets or case.follows:  # a follow-up: the page is about what was decided, what happened and what it means
+        r = write_follow_up(w, ws, header - 1, lambda key, texts, at: _section(w, ws, key, texts, at))
+        _section(w, ws, "sum_deviations_title", deviation_lines(w), r)
+        return
     found = _economy(w, ws, header)
     r = _key_figures(w, ws, found["cumulative"] + 2)
+    chart_row = found["cumulative"] + 2
     # the charts beside the key figures, on the same page
     years = (header, FIRST_YEAR_COL, lay.last_year_col)
     bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
     line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
     for chart in (bar, line):
         chart.width, chart.height = 10.0, 6.0
-    chart_row = found["cumulative"] + 2
     ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
     ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
     r = max(r, chart_row + 13) + 2
     for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
-        w.text(ws, r, COL_LABEL, w.t(title_key), font=SECTION)
-        shown = texts[:MAX_LINES]
-        if len(texts) > MAX_LINES:
-            shown.append(w.t("sum_more", n=len(texts) - MAX_LINES))
-        for text in shown:
-            r += 1
-            _paragraph(w, ws, r, f"• {text}")
-        r += 2
+        r = _section(w, ws, title_key, texts, r)
+
+
+def _section(w: Writer, ws: Worksheet, title_key: str, texts: list[str], r: int) -> int:
+    """A titled list of lines from row ``r`` (at most :data:`MAX_LINES`, the rest counted); returns the next free row.
+    The title moves with the number of lines before it, so it is tool text rebuilt by ``recalc`` like the lines."""
+    w.text(ws, r, COL_LABEL, w.t(title_key), font=SECTION)
+    w.generated.append((ws.title, f"A{r}"))
+    shown = texts[:MAX_LINES]
+    if len(texts) > MAX_LINES:
+        shown.append(w.t("sum_more", n=len(texts) - MAX_LINES))
+    for text in shown:
+        r += 1
+        _paragraph(w, ws, r, f"• {text}")
+    return r + 2
 
 
 def _paragraph(w: Writer, ws: Worksheet, row: int, text: str, height_per_line: float = 15.0) -> None:
-    """Text across the page, wrapped (about 150 characters a line on the page)."""
+    """Text across the page, wrapped (about 120 characters a line on the page)."""
     cell = w.text(ws, row, COL_LABEL, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=w.layout.last_year_col)
-    ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 150)
+    ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=max(w.layout.last_year_col, FIRST_YEAR_COL + 5))  # as wide as six years, also for a shorter horizon
+    ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 120)
     w.generated.append((ws.title, cell.coordinate))
 
 
