@@ -113,3 +113,18 @@ def test_the_summary_of_a_book_is_the_summary_of_its_case(tmp_path: Path) -> Non
     assert main(["summary", str(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx"), "-o", str(tmp_path / "bog.pdf")]) == 0
     assert main(["summary", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(tmp_path / "case.pdf")]) == 0
     assert _pdf_text(tmp_path / "bog.pdf") == _pdf_text(tmp_path / "case.pdf")
+
+
+def test_the_portfolio_page_shows_every_case_and_its_follow_up_on_one_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _need_libreoffice()
+    out = tmp_path / "portefolje.pdf"
+    assert main(["summary", str(ROOT / "cases"), "-o", str(out)]) == 0
+    assert f"({len(CASES)} cases, 1 side)" in capsys.readouterr().out
+    text = " ".join(_pdf_text(out).split())
+    for case_path in CASES:
+        case = load_case(case_path)
+        assert " ".join(case.title.split()[:3]) in text
+    ishoej = compute_case(load_case(ROOT / "cases" / "ishoej_2021.toml"))
+    assert format_kr(float(ishoej.yearly["costs"].sum())) in text and format_kr(ishoej.by_payer["kommune"].net_gain) in text
+    assert "lidt bagud" in text and "mål sat, ingen faktiske tal endnu" in text  # Silkeborg's status; Ballerup's follow-ups
+    assert "— (ingen investering i casen)" in text  # a follow-up's payback is not a year

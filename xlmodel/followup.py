@@ -89,6 +89,29 @@ class FollowUp:
         return None
 
 
+#: The traffic light of a realisation rate: green from GREEN_FROM, yellow from YELLOW_FROM, red below (the
+#: Opfølgning sheet's default thresholds, which a user may change in the book).
+GREEN_FROM, YELLOW_FROM = 1.0, 0.8
+
+
+def status(case: Case) -> str:
+    """Where a case's follow-up stands: ``none`` (no targets, actuals or decision), ``awaiting`` (targets or a
+    decision, no actuals yet), ``reported`` (actuals, no rate to judge them by), ``on_track`` (realisation
+    ≥ GREEN_FROM), ``behind`` (≥ YELLOW_FROM) or ``far_behind``.
+
+    >>> from xlmodel import load_case
+    >>> from xlmodel.bundled import bundled_case
+    >>> [status(load_case(bundled_case(n))) for n in ("ishoej_2021.toml", "ballerup_2019_revision.toml", "silkeborg_2016_status.toml")]
+    ['none', 'awaiting', 'behind']
+    """
+    if not case.actuals:
+        return "awaiting" if case.targets or case.follows else "none"
+    rate = follow_up(compute_case(case)).rate
+    if rate is None:
+        return "reported"
+    return "on_track" if rate >= GREEN_FROM else "behind" if rate >= YELLOW_FROM else "far_behind"
+
+
 def realisation_rate(actual: float, target: float) -> float:
     """Realiseringsgrad: ``actual / target``.
 
@@ -193,4 +216,4 @@ def _decision_figures(case: Case, years: list[int]) -> tuple[list[float | None] 
     return pick("savings"), pick("costs")
 
 
-__all__ = ["Case", "FollowUp", "Realisation", "compute_case", "follow_up", "realisation_rate", "write_down"]
+__all__ = ["GREEN_FROM", "YELLOW_FROM", "Case", "FollowUp", "Realisation", "compute_case", "follow_up", "realisation_rate", "status", "write_down"]

@@ -36,6 +36,7 @@ from xlmodel.arithmetic import FloatArray
 from xlmodel.casefile import load_case, loads_case
 from xlmodel.compute import payback_year, payer_result
 from xlmodel.errors import XlmodelError
+from xlmodel.followup import status as follow_up_status
 from xlmodel.linear import LinearModel
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters
@@ -159,6 +160,7 @@ def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
         "net_gain": float(base.net_gain[0]), "npv": float(discount_rate(case).npv(base.net())[0]), "payback_year": payback_year(model.years, np.cumsum(base.net()[0])),
         "kommune_net_gain": float(base.net_gain_of("kommune")[0]), "kommune_payback_year": payback_year(model.years, np.cumsum(base.net("kommune")[0])),
         "p_payback": share_paid_back(run.net_gain) if run is not None else None,
+        "investment": float(sum(sum(c.amounts.values()) for c in case.costs)), "follow_up": follow_up_status(case),
     }
     return Totals(case.first_year, savings, costs, draws_net, [summary], [])
 

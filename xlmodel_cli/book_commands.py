@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from xlmodel.casefile import load_case
-from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands, load_any_case
+from xlmodel.errors import XlmodelError
+from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands, load_any_case, portfolio_sources
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -55,6 +56,18 @@ def _summary(args: argparse.Namespace) -> int:
 
     case_path = Path(args.case)
     check_output(Path(args.output), OUTPUTS)  # before the book is rendered: a wrong name fails at once
+    if case_path.is_dir():  # the portfolio page: every case of the folder on one page
+        from workbooks.portfolio_page import TITLE, portfolio_page_bytes
+        from xlmodel.portfolio import run_portfolio
+
+        result = run_portfolio(portfolio_sources([str(case_path)]))
+        for name, message in result.errors:
+            print(f"xlmodel: ikke med: {name}: {message}", file=sys.stderr)
+        if not result.cases:
+            raise XlmodelError(str(case_path), "ingen af filerne kunne læses som en case")
+        pages = print_book(portfolio_page_bytes(result), Path(args.output), sheets=[TITLE], lang="da")
+        print(f"xlmodel: skrev porteføljesiden til udvalget i {args.output} ({len(result.cases)} cases, {pages} side{'r' if pages != 1 else ''})")
+        return EXIT_OK
     data = render(load_any_case(case_path), runtime="native", lang=args.lang, source_name=case_path.name)
     pages = print_book(data, Path(args.output), sheets=[SHEET_NAMES[args.lang]["summary"]], lang=args.lang)
     print(f"xlmodel: skrev resuméet til udvalget i {args.output} ({pages} side{'r' if pages != 1 else ''})")
@@ -150,7 +163,7 @@ def register(commands: Subcommands) -> None:
     recalc.set_defaults(run=_recalc)
 
     summary = commands.add_parser("summary", help="skriv resuméet til udvalget (én side) som PDF eller PNG")
-    summary.add_argument("case", metavar="CASE.toml|BOOK.xlsx")
+    summary.add_argument("case", metavar="CASE.toml|BOOK.xlsx|MAPPE", help="en case, et regneark, eller en mappe: én porteføljeside over alle dens cases")
     summary.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
     summary.add_argument("--lang", choices=("da", "en"), default="da")
     summary.set_defaults(run=_summary)

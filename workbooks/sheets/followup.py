@@ -25,6 +25,7 @@ from workbooks.layout import (
 )
 from workbooks.writer import BAD_FILL, KR, OK_FILL, SECTION_FONT, SHARE, Writer
 from xlmodel.errors import InvalidValueError
+from xlmodel.followup import GREEN_FROM, YELLOW_FROM
 
 #: At most this many outcomes counted together by one target line (job + education + ...).
 TARGET_OUTCOMES = 3
@@ -66,9 +67,9 @@ def write(w: Writer) -> None:
     w.text(ws, rows["rate_input"], COL_UNIT, w.t("rate_input_unit"))
     w.input(ws, rows["rate_input"], COL_P1, case.forecast_rate, SHARE, "rate")
     w.text(ws, rows["green"], 1, w.t("green_from"))
-    w.input(ws, rows["green"], COL_P1, 1.0, SHARE, "rate")
+    w.input(ws, rows["green"], COL_P1, GREEN_FROM, SHARE, "rate")
     w.text(ws, rows["yellow"], 1, w.t("yellow_from"))
-    w.input(ws, rows["yellow"], COL_P1, 0.8, SHARE, "rate")
+    w.input(ws, rows["yellow"], COL_P1, YELLOW_FROM, SHARE, "rate")
     _line_block(w, ws, "targets_section", rows["targets"], lay.shape.targets, target_lines(case), TARGET_OUTCOMES)
     _line_block(w, ws, "actuals_section", rows["actuals"], lay.shape.actuals, actual_lines(case), 1)
     blocks = _Blocks(rows["targets"], rows["targets"] + max(lay.shape.targets, 1) - 1, rows["actuals"], rows["actuals"] + max(lay.shape.actuals, 1) - 1)

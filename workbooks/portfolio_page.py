@@ -1,0 +1,119 @@
+"""The udvalg's one page over every case in a folder (``xlmodel summary FOLDER -o portefolje.pdf``): per case
+the investment, the kommune's net gain and payback year, the NPV, the probability of payback and where its
+follow-up stands; a figure that is not defined says "—" and why. Values computed by the core (each case's
+own book holds the formulas); every text from a case file is written as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbooks.xlsx_writer import to_bytes
+from xlmodel.portfolio import PortfolioResult
+from xlmodel.rounding import format_kr
+
+TITLE = "Portefølje"
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+#: Where a case's follow-up stands (xlmodel.followup.status), in the udvalg's words, with its traffic light.
+STATUS = {
+    "none": ("ingen opfølgning endnu", None),
+    "awaiting": ("mål sat, ingen faktiske tal endnu", None),
+    "reported": ("faktiske tal, ingen realiseringsgrad", None),
+    "on_track": ("på sporet", "C6EFCE"),
+    "behind": ("lidt bagud", "FFEB9C"),
+    "far_behind": ("bagud", "FFC7CE"),
+}
+HEADERS = ("Case", "Kommune", "År", "Investering (kr.)", "Kommunens nettogevinst (kr.)", "Kommunens tilbagebetalingsår", "Nutidsværdi (kr.)",
+           "Sandsynlighed for at tjene sig hjem", "Opfølgning")  # fmt: skip
+WIDTHS = (44, 14, 11, 16, 18, 18, 16, 18, 30)
+
+
+def _text(ws: Worksheet, row: int, column: int, value: str, *, bold: bool = False) -> None:
+    cell = ws.cell(row=row, column=column)
+    cell.value, cell.data_type = value, "s"  # user text stays text, whatever it starts with
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def case_cells(case: dict[str, object]) -> list[str]:
+    """One case's row as the page shows it.
+
+    >>> case_cells({"title": "T", "municipality": "Ishøj", "first_year": 2021, "last_year": 2026, "investment": 2180000.0,
+    ...             "kommune_net_gain": 10.5, "kommune_payback_year": None, "npv": -1.5, "p_payback": None, "follow_up": "none"})[3:]
+    ['2.180.000', '11', '— (ikke inden for 2021–2026)', '-2', '— (ingen usikkerhed angivet)', 'ingen opfølgning endnu']
+    """
+    payback = case["kommune_payback_year"]
+    p = case["p_payback"]
+    if not case["investment"]:
+        payback_text = "— (ingen investering i casen)"
+    else:
+        payback_text = str(payback) if payback is not None else f"— (ikke inden for {case['first_year']}–{case['last_year']})"
+    return [
+        str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(float(case["investment"])),  # type: ignore[arg-type]
+        format_kr(float(case["kommune_net_gain"])), payback_text,  # type: ignore[arg-type]
+        format_kr(float(case["npv"])), f"{100 * float(p):.1f} %".replace(".", ",") if p is not None else "— (ingen usikkerhed angivet)",  # type: ignore[arg-type]
+        STATUS[str(case["follow_up"])][0],
+    ]
+
+
+def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> Workbook:
+    """The one-sheet book the page is printed from (A4 landscape, one page)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = TITLE
+    _text(ws, 1, 1, "Portefølje af investeringscases", bold=True)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
+    ws.row_dimensions[1].height, ws.row_dimensions[2].height, ws.row_dimensions[4].height = 20, 15, 30
+    _text(ws, 2, 1, f"{len(result.cases)} cases · beregnet {(today or dt.date.today()).isoformat()} med xlmodel; nutidsværdien med hver cases egen diskonteringsrente; "
+          "sandsynligheden fra casens Monte Carlo-kørsel; opfølgningen efter realiseringsgraden (på sporet fra 100 %, lidt bagud fra 80 %)")
+    for c, header in enumerate(HEADERS, start=1):
+        _text(ws, 4, c, header, bold=True)
+        ws.cell(row=4, column=c).fill = HEADER_FILL
+    for r, case in enumerate(sorted(result.cases, key=lambda c: str(c["title"])), start=5):
+        for c, value in enumerate(case_cells(case), start=1):
+            _text(ws, r, c, value)
+            if c >= 4:
+                ws.cell(row=r, column=c).alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 13.0 * _lines(case_cells(case))
+        colour = STATUS[str(case["follow_up"])][1]
+        if colour:
+            ws.cell(row=r, column=len(HEADERS)).fill = PatternFill("solid", fgColor=colour)
+    r = 5 + len(result.cases) + 1
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADERS))
+    _text(ws, r, 1, f"I alt: investering {format_kr(sum(float(c['investment']) for c in result.cases))} kr.; "  # type: ignore[arg-type]
+          f"nutidsværdi {format_kr(result.npv)} kr.; kommunens nettogevinst {format_kr(sum(float(c['kommune_net_gain']) for c in result.cases))} kr.", bold=True)  # type: ignore[arg-type]
+    for name, problem in result.errors:
+        r += 1
+        _text(ws, r, 1, f"Ikke med: {name}: {problem}")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADERS))
+    _layout(ws, WIDTHS)
+    return wb
+
+
+def _lines(cells: Sequence[str]) -> int:
+    """How many lines the tallest cell of a row wraps to in its column (about 1.1 characters per unit of width).
+
+    >>> _lines(["x" * 50, "Ishøj"])
+    2
+    """
+    return max(1, *(-(-len(text) // int(width * 1.1)) for text, width in zip(cells, WIDTHS, strict=False)))
+
+
+def _layout(ws: Worksheet, widths: Sequence[float]) -> None:
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[chr(64 + c)].width = width
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def portfolio_page_bytes(result: PortfolioResult) -> bytes:
+    return to_bytes(portfolio_page(result))
