@@ -68,6 +68,10 @@ def test_the_committee_summary_is_one_page_with_the_figures_in_danish_form(tmp_p
     result = compute_case(load_case(case_path))
     assert "Resumé til udvalget" in text and "Formål" in text and "Vigtigste forudsætninger og kilder" in text
     assert result.case.purpose[:40] in text.replace("\r\n", " ").replace("\n", " ")
+    if result.case.decision is not None:  # a follow-up: the decision's investment, not this case's zeros
+        decided = compute_case(result.case.decision)
+        assert "Det besluttede" in text and format_kr(float(decided.yearly["costs"].sum())) in text and "Investering i alt" not in text
+        return
     # the net gain and the first year's costs as a Danish reader writes them (1.090.000), from the core
     assert format_kr(result.net_gain) in text
     assert format_kr(float(result.yearly["costs"].iloc[0])) in text

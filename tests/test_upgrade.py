@@ -188,16 +188,6 @@ def test_step_1_to_2_moves_inputs_below_each_outcome_and_the_cohort_columns() ->
     assert move("followup", 14, 9) == (14, 9)
 
 
-def test_a_pin_from_before_a_parameter_existed_sees_it_as_first_shipped() -> None:
-    import datetime as dt
-
-    from xlmodel.parameters import Parameters
-
-    case = load_case(DATA / "releases" / "layout1_ishoej_2021.toml")
-    pinned = dataclasses.replace(case, parameters=Parameters((), dt.date(2000, 1, 1)))
-    assert compute_case(pinned).net_gain == compute_case(case).net_gain
-
-
 def test_cohort_outcome_type_is_kept() -> None:
     """The edit helper changes persons only (a guard for the helper itself)."""
     case = load_case(DATA / "releases" / "layout1_ishoej_2021.toml")

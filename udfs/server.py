@@ -5,9 +5,11 @@ server that many finance staff share.
   most :data:`MAX_CELLS` values at any nesting and returns at most as many; a larger one gets a clear
   ``#VALUE!`` (HTTP 400, not retried) before xlwings converts a single cell. A body over
   :data:`MAX_BODY_BYTES` is refused (413) before it is parsed.
-* Every call runs in a worker thread with its own event loop (FastAPI runs a plain ``def`` endpoint in
-  its thread pool), so converting and computing a large range never blocks the server's event loop: a
-  small call from a colleague is answered while a big one is still being computed.
+* A small call runs in a worker thread with its own event loop, so it never blocks the server's event loop.
+  A call whose body is over :data:`PROCESS_BODY_BYTES` is parsed, converted and computed in a worker
+  *process* (``XLMODEL_SERVER_PROCESSES``, default one less than the CPUs): the server process only passes
+  its bytes on, so the small calls of colleagues never wait for the interpreter while big ones are computed
+  (``bench/bench_server.py``).
 
 Import this module only after the xlwings Server environment is set (``xlmodel serve`` does it), and
 serve ``udfs.server:main_app``.
@@ -16,11 +18,17 @@ serve ``udfs.server:main_app``.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import concurrent.futures
+import json
+import multiprocessing
+import os
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
 import xlwings as xw
-from fastapi import Body, Request, Response
+from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from xlwings_server import dependencies as dep
@@ -36,6 +44,8 @@ CALL_PATH = f"{settings.app_path}/xlwings/custom-functions-call"
 FUNCTION_NAMES = frozenset(f.__name__ for f in udfs.FUNCTIONS)
 #: The largest request body of a call: a full :data:`MAX_CELLS` call of numbers is about 2 MB of JSON.
 MAX_BODY_BYTES = 8_000_000
+#: A call with a larger body is computed in a worker process (a few thousand cells; a scalar call is ~200 bytes).
+PROCESS_BODY_BYTES = 32_000
 
 
 def count_cells(args: Any, limit: int = MAX_CELLS) -> int:
@@ -65,9 +75,11 @@ def _function_name(data: dict[str, Any]) -> str:
     return name
 
 
-def custom_functions_call(current_user: dep.User, redis_client: dep.RedisClient, data: Annotated[dict[str, Any], Body()]) -> Any:
-    """xlwings Server's call, in a worker thread, after the name and size checks; a result larger than
-    :data:`MAX_CELLS` is refused like an argument (a 1,000 × 1,000 spill is not a budget table)."""
+def _checked_call(current_user: dep.User, redis_client: Any, data: Any) -> Any:
+    """xlwings Server's call after the name and size checks; a result larger than :data:`MAX_CELLS` is refused
+    like an argument (a 1,000 × 1,000 spill is not a budget table)."""
+    if not isinstance(data, dict):
+        raise xw.XlwingsError("kaldet skal være et JSON-objekt med func_name og args")
     _function_name(data)
     cells = count_cells(data.get("args"))
     if cells > MAX_CELLS:
@@ -79,6 +91,53 @@ def custom_functions_call(current_user: dep.User, redis_client: dep.RedisClient,
     if result is not None and count_cells([result]) > MAX_CELLS:
         raise xw.XlwingsError(f"resultatet har over {MAX_CELLS:,} celler; del området op i flere formler".replace(",", "."))
     return response
+
+
+def _parsed(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise xw.XlwingsError("kaldet er ikke gyldig JSON") from None
+
+
+def call_in_process(body: bytes, current_user: Any) -> tuple[int, bytes]:
+    """In a worker process: parse, check and compute a big call; (HTTP status, body) as the server answers
+    (400 with our message for a refused call, 500 without internals outside dev)."""
+    try:
+        return 200, json.dumps(_checked_call(current_user, None, _parsed(body)), allow_nan=False).encode()
+    except xw.XlwingsError as exc:
+        return 400, str(exc).encode()
+    except Exception as exc:  # as xlwings Server's own handler: details only in dev
+        return 500, (repr(exc) if settings.environment == "dev" else "An error occurred.").encode()
+
+
+def server_processes() -> int:
+    """Worker processes for big calls: ``XLMODEL_SERVER_PROCESSES`` (1 to 64), else one less than the CPUs (at least 1)."""
+    text = os.environ.get("XLMODEL_SERVER_PROCESSES", "").strip()
+    if text.isdigit() and 1 <= int(text) <= 64:
+        return int(text)
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+_POOL: list[concurrent.futures.ProcessPoolExecutor] = []
+
+
+def _pool() -> concurrent.futures.ProcessPoolExecutor:
+    """The worker processes, started on the first big call (spawned: a clean interpreter, the server's environment)."""
+    if not _POOL:
+        _POOL.append(concurrent.futures.ProcessPoolExecutor(server_processes(), mp_context=multiprocessing.get_context("spawn")))
+        atexit.register(_POOL[0].shutdown, wait=True, cancel_futures=True)  # before the interpreter tears modules down
+    return _POOL[0]
+
+
+async def custom_functions_call(request: Request, current_user: dep.User, redis_client: dep.RedisClient) -> Any:
+    """The custom-functions call: a small one in a thread of this process, a big one in a worker process."""
+    body = await request.body()
+    if len(body) > PROCESS_BODY_BYTES:
+        status, content = await asyncio.get_running_loop().run_in_executor(_pool(), call_in_process, body, current_user)
+        return Response(content, status_code=status, media_type="application/json" if status == 200 else "text/plain; charset=utf-8")
+    data = _parsed(body)
+    return await run_in_threadpool(_checked_call, current_user, redis_client, data)
 
 
 async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -102,4 +161,4 @@ def _install() -> None:
 
 _install()
 
-__all__ = ["FUNCTION_NAMES", "MAX_BODY_BYTES", "MAX_CELLS", "count_cells", "custom_functions_call", "limit_body", "main_app"]
+__all__ = ["FUNCTION_NAMES", "MAX_BODY_BYTES", "MAX_CELLS", "PROCESS_BODY_BYTES", "call_in_process", "count_cells", "custom_functions_call", "limit_body", "main_app", "server_processes"]

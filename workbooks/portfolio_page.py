@@ -40,6 +40,12 @@ def _text(ws: Worksheet, row: int, column: int, value: str, *, bold: bool = Fals
         cell.font = Font(bold=True)
 
 
+def _number(case: dict[str, object], key: str) -> float:
+    value = case[key]
+    assert isinstance(value, int | float), key
+    return float(value)
+
+
 def case_cells(case: dict[str, object]) -> list[str]:
     """One case's row as the page shows it.
 
@@ -54,9 +60,9 @@ def case_cells(case: dict[str, object]) -> list[str]:
     else:
         payback_text = str(payback) if payback is not None else f"— (ikke inden for {case['first_year']}–{case['last_year']})"
     return [
-        str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(float(case["investment"])),  # type: ignore[arg-type]
-        format_kr(float(case["kommune_net_gain"])), payback_text,  # type: ignore[arg-type]
-        format_kr(float(case["npv"])), f"{100 * float(p):.1f} %".replace(".", ",") if p is not None else "— (ingen usikkerhed angivet)",  # type: ignore[arg-type]
+        str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(_number(case, "investment")),
+        format_kr(_number(case, "kommune_net_gain")), payback_text,
+        format_kr(_number(case, "npv")), f"{100 * _number(case, 'p_payback'):.1f} %".replace(".", ",") if p is not None else "— (ingen usikkerhed angivet)",
         STATUS[str(case["follow_up"])][0],
     ]
 
@@ -88,8 +94,8 @@ def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> 
             ws.cell(row=r, column=len(HEADERS)).fill = PatternFill("solid", fgColor=colour)
     r = 5 + len(result.cases) + 1
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADERS))
-    _text(ws, r, 1, f"I alt: investering {format_kr(sum(float(c['investment']) for c in result.cases))} kr.; "  # type: ignore[arg-type]
-          f"nutidsværdi {format_kr(result.npv)} kr.; kommunens nettogevinst {format_kr(sum(float(c['kommune_net_gain']) for c in result.cases))} kr.", bold=True)  # type: ignore[arg-type]
+    _text(ws, r, 1, f"I alt: investering {format_kr(sum(_number(c, 'investment') for c in result.cases))} kr.; "
+          f"nutidsværdi {format_kr(result.npv)} kr.; kommunens nettogevinst {format_kr(sum(_number(c, 'kommune_net_gain') for c in result.cases))} kr.", bold=True)
     for name, problem in result.errors:
         r += 1
         _text(ws, r, 1, f"Ikke med: {name}: {problem}")

@@ -45,7 +45,7 @@ from workbooks.readback import read_case
 from workbooks.results import custom_properties, sheet_titles, stored_layout
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
-from xlmodel.parameters import Parameters
+from xlmodel.parameters import Parameters, shipped
 from xlmodel.report import parameter_uses
 
 #: The sheets whose cells are inputs; the migration chain knows where each of their cells goes.
@@ -68,14 +68,17 @@ class UpgradeReport:
 
 
 def _pinned(case: Case, book: Workbook, refresh: bool) -> Case:
-    """The case with the parameters the book was computed with: its pinned date, else the day it was built."""
+    """The case with the parameters the book was computed with: its pinned date, else the day it was built, but
+    never before every parameter today's layout shows was shipped (a book of an early release was built before
+    the refusion staircase was a parameter: it sees the staircase as first shipped, and nothing added later)."""
     if refresh:
         return dataclasses.replace(case, parameters=case.parameters.unpinned())
     if case.parameters.known_on is not None:
         return case
     created = book.properties.created
     day = created.date() if isinstance(created, dt.datetime) else dt.date.today()
-    return dataclasses.replace(case, parameters=Parameters(case.parameters.overrides, day))
+    every_one = max(min(v.added for v in parameter.values) for parameter in shipped().values() if parameter.values)
+    return dataclasses.replace(case, parameters=Parameters(case.parameters.overrides, max(day, every_one)))
 
 
 def satser_differences(case: Case) -> list[str]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from xlmodel.errors import XlmodelError
-from xlmodel_cli.common import EXIT_OK, Subcommands
+from xlmodel_cli.common import EXIT_OK, Subcommands, whole_number
 
 #: The Excel namespace of the functions under xlwings Server: =XLMODEL.SAVINGS(...).
 FUNCTIONS_NAMESPACE = "XLMODEL"
@@ -83,6 +83,8 @@ def _serve(args: argparse.Namespace) -> int:
     if "xlwings" in sys.modules:
         raise XlmodelError("serve", "xlwings er allerede importeret; start serveren i en ny proces")
     os.environ.update(server_environment(prod=args.prod, address=address))
+    if args.processes is not None:
+        os.environ["XLMODEL_SERVER_PROCESSES"] = str(args.processes)
     import uvicorn
 
     if args.ssl_keyfile is None:
@@ -110,6 +112,7 @@ def register(commands: Subcommands) -> None:
     serve.add_argument("--ssl-keyfile", help="TLS-nøgle (Excel kræver HTTPS)")
     serve.add_argument("--ssl-certfile", help="TLS-certifikat")
     serve.add_argument("--public-address", help="adressen brugerne når serveren på (fx xlmodel.kommune.dk); tilføjelsesprogrammets manifest peger dertil (standard: localhost:PORT)")
+    serve.add_argument("--processes", type=whole_number(1, 64), help="processer, der regner de store kald, så små kald fra kolleger aldrig venter (standard: CPU'er − 1)")
     serve.add_argument("--workers", type=int, default=None, help="antal serverprocesser (standard: 1)")
     serve.add_argument("--auth-in-front", action="store_true", help="login håndteres af en proxy foran serveren (kræves med --prod og en ikke-lokal --host uden Entra ID)")
     serve.set_defaults(run=_serve)

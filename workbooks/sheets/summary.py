@@ -117,7 +117,8 @@ def write(w: Writer) -> None:
     header = row + 4
     if case.actuals or case.targets or case.follows:  # a follow-up: the page is about what was decided, what happened and what it means
         r = write_follow_up(w, ws, header - 1, lambda key, texts, at: _section(w, ws, key, texts, at))
-        _section(w, ws, "sum_deviations_title", deviation_lines(w), r)
+        for title_key, texts in (("sum_deviations_title", deviation_lines(w)), ("sum_assumptions", assumption_lines(w))):
+            r = _section(w, ws, title_key, texts, r)
         return
     found = _economy(w, ws, header)
     r = _key_figures(w, ws, found["cumulative"] + 2)

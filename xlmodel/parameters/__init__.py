@@ -221,13 +221,7 @@ def _check_staircase(field_name: str, weeks: Sequence[float], rates: Sequence[fl
 @dataclass(frozen=True)
 class Parameters:
     """The parameters a case sees: the shipped ones known on ``known_on`` (all when None), with the
-    case's overrides on top. A parameter not shipped yet on ``known_on`` is seen as first shipped (a pin keeps
-    later revisions out; it cannot make a parameter the case needs disappear).
-
-    >>> early = Parameters(known_on=dt.date(2000, 1, 1)).get("refusion.staircase").values
-    >>> len(early) >= 1 and all(v.added == early[0].added for v in early)
-    True
-    """
+    case's overrides on top."""
 
     overrides: tuple[Override, ...] = ()
     known_on: dt.date | None = None
@@ -238,9 +232,6 @@ class Parameters:
         merged: dict[str, Parameter] = {}
         for name, parameter in base.items():
             values = [v for v in parameter.values if self.known_on is None or v.added <= self.known_on]
-            if not values and parameter.values:  # not shipped yet on that day: as first shipped
-                first = min(v.added for v in parameter.values)
-                values = [v for v in parameter.values if v.added == first]
             merged[name] = replace(parameter, values=tuple(values))
         for i, override in enumerate(self.overrides):
             where = f'parameters[{i}] "{override.name}"'
