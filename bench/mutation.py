@@ -1,7 +1,12 @@
 """Mutation testing of the core: do the tests catch a flipped sign, an off-by-one or a wrong comparison?
 
-Run on demand (not in the default test run): ``.venv/bin/python bench/mutation.py [--per-module N]
+Run on demand (not in the default test run): ``.venv/bin/python bench/mutation.py [--all | --per-module N]
 [--modules arithmetic,compute,...] [--jobs 2]``.
+
+``--all`` runs every mutant of every module (the whole enumeration), each tested only by the tests that
+execute its line (coverage-based selection, as mutmut and cosmic-ray do: ``bench/mutation_coverage.py``
+records one coverage context per test); a mutant on a line that only runs at import is tested by all of
+them.
 
 Each mutant changes one spot of one module in a private copy of the repository:
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures
+import os
 import random
 import shutil
 import subprocess
@@ -57,6 +63,42 @@ class Mutant:
     index: int  # the index-th mutation spot of the module, in ast.walk order
     line: int
     what: str
+    end: int = 0  # the last line of the mutated expression
+
+
+#: For each module, line -> the node ids of the tests that execute it ("" : run at import, every test).
+Coverage = dict[str, dict[int, set[str]]]
+
+
+def coverage_map(folder: Path) -> Coverage:
+    """Run the tests once in ``folder`` with one coverage context per test; which tests reach which line."""
+    import coverage
+
+    data_file = folder / ".mutation-coverage"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "mutation_coverage", "--hypothesis-seed=0", *TESTS]
+    env = {**os.environ, "XLMODEL_MUTATION_COVERAGE": str(data_file), "PYTHONPATH": str(ROOT / "bench")}
+    subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S * 5, env=env, check=False)
+    data = coverage.CoverageData(basename=str(data_file))
+    data.read()
+    found: Coverage = {}
+    for measured in data.measured_files():
+        path = Path(measured)
+        if "xlmodel" not in path.parts:
+            continue
+        module = path.relative_to(folder / "xlmodel").with_suffix("").as_posix()
+        found[module] = {line: set(contexts) for line, contexts in data.contexts_by_lineno(measured).items()}
+    return found
+
+
+def selected_tests(m: Mutant, covered: Coverage) -> list[str] | None:
+    """The tests that execute the mutant's lines; None: all of them (a line run at import); [] : none reach it."""
+    lines = covered.get(m.module, {})
+    tests: set[str] = set()
+    for line in range(m.line, max(m.end, m.line) + 1):
+        tests |= lines.get(line, set())
+    if "" in tests:
+        return None
+    return sorted(tests)
 
 
 def _is_docstring(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
@@ -138,7 +180,7 @@ class _DropUnary(ast.NodeTransformer):
 
 def mutants(module: str) -> list[Mutant]:
     tree = ast.parse((ROOT / "xlmodel" / f"{module}.py").read_text(encoding="utf-8"))
-    return [Mutant(module, i, getattr(node, "lineno", 0), what) for i, (node, what) in enumerate(_spots(tree))]
+    return [Mutant(module, i, getattr(node, "lineno", 0), what, getattr(node, "end_lineno", 0) or 0) for i, (node, what) in enumerate(_spots(tree))]
 
 
 def mutated_source(m: Mutant) -> str | None:
@@ -158,19 +200,19 @@ def mutated_source(m: Mutant) -> str | None:
 
 def _workspace() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="xlmodel-mutation-"))
-    for name in ("xlmodel", "tests", "udfs", "workbooks", "pyproject.toml", "conftest.py"):
+    for name in ("xlmodel", "xlmodel_cli", "tests", "udfs", "workbooks", "cases", "docs", "examples", "pyproject.toml", "conftest.py"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "node_modules", "built", "templates"))
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
         else:
             shutil.copy(source, folder / name)
     return folder
 
 
-def run_tests(folder: Path) -> tuple[bool, float]:
-    """True when the tests pass (the mutant survives)."""
+def run_tests(folder: Path, tests: list[str] | None = None) -> tuple[bool, float]:
+    """True when the tests (``tests``: node ids; None: all of :data:`TESTS`) pass (the mutant survives)."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *TESTS]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *(TESTS if tests is None else tests)]
     try:
         run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -178,7 +220,7 @@ def run_tests(folder: Path) -> tuple[bool, float]:
     return run.returncode == 0, time.perf_counter() - started
 
 
-def _worker(batch: list[Mutant]) -> list[tuple[Mutant, str]]:
+def _worker(batch: list[Mutant], covered: Coverage | None = None) -> list[tuple[Mutant, str]]:
     folder = _workspace()
     out = []
     try:
@@ -189,9 +231,13 @@ def _worker(batch: list[Mutant]) -> list[tuple[Mutant, str]]:
             if source is None:
                 out.append((m, "skipped"))
                 continue
+            tests = None if covered is None else selected_tests(m, covered)
+            if tests == []:  # no test executes the line: nothing can kill it
+                out.append((m, "survived"))
+                continue
             target.write_text(source, encoding="utf-8")
             try:
-                survived, _ = run_tests(folder)
+                survived, _ = run_tests(folder, tests)
             finally:
                 target.write_text(original, encoding="utf-8")
             out.append((m, "survived" if survived else "killed"))
@@ -203,6 +249,7 @@ def _worker(batch: list[Mutant]) -> list[tuple[Mutant, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-module", type=int, default=25, help="mutants sampled per module (default 25)")
+    parser.add_argument("--all", action="store_true", help="every mutant of every module, each tested by the tests that reach its line")
     parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules of xlmodel/")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261124)
@@ -220,13 +267,22 @@ def main() -> int:
     for module in args.modules.split(","):
         found = mutants(module)
         rng = random.Random(f"{args.seed}:{module}")
-        chosen += sorted(rng.sample(found, min(args.per_module, len(found))), key=lambda m: m.index)
-    print(f"{len(chosen)} mutants, tests take {seconds:.1f} s unmutated; {args.jobs} workers", flush=True)
+        chosen += found if args.all else sorted(rng.sample(found, min(args.per_module, len(found))), key=lambda m: m.index)
+    covered = None
+    if args.all:
+        folder = _workspace()
+        try:
+            covered = coverage_map(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    print(f"{len(chosen)} mutants, tests take {seconds:.1f} s unmutated; {args.jobs} workers" + ("; each mutant tested by the tests that reach its line" if covered else ""), flush=True)
     batches = [chosen[i :: args.jobs] for i in range(args.jobs)]
     results: list[tuple[Mutant, str]] = []
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        for batch in pool.map(_worker, batches):
+        for batch in pool.map(_worker, batches, [covered] * len(batches)):
             results += batch
+    print(f"{time.perf_counter() - started:.0f} s", flush=True)
     reviewed = equivalents()
     status_of = {m: (f"equivalent: {reviewed[key]}" if status == "survived" and (key := _key(m)) in reviewed else status) for m, status in results}
     print("\n| module | mutants | killed | survived | reviewed equivalent | score |\n|---|---:|---:|---:|---:|---:|")

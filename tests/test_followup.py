@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from xlmodel import compare, compute_case, load_case
-from xlmodel.followup import follow_up
+from xlmodel.followup import GREEN_FROM, YELLOW_FROM, follow_up, status
 from xlmodel.model import Actual, Case, Target
 from xlmodel.rounding import format_kr
 
@@ -158,3 +159,27 @@ def test_a_follow_up_summary_says_what_was_decided_happened_and_means_never_a_pa
     assert not any(t.startswith(("Investering i alt", "Tilbagebetalingsår")) for t in texts)
     rates = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, float) and 0 < c.value < 2]
     assert sorted(round(r, 4) for r in rates) == [round(20 / 30, 4), round(20 / 12, 4)]  # realisation of each target, live from Opfølgning
+
+
+def _with_rate(rate: float, **extra: object) -> Case:
+    """One target of 10 persons in 2021 with 10 × rate reported: the realisation is ``rate``."""
+    case = load_case(CASES / "ishoej_2021.toml")
+    target = Target(2021, ("job",), persons=10)
+    actual = Actual(2021, "job", persons=10 * rate)
+    return dataclasses.replace(case, targets=(target,), actuals=(actual,), forecast_rate=None, **extra)
+
+
+@pytest.mark.parametrize(("rate", "expected"), [(1.0, "on_track"), (0.99, "behind"), (0.8, "behind"), (0.79, "far_behind"), (1.3, "on_track")])
+def test_the_follow_up_status_at_its_thresholds(rate: float, expected: str) -> None:
+    """On track from a realisation of 100 % (GREEN_FROM), behind from 80 % (YELLOW_FROM), far behind below."""
+    assert GREEN_FROM == 1.0 and YELLOW_FROM == 0.8
+    assert status(_with_rate(rate)) == expected
+
+
+def test_a_follow_up_without_actuals_awaits_them_with_targets_or_a_decision_alone() -> None:
+    bare = dataclasses.replace(load_case(CASES / "ishoej_2021.toml"), targets=(), actuals=())
+    assert status(bare) == "none"
+    assert status(dataclasses.replace(bare, targets=(Target(2021, ("job",), persons=3),))) == "awaiting"
+    assert status(dataclasses.replace(bare, follows="beslutning.toml")) == "awaiting"
+    reported_only = dataclasses.replace(bare, actuals=(Actual(2021, "job", persons=2),))
+    assert status(reported_only) == "reported"  # actuals but no target to judge them by
