@@ -20,6 +20,12 @@ for case in cases/*.toml; do
 done
 # every bundled case together: per year and payer, NPV and the probability of payback, and a workbook
 .venv/bin/xlmodel portfolio cases/ishoej_2021.toml cases/ballerup_2017.toml cases/silkeborg_2015.toml -o out/portefolje.xlsx
+# the udvalg's one page over every case, with its follow-up status (LibreOffice prints it)
+if command -v soffice >/dev/null 2>&1; then
+  .venv/bin/xlmodel summary cases -o out/portefolje.pdf
+fi
+# a book written by the first release (layout 1) carried into today's layout, the original untouched
+.venv/bin/xlmodel upgrade tests/data/layout1_ishoej_2021.officejs.xlsx -o out/ishoej_2021.from_layout1.xlsx --force
 # a book's inputs back as a case file (what a finance person typed in Excel, under version control)
 .venv/bin/xlmodel extract out/ishoej_2021.native.xlsx -o out/ishoej_2021.extracted.toml --force
 # the whole public purse: tax and udligning of one person-year in a job instead of on kontanthjælp (2026)
