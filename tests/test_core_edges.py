@@ -11,12 +11,14 @@ import re
 import numpy as np
 import pytest
 
-from xlmodel import compare, compute_case
+from xlmodel import compare, compute_case, load_case
 from xlmodel.arithmetic import person_years
+from xlmodel.bundled import bundled_case
 from xlmodel.errors import InvalidValueError
 from xlmodel.followup import Realisation, follow_up, realisation_rate
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, Target
 from xlmodel.published import PublishedFigure
+from xlmodel.report import report_dict
 
 # ---- arithmetic ----
 
@@ -602,3 +604,32 @@ def test_variance_drivers_ignore_inputs_that_do_not_vary_and_outcomes_that_do_no
     flat = drivers({"a": a}, np.full(101, 7.0), case)
     assert flat == [{"input": "a", "src": 0.0, "share": 0.0}]
 
+
+
+# --- survivors of the full mutation run (bench/mutation.py --all, 2026-12-03), each killed by a figure worked on paper ---
+
+
+def test_a_deviation_is_measured_to_six_places_beyond_the_printed_precision() -> None:
+    """Ishøj's costs 2021 are 1,090,000 kr.: printed as 1.0904321 mio. kr. with 0 decimals, the model shows 1 and
+    the difference is 1 − 1.0904321 = −0.0904321, rounded to 0 + 6 places: −0.090432."""
+    result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    figure = PublishedFigure("costs", values={2021: 1.0904321}, unit=1_000_000, decimals=0)
+    [deviation] = compare(result, (figure,)).deviations
+    assert (deviation.model, deviation.difference) == (1, -0.090432)
+
+
+def test_a_published_range_missed_from_above_is_measured_from_its_upper_end() -> None:
+    """Ishøj's net gain of 12,569,000 kr. shows as 12.6 mio. kr. (1 decimal): against a printed range 11.0–12.0 it
+    is 0.6 above the upper end; against 12.6–13.0 it lies on the lower end exactly and agrees."""
+    result = compute_case(load_case(bundled_case("ishoej_2021.toml")))
+    above = PublishedFigure("net_gain", minimum=11.0, maximum=12.0, unit=1_000_000, decimals=1)
+    on_the_edge = PublishedFigure("net_gain", minimum=12.6, maximum=13.0, unit=1_000_000, decimals=1)
+    deviations = compare(result, (above, on_the_edge)).deviations
+    assert [(d.model, d.difference) for d in deviations] == [(12.6, 0.6)]
+
+
+def test_net_persons_are_persons_less_deadweight_in_the_report() -> None:
+    """Ishøj Hold 1: 4 persons reach a job, 1 of them would have anyway: 3 net."""
+    report = report_dict(compute_case(load_case(bundled_case("ishoej_2021.toml"))))
+    job = report["cohorts"][0]["outcomes"]["job"]
+    assert (job["persons"], job["deadweight"], job["net_persons"]) == (4, 1, 3)
