@@ -20,6 +20,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -139,13 +140,8 @@ def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
         for key in step.added:
             if names[key] not in wb.sheetnames:
                 wb.create_sheet(names[key])
-    for prop in wb.custom_doc_props.props:
-        if prop.name == "xlmodel_layout":
-            prop.value = str(LAYOUT_VERSION)
-    if "xlmodel_layout" not in {p.name for p in wb.custom_doc_props.props}:
-        from openpyxl.packaging.custom import StringProperty
-
-        wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value=str(LAYOUT_VERSION)))
+    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != "xlmodel_layout"]  # layout 1 had none
+    wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value=str(LAYOUT_VERSION)))
     return migrated
 
 

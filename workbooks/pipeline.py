@@ -201,19 +201,19 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
         if edited and not force:
             shown = ", ".join(edited[:20]) + (f" (+{len(edited) - 20} flere)" if len(edited) > 20 else "")
             raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
-        user_titles = [ws.title for ws in book.worksheets if ws.title not in set(titles.values())]
+        user_titles = tuple(ws.title for ws in book.worksheets if ws.title not in set(titles.values()))
+        parts: tuple[str, ...] = ()
         if restructured:
-            data, carried = rebuilt_book(original, book, new, runtime, list(titles.values()), str(path)), user_titles
-            parts: tuple[str, ...] = ()
+            data = rebuilt_book(original, book, new, runtime, list(titles.values()), str(path))
         else:
             rebuilt = with_cached_values(new.workbook, custom_functions=runtime != "native", blocks=new.blocks)
             data, patch = patch_book(original, rebuilt, sheets=list(titles.values()), keep=new.inputs, name=str(path))
-            carried, parts = user_titles, patch.parts
+            parts = patch.parts
         load(data, "ny fil")  # the new file must read back before it replaces anything
         if read_bytes(path) != original:
             raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
         backup = replace_keeping_backup(path, original, data, now or dt.datetime.now())
-    return RecalcReport(path, backup, tuple(edited), tuple(carried), rebuilt=not parts, parts=parts)
+    return RecalcReport(path, backup, tuple(edited), user_titles, rebuilt=restructured, parts=parts)
 
 
 def structure_change(old: Shape, new: Shape) -> str:

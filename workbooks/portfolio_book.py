@@ -23,7 +23,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 PAYERS_DA = {"kommune": "Kommunen", "stat": "Staten", "region": "Regionen"}
 
 
-def _text(ws: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
+def text_cell(ws: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
     cell = ws.cell(row=row, column=column)
     cell.value = "" if value is None else str(value)
     cell.data_type = "s"  # user text stays text, whatever it starts with
@@ -53,8 +53,8 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
     errors = wb.create_sheet("Fejl")
     _header(errors, 1, ["Case-fil", "Fejl"])
     for i, (name, message) in enumerate(result.errors, start=2):
-        _text(errors, i, 1, name)
-        _text(errors, i, 2, message)
+        text_cell(errors, i, 1, name)
+        text_cell(errors, i, 2, message)
     errors.column_dimensions["A"].width = 36
     errors.column_dimensions["B"].width = 120
     return wb
@@ -62,7 +62,7 @@ def portfolio_workbook(result: PortfolioResult) -> Workbook:
 
 def _summary(summary: Worksheet, result: PortfolioResult) -> None:
     """The key figures of the whole portfolio (and of the Monte Carlo, when it ran)."""
-    _text(summary, 1, 1, "Portefølje af investeringscases", bold=True)
+    text_cell(summary, 1, 1, "Portefølje af investeringscases", bold=True)
     summary["A1"].font = Font(bold=True, size=14)
     rows: list[tuple[str, object, str]] = [
         ("Cases beregnet", len(result.cases), "0"),
@@ -86,12 +86,12 @@ def _summary(summary: Worksheet, result: PortfolioResult) -> None:
             ("Træk / seed", f"{risk['draws']} / {risk['seed']}", ""),
         ]
     for i, (label, value, fmt) in enumerate(rows, start=3):
-        _text(summary, i, 1, label, bold=True)
+        text_cell(summary, i, 1, label, bold=True)
         if isinstance(value, str):
-            _text(summary, i, 2, value)
+            text_cell(summary, i, 2, value)
         else:
             _number(summary, i, 2, value, fmt or "General")  # type: ignore[arg-type]
-    _text(summary, len(rows) + 4, 1, "Tallene er beregnet af xlmodel; hver case har sit eget regneark med formler (xlmodel build).")
+    text_cell(summary, len(rows) + 4, 1, "Tallene er beregnet af xlmodel; hver case har sit eget regneark med formler (xlmodel build).")
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 22
 
@@ -102,23 +102,23 @@ def _per_year(per_year: Worksheet, result: PortfolioResult) -> None:
     row = 2
     for payer, table in result.by_payer.items():
         for column, label in (("savings", "Besparelser"), ("costs", "Udgifter"), ("net", "Nettoresultat"), ("cumulative", "Akkumuleret")):
-            _text(per_year, row, 1, PAYERS_DA[payer])
-            _text(per_year, row, 2, label)
+            text_cell(per_year, row, 1, PAYERS_DA[payer])
+            text_cell(per_year, row, 2, label)
             for j, value in enumerate(table[column].tolist()):
                 _number(per_year, row, 3 + j, value)
             row += 1
     total = {column: sum(t[column].to_numpy() for t in result.by_payer.values()) for column in ("net", "cumulative")}
     net_row, cumulative_row = row, row + 1
     for column, label in (("net", "Nettoresultat"), ("cumulative", "Akkumuleret")):
-        _text(per_year, row, 1, "Alle betalere", bold=True)
-        _text(per_year, row, 2, label, bold=True)
+        text_cell(per_year, row, 1, "Alle betalere", bold=True)
+        text_cell(per_year, row, 2, label, bold=True)
         for j, value in enumerate(total[column].tolist()):
             _number(per_year, row, 3 + j, float(value))
         row += 1
     probability_row = row
     if result.risk is not None:
-        _text(per_year, row, 1, "Monte Carlo")
-        _text(per_year, row, 2, "Sandsynlighed for at være tjent hjem")
+        text_cell(per_year, row, 1, "Monte Carlo")
+        text_cell(per_year, row, 2, "Sandsynlighed for at være tjent hjem")
         for j, year in enumerate(result.years):
             _number(per_year, row, 3 + j, result.risk["cumulative_p_payback"][str(int(year))], SHARE)  # type: ignore[index]
         row += 1
@@ -139,12 +139,12 @@ def _cases(cases: Worksheet, result: PortfolioResult) -> None:
     _header(cases, 1, headers)
     for i, case in enumerate(result.cases, start=2):
         for c, key in enumerate(("name", "title", "municipality"), start=1):
-            _text(cases, i, c, case[key])
+            text_cell(cases, i, c, case[key])
         for c, key, fmt in ((4, "first_year", "0"), (5, "last_year", "0"), (6, "net_gain", KR), (7, "npv", KR), (8, "payback_year", "0"),
                             (9, "kommune_net_gain", KR), (10, "kommune_payback_year", "0"), (11, "p_payback", SHARE)):
             value = case[key]
             if value is None:
-                _text(cases, i, c, "ingen" if "payback" in key else "")
+                text_cell(cases, i, c, "ingen" if "payback" in key else "")
             else:
                 _number(cases, i, c, value, fmt)  # type: ignore[arg-type]
     for letter, width in (("A", 36), ("B", 40), ("C", 16)):

@@ -9,23 +9,25 @@ import datetime as dt
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbooks.labels import format_percent
+from workbooks.portfolio_book import HEADER_FILL, text_cell
+from workbooks.writer import BAD_FILL, OK_FILL, WARN_FILL
 from workbooks.xlsx_writer import to_bytes
 from xlmodel.portfolio import PortfolioResult
 from xlmodel.rounding import format_kr
 
 TITLE = "Portefølje"
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 #: Where a case's follow-up stands (xlmodel.followup.status), in the udvalg's words, with its traffic light.
 STATUS = {
     "none": ("ingen opfølgning endnu", None),
     "awaiting": ("mål sat, ingen faktiske tal endnu", None),
     "reported": ("faktiske tal, ingen realiseringsgrad", None),
-    "on_track": ("på sporet", "C6EFCE"),
-    "behind": ("lidt bagud", "FFEB9C"),
-    "far_behind": ("bagud", "FFC7CE"),
+    "on_track": ("på sporet", OK_FILL),
+    "behind": ("lidt bagud", WARN_FILL),
+    "far_behind": ("bagud", BAD_FILL),
 }
 HEADERS = ("Case", "Kommune", "År", "Investering (kr.)", "Kommunens nettogevinst (kr.)", "Kommunens tilbagebetalingsår", "Nutidsværdi (kr.)",
            "Sandsynlighed for at tjene sig hjem", "Opfølgning")  # fmt: skip
@@ -33,11 +35,9 @@ WIDTHS = (44, 14, 11, 16, 18, 18, 16, 18, 30)
 
 
 def _text(ws: Worksheet, row: int, column: int, value: str, *, bold: bool = False) -> None:
-    cell = ws.cell(row=row, column=column)
-    cell.value, cell.data_type = value, "s"  # user text stays text, whatever it starts with
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if bold:
-        cell.font = Font(bold=True)
+    """Text as the portfolio book writes it (always text), wrapped at the top of its cell."""
+    text_cell(ws, row, column, value, bold=bold)
+    ws.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _number(case: dict[str, object], key: str) -> float:
@@ -62,7 +62,7 @@ def case_cells(case: dict[str, object]) -> list[str]:
     return [
         str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(_number(case, "investment")),
         format_kr(_number(case, "kommune_net_gain")), payback_text,
-        format_kr(_number(case, "npv")), f"{100 * _number(case, 'p_payback'):.1f} %".replace(".", ",") if p is not None else "— (ingen usikkerhed angivet)",
+        format_kr(_number(case, "npv")), format_percent(_number(case, "p_payback"), "da") if p is not None else "— (ingen usikkerhed angivet)",
         STATUS[str(case["follow_up"])][0],
     ]
 
@@ -89,9 +89,9 @@ def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> 
             if c >= 4:
                 ws.cell(row=r, column=c).alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = 13.0 * _lines(case_cells(case))
-        colour = STATUS[str(case["follow_up"])][1]
-        if colour:
-            ws.cell(row=r, column=len(HEADERS)).fill = PatternFill("solid", fgColor=colour)
+        light = STATUS[str(case["follow_up"])][1]
+        if light is not None:
+            ws.cell(row=r, column=len(HEADERS)).fill = light
     r = 5 + len(result.cases) + 1
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADERS))
     _text(ws, r, 1, f"I alt: investering {format_kr(sum(_number(c, 'investment') for c in result.cases))} kr.; "

@@ -31,14 +31,20 @@ def custom_properties(wb: Workbook) -> dict[str, str]:
     return {prop.name: prop.value for prop in wb.custom_doc_props.props}
 
 
-def sheet_titles(wb: Workbook, lang: str) -> dict[str, str]:
-    """Each tool sheet's key -> its title in ``wb``, known by its identity (a renamed tab is still found)."""
+def present_titles(wb: Workbook, lang: str) -> dict[str, str]:
+    """The tool sheets ``wb`` has, key -> title, known by their identity (a renamed tab is still found); an
+    older layout lacks some."""
     named = {}
     for name, defined in wb.defined_names.items():
         destinations = list(defined.destinations) if name.startswith("xlmodel_") else []
         if len(destinations) == 1:
             named[name] = destinations[0][0]
-    found = tool_titles(((ws.title, ws.sheet_properties.codeName) for ws in wb.worksheets), lang, named)
+    return tool_titles(((ws.title, ws.sheet_properties.codeName) for ws in wb.worksheets), lang, named)
+
+
+def sheet_titles(wb: Workbook, lang: str) -> dict[str, str]:
+    """Each tool sheet's key -> its title in ``wb`` (:func:`present_titles`); a missing one is an error."""
+    found = present_titles(wb, lang)
     missing = [name for key, name in SHEET_NAMES[lang].items() if key not in found]
     if missing:
         raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke slettes")

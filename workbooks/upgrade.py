@@ -38,11 +38,11 @@ from workbooks.files import (
     replace_keeping_backup,
     write_atomic,
 )
-from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape, tool_titles
+from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import edited_tool_cells
 from workbooks.readback import read_case
-from workbooks.results import custom_properties, sheet_titles, stored_layout
+from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters, shipped
@@ -296,7 +296,7 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
     dropped = dropped_content(original)
     if dropped:
         raise WorkbookError(name, f"arket indeholder {', '.join(dropped)}, som ikke kan føres med over i det nye layout endnu; fjern det eller brug en kopi")
-    old_titles = sheet_titles_known(book, lang)
+    old_titles = present_titles(book, lang)
     check_carriable(book, old_titles.values(), name)
     if version in READABLE_LAYOUTS:  # read as it is: its inputs are where today's layout has them
         stored, migrated = read_case(book), chain(shape, version)
@@ -318,9 +318,4 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
     return data, UpgradeReport(Path(name), None, version, steps, inputs, tuple(sheets), tuple(moved), tuple(edits_lost + lost), tuple(satser_differences(case)), pinned, tuple(kept))
-
-
-def sheet_titles_known(book: Workbook, lang: str) -> dict[str, str]:
-    """The tool sheets an old book has (older layouts lack some), by key."""
-    return tool_titles(((ws.title, ws.sheet_properties.codeName) for ws in book.worksheets), lang)
 

@@ -72,6 +72,7 @@ THIN = Side(style="thin", color="BFBFBF")
 INPUT_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARN_FILL = PatternFill("solid", fgColor="FFEB9C")  # between the two thresholds of a traffic light
 KR = "#,##0;-#,##0"
 PERSONS = "#,##0.00"
 SHARE = "0.0%"

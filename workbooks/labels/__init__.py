@@ -9,7 +9,7 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from xlmodel.rounding import danish_separators
+from xlmodel.rounding import danish_separators, format_kr, grouped
 
 #: The languages a book can be written in: one TOML file each beside this module, with the same keys.
 LANGUAGES = ("da", "en")
@@ -25,6 +25,15 @@ LABELS: dict[str, dict[str, str]] = {lang: _load(lang) for lang in LANGUAGES}
 def label(lang: str, key: str, **kwargs: Any) -> str:
     """The text ``key`` in ``lang``, formatted with ``kwargs``."""
     return LABELS[lang][key].format(**kwargs)
+
+
+def format_amount(value: float, lang: str) -> str:
+    """An amount in kr. the way the language writes it, rounded like Excel: ``1.090.000`` / ``1,090,000``.
+
+    >>> format_amount(1090000.5, "da"), format_amount(-438500, "en")
+    ('1.090.001', '-438,500')
+    """
+    return format_kr(value) if lang == "da" else grouped(value)
 
 
 def format_percent(value: float, lang: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl.chart import LineChart
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
@@ -23,7 +23,7 @@ from workbooks.layout import (
     HEADER_ROW,
     col,
 )
-from workbooks.writer import BAD_FILL, KR, OK_FILL, SECTION_FONT, SHARE, Writer
+from workbooks.writer import BAD_FILL, KR, OK_FILL, SECTION_FONT, SHARE, WARN_FILL, Writer
 from xlmodel.errors import InvalidValueError
 from xlmodel.followup import GREEN_FROM, YELLOW_FROM
 
@@ -140,9 +140,14 @@ def _traffic_light(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
     if not lay.shape.targets:
         return
     span = f"{col(FIRST_YEAR_COL)}{rows['realisation']}:{col(lay.last_year_col)}{rows['realisation'] + lay.shape.targets - 1}"
-    green, yellow = f"$D${rows['green']}", f"$D${rows['yellow']}"
+    traffic_lights(ws, span, f"$D${rows['green']}", f"$D${rows['yellow']}")
+
+
+def traffic_lights(ws: Worksheet, span: str, green: str, yellow: str) -> None:
+    """Realisation rates in ``span`` green from the cell ``green``, yellow from ``yellow``, red below: the
+    Opfølgning sheet's thresholds, also used by the follow-up summary."""
     ws.conditional_formatting.add(span, CellIsRule(operator="greaterThanOrEqual", formula=[green], fill=OK_FILL))
-    ws.conditional_formatting.add(span, CellIsRule(operator="between", formula=[yellow, green], fill=PatternFill("solid", fgColor="FFEB9C")))
+    ws.conditional_formatting.add(span, CellIsRule(operator="between", formula=[yellow, green], fill=WARN_FILL))
     ws.conditional_formatting.add(span, CellIsRule(operator="lessThan", formula=[yellow], fill=BAD_FILL))
 
 

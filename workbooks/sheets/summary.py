@@ -17,12 +17,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
-from workbooks.labels import format_percent
+from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from workbooks.sheets.summary_followup import write_follow_up
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.report import parameter_uses
-from xlmodel.rounding import danish_separators, format_kr, grouped
+from xlmodel.rounding import danish_separators
 
 if TYPE_CHECKING:
     from workbooks.writer import Writer
@@ -30,10 +30,6 @@ if TYPE_CHECKING:
 #: At most this many lines of assumptions and of deviations fit on the page; the rest are counted.
 MAX_LINES = 8
 KR = "#,##0;-#,##0"
-
-
-def _amount(value: float, lang: str) -> str:
-    return format_kr(value) if lang == "da" else grouped(value)
 
 
 def _share(value: float, lang: str) -> str:
@@ -53,7 +49,7 @@ def assumption_lines(w: Writer) -> list[str]:
             saves = w.t("sum_benefit", benefit=outcome.benefit or w.t("benefit_rate_given"))
         else:
             amounts = {outcome.unit_saving_in(y) for y in case.years}
-            saves = w.t("sum_unit", amount="/".join(_amount(a, lang) for a in sorted(amounts)))
+            saves = w.t("sum_unit", amount="/".join(format_amount(a, lang) for a in sorted(amounts)))
         falls = ", ".join(w.t("sum_fallback", share=_share(f.share, lang), years=f"{f.after_years:g}") for f in outcome.fallbacks) or w.t("sum_no_fallback")
         lines.append(f"{outcome.label or outcome.id}: {saves}; {falls}")
     persons = {o.id: sum(c.outcomes[o.id].persons for c in case.cohorts if o.id in c.outcomes) for o in case.outcomes}
@@ -62,7 +58,7 @@ def assumption_lines(w: Writer) -> list[str]:
         reached = "; ".join(w.t("sum_reached", outcome=o.label or o.id, persons=f"{persons[o.id]:g}", dead=f"{dead[o.id]:g}") for o in case.outcomes)
         lines.append(w.t("sum_cohorts", n=len(case.cohorts), participants=sum(c.participants for c in case.cohorts), reached=reached))
     for cost in case.costs:
-        lines.append(f"{cost.label}: {_amount(cost.total, lang)} kr." + (f" ({cost.basis})" if cost.basis else ""))
+        lines.append(f"{cost.label}: {format_amount(cost.total, lang)} kr." + (f" ({cost.basis})" if cost.basis else ""))
     uses: dict[str, list[dict[str, object]]] = {}
     for use in parameter_uses(w.result):
         uses.setdefault(str(use["parameter"]), []).append(use)

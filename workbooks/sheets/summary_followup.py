@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 
 from workbooks.followup_lines import target_lines
+from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_P1, col
-from workbooks.writer import BAD_FILL, KR, OK_FILL, SHARE
+from workbooks.sheets.followup import traffic_lights
+from workbooks.writer import KR, SHARE
 from xlmodel.compute import compute_case
 from xlmodel.followup import FollowUp, follow_up
-from xlmodel.rounding import format_kr, grouped
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 
 BOLD = Font(bold=True)
 SECTION = Font(bold=True, size=12)
-YELLOW_FILL = PatternFill("solid", fgColor="FFEB9C")
-
-
-def _kr(value: float, lang: str) -> str:
-    return format_kr(value) if lang == "da" else grouped(value)
 
 
 def decided_lines(w: Writer) -> list[str]:
@@ -45,7 +40,7 @@ def decided_lines(w: Writer) -> list[str]:
     payback = str(decided.payback_year) if decided.payback_year is not None else w.t("fu_no_payback", first=case.decision.first_year, last=case.decision.last_year)
     return [
         w.t("fu_decision", title=case.decision.title, follows=case.follows, first=case.decision.first_year, last=case.decision.last_year),
-        w.t("fu_decided_figures", investment=_kr(float(decided.yearly["costs"].sum()), lang), net=_kr(decided.net_gain, lang), payback=payback),
+        w.t("fu_decided_figures", investment=format_amount(float(decided.yearly["costs"].sum()), lang), net=format_amount(decided.net_gain, lang), payback=payback),
     ]
 
 
@@ -56,16 +51,16 @@ def meaning_lines(w: Writer, f: FollowUp) -> list[str]:
     realised = [r for r in f.realised if r is not None]
     lines = []
     if realised:
-        lines.append(w.t("fu_realised", amount=_kr(sum(realised), lang)))
+        lines.append(w.t("fu_realised", amount=format_amount(sum(realised), lang)))
     if f.total_expected:
-        rate = "—" if f.rate is None else f"{100 * f.rate:.1f} %".replace(".", "," if lang == "da" else ".")
-        lines.append(w.t("fu_forecast", forecast=_kr(f.total_forecast, lang), expected=_kr(f.total_expected, lang), write_down=_kr(f.total_write_down, lang), rate=rate))
+        rate = "—" if f.rate is None else format_percent(f.rate, lang)
+        lines.append(w.t("fu_forecast", forecast=format_amount(f.total_forecast, lang), expected=format_amount(f.total_expected, lang), write_down=format_amount(f.total_write_down, lang), rate=rate))
     else:
         lines.append(w.t("fu_nothing_forecast"))
     if f.decision_expected is not None:
         for year, mine, theirs in zip(f.years, f.realised, f.decision_expected, strict=True):
             if mine is not None and theirs is not None:
-                lines.append(w.t("fu_vs_decision", year=year, realised=_kr(mine, lang), decided=_kr(theirs, lang), difference=_kr(mine - theirs, lang)))
+                lines.append(w.t("fu_vs_decision", year=year, realised=format_amount(mine, lang), decided=format_amount(theirs, lang), difference=format_amount(mine - theirs, lang)))
     return lines
 
 
@@ -108,9 +103,6 @@ def _targets_table(w: Writer, ws: Worksheet, r: int) -> int:
                 shown = f"{fu}!{c}${rows['targets'] + i}" if kind == "fu_target" else f"{fu}!{c}${rows['reported'] + i}"
                 w.formula(ws, r, lay.year_col(year), f'=IF(OR({shown}="",{shown}=0,{fu}!{c}${source}=""),"",{fu}!{c}${source})', "#,##0.##" if fmt == KR else fmt)
             if kind == "fu_rate":
-                span = f"{col(lay.year_col(lay.years[0]))}{r}:{col(lay.last_year_col)}{r}"
-                ws.conditional_formatting.add(span, CellIsRule(operator="greaterThanOrEqual", formula=[green], fill=OK_FILL))
-                ws.conditional_formatting.add(span, CellIsRule(operator="between", formula=[yellow, green], fill=YELLOW_FILL))
-                ws.conditional_formatting.add(span, CellIsRule(operator="lessThan", formula=[yellow], fill=BAD_FILL))
+                traffic_lights(ws, f"{col(lay.year_col(lay.years[0]))}{r}:{col(lay.last_year_col)}{r}", green, yellow)
     return r + 2
 
