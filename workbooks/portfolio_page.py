@@ -52,6 +52,12 @@ def case_cells(case: dict[str, object]) -> list[str]:
     >>> case_cells({"title": "T", "municipality": "Ishøj", "first_year": 2021, "last_year": 2026, "investment": 2180000.0,
     ...             "kommune_net_gain": 10.5, "kommune_payback_year": None, "npv": -1.5, "p_payback": None, "follow_up": "none"})[3:]
     ['2.180.000', '11', '— (ikke inden for 2021–2026)', '-2', '— (ingen usikkerhed angivet)', 'ingen opfølgning endnu']
+
+    A follow-up with neither costs nor a net result of its own shows "—" for them, not zeros posing as results:
+
+    >>> case_cells({"title": "Status", "municipality": "", "first_year": 2015, "last_year": 2017, "investment": 0.0,
+    ...             "kommune_net_gain": 0.0, "kommune_payback_year": 2015, "npv": 0.0, "p_payback": None, "follow_up": "behind"})[4:7]
+    ['— (ingen udgifter eller besparelser i casen)', '— (ingen investering i casen)', '— (ingen udgifter eller besparelser i casen)']
     """
     payback = case["kommune_payback_year"]
     p = case["p_payback"]
@@ -59,10 +65,12 @@ def case_cells(case: dict[str, object]) -> list[str]:
         payback_text = "— (ingen investering i casen)"
     else:
         payback_text = str(payback) if payback is not None else f"— (ikke inden for {case['first_year']}–{case['last_year']})"
+    empty = not case["investment"] and not case["kommune_net_gain"] and not case["npv"]
+    nothing = "— (ingen udgifter eller besparelser i casen)"
     return [
         str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(_number(case, "investment")),
-        format_kr(_number(case, "kommune_net_gain")), payback_text,
-        format_kr(_number(case, "npv")), format_percent(_number(case, "p_payback"), "da") if p is not None else "— (ingen usikkerhed angivet)",
+        nothing if empty else format_kr(_number(case, "kommune_net_gain")), payback_text,
+        nothing if empty else format_kr(_number(case, "npv")), format_percent(_number(case, "p_payback"), "da") if p is not None else "— (ingen usikkerhed angivet)",
         STATUS[str(case["follow_up"])][0],
     ]
 
@@ -105,12 +113,13 @@ def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> 
 
 
 def _lines(cells: Sequence[str]) -> int:
-    """How many lines the tallest cell of a row wraps to in its column (about 1.1 characters per unit of width).
+    """How many lines the tallest cell of a row wraps to in its column (about 0.9 characters per unit of width:
+    words wrap whole, so a line holds less than the width).
 
     >>> _lines(["x" * 50, "Ishøj"])
     2
     """
-    return max(1, *(-(-len(text) // int(width * 1.1)) for text, width in zip(cells, WIDTHS, strict=False)))
+    return max(1, *(-(-len(text) // int(width * 0.9)) for text, width in zip(cells, WIDTHS, strict=False)))
 
 
 def _layout(ws: Worksheet, widths: Sequence[float]) -> None:
