@@ -98,16 +98,38 @@ def _to_region(path: Path) -> None:
     wb.save(path)
 
 
-def test_when_the_tool_sheets_must_be_rebuilt_content_that_would_be_lost_stops_the_run(book: Path) -> None:
+def test_when_the_tool_sheets_are_rebuilt_the_users_parts_keep_their_bytes(book: Path) -> None:
     _to_region(book)
+    wb = openpyxl.load_workbook(book)
+    summary = wb[NAMES["summary"]]
+    row = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Nettoresultat")
+    wb.create_sheet("Mine tal")["A1"] = f"='{NAMES['summary']}'!$D${row}"  # a row that moves when the region's rows come in
+    wb.save(book)
     buffer = io.BytesIO()
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
             target.writestr(item, source.read(item.filename))
         target.writestr("xl/vbaProject.bin", b"\x00macro")
     book.write_bytes(buffer.getvalue())
+    report = recalc(book, force=True)
+    with zipfile.ZipFile(book) as after:
+        assert after.read("xl/vbaProject.bin") == b"\x00macro"
+    wb = openpyxl.load_workbook(book)
+    new_row = int(wb["Mine tal"]["A1"].value.rsplit("$", 1)[1])
+    assert new_row != row and wb[NAMES["summary"]].cell(new_row, 1).value == "Nettoresultat"  # the reference follows its row
+    assert report.repointed == (f"Mine tal!A1: '{NAMES['summary']}'!$D${row} → '{NAMES['summary']}'!$D${new_row}",) and report.unplaced == ()
+
+
+def test_when_the_tool_sheets_are_rebuilt_a_table_on_a_tool_sheet_stops_the_run(book: Path) -> None:
+    from openpyxl.worksheet.table import Table
+
+    _to_region(book)
+    wb = openpyxl.load_workbook(book)
+    wb[NAMES["budget"]]["A60"], wb[NAMES["budget"]]["B60"] = "a", "b"
+    wb[NAMES["budget"]].add_table(Table(displayName="Mine", ref="A60:B61"))
+    wb.save(book)
     before = book.read_bytes()
-    with pytest.raises(WorkbookError, match=r"anden opbygning.*makroer"):
+    with pytest.raises(WorkbookError, match=r"«Budget»: en tabel"):
         recalc(book, force=True)
     assert book.read_bytes() == before
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.test_users_package import rename_as_excel_does
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import LAYOUT_VERSION
 from workbooks.migrations import KNOWN_LAYOUTS, STEPS, steps_from
@@ -65,14 +66,14 @@ class Fixture:
     value: float
     same_edit: Callable[[Case], Case]  # the same edit in the release's case file
     reference: str  # a cell of the tool's the user's own sheet refers to, in the book's own layout
-    moved_to: str  # where that cell is in today's layout
+    moved_to: str  # where that cell is in today's layout (a reference that did not move is left as written)
 
 
 FIXTURES = [
     Fixture("layout1_ishoej_2021.officejs.xlsx", "1", ("Holdplan", "E5"), 5, lambda c: _persons(c, 0, "job", 5), "Forudsætninger!I16", "'Forudsætninger'!I17"),
-    Fixture("layout1_silkeborg_2016_status.com.xlsx", "1", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J15", "'Opfølgning'!J15"),
-    Fixture("layout2_ballerup_2017.native.xlsx", "2", ("Forudsætninger", "I11"), 123_456, lambda c: _first_cost_year(c, 123_456), "Budget!A10", "'Budget'!A10"),
-    Fixture("layout3_ishoej_2021_refusion.native.xlsx", "3", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Holdplan!F5", "'Holdplan'!F5"),
+    Fixture("layout1_silkeborg_2016_status.com.xlsx", "1", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J15", "Opfølgning!J15"),
+    Fixture("layout2_ballerup_2017.native.xlsx", "2", ("Forudsætninger", "I11"), 123_456, lambda c: _first_cost_year(c, 123_456), "Budget!A10", "Budget!A10"),
+    Fixture("layout3_ishoej_2021_refusion.native.xlsx", "3", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Holdplan!F5", "Holdplan!F5"),
 ]  # fmt: skip
 
 
@@ -218,3 +219,20 @@ def test_a_hand_edit_of_a_tool_cell_is_kept_where_the_cell_now_is(tmp_path: Path
 def test_hand_edits_in_a_layout_that_cannot_be_rebuilt_are_said_to_be_left(tmp_path: Path) -> None:
     report = upgrade(DATA / FIXTURES[0].book, tmp_path / "new.xlsx")
     assert any("kan ikke genskabes" in line for line in report.unplaced)
+
+
+def test_a_renamed_tool_sheet_keeps_its_name_and_a_table_on_a_tool_sheet_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl.worksheet.table import Table
+
+    path = tmp_path / "book.xlsx"
+    assert main(["build", str(DATA / "releases" / "layout3_ishoej_2021_refusion.toml"), "-o", str(path)]) == 0
+    rename_as_excel_does(path, "budget", "Budget 2021")  # a tab renamed: known by its identity (layout 4 on)
+    report = upgrade(path, tmp_path / "renamed.xlsx", refresh_parameters=True)
+    assert "Budget 2021" in openpyxl.load_workbook(tmp_path / "renamed.xlsx").sheetnames and report.hand_edits == ()
+    wb = openpyxl.load_workbook(path)
+    wb["Budget 2021"].add_table(Table(displayName="Mine", ref="A40:B41"))
+    wb["Budget 2021"]["A40"], wb["Budget 2021"]["B40"] = "a", "b"
+    wb.save(path)
+    before = path.read_bytes()
+    assert main(["upgrade", str(path), "--refresh-parameters"]) == 2
+    assert "«Budget 2021»: en tabel" in capsys.readouterr().err and path.read_bytes() == before

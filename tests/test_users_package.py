@@ -28,6 +28,7 @@ from workbooks.package import MAIN, Package, StyleMerge, patch_sheet
 from workbooks.pipeline import ROOT, recalc, render
 from workbooks.readback import read_case
 from workbooks.results import differences, expected_results, layout_of, read_results
+from workbooks.upgrade import upgrade
 from xlmodel import compute_case, load_case
 
 NAMES = SHEET_NAMES["da"]
@@ -155,7 +156,7 @@ def test_every_part_xlmodel_does_not_own_keeps_its_bytes(tmp_path: Path, runtime
     assert _parts(path)["xl/styles.xml"] == after["xl/styles.xml"]
 
 
-def _rename(path: Path, key: str, title: str) -> None:
+def rename_as_excel_does(path: Path, key: str, title: str) -> None:
     """Rename a tool sheet as Excel does: the tab, every formula and defined name that refers to it."""
     wb = openpyxl.load_workbook(path)
     old = wb[NAMES[key]].title
@@ -174,7 +175,7 @@ def _rename(path: Path, key: str, title: str) -> None:
 
 def test_a_renamed_tool_sheet_is_known_by_its_identity(tmp_path: Path) -> None:
     path = _book(tmp_path)
-    _rename(path, "budget", "Budget 2021")
+    rename_as_excel_does(path, "budget", "Budget 2021")
     wb = openpyxl.load_workbook(path)
     wb[NAMES["cohorts"]]["F5"] = 5
     wb.save(path)
@@ -300,3 +301,60 @@ def test_a_users_dynamic_array_keeps_its_cell_metadata(tmp_path: Path) -> None:
     recalc(path)
     after = _parts(path)
     assert after[part] == parts[part] and after["xl/metadata.xml"] == parts["xl/metadata.xml"]
+
+
+def _package_problems(data: bytes) -> list[str]:
+    """Dangling relationships, content types of parts that are gone, parts without a content type."""
+    package = Package.read(data, "book")
+    problems = []
+    for name in package.parts:
+        if name.endswith(".rels") and name != "[Content_Types].xml":
+            folder = name.rsplit("_rels/", 1)[0]
+            source = folder + name.rsplit("/", 1)[-1][: -len(".rels")]
+            problems += [f"{source} -> {target}" for _, target in package.relationships(source).values() if target not in package.parts]
+    types = package.xml("[Content_Types].xml")
+    overrides = {o.get("PartName", "")[1:] for o in types if o.get("PartName")}
+    defaults = {d.get("Extension", "").lower() for d in types if d.get("Extension")}
+    problems += [f"type of missing {part}" for part in overrides - set(package.parts)]
+    problems += [f"no type: {part}" for part in package.parts if part != "[Content_Types].xml" and part not in overrides and part.rsplit(".", 1)[-1].lower() not in defaults]
+    return problems
+
+
+def test_upgrade_grafts_todays_tool_sheets_into_the_users_package(tmp_path: Path) -> None:
+    """A layout-3 book of the release, dressed as a finance department does it, upgraded: the user's parts keep
+    their bytes (their sheet, VBA, the sensitivity label), their settings on tool sheets move with the cells."""
+    path = tmp_path / "case.xlsx"
+    path.write_bytes((Path(__file__).parent / "data" / "layout3_ishoej_2021_refusion.native.xlsx").read_bytes())
+    _dress(path)
+    path = _label_and_macros(path)
+    before = _parts(path)
+    user_sheet = _sheet_parts(path)["Udvalgets noter"]
+    out = tmp_path / "upgraded.xlsm"
+    report = upgrade(path, out)
+    after = _parts(out)
+    assert _package_problems(out.read_bytes()) == []
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"] and after["docMetadata/LabelInfo.xml"] == LABEL_INFO
+    assert b"macroEnabled" in after["[Content_Types].xml"]
+    assert f"MSIP_Label_{LABEL_ID}_Enabled".encode() in after["docProps/custom.xml"] and b"ESDH-sagsnummer" in after["docProps/custom.xml"]
+    assert after[user_sheet] == before[user_sheet] or any(line.startswith("Udvalgets noter!") for line in report.repointed)
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    assert wb.sheetnames[0] == "Udvalgets noter" and layout_of(wb)[0].shape.layout_version == "4"
+    assert {"Nettogevinst"} <= set(wb.defined_names) and "Lokal" in wb["Udvalgets noter"].defined_names
+    assert wb["Udvalgets noter"]["A1"].hyperlink is not None
+    budget, cohorts = wb[NAMES["budget"]], wb[NAMES["cohorts"]]
+    assert budget.protection.sheet and wb.security.lockStructure and budget.sheet_view.zoomScale == 85 and not budget.sheet_view.showGridLines
+    assert budget.print_area is not None and "$A$1:$N$30" in str(budget.print_area)
+    assert budget["D28"].fill.fgColor.rgb.endswith("FFFF00") and cohorts["D5"].fill.fgColor.rgb.endswith("92D050")
+    assert any(str(v.sqref) == "D5:D12" and v.formula2 == "20" for v in cohorts.data_validations.dataValidation)
+    assert any(str(cf.sqref) == "D28" for cf in budget.conditional_formatting)
+    assert wb[NAMES["checks"]].freeze_panes == "B5"
+    case = read_case(wb)
+    assert case.cohorts[0].outcomes["job"].persons == 5
+    assert differences(expected_results(compute_case(case), layout_of(wb)[0]), read_results(out)) == []
+    if soffice() is not None:  # LibreOffice opens the grafted package and computes the same figures
+        [saved] = convert([out], tmp_path / "lo", "xlsx", recalculate_on_load=True)
+        assert differences(expected_results(compute_case(case), layout_of(wb)[0]), read_results(saved)) == []
+    assert any(line.startswith("Forudsætninger!H10") for line in report.hand_edits)  # the note typed over a tool cell stays
+    assert wb[NAMES["inputs"]]["H10"].value == "Kilde: Jobindsats 2023"  # its place did not move (its rich text is not kept)
+    with pytest.raises(WorkbookError, match="Forudsætninger!H10"):
+        recalc(out)  # today's layout, patched like any book: it sees the same hand edit

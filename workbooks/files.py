@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import io
 import os
-import re
 import shutil
 import socket
 import tempfile
@@ -20,27 +19,6 @@ from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
 from xlmodel.fileio import read_file
-
-#: Package parts openpyxl does not keep on a load → save round trip.
-_DROPPED_PARTS = {
-    "xl/vbaProject.bin": "makroer (VBA)",
-    "xl/pivotTables/": "pivottabeller",
-    "xl/pivotCache/": "pivottabeller",
-    "xl/slicers/": "udsnitsværktøjer (slicers)",
-    "xl/slicerCaches/": "udsnitsværktøjer (slicers)",
-    "xl/timelines/": "tidslinjer",
-    "xl/externalLinks/": "links til andre filer",
-    "xl/media/": "billeder",
-    "xl/threadedComments/": "trådede kommentarer",
-    "xl/richData/": "datatyper (rich data)",
-    "customXml/": "brugerdefineret XML (fx følsomhedsetiketter)",
-    "xl/activeX/": "ActiveX-kontroller",
-    "xl/ctrlProps/": "formularkontroller",
-    "xl/embeddings/": "indlejrede objekter",
-}
-_SHAPE = re.compile(rb"<(?:\w+:)?(?:sp|pic|cxnSp)\b")
-_SHEET_EXTENSION = re.compile(rb"<(?:\w+:)?extLst\b")
-
 
 #: Limits on a workbook a user hands us: the file, the number of parts, each part and all parts unpacked,
 #: and how much a large part may be compressed (a zip bomb unpacks a few kilobytes into gigabytes).
@@ -112,25 +90,6 @@ def load(data: bytes, name: str, *, data_only: bool = False) -> Workbook:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as exc:  # openpyxl raises KeyError, zipfile errors, XML errors, ... for broken files
         raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
-
-
-def dropped_content(data: bytes) -> list[str]:
-    """What a load → save round trip through openpyxl would lose, in words a user understands."""
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return []
-    found: set[str] = set()
-    for name in names:
-        for prefix, what in _DROPPED_PARTS.items():
-            if name.startswith(prefix):
-                found.add(what)
-        if name.startswith("xl/drawings/drawing") and name.endswith(".xml") and _SHAPE.search(archive.read(name)):
-            found.add("figurer, tekstfelter eller billeder i tegninger")
-        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml") and _SHEET_EXTENSION.search(archive.read(name)):
-            found.add("Excel-udvidelser i et ark (fx nyere betinget formatering, sparklines eller datavalidering på tværs af ark)")
-    return sorted(found)
 
 
 def _umask() -> int:

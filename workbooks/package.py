@@ -49,6 +49,8 @@ OWNED = {
     "xl/workbook.xml": "calcPr/@fullCalcOnLoad set when the user's own sheets have formulas",
 }
 
+#: The lists of ``xl/styles.xml`` in the schema's order (CT_Stylesheet).
+_STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _CELL_CONTENT = {f"{{{MAIN}}}f", f"{{{MAIN}}}v", f"{{{MAIN}}}is"}
 
@@ -88,7 +90,7 @@ class Package:
             raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__})") from None
 
     def part(self, name: str) -> bytes:
-        return self.changed.get(name, self.parts[name])
+        return self.changed[name] if name in self.changed else self.parts[name]
 
     def xml(self, name: str) -> etree._Element:
         return parse(self.part(name), name)
@@ -98,6 +100,13 @@ class Package:
 
     def remove(self, name: str) -> None:
         self.removed.add(name)
+
+    def add(self, name: str, data: bytes) -> None:
+        """A new part (a name the package does not have), written after the others."""
+        if name in self.parts or any(info.filename == name for info in self.infos):
+            raise WorkbookError(name, "delen findes allerede i pakken")
+        self.infos.append(zipfile.ZipInfo(name, date_time=self.infos[0].date_time if self.infos else (1980, 1, 1, 0, 0, 0)))
+        self.changed[name] = data
 
     def to_bytes(self) -> bytes:
         """The package with changed parts replaced and removed ones left out; every other part's bytes as read."""
@@ -178,9 +187,16 @@ class StyleMerge:
         self.done: dict[str, str] = {}
 
     def _list(self, root: etree._Element, tag: str) -> etree._Element:
+        """The list ``tag`` of a styles part, made in its place in the schema's order when missing."""
         found = root.find(_q(tag))
         if found is None:
-            found = etree.SubElement(root, _q(tag))
+            found = etree.Element(_q(tag))
+            later = _STYLE_LISTS[_STYLE_LISTS.index(tag) + 1 :]
+            after = next((e for e in root if etree.QName(e).localname in later), None)
+            if after is not None:
+                after.addprevious(found)
+            else:
+                root.append(found)
         return found
 
     def _append(self, tag: str, element: etree._Element) -> int:
@@ -216,8 +232,7 @@ class StyleMerge:
         """The index in the user's ``cellXfs`` of the rebuilt book's cell format ``rebuilt_index``."""
         if rebuilt_index in self.done:
             return self.done[rebuilt_index]
-        if self.mine is None:
-            self.mine, self.theirs = self.user.xml("xl/styles.xml"), self.rebuilt.xml("xl/styles.xml")
+        self._open()
         assert self.theirs is not None
         xf = copy.deepcopy(list(self._list(self.theirs, "cellXfs"))[int(rebuilt_index)])
         for key, tag in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
@@ -228,6 +243,17 @@ class StyleMerge:
         xf.set("xfId", "0")
         self.done[rebuilt_index] = str(self._append("cellXfs", xf))
         return self.done[rebuilt_index]
+
+    def dxf(self, rebuilt_index: str) -> str:
+        """The index in the user's ``dxfs`` of the rebuilt book's differential format ``rebuilt_index`` (a
+        conditional format's look)."""
+        self._open()
+        assert self.theirs is not None
+        return str(self._append("dxfs", list(self._list(self.theirs, "dxfs"))[int(rebuilt_index)]))
+
+    def _open(self) -> None:
+        if self.mine is None:
+            self.mine, self.theirs = self.user.xml("xl/styles.xml"), self.rebuilt.xml("xl/styles.xml")
 
     def save(self) -> None:
         if self.mine is not None:

@@ -10,25 +10,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.comments import Comment
 from openpyxl.workbook import Workbook
 
 from workbooks.build import Built, build_workbook
-from workbooks.carry import carry_over, check_carriable
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
 from workbooks.files import (
     book_to_replace,
     check_output,
     check_writable,
-    dropped_content,
     exclusive_lock,
     load,
     read_bytes,
     replace_keeping_backup,
     write_atomic,
 )
-from workbooks.layout import RUNTIMES, Shape
+from workbooks.layout import LAYOUT_VERSION, RUNTIMES, Shape
+from workbooks.migrations import chain
 from workbooks.package import patch_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of, sheet_titles
@@ -151,6 +149,8 @@ class RecalcReport:
     user_sheets: tuple[str, ...] = ()
     rebuilt: bool = False  # the tool sheets were rebuilt (their structure changed), not patched
     parts: tuple[str, ...] = ()  # the package parts written (patched books)
+    repointed: tuple[str, ...] = ()  # rebuilt: the user's references into tool sheets moved with their cells
+    unplaced: tuple[str, ...] = ()  # rebuilt: references and settings of the user's with no place in the new structure
 
 
 def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
@@ -177,8 +177,8 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
     The user's package is patched (:mod:`workbooks.package`): only the tool cells and xlmodel's properties
     are written, every other part keeps its bytes. Tool sheets are known by their identity, so a renamed tab
     is fine. Tool-owned cells edited by hand stop the run (listed) unless ``force``. When the inputs need
-    another structure of the tool sheets (another payer, more benefit periods), they are rebuilt instead and
-    the user's sheets carried over (:func:`rebuilt_book`). One run at a time per file (a lock file beside
+    another structure of the tool sheets (another payer, more benefit periods), ``force`` is needed too: today's
+    tool sheets are then grafted whole into the user's package (:func:`workbooks.upgrade.carried`). One run at a time per file (a lock file beside
     it); the previous file is kept as a backup with a name no other run can take.
     """
     path = book_to_replace(path, force=force)
@@ -203,8 +203,13 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
             raise WorkbookError(str(path), f"{len(edited)} celler, som værktøjet ejer, er ændret i hånden: {shown}. Flyt ændringerne til indtastningscellerne, eller kør med --force for at overskrive dem")
         user_titles = tuple(ws.title for ws in book.worksheets if ws.title not in set(titles.values()))
         parts: tuple[str, ...] = ()
-        if restructured:
-            data = rebuilt_book(original, book, new, runtime, list(titles.values()), str(path))
+        moves: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        if restructured:  # today's tool sheets grafted whole into the user's package, as upgrade does
+            from workbooks.upgrade import carried
+
+            stored = (str(LAYOUT_VERSION), layout.shape, runtime, lang)
+            done = carried(original, book, new, stored, titles, chain(layout.shape, str(LAYOUT_VERSION)), exact=None, name=str(path))
+            data, moves = done.data, (done.repointed, done.unplaced)
         else:
             rebuilt = with_cached_values(new.workbook, custom_functions=runtime != "native", blocks=new.blocks)
             data, patch = patch_book(original, rebuilt, sheets=list(titles.values()), keep=new.inputs, name=str(path))
@@ -213,7 +218,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
         if read_bytes(path) != original:
             raise WorkbookError(str(path), "filen blev ændret af et andet program under genberegningen; intet er skrevet. Luk den i Excel og prøv igen")
         backup = replace_keeping_backup(path, original, data, now or dt.datetime.now())
-    return RecalcReport(path, backup, tuple(edited), user_titles, rebuilt=restructured, parts=parts)
+    return RecalcReport(path, backup, tuple(edited), user_titles, rebuilt=restructured, parts=parts, repointed=moves[0], unplaced=moves[1])
 
 
 def structure_change(old: Shape, new: Shape) -> str:
@@ -230,25 +235,3 @@ def structure_change(old: Shape, new: Shape) -> str:
             shown = [", ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in (before, after)]
             changes.append(f"{word}: {shown[0] or '–'} → {shown[1] or '–'}")
     return "; ".join(changes) or "arkenes opbygning"
-
-
-def rebuilt_book(original: bytes, book: Workbook, new: Built, runtime: str, tool_titles: list[str], name: str) -> bytes:
-    """The book with its tool sheets rebuilt (their structure changed) and the user's inputs, comments, formats,
-    widths and sheets carried over; content that cannot be carried stops the run before anything is written."""
-    dropped = dropped_content(original)
-    if dropped:
-        raise WorkbookError(name, f"casen kræver nu en anden opbygning af værktøjets ark, og arket indeholder {', '.join(dropped)}, som ville gå tabt; fjern det eller brug en kopi")
-    check_carriable(book, tool_titles, name)
-    for sheet, coordinate in new.inputs:  # the user's input cells survive as typed (notes included)
-        old_cell, new_cell = book[sheet][coordinate], new.workbook[sheet][coordinate]
-        new_cell.value = old_cell.value
-        new_cell.data_type = old_cell.data_type
-    for ws in book.worksheets:  # the user's cell comments survive
-        if ws.title not in tool_titles:
-            continue  # user sheets are copied whole below
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None:
-                    new.workbook[ws.title][cell.coordinate].comment = Comment(cell.comment.text, cell.comment.author)
-    carry_over(book, new.workbook, tool_titles, new.inputs)
-    return with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=tool_titles, blocks=new.blocks)

@@ -47,7 +47,7 @@ def sheet_titles(wb: Workbook, lang: str) -> dict[str, str]:
     found = present_titles(wb, lang)
     missing = [name for key, name in SHEET_NAMES[lang].items() if key not in found]
     if missing:
-        raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke slettes")
+        raise WorkbookError("ark", f"arket mangler fanerne {', '.join(missing)}; de må ikke slettes (og i bøger fra før layout 4, som kender fanerne på deres navn, ikke omdøbes)")
     return found
 
 

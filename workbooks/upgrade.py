@@ -10,34 +10,32 @@ today's are listed. Without an output the book is upgraded in place, with a back
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
-import io
 import re
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.build import Built, build_workbook
-from workbooks.carry import check_carriable, copy_sheet, user_sheets
 from workbooks.evaluate import WorkbookError, with_cached_values
 from workbooks.files import (
     book_to_replace,
     check_output,
     check_writable,
-    dropped_content,
     exclusive_lock,
     load,
     read_bytes,
     replace_keeping_backup,
     write_atomic,
 )
+from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
 from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import edited_tool_cells
@@ -65,6 +63,7 @@ class UpgradeReport:
     satser: tuple[str, ...]  # "name (from–to): book's → today's (source)"
     pinned: str  # the parameter date the new book is computed with ("" = today's satser)
     hand_edits: tuple[str, ...] = ()  # tool cells edited by hand, kept where they now are
+    carried: tuple[str, ...] = ()  # the user's conditional formats and data validations on tool sheets, moved with their cells
 
 
 def _pinned(case: Case, book: Workbook, refresh: bool) -> Case:
@@ -182,71 +181,49 @@ def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], li
             lost.append(f"{home}: {token.value}")
             continue
         new_value = _quoted(places[0][0]) + "!" + ":".join(f"{m[1]}{get_column_letter(p[2])}{m[3]}{p[1]}" for m, p in zip(corners, places, strict=True) if m and p)  # type: ignore[index]
-        if _split_reference(new_value) != (sheet, area):
+        if _split_reference(new_value) != (sheet, area):  # a reference that stays is left as the user wrote it
             moved.append(f"{home}: {token.value} → {new_value}")
-        token.value = new_value
+            token.value = new_value
     return tokenizer.render(), moved, lost
 
 
-def _carry_inputs(book: Workbook, new: Built, cells: CellMap, old_titles: dict[str, str]) -> int:
-    """Comments and number formats of the user's input cells at their new places; returns the inputs with a value."""
+def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_titles: dict[str, str]) -> int:
+    """The user's cell comments on tool sheets, and the number formats of their input cells, at the cells' new
+    places; returns the input cells with a value."""
     count = 0
-    for key in INPUT_SHEETS:
-        for row in book[old_titles[key]].iter_rows():
+    for key, title in old_titles.items():
+        for row in book[title].iter_rows():
             for cell in row:
-                place = cells.place(old_titles[key], cell.row, cell.column)
+                place = None if cell.comment is None and key not in INPUT_SHEETS else cells.place(title, cell.row, cell.column)
                 if place is None:
+                    if cell.comment is not None:
+                        raise WorkbookError(f"{title}!{cell.coordinate}", "kommentaren har ingen plads i det nye layout; flyt den til en celle med en indtastning eller til et af dine egne ark")
                     continue
                 target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
-                if target not in new.inputs:
-                    continue
                 new_cell = new.workbook[target[0]][target[1]]
-                count += new_cell.value not in (None, "")
-                new_cell.number_format = cell.number_format
                 if cell.comment is not None:
-                    new_cell.comment = cell.comment
+                    new_cell.comment = Comment(cell.comment.text, cell.comment.author)
+                if target in new.inputs:
+                    count += new_cell.value not in (None, "")
+                    new_cell.number_format = cell.number_format
     return count
 
 
-def _carry_user_sheets(book: Workbook, new: Workbook, tool_titles: Iterable[str], cells: CellMap) -> tuple[list[str], list[str], list[str]]:
-    """The user's sheets copied in their places, their formulas re-pointed; their names and the user's
-    defined names and document properties come along. Returns (sheets, references moved, references lost)."""
-    moved: list[str] = []
-    lost: list[str] = []
-    titles = []
-    for ws in user_sheets(book, tool_titles):
-        copy = copy_sheet(ws, new, book.worksheets.index(ws))
-        titles.append(ws.title)
-        for row in copy.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type == "f":
-                    cell.value, m, lo = repoint(cell.value, f"{ws.title}!{cell.coordinate}", cells)
-                    moved += m
-                    lost += lo
-        for name, defined in ws.defined_names.items():
-            copy.defined_names[name] = defined
-    for name, defined in book.defined_names.items():
-        if not name.startswith("xlmodel_") and name not in new.defined_names:
-            text, m, lo = repoint("=" + (defined.attr_text or ""), f"navnet {name}", cells)
-            defined.attr_text = text[1:]
-            new.defined_names[name] = defined
-            moved += m
-            lost += lo
-    ours = {p.name for p in new.custom_doc_props.props}
-    for prop in book.custom_doc_props.props:
-        if prop.name not in ours:
-            new.custom_doc_props.append(prop)
-    return titles, moved, lost
-
-
-def _hand_edits(book: Workbook, case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], new: Built, cells: CellMap) -> tuple[list[str], list[str]]:
-    """Tool cells of the old book edited by hand, written where they now are (the user's value or formula, its
-    references re-pointed); returns (kept, without a place). Found by building the book's own layout anew from
-    its inputs, which today's code can do for the layouts it still reads; for older ones it says so."""
+def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str]) -> Built | None:
+    """The old book's own tool sheets built anew from its inputs, as the release wrote them, for the layouts
+    today's code still writes (None for older ones): what the tool wrote, to tell the user's edits from it."""
     version, shape, runtime, lang = stored
     if version not in READABLE_LAYOUTS:
+        return None
+    return build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True)
+
+
+def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap) -> tuple[list[str], list[str]]:
+    """Tool cells of the old book edited by hand, written where they now are (the user's value or formula, its
+    references re-pointed); returns (kept, without a place). Found against the ``exact`` rebuild; for a layout
+    that cannot be rebuilt it says so."""
+    if exact is None:
         return [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
-    exact = build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True)
     kept, lost = [], []
     for where in edited_tool_cells(exact, book):
         title, coordinate = where.rsplit("!", 1)
@@ -261,6 +238,33 @@ def _hand_edits(book: Workbook, case: Case, stored: tuple[str, Shape, str, str],
         new.workbook[target[0]][target[1]].value = value
         kept.append(f"{where} → {target[0]}!{target[1]}: værktøjets {tool!r}, din {yours!r}")
     return kept, lost
+
+
+def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap, old_titles: dict[str, str]) -> list[str]:
+    """The user's fill colours on tool sheets (a highlighted input or result) at the cells' new places; a fill
+    is the user's where it differs from the tool's (the ``exact`` rebuild's, or today's for an input cell of a
+    layout that cannot be rebuilt). Returns the highlights with no place."""
+    lost = []
+    for key, title in old_titles.items():
+        for row in book[title].iter_rows():
+            for cell in row:
+                if cell.fill is None or cell.fill.patternType is None:
+                    continue
+                place = cells.place(title, cell.row, cell.column)
+                target = None if place is None else new.workbook[place[0]].cell(place[1], place[2])
+                if exact is not None:
+                    tools = exact.workbook[title][cell.coordinate].fill
+                elif key in INPUT_SHEETS and target is not None and (target.parent.title, target.coordinate) in new.inputs:
+                    tools = target.fill
+                else:
+                    continue
+                if cell.fill == tools:
+                    continue
+                if target is None:
+                    lost.append(f"{title}!{cell.coordinate}: din fremhævning (farve)")
+                else:
+                    target.fill = copy.copy(cell.fill)
+    return lost
 
 
 def upgrade(path: Path, out: Path | None = None, *, refresh_parameters: bool = False, force: bool = False, now: dt.datetime | None = None) -> UpgradeReport:
@@ -287,17 +291,46 @@ def upgrade(path: Path, out: Path | None = None, *, refresh_parameters: bool = F
     return dataclasses.replace(report, path=target, backup=backup)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """A book carried into a new structure of its tool sheets (:func:`carried`)."""
+
+    data: bytes
+    inputs: int
+    user_sheets: tuple[str, ...]
+    repointed: tuple[str, ...]
+    unplaced: tuple[str, ...]
+    hand_edits: tuple[str, ...]
+    carried: tuple[str, ...]
+
+
+def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *, exact: Built | None, name: str) -> Carried:
+    """``original`` (read as ``book``, of the ``stored`` layout) with its tool sheets replaced by ``new``'s, what is
+    the user's carried along: comments, formats and highlights at the cells' new places, hand edits found
+    against ``exact`` (None: not looked for), the user's parts grafted around today's tool sheets with their
+    references moved (:func:`workbooks.graft.graft_book`). Used by ``upgrade`` and by ``recalc`` when the
+    inputs need another structure of the tool sheets."""
+    check_tool_sheets_carriable(original, old_titles.values(), name)
+    new_titles = sheet_titles(new.workbook, stored[3])
+    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles)
+    inputs = _carry_comments_and_formats(book, new, cells, old_titles)
+    kept, lost = _hand_edits(book, exact, stored[0], new, cells) if exact is not None or stored[0] not in READABLE_LAYOUTS else ([], [])
+    lost += _highlights(book, exact, new, cells, old_titles)
+    rebuilt = with_cached_values(new.workbook, custom_functions=stored[2] != "native", blocks=new.blocks)
+    key_of = {title: key for key, title in new_titles.items()}
+    data, graft = graft_book(original, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
+                             repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
+    valid_package(data, name)
+    return Carried(data, inputs, tuple(graft.user_sheets), tuple(graft.moved), tuple(lost + graft.lost), tuple(kept), tuple(graft.carried))
+
+
 def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) -> tuple[bytes, UpgradeReport]:
     """The upgraded book's bytes and what was done (the path fields are the caller's to fill)."""
     book = load(original, name)
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
-    dropped = dropped_content(original)
-    if dropped:
-        raise WorkbookError(name, f"arket indeholder {', '.join(dropped)}, som ikke kan føres med over i det nye layout endnu; fjern det eller brug en kopi")
     old_titles = present_titles(book, lang)
-    check_carriable(book, old_titles.values(), name)
     if version in READABLE_LAYOUTS:  # read as it is: its inputs are where today's layout has them
         stored, migrated = read_case(book), chain(shape, version)
     else:  # a copy carried first: today's readers read only the layouts they know
@@ -306,16 +339,10 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
         stored = read_case(work)
     case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance)
-    new_titles = sheet_titles(new.workbook, lang)
-    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles)
-    inputs = _carry_inputs(book, new, cells, old_titles)
-    kept, edits_lost = _hand_edits(book, stored, (version, shape, runtime, lang), old_titles, new, cells)
-    sheets, moved, lost = _carry_user_sheets(book, new.workbook, old_titles.values(), cells)
-    data = with_cached_values(new.workbook, custom_functions=runtime != "native", checked_sheets=list(new_titles.values()), blocks=new.blocks)
-    if zipfile.ZipFile(io.BytesIO(data)).testzip() is not None:  # written by our own writer, as build's books; checked as a package
-        raise WorkbookError(name, "den nye fil kunne ikke skrives hel; intet er skrevet")
+    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles)  # a renamed tab keeps its name
+    exact = _exact(stored, (version, shape, runtime, lang), old_titles)
+    done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=exact, name=name)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
-    return data, UpgradeReport(Path(name), None, version, steps, inputs, tuple(sheets), tuple(moved), tuple(edits_lost + lost), tuple(satser_differences(case)), pinned, tuple(kept))
-
+    return done.data, UpgradeReport(Path(name), None, version, steps, done.inputs, done.user_sheets, done.repointed, done.unplaced,
+                                    tuple(satser_differences(case)), pinned, done.hand_edits, done.carried)  # fmt: skip

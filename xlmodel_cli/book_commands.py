@@ -39,7 +39,11 @@ def _recalc(args: argparse.Namespace) -> int:
     if report.forced_cells:
         print(f"xlmodel: overskrev {len(report.forced_cells)} håndredigerede celler (--force): {', '.join(report.forced_cells[:20])}")
     if report.rebuilt:
-        print("xlmodel: værktøjets ark er bygget om (ny opbygning); dine indtastninger, kommentarer og egne ark er taget med")
+        print("xlmodel: værktøjets ark er bygget om (ny opbygning) og sat ind i din fil; dine indtastninger, kommentarer og resten af filen er taget med")
+        for line in report.repointed:
+            print(f"  henvisning flyttet: {line}")
+        for line in report.unplaced:
+            print(f"  ADVARSEL: har ingen plads i den nye opbygning (står uændret): {line}")
     else:
         print(f"xlmodel: skrev kun værktøjets celler og xlmodels egenskaber ({', '.join(report.parts)}); resten af filen er urørt")
     if report.user_sheets:
@@ -129,6 +133,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         print(f"  rettelse i hånden ført med: {line}")
     for line in report.repointed:
         print(f"  henvisning flyttet: {line}")
+    for line in report.carried:
+        print(f"  din indstilling på værktøjets ark ført med: {line}")
     for line in report.unplaced:
         print(f"  ADVARSEL: har ingen plads i det nye layout (står uændret): {line}")
     print("xlmodel: beregnet med " + (f"satserne kendt {report.pinned} (bogens egne)" if report.pinned else "dagens satser (--refresh-parameters)"))
