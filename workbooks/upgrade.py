@@ -240,25 +240,33 @@ def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, c
     return kept, lost
 
 
+def _fill_keys(wb: Workbook) -> list[tuple[object, ...]]:
+    """Each fill of ``wb``'s table as its pattern and colours (openpyxl's own equality tells a loaded fill from
+    an equal new one), by the index cells use (``cell._style.fillId``: reading ``cell.fill`` of every cell of a
+    large book costs more than the rest of the comparison)."""
+    return [(f.patternType, *[(c.rgb, c.theme, c.indexed, c.tint) if c is not None else None for c in (f.fgColor, f.bgColor)]) for f in wb._fills]
+
+
 def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap, old_titles: dict[str, str]) -> list[str]:
     """The user's fill colours on tool sheets (a highlighted input or result) at the cells' new places; a fill
     is the user's where it differs from the tool's (the ``exact`` rebuild's, or today's for an input cell of a
     layout that cannot be rebuilt). Returns the highlights with no place."""
     lost = []
+    theirs, tools_keys, todays = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else [], _fill_keys(new.workbook)
     for key, title in old_titles.items():
         for row in book[title].iter_rows():
             for cell in row:
-                if cell.fill is None or cell.fill.patternType is None:
+                fill = theirs[cell._style.fillId] if cell.has_style else None
+                if fill is None or fill[0] is None:
+                    continue
+                if exact is not None:
+                    if fill == tools_keys[exact.workbook[title][cell.coordinate]._style.fillId]:
+                        continue
+                elif key not in INPUT_SHEETS:
                     continue
                 place = cells.place(title, cell.row, cell.column)
                 target = None if place is None else new.workbook[place[0]].cell(place[1], place[2])
-                if exact is not None:
-                    tools = exact.workbook[title][cell.coordinate].fill
-                elif key in INPUT_SHEETS and target is not None and (target.parent.title, target.coordinate) in new.inputs:
-                    tools = target.fill
-                else:
-                    continue
-                if cell.fill == tools:
+                if exact is None and (target is None or (target.parent.title, target.coordinate) not in new.inputs or fill == todays[target._style.fillId]):
                     continue
                 if target is None:
                     lost.append(f"{title}!{cell.coordinate}: din fremhævning (farve)")
