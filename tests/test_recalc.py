@@ -7,6 +7,7 @@ import dataclasses
 import io
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -463,6 +464,38 @@ def test_a_read_only_book_or_folder_is_refused_even_for_root(tmp_path: Path, cap
         assert "mappen" in capsys.readouterr().err and not (folder / "ny.xlsx").exists()
     finally:
         folder.chmod(0o755)
+
+
+def _immutable(path: Path, on: bool) -> bool:
+    """``chattr +i``/``-i`` on ``path`` (Linux; needs CAP_LINUX_IMMUTABLE and a file system that has the flag)."""
+    if shutil.which("chattr") is None:
+        return False
+    return subprocess.run(["chattr", "+i" if on else "-i", str(path)], capture_output=True, check=False).returncode == 0
+
+
+def test_an_immutable_book_or_folder_gets_one_line_naming_the_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "bog.xlsx"
+    shutil.copy(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx", book)
+    if not _immutable(book, True):
+        pytest.skip("chattr +i is not allowed here (it needs CAP_LINUX_IMMUTABLE and ext4/xfs/btrfs)")
+    try:
+        before, listing = book.read_bytes(), sorted(p.name for p in tmp_path.iterdir())
+        assert main(["recalc", str(book)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"xlmodel: fejl: {book}: handlingen er ikke tilladt") and "Traceback" not in err and err.count("\n") == 1
+        assert main(["build", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(book), "--force"]) == 2
+        assert f"{book}: handlingen er ikke tilladt" in capsys.readouterr().err
+        assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == listing  # no backup, no temporary file
+    finally:
+        _immutable(book, False)
+    folder = tmp_path / "låst"
+    folder.mkdir()
+    assert _immutable(folder, True)
+    try:
+        assert main(["build", str(ROOT / "cases" / "ishoej_2021.toml"), "-o", str(folder / "ny.xlsx")]) == 2
+        assert f"{folder / 'ny.xlsx'}: handlingen er ikke tilladt" in capsys.readouterr().err and not list(folder.iterdir())
+    finally:
+        _immutable(folder, False)
 
 
 def test_a_book_reached_through_a_symbolic_link_is_written_where_the_link_points(book: Path) -> None:
