@@ -309,119 +309,44 @@ def graft_book(original: bytes, rebuilt: bytes, *, sheets: Mapping[str, str | No
 
     ``sheets``: each tool sheet of ``rebuilt`` (by title, in today's order) -> the title of the tool sheet it
     replaces in ``original`` (None: a sheet the old layout did not have); ``old_tools``: every tool sheet of
-    ``original`` (those not named in ``sheets`` are removed). ``repoint`` moves a formula's references into tool sheets; ``place`` one cell of an old tool sheet.
+    ``original`` (those not named in ``sheets`` are removed). ``repoint`` moves a formula's references into
+    tool sheets; ``place`` one cell of an old tool sheet.
     """
     user, new = Package.read(original, name), Package.read(rebuilt, "ny fil")
     report = GraftReport()
     old_sheets, new_sheets = user.sheets(), new.sheets()
     replaced = {old for old in sheets.values() if old is not None}
-    old_tools = [title for title in old_sheets if title in set(old_tools) | replaced]
+    leaving_tools = [title for title in old_sheets if title in set(old_tools) | replaced]
     missing = [t for t in replaced if t not in old_sheets] + [t for t in sheets if t not in new_sheets]
     if missing:
         raise WorkbookError(name, f"fanerne {', '.join(missing)} mangler")
-    styles = StyleMerge(user, new)
-    types = _Types(user, new)
-    workbook = user.xml("xl/workbook.xml")
-    workbook_rels = user.xml("xl/_rels/workbook.xml.rels")
-    old_order = list(old_sheets)
-    view = workbook.find(f"{_q('bookViews')}/{_q('workbookView')}")
-    active = view.get("activeTab", "0") if view is not None else "0"
-    active_title = old_order[int(active)] if active.isdigit() and int(active) < len(old_order) else ""
+    styles, types = StyleMerge(user, new), _Types(user, new)
 
     # 1. The old tool sheets out, with the parts only they use.
     leaving: set[str] = set()
-    for title in old_tools:
+    for title in leaving_tools:
         leaving.update(_closure(user, old_sheets[title]))
     leaving -= _used_elsewhere(user, leaving)
-    old_parts = {title: user.xml(old_sheets[title]) for title in old_tools}
+    old_parts = {title: user.xml(old_sheets[title]) for title in leaving_tools}
     for part in leaving:
         user.remove(part)
         types.remove(part)
 
-    # 2. Today's tool sheets in, with their own parts under free names.
+    # 2. Today's tool sheets in, with their own parts under free names, and what the user set on the old ones.
     names = _Names(user)
-    new_part_of: dict[str, str] = {}
-    for title in sheets:
-        closure = _closure(new, new_sheets[title])
-        renamed = {part: names.free(part) for part in closure if not part.endswith(".rels")}
-        for part in closure:
-            if part.endswith(".rels"):
-                continue
-            data = new.parts[part]
-            if part == new_sheets[title]:
-                sheet = new.xml(part)
-                _inline_strings(sheet, new)
-                _remap_styles(sheet, styles)
-                old_title = sheets[title]
-                if old_title is not None:
-                    _carry_user_settings(old_parts[old_title], sheet, old_title, title, place, report)
-                data = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
-            user.add(renamed[part], data)
-            types.add(part, renamed[part])
-            relationships = new.relationships(part)
-            if relationships:
-                rels = new.xml(_rels_name(part))
-                for rel in rels.iter(_q("Relationship", RELS)):
-                    target = relationships.get(rel.get("Id", ""))
-                    if target is not None and target[1] in renamed:
-                        rel.set("Target", "/" + renamed[target[1]])
-                user.add(_rels_name(renamed[part]), etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True))
-        new_part_of[title] = renamed[new_sheets[title]]
+    new_part_of = {}
+    for title, old_title in sheets.items():
+        settings = None if old_title is None else (old_parts[old_title], old_title)
+        new_part_of[title] = _bring_in(user, new, new_sheets[title], title, settings, names, styles, types, place, report)
     styles.save()
     types.save()
 
     # 3. The workbook: sheets in today's order with the user's where they were, names moved.
-    elements = {s.get("name", ""): s for s in workbook.iter(_q("sheet"))}
-    order = list(sheets)
-    user_titles = [t for t in old_order if t not in old_tools]
-    tool_of = {old: title for title, old in sheets.items() if old is not None}
-    for title in user_titles:  # after the sheet it followed (a tool sheet where it is now), or first
-        before = [tool_of.get(t, t) for t in old_order[: old_order.index(title)] if tool_of.get(t, t) in order]
-        order.insert(order.index(before[-1]) + 1 if before else 0, title)
-    report.user_sheets = user_titles
-    rel_ids = {rel.get("Id", "") for rel in workbook_rels}
-    sheet_ids = [int(e.get("sheetId", "0")) for e in elements.values()]
-    for rel in list(workbook_rels):
-        if rel.get("Id") in {elements[t].get(_q("id", DOC_RELS)) for t in old_tools}:
-            workbook_rels.remove(rel)
-    new_workbook = new.xml("xl/workbook.xml")
-    new_elements = {s.get("name", ""): s for s in new_workbook.iter(_q("sheet"))}
-    sheets_element = workbook.find(_q("sheets"))
-    assert sheets_element is not None
-    for child in list(sheets_element):
-        sheets_element.remove(child)
-    for title in order:
-        if title in sheets:
-            number = 1
-            while f"rId{number}" in rel_ids:
-                number += 1
-            rel_id = f"rId{number}"
-            rel_ids.add(rel_id)
-            etree.SubElement(workbook_rels, _q("Relationship", RELS), Id=rel_id, Type=DOC_RELS + "/worksheet", Target="/" + new_part_of[title])
-            old_title = sheets[title]
-            element = copy.deepcopy(new_elements[title])
-            if old_title is not None:
-                element.set("sheetId", elements[old_title].get("sheetId", "1"))
-                for attribute in ("state",):
-                    if elements[old_title].get(attribute) is not None:
-                        element.set(attribute, elements[old_title].get(attribute, ""))
-            else:
-                sheet_ids.append(max([*sheet_ids, 0]) + 1)
-                element.set("sheetId", str(sheet_ids[-1]))
-            element.set(_q("id", DOC_RELS), rel_id)
-            sheets_element.append(element)
-        else:
-            sheets_element.append(elements[title])
-    _move_names(workbook, new_workbook, old_order, list(new_elements), order, sheets, repoint, report)
-    if view is not None:
-        replacement = next((t for t, o in sheets.items() if o == active_title), active_title)
-        view.set("activeTab", str(order.index(replacement)) if replacement in order else "0")
-        view.attrib.pop("firstSheet", None)
-    user.set("xl/workbook.xml", workbook)
-    user.set("xl/_rels/workbook.xml.rels", workbook_rels)
+    report.user_sheets = [t for t in old_sheets if t not in leaving_tools]
+    _rewrite_workbook(user, new, sheets, new_part_of, list(old_sheets), leaving_tools, repoint, report)
 
     # 4. The user's sheets: references into tool sheets moved (charts included).
-    for title in user_titles:
+    for title in report.user_sheets:
         part = old_sheets[title]
         sheet = user.xml(part)
         if _repoint_sheet(sheet, title, repoint, report):
@@ -436,6 +361,96 @@ def graft_book(original: bytes, rebuilt: bytes, *, sheets: Mapping[str, str | No
     _drop_calc_chain(user)
     _calculate_on_load(user, list(new_part_of.values()))
     return user.to_bytes(), report
+
+
+def _bring_in(user: Package, new: Package, part: str, title: str, settings: tuple[etree._Element, str] | None, names: _Names, styles: StyleMerge, types: _Types, place: Place, report: GraftReport) -> str:
+    """Today's tool sheet ``part`` of ``new`` (titled ``title``) and the parts it uses, added to ``user`` under
+    free names: its strings inline, its formats the user's, ``settings`` (the old sheet's part and title) of
+    the user's carried. Returns the sheet's part name in ``user``."""
+    closure = _closure(new, part)
+    renamed = {p: names.free(p) for p in closure if not p.endswith(".rels")}
+    for source in renamed:
+        data = new.parts[source]
+        if source == part:
+            sheet = new.xml(source)
+            _inline_strings(sheet, new)
+            _remap_styles(sheet, styles)
+            if settings is not None:
+                _carry_user_settings(settings[0], sheet, settings[1], title, place, report)
+            data = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
+        user.add(renamed[source], data)
+        types.add(source, renamed[source])
+        relationships = new.relationships(source)
+        if relationships:
+            rels = new.xml(_rels_name(source))
+            for rel in rels.iter(_q("Relationship", RELS)):
+                target = relationships.get(rel.get("Id", ""))
+                if target is not None and target[1] in renamed:
+                    rel.set("Target", "/" + renamed[target[1]])
+            user.add(_rels_name(renamed[source]), etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True))
+    return renamed[part]
+
+
+def _sheet_order(old_order: list[str], sheets: Mapping[str, str | None], user_titles: list[str]) -> list[str]:
+    """Today's tool sheets in their order, each of the user's sheets after the sheet it followed (a tool
+    sheet where it is now), or first.
+
+    >>> _sheet_order(["Mine", "A", "Noter", "B"], {"A": "A", "New": None, "B": "B"}, ["Mine", "Noter"])
+    ['Mine', 'A', 'Noter', 'New', 'B']
+    """
+    order = list(sheets)
+    tool_of = {old: title for title, old in sheets.items() if old is not None}
+    for title in user_titles:
+        before = [tool_of.get(t, t) for t in old_order[: old_order.index(title)] if tool_of.get(t, t) in order]
+        order.insert(order.index(before[-1]) + 1 if before else 0, title)
+    return order
+
+
+def _rewrite_workbook(user: Package, new: Package, sheets: Mapping[str, str | None], new_part_of: Mapping[str, str], old_order: list[str], old_tools: list[str], repoint: Repoint, report: GraftReport) -> None:
+    """``xl/workbook.xml`` and its relationships: the sheet list in today's order (a replaced tool sheet keeps
+    its id and the user's hidden state), the names moved, the active tab where it was."""
+    workbook, workbook_rels, new_workbook = user.xml("xl/workbook.xml"), user.xml("xl/_rels/workbook.xml.rels"), new.xml("xl/workbook.xml")
+    view = workbook.find(f"{_q('bookViews')}/{_q('workbookView')}")
+    active = view.get("activeTab", "0") if view is not None else "0"
+    active_title = old_order[int(active)] if active.isdigit() and int(active) < len(old_order) else ""
+    elements = {s.get("name", ""): s for s in workbook.iter(_q("sheet"))}
+    new_elements = {s.get("name", ""): s for s in new_workbook.iter(_q("sheet"))}
+    order = _sheet_order(old_order, sheets, report.user_sheets)
+    rel_ids = {rel.get("Id", "") for rel in workbook_rels}
+    sheet_ids = [int(e.get("sheetId", "0")) for e in elements.values()]
+    for rel in list(workbook_rels):
+        if rel.get("Id") in {elements[t].get(_q("id", DOC_RELS)) for t in old_tools}:
+            workbook_rels.remove(rel)
+    sheets_element = workbook.find(_q("sheets"))
+    assert sheets_element is not None
+    for child in list(sheets_element):
+        sheets_element.remove(child)
+    for title in order:
+        if title not in sheets:
+            sheets_element.append(elements[title])
+            continue
+        number = 1
+        while f"rId{number}" in rel_ids:
+            number += 1
+        rel_ids.add(f"rId{number}")
+        etree.SubElement(workbook_rels, _q("Relationship", RELS), Id=f"rId{number}", Type=DOC_RELS + "/worksheet", Target="/" + new_part_of[title])
+        element, old_title = copy.deepcopy(new_elements[title]), sheets[title]
+        if old_title is not None:
+            element.set("sheetId", elements[old_title].get("sheetId", "1"))
+            if elements[old_title].get("state") is not None:
+                element.set("state", elements[old_title].get("state", ""))
+        else:
+            sheet_ids.append(max([*sheet_ids, 0]) + 1)
+            element.set("sheetId", str(sheet_ids[-1]))
+        element.set(_q("id", DOC_RELS), f"rId{number}")
+        sheets_element.append(element)
+    _move_names(workbook, new_workbook, old_order, list(new_elements), order, sheets, repoint, report)
+    if view is not None:
+        replacement = next((t for t, o in sheets.items() if o == active_title), active_title)
+        view.set("activeTab", str(order.index(replacement)) if replacement in order else "0")
+        view.attrib.pop("firstSheet", None)
+    user.set("xl/workbook.xml", workbook)
+    user.set("xl/_rels/workbook.xml.rels", workbook_rels)
 
 
 def _move_names(workbook: etree._Element, new_workbook: etree._Element, old_order: list[str], new_order: list[str], order: list[str], sheets: Mapping[str, str | None], repoint: Repoint, report: GraftReport) -> None:
