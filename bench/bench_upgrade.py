@@ -35,7 +35,7 @@ def best_of(run: object, times: int = 3) -> float:
 
 def main() -> None:
     case = many_cohorts_case(200)
-    old = build_workbook(case, runtime="native", shape=dataclasses.replace(shape_of(case), pairs_by_outcome=False))
+    old = build_workbook(case, runtime="native", shape=dataclasses.replace(shape_of(case), layout=3))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "layout3.xlsx"
         path.write_bytes(with_cached_values(old.workbook, custom_functions=False, blocks=old.blocks))

@@ -204,7 +204,7 @@ def hostile_workbooks(good: bytes) -> Iterator[tuple[str, bytes]]:
         yield f"forged shape {key}={str(value)[:12]}", build_book(good, props={"xlmodel_shape": json.dumps(forged)})
     yield "shape not json", build_book(good, props={"xlmodel_shape": "{not json"})
     yield "shape unknown key", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, evil=1))})
-    yield "shape names its row order", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, pairs_by_outcome=False))})  # the layout version says it
+    yield "shape names its row order", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, layout=3))})  # the layout version says it
     yield "case property not a table", build_book(good, props={"xlmodel_case": "[1, 2, 3]"})
     yield "case property bad figure", build_book(good, props={"xlmodel_case": json.dumps({"published": [{"figure": "savings", "nope": 1}]})})
     yield "case property deep", build_book(good, props={"xlmodel_case": "[" * 50_000 + "]" * 50_000})

@@ -2,7 +2,8 @@
 layout by ``xlmodel upgrade`` with every edit kept.
 
 The fixture books under tests/data are the books the release commits themselves committed (``git show
-27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3), and
+27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3; layout 4's
+was built by ``xlmodel build`` at ecdc7c3, the last commit that wrote it for new books), and
 tests/data/releases holds the case files of the same commits. Each test edits a book as a finance person
 would (an input changed, an actual corrected, a sheet of their own that refers to the tool's cells), edits
 the release's case file in the same way, and checks that the upgraded book reports what the edited case
@@ -74,6 +75,7 @@ FIXTURES = [
     Fixture("layout1_silkeborg_2016_status.com.xlsx", "1", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J15", "Opfølgning!J15"),
     Fixture("layout2_ballerup_2017.native.xlsx", "2", ("Forudsætninger", "I11"), 123_456, lambda c: _first_cost_year(c, 123_456), "Budget!A10", "Budget!A10"),
     Fixture("layout3_ishoej_2021_refusion.native.xlsx", "3", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Holdplan!F5", "Holdplan!F5"),
+    Fixture("layout4_silkeborg_2016_status.com.xlsx", "4", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J37", "'Opfølgning'!J43"),
 ]  # fmt: skip
 
 
@@ -236,3 +238,20 @@ def test_a_renamed_tool_sheet_keeps_its_name_and_a_table_on_a_tool_sheet_is_refu
     before = path.read_bytes()
     assert main(["upgrade", str(path), "--refresh-parameters"]) == 2
     assert "«Budget 2021»: en tabel" in capsys.readouterr().err and path.read_bytes() == before
+
+
+def test_a_layout_4_book_is_recalculated_in_its_own_layout_and_its_write_down_kept(tmp_path: Path) -> None:
+    """Layout 4 wrote down a saving nobody expected (Silkeborg's status: −735,000 kr. against an expected 0);
+    its book keeps its own formulas when recalculated (no hand edit reported), and upgraded it has none."""
+    path = tmp_path / "status.xlsx"
+    shutil.copy(DATA / "layout4_silkeborg_2016_status.com.xlsx", path)
+    assert recalc(path).forced_cells == ()
+    wb = openpyxl.load_workbook(path, data_only=True)
+    assert layout_of(wb)[0].shape.layout_version == "4" and wb["Opfølgning"]["D41"].value == -735_000
+    upgrade(path, tmp_path / "new.xlsx")
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx", data_only=True)
+    rows = layout_of(new)[0].followup_rows()
+    assert new["Opfølgning"].cell(rows["write_down_total"], 4).value == 0
+    assert new["Opfølgning"].cell(rows["variance"], 10).value == 735_000  # the realised saving shows as its variance
+    assert new["Opfølgning"].cell(rows["difference"] + 1, 10).value == 8  # fleksjob: 20 against a target of 12
+    assert new["Opfølgning"].cell(rows["reported_header"], 1).value.startswith("Indberettet")

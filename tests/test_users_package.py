@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import RUNTIMES, SHEET_NAMES
+from workbooks.layout import LAYOUT_VERSION, RUNTIMES, SHEET_NAMES
 from workbooks.libreoffice import convert, soffice
 from workbooks.package import MAIN, Package, StyleMerge, patch_sheet
 from workbooks.pipeline import ROOT, recalc, render
@@ -338,7 +338,7 @@ def test_upgrade_grafts_todays_tool_sheets_into_the_users_package(tmp_path: Path
     assert f"MSIP_Label_{LABEL_ID}_Enabled".encode() in after["docProps/custom.xml"] and b"ESDH-sagsnummer" in after["docProps/custom.xml"]
     assert after[user_sheet] == before[user_sheet] or any(line.startswith("Udvalgets noter!") for line in report.repointed)
     wb = openpyxl.load_workbook(out, keep_vba=True)
-    assert wb.sheetnames[0] == "Udvalgets noter" and layout_of(wb)[0].shape.layout_version == "4"
+    assert wb.sheetnames[0] == "Udvalgets noter" and layout_of(wb)[0].shape.layout_version == str(LAYOUT_VERSION)
     assert {"Nettogevinst"} <= set(wb.defined_names) and "Lokal" in wb["Udvalgets noter"].defined_names
     assert wb["Udvalgets noter"]["A1"].hyperlink is not None
     budget, cohorts = wb[NAMES["budget"]], wb[NAMES["cohorts"]]

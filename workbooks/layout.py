@@ -14,13 +14,13 @@ from typing import ClassVar
 
 from openpyxl.utils import get_column_letter
 
-#: The version of this layout, stored in every book: a book with another layout is refused by ``recalc``
-#: with a clear message (its inputs sit elsewhere) instead of being misread. Layout 3 differs only in the
-#: order of the cohort × outcome rows (``Shape.pairs_by_outcome``): its books are read, and recalculated
-#: in their own order.
-LAYOUT_VERSION = 4
-#: Every layout this version reads: the version -> whether its cohort × outcome rows come by outcome.
-READABLE_LAYOUTS = {"3": False, str(LAYOUT_VERSION): True}
+#: The version of this layout, stored in every book: a book of a layout this release cannot write is
+#: refused by ``recalc`` with a clear message naming ``xlmodel upgrade`` instead of being misread.
+LAYOUT_VERSION = 5
+#: Every layout this release still writes as it was, so its books are read and recalculated in their own
+#: layout (``Shape.layout``): layout 3 kept each cohort's outcomes together (``Shape.pairs_by_outcome``),
+#: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast.
+READABLE_LAYOUTS = ("3", "4", str(LAYOUT_VERSION))
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -117,20 +117,26 @@ class Shape:
     bands: int = 4  # bands of the refusion staircase
     payers: tuple[str, ...] = ("kommune", "stat")
     discount_bands: int = 3  # bands of the discount-rate curve
-    #: The cohort × outcome rows of Beregning and Besparelser (the Refusion sheet refers to them): one block per outcome, its cohorts
-    #: in order (layout 4: each column's formula is the same down a block, Excel finds no inconsistent
-    #: formula and formula engines evaluate the block as one), or each cohort's outcomes together (layout 3).
-    pairs_by_outcome: bool = True
+    #: The layout the book is written in (one of :data:`READABLE_LAYOUTS`; stored as its own property).
+    layout: int = LAYOUT_VERSION
+
+    @property
+    def pairs_by_outcome(self) -> bool:
+        """The cohort × outcome rows of Beregning and Besparelser (the Refusion sheet refers to them): one block
+        per outcome, its cohorts in order (layout 4 on: each column's formula is the same down a block, Excel
+        finds no inconsistent formula and formula engines evaluate the block as one), or each cohort's
+        outcomes together (layout 3)."""
+        return self.layout >= 4
 
     @property
     def layout_version(self) -> str:
-        """The layout version a book of this shape records (the order of its cohort × outcome rows)."""
-        return next(version for version, by_outcome in READABLE_LAYOUTS.items() if by_outcome == self.pairs_by_outcome)
+        """The layout version a book of this shape records."""
+        return str(self.layout)
 
     def to_json(self) -> str:
-        """The shape as stored in a book; the order of the rows is stored as the layout version."""
+        """The shape as stored in a book; the layout is stored as its own property (``xlmodel_layout``)."""
         data = asdict(self)
-        del data["pairs_by_outcome"]
+        del data["layout"]
         return json.dumps(data)
 
     @classmethod
@@ -141,7 +147,7 @@ class Shape:
             data = json.loads(text)
         except (ValueError, RecursionError):
             raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
-        if not isinstance(data, dict) or set(data) - ({f.name for f in fields(cls)} - {"pairs_by_outcome"}):  # the order: the layout version
+        if not isinstance(data, dict) or set(data) - ({f.name for f in fields(cls)} - {"layout"}):  # the layout: its own property
             raise ValueError("xlmodel_shape har ukendte felter")
         for key in ("outcomes", "split_outcomes", "payers"):
             if key in data:
@@ -235,7 +241,13 @@ class Layout:
         rows["actuals"] = rows["actuals_header"] + 1
         rows["matched_header"] = rows["actuals"] + a + 1
         rows["matched"] = rows["matched_header"] + 1
-        rows["reported"] = rows["matched"] + t
+        if self.shape.layout >= 5:  # each block under a header of its own: actual, difference, reported, realisation
+            rows["difference_header"] = rows["matched"] + t + 1
+            rows["difference"] = rows["difference_header"] + 1
+            rows["reported_header"] = rows["difference"] + t + 1
+            rows["reported"] = rows["reported_header"] + 1
+        else:
+            rows["reported"] = rows["matched"] + t
         rows["realisation_header"] = rows["reported"] + t + 1
         rows["realisation"] = rows["realisation_header"] + 1
         rows["results_header"] = rows["realisation"] + t + 1

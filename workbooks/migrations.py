@@ -12,6 +12,7 @@ and one fixture book under ``tests/data`` (a book of the release before it, from
 | 1 → 2 | each outcome block gained a row "Løntilskud" (wage subsidy) after its fall-back month; costs and direct savings gained a payer (column B); the cohort plan gained column E (weeks on benefits at the effect start); new sheets Parametre, Refusion, Følsomhed |
 | 2 → 3 | a sheet Resumé (the one page for the udvalg); inputs unchanged |
 | 3 → 4 | the cohort × outcome rows of Beregning, Refusion and Besparelser come one block per outcome; inputs unchanged |
+| 4 → 5 | Opfølgning: rows of differences (actual − target) and a header for the reported flags, every block labelled; no write-down in a year where nothing was expected; the chart on a page of its own; inputs unchanged |
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _unmoved(sheet: str, row: int, column: int) -> tuple[int, int] | None:
 def _move_1_to_2(shape: Shape) -> Move:
     """Layout 1 → 2: below each outcome block of Forudsætninger one row more (the wage-subsidy row), and on
     Holdplan one column more before the outcomes (the weeks on benefits at the effect start)."""
-    later = Layout(replace(shape, pairs_by_outcome=True))
+    later = Layout(replace(shape, layout=LAYOUT_VERSION))
     # the first row of layout 1 after outcome k's block (its fall-back month row + 1), k = 0, 1, ...
     ends = [later.outcome_rows(k)["subsidy"] - k for k in range(len(shape.outcomes))]
 
@@ -68,6 +69,8 @@ STEPS: tuple[Step, ...] = (
          _move_1_to_2, ("params", "refusion", "sensitivity")),
     Step("2", "3", "arket Resumé til udvalget", lambda shape: _unmoved, ("summary",)),
     Step("3", "4", "Beregning, Refusion og Besparelser med én blok pr. effekt", lambda shape: _unmoved),
+    Step("4", "5", "Opfølgning: hver række navngivet (faktisk, forskel, indberettet, realisering), ingen nedskrivning hvor intet var forventet, diagrammet på sin egen side; "
+         "indtastningerne står, hvor de stod", lambda shape: _unmoved),
 )  # fmt: skip
 #: Every layout a release of xlmodel has written.
 KNOWN_LAYOUTS = tuple(dict.fromkeys([STEPS[0].source, *(s.target for s in STEPS)]))
@@ -78,7 +81,7 @@ def steps_from(version: str) -> tuple[Step, ...]:
     """The steps that carry a book of layout ``version`` to today's.
 
     >>> [f"{s.source}→{s.target}" for s in steps_from("2")]
-    ['2→3', '3→4']
+    ['2→3', '3→4', '4→5']
     """
     if version not in KNOWN_LAYOUTS:
         raise WorkbookError("xlmodel_layout", f"ukendt regnearkslayout {version!r}; xlmodel har skrevet layout {', '.join(KNOWN_LAYOUTS)}", value=version)
@@ -148,7 +151,7 @@ def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
 def needs_migration(version: str) -> bool:
     """Whether a book of layout ``version`` is read only after :func:`migrate` (today's readers read the rest).
 
-    >>> needs_migration("1"), needs_migration("3"), needs_migration("4")
-    (True, False, False)
+    >>> needs_migration("1"), needs_migration("3"), needs_migration("4"), needs_migration("5")
+    (True, False, False, False)
     """
     return version not in READABLE_LAYOUTS

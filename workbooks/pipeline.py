@@ -25,7 +25,7 @@ from workbooks.files import (
     replace_keeping_backup,
     write_atomic,
 )
-from workbooks.layout import LAYOUT_VERSION, RUNTIMES, Shape
+from workbooks.layout import RUNTIMES, Shape
 from workbooks.migrations import chain
 from workbooks.package import patch_book
 from workbooks.readback import read_case
@@ -207,8 +207,8 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
         if restructured:  # today's tool sheets grafted whole into the user's package, as upgrade does
             from workbooks.upgrade import carried
 
-            stored = (str(LAYOUT_VERSION), layout.shape, runtime, lang)
-            done = carried(original, book, new, stored, titles, chain(layout.shape, str(LAYOUT_VERSION)), exact=None, name=str(path))
+            stored = (layout.shape.layout_version, layout.shape, runtime, lang)  # the book stays in its own layout
+            done = carried(original, book, new, stored, titles, chain(layout.shape, layout.shape.layout_version), exact=None, name=str(path))
             data, moves = done.data, (done.repointed, done.unplaced)
         else:
             rebuilt = with_cached_values(new.workbook, custom_functions=runtime != "native", blocks=new.blocks)

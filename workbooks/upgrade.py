@@ -14,6 +14,7 @@ import copy
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,10 +106,11 @@ def _labels(ws: Worksheet) -> dict[str, int]:
 
 class CellMap:
     """Where a cell of the old book is in the new one: input cells by the migration chain, tool cells by their
-    row's label (column A) and their column's year (the header row); None when it has no place."""
+    row's label (column A) and their column's year (the header row); None when it has no place. ``inputs``:
+    the new book's input cells (an input sheet has tool rows too: Opfølgning's results below its inputs)."""
 
-    def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str]) -> None:
-        self.old, self.new, self.migrated = old, new, migrated
+    def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str], inputs: Collection[tuple[str, str]]) -> None:
+        self.old, self.new, self.migrated, self.inputs = old, new, migrated, inputs
         self.keys = {title: key for key, title in old_titles.items()}
         self.new_titles = new_titles
         self._labels: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
@@ -128,7 +130,11 @@ class CellMap:
             return title, row, column  # a user's sheet: unchanged
         if key in INPUT_SHEETS:
             at = self.migrated.place(key, row, column)
-            return None if at is None else (self.new_titles[key], *at)
+            if at is None:
+                return None
+            if (self.new_titles[key], f"{get_column_letter(at[1])}{at[0]}") in self.inputs or row <= HEADER_ROW:
+                return self.new_titles[key], *at
+            # a tool cell of an input sheet: found by its label, as on the tool sheets
         old_labels, new_labels = self._sheet_labels(key)
         old_ws, new_ws = self.old[title], self.new[self.new_titles[key]]
         label = next((text for text, r in old_labels.items() if r == row), None)
@@ -320,7 +326,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     inputs need another structure of the tool sheets."""
     check_tool_sheets_carriable(original, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
-    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles)
+    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs)
     inputs = _carry_comments_and_formats(book, new, cells, old_titles)
     kept, lost = _hand_edits(book, exact, stored[0], new, cells) if exact is not None or stored[0] not in READABLE_LAYOUTS else ([], [])
     lost += _highlights(book, exact, new, cells, old_titles)

@@ -7,7 +7,8 @@ A case may carry targets (måltal) and actuals per year. Derived per year:
     rate          = forecast_rate if given, else Σ actual / Σ target persons (or full-year persons)
                     over the targets that have actuals
     forecast(Y)   = realised(Y) if reported, else expected(Y) × rate
-    write_down(Y) = expected(Y) − forecast(Y)
+    write_down(Y) = expected(Y) − forecast(Y), and 0 in a year where nothing was expected (a saving
+                    realised there shows as its variance: there is nothing to write down)
     variance(Y)   = realised(Y) − expected(Y) where realised is reported
 
 Realisation of one target = Σ actual persons (or full-year persons, or savings) of its outcomes in its
@@ -143,7 +144,8 @@ def _actual_sum(actuals: tuple[Actual, ...], year: int, outcomes: tuple[str, ...
 
 def follow_up(result: CaseResult) -> FollowUp:
     """Derive realisation, forecast and write-down for ``result.case``: realisation = actual ÷ target;
-    forecast = the realised saving where reported, else expected × rate; write-down = expected − forecast.
+    forecast = the realised saving where reported, else expected × rate; write-down = expected − forecast
+    where something was expected (else 0).
 
     Silkeborg's status 2016: 735,000 kr. realised in 2016; 20 of 30 persons in job or education, 20 fleksjob
     against 12, so the rate is (20 + 20) / (30 + 12).
@@ -192,7 +194,7 @@ def follow_up(result: CaseResult) -> FollowUp:
         expected=expected,
         realised=realised,
         forecast=forecast,
-        write_down=[e - f for e, f in zip(expected, forecast, strict=True)],
+        write_down=[0.0 if e == 0 else e - f for e, f in zip(expected, forecast, strict=True)],
         variance=[None if r is None else r - e for e, r in zip(expected, realised, strict=True)],
         rate=rate,
         realisations=tuple(realisations),

@@ -1,6 +1,8 @@
-"""Opfølgning (follow-up): targets and actuals (inputs), actual against target per line, the realisation
-rate with its traffic light, the rate used for the forecast, and the expected, realised and revised savings
-with the write-down."""
+"""Opfølgning (follow-up): targets and actuals (inputs), actual against target per line (the actual, the
+difference and whether anything was reported, each block under its header), the realisation rate with its
+traffic light, the rate used for the forecast, and the expected, realised and revised savings with the
+write-down (none in a year where nothing was expected). Layout 4 (still written for its books) had no
+difference rows, no header on the reported flags, and wrote down a saving nobody expected."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from openpyxl.chart import LineChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.charts import year_chart
@@ -73,8 +76,12 @@ def write(w: Writer) -> None:
     _line_block(w, ws, "targets_section", rows["targets"], lay.shape.targets, target_lines(case), TARGET_OUTCOMES)
     _line_block(w, ws, "actuals_section", rows["actuals"], lay.shape.actuals, actual_lines(case), 1)
     blocks = _Blocks(rows["targets"], rows["targets"] + max(lay.shape.targets, 1) - 1, rows["actuals"], rows["actuals"] + max(lay.shape.actuals, 1) - 1)
-    w.text(ws, rows["matched_header"], 1, w.t("matched_section"), font=SECTION_FONT)
-    w.text(ws, rows["realisation_header"], 1, w.t("realisation_section"), font=SECTION_FONT)
+    labelled = lay.shape.layout >= 5  # layout 5: every block under its own header (layout 4 wrote two)
+    w.text(ws, rows["matched_header"], 1, w.t("matched_section_v5" if labelled else "matched_section"), font=SECTION_FONT)
+    w.text(ws, rows["realisation_header"], 1, w.t("realisation_section_v5" if labelled else "realisation_section"), font=SECTION_FONT)
+    if labelled:
+        w.text(ws, rows["difference_header"], 1, w.t("difference_section"), font=SECTION_FONT)
+        w.text(ws, rows["reported_header"], 1, w.t("reported_section"), font=SECTION_FONT)
     for i in range(lay.shape.targets):
         _matched(w, ws, rows, i, blocks)
     _traffic_light(w, ws, rows)
@@ -83,6 +90,8 @@ def write(w: Writer) -> None:
     series = [(w.t(key), rows[name]) for name, key in (("expected", "expected_savings"), ("realised", "realised_savings"), ("forecast", "forecast"))]
     chart = year_chart(LineChart, ws, w.t("chart_followup"), w.t("u_kr"), series, (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col))
     ws.add_chart(chart, f"A{rows['chart']}")
+    if labelled:  # the chart on a page of its own, never split by a page break
+        ws.row_breaks.append(Break(id=rows["chart"] - 1))
 
 
 def _line_block(w: Writer, ws: Worksheet, header_key: str, first_row: int, capacity: int, lines: list[Any], outcome_cols: int) -> None:
@@ -115,8 +124,9 @@ def _matched(w: Writer, ws: Worksheet, rows: dict[str, int], i: int, b: _Blocks)
     lay = w.layout
     t = rows["targets"] + i
     matched, reported, realised = rows["matched"] + i, rows["reported"] + i, rows["realisation"] + i
+    difference = rows["difference"] + i if "difference" in rows else None
     outcome_cells = [f"${col(c)}{t}" for c in OUTCOME_COLS]
-    for row in (matched, reported, realised):
+    for row in (matched, reported, realised) if difference is None else (matched, difference, reported, realised):
         w.formula(ws, row, 1, f'=IF($A{t}="","",$A{t})')
         for cell, column in zip(outcome_cells, OUTCOME_COLS, strict=True):
             w.formula(ws, row, column, f'=IF({cell}="","",{cell})')
@@ -132,6 +142,8 @@ def _matched(w: Writer, ws: Worksheet, rows: dict[str, int], i: int, b: _Blocks)
         # 1 when the line has a target this year and something was reported against it
         w.formula(ws, reported, lay.year_col(year), f'=IF({c}{t}="",0,IF(IF({no_outcome},COUNTIFS({a_c},$C{t},{acts},"<>"),{counts})>0,1,0))', "0")
         w.formula(ws, realised, lay.year_col(year), f'=IF(OR({c}{t}="",{c}{t}=0,{c}{reported}=0),"",{c}{matched}/{c}{t})', SHARE)
+        if difference is not None:  # actual − target where something was reported against a target
+            w.formula(ws, difference, lay.year_col(year), f'=IF(OR({c}{t}="",{c}{reported}=0),"",{c}{matched}-{c}{t})', "#,##0.##;-#,##0.##")
 
 
 def _traffic_light(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
@@ -181,7 +193,9 @@ def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> None
         ("realised", "realised_savings", f'=IF(SUMPRODUCT(({a_c}={kr})*({a_year}<>""))=0,"",SUMPRODUCT(({a_c}={kr})*{a_year}))', KR)
         if lay.shape.actuals else ("realised", "realised_savings", '=""', KR),
         ("forecast", "forecast", f'=IF({{c}}{rows["realised"]}="",{{c}}{rows["expected"]}*$D${rows["rate"]},{{c}}{rows["realised"]})', KR),
-        ("write_down", "write_down", f"={{c}}{rows['expected']}-{{c}}{rows['forecast']}", KR),
+        # layout 5: nothing to write down in a year where nothing was expected (a realised saving then shows as its variance)
+        ("write_down", "write_down", f"=IF({{c}}{rows['expected']}=0,0,{{c}}{rows['expected']}-{{c}}{rows['forecast']})" if lay.shape.layout >= 5
+         else f"={{c}}{rows['expected']}-{{c}}{rows['forecast']}", KR),
         ("variance", "variance", f'=IF({{c}}{rows["realised"]}="","",{{c}}{rows["realised"]}-{{c}}{rows["expected"]})', KR),
         ("ended", "ended", f'=SUMPRODUCT(({a_c}="{m["persons"]}")*{a_year})' if lay.shape.actuals else "=0", "#,##0.##"),
         ("active", "active", f'=SUMPRODUCT(({a_c}="{m["active"]}")*{a_year})' if lay.shape.actuals else "=0", "#,##0.##"),
