@@ -135,10 +135,26 @@ def test_when_the_tool_sheets_are_rebuilt_a_table_on_a_tool_sheet_stops_the_run(
     assert book.read_bytes() == before
 
 
+def test_a_book_shows_only_the_payers_the_case_has_and_keeps_rows_it_no_longer_needs(tmp_path: Path) -> None:
+    """Ishøj's case has no refusion split and no line of the stat's: its book has the kommune's rows alone (no
+    "Staten" rows of zeros). A book whose case has dropped a payer keeps its rows: recalc stays in place."""
+    case = load_case(ROOT / "cases" / "ishoej_2021.toml")
+    built = build_workbook(case, runtime="native")
+    assert layout_of(built.workbook)[0].shape.payers == ("kommune",)
+    budget = built.workbook[NAMES["budget"]]
+    assert not [c.value for c in budget["A"] if isinstance(c.value, str) and c.value.startswith("Staten")]
+    split = load_case(ROOT / "cases" / "ishoej_2021_refusion.toml")
+    assert layout_of(build_workbook(split, runtime="native").workbook)[0].shape.payers == ("kommune", "stat")
+    path = tmp_path / "bog.xlsx"
+    path.write_bytes(render(case, runtime="native", built=build_workbook(case, runtime="native", shape=dataclasses.replace(layout_of(built.workbook)[0].shape, payers=("kommune", "stat")), exact_shape=True)))
+    report = recalc(path)  # a book of an earlier commit with the stat's rows: patched, not rebuilt
+    assert not report.rebuilt and layout_of(openpyxl.load_workbook(path))[0].shape.payers == ("kommune", "stat")
+
+
 def test_a_new_payer_rebuilds_the_tool_sheets_and_keeps_the_inputs(book: Path) -> None:
     _to_region(book)
     before = book.read_bytes()
-    with pytest.raises(WorkbookError, match=r"anden opbygning af værktøjets ark \(betalere: kommune, stat → kommune, stat, region\).*--force"):
+    with pytest.raises(WorkbookError, match=r"anden opbygning af værktøjets ark \(betalere: kommune → kommune, stat, region\).*--force"):
         recalc(book)
     assert book.read_bytes() == before
     report = recalc(book, force=True)

@@ -44,6 +44,7 @@ from xlmodel import __version__
 from xlmodel.compute import compute_case
 from xlmodel.model import Case, Outcome
 from xlmodel.refusion import benefit_periods
+from xlmodel.validate import PAYERS
 
 #: The sheets in the order they are written: a sheet refers only to rows that the layout fixes, so the
 #: order is that of the arithmetic (the cover last: it shows the checks' status and the key figures).
@@ -51,8 +52,16 @@ from xlmodel.refusion import benefit_periods
 SHEETS: tuple[ModuleType, ...] = (inputs, params, cohorts, calculation, refusion, savings, budget, sensitivity, followup, checks, summary, cover)
 
 
-def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0) -> Shape:
-    """The layout's shape for ``case``; capacities add blank input rows (templates)."""
+def book_payers(case: Case) -> tuple[str, ...]:
+    """The payers a book shows: the kommune alone when nobody else saves or pays (no outcome split by the
+    refusion staircase, no line of the stat or region), else every payer of the case (``Case.payers``)."""
+    return case.payers if case.has_payer_split else ("kommune",)
+
+
+def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, savings_capacity: int = 0, target_capacity: int = 0, actual_capacity: int = 0,
+             payers: tuple[str, ...] = ()) -> Shape:  # fmt: skip
+    """The layout's shape for ``case``; capacities add blank input rows (templates), ``payers`` rows for payers
+    the case does not have yet (a template's user may add a line of the stat's)."""
     return with_case_tables(
         Shape(
             first_year=case.first_year,
@@ -64,6 +73,7 @@ def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, sa
             periods=len(case.periods),
             targets=max(len(target_lines(case)), target_capacity),
             actuals=max(len(actual_lines(case)), actual_capacity),
+            payers=payers or book_payers(case),
         ),
         case,
     )
@@ -71,8 +81,10 @@ def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, sa
 
 def with_case_tables(shape: Shape, case: Case) -> Shape:
     """``shape`` with the parts only tool sheets depend on taken from ``case``: which outcomes are split by
-    the staircase, room for their benefit tables, the staircase's bands and the payers. Input cells do not
-    move, so ``recalc`` can rebuild a book whose inputs now need more benefit periods or another payer."""
+    the staircase, room for their benefit tables, the staircase's bands and the payers (the book's rows of a
+    payer stay when the case no longer needs them: rows of zeros cost nothing, a rebuild costs the user a
+    --force). Input cells do not move, so ``recalc`` can rebuild a book whose inputs now need more benefit
+    periods or another payer."""
     split = tuple(o.id for o in case.outcomes if o.split)
     periods = max((len(benefit_periods(case, o)) for o in case.outcomes if o.split), default=0)
     stairs = case.refusion.staircases
@@ -81,7 +93,7 @@ def with_case_tables(shape: Shape, case: Case) -> Shape:
         split_outcomes=split,
         benefit_periods=max(periods, shape.benefit_periods if shape.split_outcomes == split else 0),
         bands=len(stairs[0].weeks) if stairs else 4,
-        payers=case.payers,
+        payers=tuple(p for p in PAYERS if p in {*shape.payers, *book_payers(case)}),
     )
 
 

@@ -52,7 +52,7 @@ def _shifted(case: Case, shift: int, last: int) -> Case:
 
 def build_template(*, runtime: str = "officejs", lang: str = "da", first_year: int | None = None, years: int | None = None) -> Built:
     case = template_case(first_year, years)
-    return build_workbook(case, runtime=runtime, lang=lang, shape=shape_of(case, **CAPACITY), source_name="template.toml", guidance=True)
+    return build_workbook(case, runtime=runtime, lang=lang, shape=shape_of(case, **CAPACITY, payers=("kommune", "stat")), source_name="template.toml", guidance=True)
 
 
 def template_targets(root: Path) -> list[tuple[Path, str, str]]:
