@@ -633,3 +633,53 @@ def test_net_persons_are_persons_less_deadweight_in_the_report() -> None:
     report = report_dict(compute_case(load_case(bundled_case("ishoej_2021.toml"))))
     job = report["cohorts"][0]["outcomes"]["job"]
     assert (job["persons"], job["deadweight"], job["net_persons"]) == (4, 1, 3)
+
+
+def test_nothing_is_written_down_in_a_year_where_nothing_was_expected() -> None:
+    """Silkeborg's status, worked by hand: 2016 expected 0 (no target of savings, no model savings), 735,000 kr.
+    realised: forecast 735,000, write-down 0 (not −735,000), variance +735,000. A year with 100,000 expected and
+    60,000 realised writes down 40,000."""
+    case = Case("Status", 2016, 2017, targets=(Target(2017, savings=100_000),), actuals=(Actual(2016, savings=735_000), Actual(2017, savings=60_000)))
+    f = follow_up(compute_case(case))
+    assert f.expected == [0.0, 100_000.0] and f.forecast == [735_000.0, 60_000.0]
+    assert f.write_down == [0.0, 40_000.0] and f.variance == [735_000.0, -40_000.0] and f.total_write_down == 40_000.0
+
+
+def test_validation_bounds_sit_exactly_where_they_say() -> None:
+    """Each limit of xlmodel.validate, at the limit and one step beyond it."""
+    from xlmodel import validate as v
+
+    assert v.number("x", 1e15) == 1e15 and v.number("x", -1e15) == -1e15
+    for beyond in (1e15 + 1, -1e15 - 1):  # 1e15 + 1 is a float exactly (below 2**53)
+        with pytest.raises(InvalidValueError, match="urealistisk stort"):
+            v.number("x", beyond)
+    assert len(v.text("x", "a" * 32_767)) == 32_767  # Excel's limit for a cell
+    with pytest.raises(InvalidValueError, match="for lang"):
+        v.text("x", "a" * 32_768)
+    assert v.year("x", 1950) == 1950 and v.year("x", 2200) == 2200
+    for outside in (1949, 2201):
+        with pytest.raises(InvalidValueError, match="mellem 1950 og 2200"):
+            v.year("x", outside)
+    assert (dt.date(2021, 1, 1) - v.EXCEL_EPOCH).days == 44197  # Excel's serial number of 1 January 2021
+    assert Case("Hundrede år", 2000, 2099).last_year == 2099
+    with pytest.raises(InvalidValueError, match="højst være 100 år"):
+        Case("Hundrede og et år", 2000, 2100)
+
+
+def test_validation_names_the_first_offending_row_and_allows_float_noise() -> None:
+    """The message names the first bad row and its own figures; shares adding up to exactly 1 are allowed, as is
+    a deadweight above the persons by float noise (1e-12); a year is a whole number; a payer is one of three."""
+    from xlmodel import validate as v
+
+    with pytest.raises(InvalidValueError) as caught:
+        v.deadweight_within_persons("dw", [1, 5, 9], [4, 4, 8])
+    assert str(caught.value).startswith("dw (række 2): dødvægten kan ikke være større end antallet af personer med effekten (4) (fik 5.0)")
+    v.deadweight_within_persons("dw", 4 + 1e-12, 4)  # float noise of a computed deadweight
+    with pytest.raises(InvalidValueError) as caught:
+        v.start_not_after_effect("start", [24250, 24256, 24260], [24255, 24255, 24255])
+    assert "start (række 2)" in str(caught.value) and "fik '2021-05'" in str(caught.value)
+    assert v.fallback_shares("fallbacks", [0.5, 0.5]) == 1.0
+    with pytest.raises(InvalidValueError, match="helt tal"):
+        v.year("x", 2021.5)
+    with pytest.raises(InvalidValueError, match="kommune, stat, region"):
+        v.payer("payer", "kommunen")
