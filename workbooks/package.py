@@ -12,6 +12,10 @@ What xlmodel owns in a book it wrote, and so the only things a patch writes (:da
 - ``fullCalcOnLoad`` in ``xl/workbook.xml``'s ``calcPr`` when the user's own sheets have formulas (their
   cached values may depend on tool cells that changed; Excel recalculates them when the book is opened).
 
+When the tool sheets must change structure (``xlmodel upgrade`` to a new layout, or ``recalc --force`` when
+the inputs need another payer or more benefit periods) they are replaced whole instead, in the same package,
+by :mod:`workbooks.graft`; what it writes besides the tool sheets' parts is said there.
+
 Every other part keeps its bytes: the user's sheets, defined names, document properties, sensitivity labels
 (``docMetadata/LabelInfo.xml``, ``MSIP_Label_*``), protection, conditional formats, data validations, sheet
 views, print settings, comments, charts, VBA (``xl/vbaProject.bin``) and the package's content types (so an
