@@ -91,6 +91,8 @@ def test_steady_state_uses_the_last_years_unit_saving_and_the_lasting_share() ->
     job = Outcome("job", {2021: 100_000, 2022: 120_000}, fallbacks=(Fallback(0.25, 1),))
     case = Case("T", 2021, 2022, outcomes=(job,), cohorts=(Cohort("A", 4, "2021-01", outcomes={"job": CohortOutcome(4)}),))
     assert compute_case(case).steady_state_saving == 4 * 0.75 * 120_000
+    with_deadweight = dataclasses.replace(case, cohorts=(Cohort("A", 4, "2021-01", outcomes={"job": CohortOutcome(4, deadweight=1)}),))
+    assert compute_case(with_deadweight).steady_state_saving == (4 - 1) * 0.75 * 120_000  # the net persons: 270,000
     assert compute_case(Case("T", 2021, 2022, outcomes=(job,))).steady_state_saving is None
 
 
