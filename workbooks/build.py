@@ -156,6 +156,7 @@ def build_workbook(
         "benefits": {o.id: _benefit_dict(o) for o in case.outcomes if o.split},
         "public_purse": dataclasses.asdict(case.public_purse),
         "intervention": case.intervention,
+        "cost_kinds": {item.label: item.kind for item in case.costs if item.kind},
         "follows": case.follows,
         "parameters": _parameters_dict(case),
         "appraisal": _appraisal_dict(case),

@@ -4,6 +4,7 @@ edited them in Excel). Every problem names the sheet and cell, e.g. ``Holdplan!C
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -264,7 +265,7 @@ def read_case(wb: Workbook) -> Case:
         last_year=layout.shape.last_year,
         outcomes=reader.outcomes(stored["benefits"]),
         cohorts=reader.cohort_list(),
-        costs=reader.costs(),
+        costs=_with_kinds(reader.costs(), stored["cost_kinds"]),
         savings=reader.savings(),
         periods=reader.periods(),
         targets=targets,
@@ -282,6 +283,12 @@ def read_case(wb: Workbook) -> Case:
         intervention=stored["intervention"],
         follows=stored["follows"],
     )
+
+
+def _with_kinds(costs: tuple[CostItem, ...], kinds: dict[str, str]) -> tuple[CostItem, ...]:
+    """The costs with the ØVO/mentor tags the book keeps by the cost's name (a renamed cost loses its tag:
+    the guide says so)."""
+    return tuple(dataclasses.replace(item, kind=kinds[item.label]) if item.label in kinds else item for item in costs)
 
 
 def _stored(wb: Workbook) -> dict[str, Any]:
@@ -314,6 +321,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
             "risk": RiskSettings(**appraisal.get("risk", {})),
             "public_purse": PublicPurseSettings(**extra.get("public_purse", {})),
             "intervention": str(extra.get("intervention", "")),
+            "cost_kinds": {str(label): v.cost_kind(f"cost_kinds.{label}", kind) for label, kind in dict(extra.get("cost_kinds", {})).items()},
             "follows": str(extra.get("follows", "")),
         }
     except XlmodelError as exc:

@@ -296,6 +296,11 @@ _COST_FORMS = (
 
 
 def _cost_item(entry: dict[str, Any]) -> CostItem:
+    """A cost line of the case file; ``kind`` (``oevo`` or ``mentor``) tags it for the ØVO/mentor cap."""
+    if "kind" in entry:
+        kind = v.cost_kind("kind", entry["kind"])
+        item = _cost_item({key: value for key, value in entry.items() if key != "kind"})
+        return dataclasses.replace(item, kind=kind)
     keys = set(entry) - {"label", "basis", "payer"}
     label, basis, payer = entry["label"], entry.get("basis", ""), entry.get("payer", "kommune")
     if keys & _STAFF_KEYS:

@@ -65,7 +65,7 @@ def _cohort(cohort: Cohort) -> dict[str, Any]:
 
 
 def _cost(item: CostItem) -> dict[str, Any]:
-    line: dict[str, Any] = {"label": item.label, "basis": item.basis, "payer": None if item.payer == "kommune" else item.payer}
+    line: dict[str, Any] = {"label": item.label, "basis": item.basis, "payer": None if item.payer == "kommune" else item.payer, "kind": item.kind or None}
     staff = item.staff
     if staff is None:
         line["amounts"] = _years(item.amounts)

@@ -333,15 +333,23 @@ class BudgetLine:
 
 @dataclass(frozen=True)
 class CostItem(BudgetLine):
-    """Investering/udgift: a cost of the effort, as yearly amounts or as staff (:class:`StaffCost`)."""
+    """Investering/udgift: a cost of the effort, as yearly amounts or as staff (:class:`StaffCost`).
+
+    ``kind`` tags øvrig vejledning og opkvalificering (``oevo``) or mentor support (``mentor``), which the
+    ØVO/mentor cap of the budgetgaranti limits (:mod:`xlmodel.oevo`); blank for any other cost."""
 
     staff: StaffCost | None = None
+    kind: str = field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _set(self, "kind", v.cost_kind("kind", self.kind))
 
     @classmethod
-    def from_staff(cls, label: str, staff: StaffCost, basis: str = "", *, payer: str = "kommune") -> CostItem:
+    def from_staff(cls, label: str, staff: StaffCost, basis: str = "", *, payer: str = "kommune", kind: str = "") -> CostItem:
         hours = f"{staff.hours_per_week:g} timer/uge" if staff.hours_per_week is not None else f"{staff.fte:g} årsværk"
         basis = basis or f"{hours} × {format_kr(staff.annual_cost)} kr. pr. årsværk"
-        return cls(label, staff.amounts(), basis, staff, payer=payer)
+        return cls(label, staff.amounts(), basis, staff, payer=payer, kind=kind)
 
 
 @dataclass(frozen=True)

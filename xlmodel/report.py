@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from xlmodel import plausibility, public_purse
+from xlmodel import oevo, plausibility, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.errors import XlmodelError
@@ -73,7 +73,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
             for p in result.periods
         ],
         "cost_lines": [
-            {"label": line.label, "basis": line.basis, "payer": line.payer, "amounts": row.tolist()}
+            {"label": line.label, "basis": line.basis, "payer": line.payer, "kind": line.kind, "amounts": row.tolist()}
             for line, row in zip(case.costs, result.cost_lines, strict=True)
         ],
         "savings_lines": [
@@ -95,6 +95,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         **appraisal_and_risk(result),
         **({"public_purse": _public_purse_data(result, tax)} if tax is not None else {}),
         **({"evidence": check.to_dict()} if (check := compare_evidence(case)) is not None else {}),
+        **({"oevo_cap": [y.to_dict() for y in cap]} if (cap := oevo.cap_check(result)) else {}),
     }
 
 
@@ -381,6 +382,7 @@ def report_table(result: CaseResult) -> str:
     lines += _payer_table(result, years)
     lines += _public_purse_table(result, years)
     lines += _evidence_table(result)
+    lines += _oevo_table(result, years)
     lines += _appraisal_table(result)
     lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
@@ -432,6 +434,28 @@ def _evidence_table(result: CaseResult) -> list[str]:
              f"  Dansk evidens: {format_share(e.effect)} ({e.result}; {e.population}; {e.design}, {e.horizon}); kilde: {e.source}"]
     if check.warning:
         lines.append(f"  ADVARSEL: {check.warning}")
+    return lines
+
+
+def _oevo_table(result: CaseResult, years: list[str]) -> list[str]:
+    """ØVO/mentor spending per full-time person against the budgetgaranti's limit (cases that tag a cost)."""
+    check = oevo.cap_check(result)
+    if not check:
+        return []
+    rows = {
+        "ØVO/mentor, kommunens udgift": [format_kr(y.spending) for y in check],
+        "Fuldtidspersoner på ydelse": [format_kr(y.full_time_persons, 2) for y in check],
+        "Udgift pr. fuldtidsperson": ["-" if y.per_person is None else format_kr(y.per_person) for y in check],
+        "Grænse pr. fuldtidsperson": ["-" if y.limit is None else format_kr(y.limit) for y in check],
+    }
+    lines = ["", "ØVO/mentor-grænsen i budgetgarantien (kr.; fra 2026; ingen driftsrefusion regnet)", _frame(rows, years)]
+    for y in check:
+        if y.over:
+            per_person = "ingen fuldtidspersoner på ydelse" if y.per_person is None else f"{format_kr(y.per_person)} kr. pr. fuldtidsperson"
+            lines.append(f"  ADVARSEL {y.year}: {per_person} mod grænsen {format_kr(y.limit or 0.0)} kr.: udgiften over grænsen "
+                         "indgår ikke i budgetgarantiens efterregulering, hvis kommunen som helhed ligger over grænsen")
+    if any(y.assumption for y in check):
+        lines.append("  ANTAGELSE: grænsen er lovudkastets beløb for 2026 (det endelige beløb er ikke fundet); senere år bruger samme beløb")
     return lines
 
 

@@ -44,6 +44,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Who pays or saves: the municipality (default), the state, the region.
 PAYERS = ("kommune", "stat", "region")
+#: What a cost may be tagged as, for the ØVO/mentor cap (xlmodel.oevo): øvrig vejledning og opkvalificering, mentor.
+COST_KINDS = ("oevo", "mentor")
 
 _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
@@ -215,6 +217,19 @@ def payer(field: str, value: Any) -> str:
     """
     if not isinstance(value, str) or value.strip().lower() not in PAYERS:
         raise InvalidValueError(field, f"skal være en af: {', '.join(PAYERS)}", value=value)
+    return value.strip().lower()
+
+
+def cost_kind(field: str, value: Any) -> str:
+    """What a cost is, for the ØVO/mentor cap: ``oevo``, ``mentor`` or blank (anything else).
+
+    >>> cost_kind("kind", " Mentor ")
+    'mentor'
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str) or value.strip().lower() not in COST_KINDS:
+        raise InvalidValueError(field, f"skal være en af: {', '.join(COST_KINDS)} (øvrig vejledning og opkvalificering, mentorstøtte) eller udeladt", value=value)
     return value.strip().lower()
 
 
