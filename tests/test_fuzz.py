@@ -4,6 +4,7 @@ in every text field, hostile workbooks and cells, and bad HTTP requests."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import shutil
@@ -72,10 +73,15 @@ def _listing(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("index", range(len(list(hostile_workbooks((ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes())))))
+@functools.cache
+def _hostile_books() -> tuple[tuple[str, bytes], ...]:
+    """The hostile books, made once (making them takes seconds: some are large on purpose)."""
+    return tuple(hostile_workbooks((ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes()))
+
+
+@pytest.mark.parametrize("index", range(len(_hostile_books())))
 def test_hostile_workbooks_are_refused_and_nothing_changes(tmp_path: Path, index: int) -> None:
-    good = (ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes()
-    name, content = list(hostile_workbooks(good))[index]
+    name, content = _hostile_books()[index]
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(content)
     listing = _listing(tmp_path)
