@@ -27,6 +27,8 @@ def _kind(spec: dict[str, Any], defs: dict[str, Any]) -> str:
         return f"`{name}`" if name in defs else name
     if "oneOf" in spec or "anyOf" in spec:
         return " or ".join(_kind(option, defs) for option in spec.get("oneOf", spec.get("anyOf", [])))
+    if "const" in spec:
+        return f"`{spec['const']}`"
     if "enum" in spec:
         return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
     kind = spec.get("type", "any")

@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
+from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import actual_lines, target_lines
 from workbooks.function_blocks import FunctionBlock
 from workbooks.layout import Layout, Shape, col
@@ -135,6 +136,7 @@ def build_workbook(
     ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it.
     ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
     as given, even where the case's tables need another (what the tool wrote before the inputs changed)."""
+    refuse_avoided_pension(case)
     if shape is None:
         shape = shape_of(case)
     elif not exact_shape:
@@ -176,6 +178,14 @@ def build_workbook(
     validated = frozenset((sheet, f"{col(column)}{row}") for (sheet, _), cells in writer.validated.items() for row, column in cells)
     rows = {title: tuple(found) for title, found in (writer.template_rows or {}).items()}
     return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows, frozenset(writer.free_sheets))
+
+
+def refuse_avoided_pension(case: Case) -> None:
+    """A book cannot yet end a saving at the folkepension age (its formulas have no end per cohort): a case
+    with an avoided førtidspension is refused by name rather than built with figures the core disagrees with."""
+    for i, outcome in enumerate(case.outcomes):
+        if outcome.avoids:
+            raise WorkbookError(f'outcomes[{i}] "{outcome.id}".avoids', "en undgået førtidspension kan endnu ikke regnes i regnearket (besparelsen skal stoppe ved folkepensionsalderen): brug xlmodel report på case-filen")
 
 
 def _benefit_dict(outcome: Outcome) -> dict[str, Any]:

@@ -63,8 +63,12 @@ def person_years(
     *,
     fallback_month: int | None = None,
     cohort_start: npt.ArrayLike | None = None,
+    end: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Full-year persons off benefits (helårspersoner), shape ``(n cohorts, n years)``.
+
+    ``end`` (month index per cohort, None = never): from then on nobody counts, stayer or not (the
+    folkepension age ends an avoided førtidspension): each ``[from, ∞)`` becomes ``[from, max(from, end))``.
 
     ``net_persons``, ``effect_start`` (month index) and ``cohort_start`` are per cohort ``(n,)``;
     ``years`` is ``(Y,)``; ``fallback_shares`` and ``fallback_after_years`` are ``(k,)`` shared by
@@ -81,12 +85,13 @@ def person_years(
     start = np.asarray(effect_start, dtype=np.float64)
     year_start = np.asarray(years, dtype=np.float64) * 12.0
     year_end = year_start + 12.0
-    active = _overlap_months(start[:, None], year_start[None, :], year_end[None, :])
+    stop = np.full(start.shape, np.inf) if end is None else np.asarray(end, dtype=np.float64)
+    active = _between_months(start[:, None], stop[:, None], year_start[None, :], year_end[None, :])
 
     fallbacks = fallback_times(net.shape[0], start, fallback_shares, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
     if fallbacks is not None:
         shares, falls = fallbacks
-        fallen = _overlap_months(falls[:, :, None], year_start[None, None, :], year_end[None, None, :])
+        fallen = _between_months(falls[:, :, None], stop[:, None, None], year_start[None, None, :], year_end[None, None, :])
         # one fall-back after the other, as the workbook's formula does: the same last bit for one cohort
         # or a thousand (a matrix product may add in another order, or fused, depending on the shapes)
         for i in range(shares.shape[1]):
@@ -125,3 +130,9 @@ def fallback_times(
 def _overlap_months(from_month: FloatArray, year_start: FloatArray, year_end: FloatArray) -> FloatArray:
     """Months of ``[from_month, ∞)`` inside ``[year_start, year_end)``, broadcast."""
     return np.clip(year_end - np.maximum(year_start, from_month), 0.0, 12.0)
+
+
+def _between_months(from_month: FloatArray, end_month: FloatArray, year_start: FloatArray, year_end: FloatArray) -> FloatArray:
+    """Months of ``[from_month, max(from_month, end_month))`` inside ``[year_start, year_end)``, broadcast
+    (``end_month`` may be ∞: then the same as :func:`_overlap_months`)."""
+    return np.clip(np.minimum(year_end, end_month) - np.maximum(year_start, from_month), 0.0, 12.0)

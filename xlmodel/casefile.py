@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from xlmodel import pension
 from xlmodel import validate as v
 from xlmodel.errors import CaseFileError, XlmodelError
 from xlmodel.fileio import dates_as_text, read_file
@@ -191,7 +192,7 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         title=head["title"],
         municipality=head.get("municipality", ""),
         first_year=head["first_year"],
-        last_year=head["last_year"],
+        last_year=_last_year(head, outcomes, cohorts, parameters),
         outcomes=outcomes,
         cohorts=cohorts,
         costs=costs,
@@ -212,6 +213,16 @@ def _build_case(data: Mapping[str, Any]) -> Case:
         risk=risk,
         public_purse=public_purse,
     )
+
+
+def _last_year(head: Mapping[str, Any], outcomes: tuple[Outcome, ...], cohorts: tuple[Cohort, ...], parameters: Parameters) -> Any:
+    """``last_year``, where ``"pension_age"`` is the last year a cohort's avoided førtidspension runs (never
+    before ``first_year``: an age past the folkepension age is then named by the cohort's own check)."""
+    if head["last_year"] != "pension_age":
+        return head["last_year"]
+    avoiding = {o.id for o in outcomes if o.avoids}
+    found = [(c.effect_start, age) for c in cohorts if avoiding & set(c.outcomes) for age, _ in pension.age_mix(c)]
+    return max(head["first_year"], _checked("case", lambda: pension.last_pension_year(parameters, found)))
 
 
 def _checked(where: str, build: Callable[[], T]) -> T:
@@ -275,6 +286,7 @@ def _outcome(entry: dict[str, Any]) -> Outcome:
         wage_subsidy=entry.get("wage_subsidy", False),
         income=entry.get("income"),
         income_share=entry.get("income_share", 1.0),
+        avoids=entry.get("avoids"),
     )
 
 
@@ -285,7 +297,7 @@ def _cohort(entry: dict[str, Any]) -> Cohort:
             outcomes[outcome_id] = CohortOutcome(**spec)
         except XlmodelError as exc:
             raise exc.within(f"outcomes.{outcome_id}") from None
-    return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"), entry.get("weeks_on_benefit"))
+    return Cohort(entry["name"], entry["participants"], entry["effect_start"], outcomes, entry.get("start"), entry.get("weeks_on_benefit"), entry.get("age"))
 
 
 _STAFF_KEYS = {"fte", "hours_per_week", "annual_cost", "start", "months", "shares"}

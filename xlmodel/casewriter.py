@@ -50,6 +50,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
         "benefit": outcome.benefit, "benefit_rate": _rate(outcome.benefit_rate), "wage_subsidy": outcome.wage_subsidy or None,
         "income": outcome.income if isinstance(outcome.income, str) else _rate(outcome.income),
         "income_share": None if outcome.income_share == 1.0 else outcome.income_share,
+        "avoids": outcome.avoids,
     })
 
 
@@ -60,8 +61,15 @@ def _cohort(cohort: Cohort) -> dict[str, Any]:
     }
     return _without_empty({
         "name": cohort.name, "participants": cohort.participants, "start": None if cohort.start is None else month_start(cohort.start),
-        "effect_start": month_start(cohort.effect_start), "weeks_on_benefit": cohort.weeks_on_benefit, "outcomes": outcomes,
+        "effect_start": month_start(cohort.effect_start), "weeks_on_benefit": cohort.weeks_on_benefit, "age": _age(cohort.age), "outcomes": outcomes,
     })
+
+
+def _age(age: float | Mapping[float, float] | None) -> Any:
+    """A cohort's age, or its age mix with the ages as TOML keys (``{ "40" = 0.5 }``)."""
+    if isinstance(age, Mapping):
+        return {f"{a:g}": share for a, share in age.items()}
+    return age
 
 
 def _cost(item: CostItem) -> dict[str, Any]:

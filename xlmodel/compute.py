@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from xlmodel import pension
 from xlmodel.arithmetic import FloatArray, person_years
 from xlmodel.model import BudgetLine, Case, Outcome
 from xlmodel.refusion import split_savings
@@ -248,32 +249,44 @@ def _cohort_arrays(case: Case, years: npt.NDArray[np.int64]) -> tuple[pd.DataFra
     gross = np.zeros((len(pairs), len(years)))
     stat = np.zeros((len(pairs), len(years)))
     resolved = case.refusion
-    # One array call per outcome (fall-back rules are per outcome), none per cohort or year.
+    # One array call per outcome (fall-back rules are per outcome), none per cohort or year; an avoided
+    # førtidspension one per age of the cohorts' age mixes, each ending at its folkepension age.
     for outcome in case.outcomes:
         mask = outcome_ids == outcome.id
         if not mask.any():
             continue
         shares = [f.share for f in outcome.fallbacks]
         after = [f.after_years for f in outcome.fallbacks]
-        py[mask] = person_years(net[mask], effect_start[mask], years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start[mask])
+        ages: list[tuple[FloatArray, FloatArray | None]]
+        if outcome.avoids:
+            age_shares, ends = pension.end_months(case, [c for (c, _, _), chosen in zip(pairs, mask, strict=True) if chosen])
+            ages = [(age_shares[:, k], ends[:, k]) for k in range(ends.shape[1])]
+        else:
+            ages = [(np.ones(int(mask.sum())), None)]
+        for weight, end in ages:
+            py[mask] += weight[:, None] * person_years(net[mask], effect_start[mask], years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start[mask], end=end)
+            if not outcome.split:
+                continue
+            gross_part, stat_part = split_savings(
+                net[mask],
+                effect_start[mask],
+                years,
+                clock[mask],
+                resolved.benefits[outcome.id],
+                resolved.staircases,
+                shares,
+                after,
+                fallback_month=outcome.fallback_month,
+                cohort_start=start[mask],
+                wage_subsidy=outcome.wage_subsidy,
+                weeks_per_year=resolved.weeks_per_year,
+                reset_weeks=resolved.reset_weeks,
+                end=end,
+            )
+            gross[mask] += weight[:, None] * gross_part
+            stat[mask] += weight[:, None] * stat_part
         if not outcome.split:
             gross[mask] = np.array([outcome.unit_saving_in(int(y)) for y in years])[None, :] * py[mask]
-            continue
-        gross[mask], stat[mask] = split_savings(
-            net[mask],
-            effect_start[mask],
-            years,
-            clock[mask],
-            resolved.benefits[outcome.id],
-            resolved.staircases,
-            shares,
-            after,
-            fallback_month=outcome.fallback_month,
-            cohort_start=start[mask],
-            wage_subsidy=outcome.wage_subsidy,
-            weeks_per_year=resolved.weeks_per_year,
-            reset_weeks=resolved.reset_weeks,
-        )
     return rows, py, gross, stat
 
 
@@ -294,9 +307,10 @@ def _steady_state_saving(case: Case, rows: pd.DataFrame) -> float | None:
     """Annual saving once every cohort has passed its last fall-back, at the last year's rate.
 
     ``Σ net_persons × (1 - Σ fall-back shares) × unit_saving(last_year)`` (for a gross benefit: its
-    average over the last year); ``None`` without cohorts.
+    average over the last year); ``None`` without cohorts, and where an outcome avoids a førtidspension
+    (that saving ends at the folkepension age: there is no steady state).
     """
-    if rows.empty:
+    if rows.empty or any(o.avoids for o in case.outcomes):
         return None
     last = case.last_year
 

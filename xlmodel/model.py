@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from xlmodel import refusion
+from xlmodel import pension, refusion
 from xlmodel import validate as v
 from xlmodel.errors import InvalidValueError, XlmodelError
 from xlmodel.parameters import Parameters
@@ -95,10 +95,15 @@ class Outcome:
     #: as ``loen.io_minimum``), for the tax and udligning of the public purse; ``income_share`` for part time.
     income: float | Mapping[int, float] | str | None = None
     income_share: float = 1.0
+    #: ``"foertidspension"``: the outcome's persons avoid a førtidspension from the effect start to the
+    #: folkepension age (:mod:`xlmodel.pension`); its gross benefit is then a førtidspension rate.
+    avoids: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _IDENTIFIER.match(self.id):
             raise InvalidValueError("id", "et id skrives med små bogstaver, tal og _, fx job eller flexjob", value=self.id)
+        if self.avoids is not None:
+            self._check_avoided()
         given = [name for name in ("unit_saving", "benefit", "benefit_rate") if getattr(self, name) is not None]
         if given == ["benefit", "benefit_rate"]:
             raise InvalidValueError("benefit_rate", "angiv ydelsen enten som parameter (benefit) eller som beløb (benefit_rate), ikke begge")
@@ -126,6 +131,18 @@ class Outcome:
         if self.fallback_month is not None:
             _set(self, "fallback_month", v.month_number("fallback_month", self.fallback_month))
         self._check_income()
+
+    def _check_avoided(self) -> None:
+        """An avoided førtidspension is a gross benefit (split by the staircase): a førtidspension rate,
+        ``foertidspension.enlige`` unless the outcome names another or gives benefit_rate."""
+        avoided = v.avoided("avoids", self.avoids)
+        _set(self, "avoids", avoided)
+        if self.unit_saving is not None:
+            raise InvalidValueError("unit_saving", "en undgået førtidspension regnes af bruttoydelsen (delt efter refusionstrappen): udelad unit_saving, eller angiv benefit = \"foertidspension.andre\"")
+        if self.benefit is None and self.benefit_rate is None:
+            _set(self, "benefit", pension.AVOIDABLE[avoided])
+        elif self.benefit is not None and not str(self.benefit).startswith("foertidspension."):
+            raise InvalidValueError("benefit", "en undgået førtidspension sparer en førtidspensionssats: foertidspension.enlige eller foertidspension.andre", value=self.benefit)
 
     def _check_income(self) -> None:
         """The wage: an amount, a year table or a parameter name; it needs the gross benefit it replaces."""
@@ -206,9 +223,14 @@ class Cohort:
     outcomes: Mapping[str, CohortOutcome] = field(default_factory=dict)
     start: int | None = None
     weeks_on_benefit: float | None = None
+    #: Age at the effect start (years), or ``{age: share}``; needed when an outcome avoids a førtidspension.
+    age: float | Mapping[float, float] | None = None
 
     def __post_init__(self) -> None:
         _set(self, "name", v.text("name", self.name))
+        if self.age is not None:
+            age = v.age_mix("age", self.age)
+            _set(self, "age", MappingProxyType(age) if isinstance(age, dict) else age)
         if self.weeks_on_benefit is not None:
             _set(self, "weeks_on_benefit", v.number("weeks_on_benefit", self.weeks_on_benefit, minimum=0))
         _set(self, "participants", v.whole_count("participants", self.participants))
@@ -559,6 +581,7 @@ class Case:
                     raise InvalidValueError(f"{where}.outcomes.{outcome_id}", f"ukendt effekt; kendte: {', '.join(self.outcome_ids) or 'ingen'}", value=outcome_id)
                 if cohort.weeks_on_benefit is None and self.outcome(outcome_id).split:
                     raise InvalidValueError(f"{where}.weeks_on_benefit", f"mangler: effekten {outcome_id} har en bruttoydelse, så holdets uger på ydelse ved effektstart (refusionsuret) skal angives, fx weeks_on_benefit = 80")
+            pension.check_cohort(self, cohort, where)
 
     def _check_lines(self) -> None:
         for kind, lines in (("costs", self.costs), ("savings", self.savings)):

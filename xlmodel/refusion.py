@@ -175,8 +175,13 @@ def split_savings(
     wage_subsidy: bool = False,
     weeks_per_year: float = 52.0,
     reset_weeks: float = 52.0,
+    end: npt.ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Gross savings and the stat's part, each ``(n cohorts, n years)``; the kommune's is the difference.
+
+    ``end`` (month index per cohort, finite; None = never): nobody saves from then on (the folkepension
+    age ends an avoided førtidspension). Each term from ``b`` with clock ``a`` loses its tail from
+    ``e = max(b, end)``, where the clock stands at ``a + W (e − b)``: ``G(b) − G(e)``, ``I(b, a) − I(e, a + W (e − b))``.
 
     ``effect_start`` and ``cohort_start`` are month indices (as in :mod:`xlmodel.arithmetic`), fall-backs
     follow the same two conventions. A fall-back at least ``reset_weeks`` after the effect start restarts
@@ -195,17 +200,26 @@ def split_savings(
     start_month = np.asarray(effect_start, dtype=np.float64)
     s = start_month / 12.0
     w0 = np.asarray(weeks_on_benefit, dtype=np.float64)
-    gross = benefit_from(benefit, years, s)
-    stat = refunded_from(benefit, staircases, years, s, w0, weeks_per_year)
+    stop = None if end is None else np.asarray(end, dtype=np.float64) / 12.0
+
+    def until_end(b: FloatArray, a: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``G(b)`` and ``I(b, a)``, less their tails from the end."""
+        gross_from, stat_from = benefit_from(benefit, years, b), refunded_from(benefit, staircases, years, b, a, weeks_per_year)
+        if stop is None:
+            return gross_from, stat_from
+        e = np.maximum(b, stop.reshape(stop.shape + (1,) * (b.ndim - stop.ndim)))
+        return gross_from - benefit_from(benefit, years, e), stat_from - refunded_from(benefit, staircases, years, e, a + weeks_per_year * (e - b), weeks_per_year)
+
+    gross, stat = until_end(s, w0)
     fallbacks = fallback_times(net.shape[0], start_month, fallback_shares, fallback_after_years, fallback_month=fallback_month, cohort_start=cohort_start)
     if fallbacks is not None:
         shares, falls = fallbacks
         self_support_weeks = (falls - start_month[:, None]) / 12.0 * weeks_per_year
         resets = (self_support_weeks >= reset_weeks - 1e-9) & (not wage_subsidy)
         clock = np.where(resets, 0.0, w0[:, None])
-        f = falls / 12.0
-        gross = gross - np.einsum("nk,nky->ny", shares, benefit_from(benefit, years, f))
-        stat = stat - np.einsum("nk,nky->ny", shares, refunded_from(benefit, staircases, years, f, clock, weeks_per_year))
+        fallen_gross, fallen_stat = until_end(falls / 12.0, clock)
+        gross = gross - np.einsum("nk,nky->ny", shares, fallen_gross)
+        stat = stat - np.einsum("nk,nky->ny", shares, fallen_stat)
     return net[:, None] * gross, net[:, None] * stat
 
 

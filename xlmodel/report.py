@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from xlmodel import oevo, plausibility, public_purse
+from xlmodel import oevo, pension, plausibility, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.errors import XlmodelError
@@ -82,7 +82,8 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         ],
         "outcomes": [
             {"id": o.id, "label": o.label, "saving": "unit_saving" if not o.split else "benefit", "benefit": o.benefit,
-             "benefit_rate": dict(o.benefit_rate) if isinstance(o.benefit_rate, Mapping) else o.benefit_rate, "wage_subsidy": o.wage_subsidy}
+             "benefit_rate": dict(o.benefit_rate) if isinstance(o.benefit_rate, Mapping) else o.benefit_rate, "wage_subsidy": o.wage_subsidy,
+             "avoids": o.avoids}
             for o in case.outcomes
         ],
         "by_payer": _by_payer_data(result, tax),
@@ -96,6 +97,7 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         **({"public_purse": _public_purse_data(result, tax)} if tax is not None else {}),
         **({"evidence": check.to_dict()} if (check := compare_evidence(case)) is not None else {}),
         **({"oevo_cap": [y.to_dict() for y in cap]} if (cap := oevo.cap_check(result)) else {}),
+        **({"avoided_pension": [end.to_dict() for end in ends]} if (ends := pension.pension_ends(case)) else {}),
     }
 
 
@@ -383,6 +385,7 @@ def report_table(result: CaseResult) -> str:
     lines += _public_purse_table(result, years)
     lines += _evidence_table(result)
     lines += _oevo_table(result, years)
+    lines += _pension_table(result)
     lines += _appraisal_table(result)
     lines += _parameter_table(result)
     lines += _follow_up_table(result, years)
@@ -434,6 +437,21 @@ def _evidence_table(result: CaseResult) -> list[str]:
              f"  Dansk evidens: {format_share(e.effect)} ({e.result}; {e.population}; {e.design}, {e.horizon}); kilde: {e.source}"]
     if check.warning:
         lines.append(f"  ADVARSEL: {check.warning}")
+    return lines
+
+
+def _pension_table(result: CaseResult) -> list[str]:
+    """When each cohort's avoided førtidspension ends, and by which rule (cases with an outcome that avoids one)."""
+    ends = pension.pension_ends(result.case)
+    if not ends:
+        return []
+    lines = ["", "Undgået førtidspension (besparelsen løber fra effektstart til folkepensionsalderen)"]
+    for end in ends:
+        share = "" if end.share == 1 else f" (andel {format_share(end.share)})"
+        lines.append(f"  {end.cohort}: {format_kr(end.age, 0)} år ved effektstart{share}, født ca. {pension.end_text(end.birth_month)}: "
+                     f"folkepensionsalder {format_kr(end.pension_age, 1).removesuffix(',0')} år, førtidspensionen ophører {pension.end_text(end.end_month)} ({end.reference})")
+    lines += ["  ANTAGELSE: fødselsdatoen regnes midt i aldersåret (alderen er angivet i hele år); dødelighed, frakendelse og skat af pensionen regnes ikke med",
+              "  Kommunen medfinansierer førtidspension tilkendt fra 1. juli 2014 efter refusionstrappen (finansieringsloven § 2 og § 3, stk. 1, nr. 11)"]
     return lines
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import numbers
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -231,6 +232,47 @@ def cost_kind(field: str, value: Any) -> str:
     if not isinstance(value, str) or value.strip().lower() not in COST_KINDS:
         raise InvalidValueError(field, f"skal være en af: {', '.join(COST_KINDS)} (øvrig vejledning og opkvalificering, mentorstøtte) eller udeladt", value=value)
     return value.strip().lower()
+
+
+def age(field: str, value: Any) -> float:
+    """An age at the effect start in years, 18–100 (førtidspension is awarded from 18).
+
+    >>> age("age", 45)
+    45.0
+    """
+    years = number(field, value, minimum=0)
+    if not 18 <= years <= 100:
+        raise InvalidValueError(field, "en alder ved effektstart i hele år fra 18 til 100, fx 45 (førtidspension tilkendes fra 18 år)", value=value)
+    return years
+
+
+def age_mix(field: str, value: Any) -> float | dict[float, float]:
+    """One age, or ages with shares summing to 1: ``{ 40 = 0.5, 55 = 0.5 }``.
+
+    >>> age_mix("age", {"40": 0.5, "55": 0.5})
+    {40.0: 0.5, 55.0: 0.5}
+    """
+    if not isinstance(value, Mapping):
+        return age(field, value)
+    if not value:
+        raise InvalidValueError(field, "en aldersfordeling skal have mindst én alder, fx { 40 = 0.5, 55 = 0.5 }", value=value)
+    mix: dict[float, float] = {}
+    for key, share_value in value.items():
+        try:
+            years = float(key)
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"{field}.{key}", "en alder skrives som et tal, fx 45", value=key) from None
+        mix[age(f"{field}.{key}", years)] = share(f"{field}.{key}", share_value)
+    if abs(math.fsum(mix.values()) - 1.0) > 1e-9:
+        raise InvalidValueError(field, f"andelene skal summere til 1 (fik {math.fsum(mix.values()):g})", value=dict(value))
+    return mix
+
+
+def avoided(field: str, value: Any) -> str:
+    """What an outcome avoids: ``foertidspension``."""
+    if value != "foertidspension":
+        raise InvalidValueError(field, 'kendt: "foertidspension" (en førtidspension undgået fra effektstart til folkepensionsalderen)', value=value)
+    return value
 
 
 def text(field: str, value: Any, *, required: bool = True) -> str:
