@@ -33,6 +33,8 @@ OWN_PARAMETER = case_text(
 #: (a case read from text, as from a book: the decision's file is not followed).
 ACTUAL_ONLY = case_text(extra='[[actuals]]\nyear = 2021\noutcome = "job"\npersons = 1')
 FOLLOWS_UNREAD = ACTUAL_ONLY.replace('title = "Refusion"', 'title = "Refusion"\nfollows = "beslutning.toml"')
+#: A case naming its intervention (the evidence check on the summary); no bundled case names one.
+NAMES_INTERVENTION = REGION_AND_RATE.replace('title = "Refusion"', 'title = "Refusion"\nintervention = "ips"')
 
 
 def _fields(text: str) -> set[str]:
@@ -54,7 +56,7 @@ def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch, tmp_
 
     for module in (workbooks.labels, workbooks.writer):
         monkeypatch.setattr(module, "label", recording)
-    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO, ACTUAL_ONLY, FOLLOWS_UNREAD)]
+    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO, ACTUAL_ONLY, FOLLOWS_UNREAD, NAMES_INTERVENTION)]
     (tmp_path / "beslutning.toml").write_text(case_text(extra='[[costs]]\nlabel = "Stor udgift"\namounts = { 2021 = 10000000 }'), encoding="utf-8")
     (tmp_path / "status.toml").write_text(FOLLOWS_UNREAD, encoding="utf-8")
     cases.append(load_case(tmp_path / "status.toml"))  # its decision does not pay back

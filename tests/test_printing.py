@@ -12,7 +12,7 @@ from workbooks.layout import SHEET_NAMES
 from workbooks.libreoffice import soffice, to_pdf, uno_python, uno_run
 from workbooks.pipeline import ROOT, render
 from workbooks.printing import pdf_pages, print_book
-from xlmodel import compute_case, load_case
+from xlmodel import compute_case, load_case, public_purse
 from xlmodel.rounding import format_kr
 from xlmodel_cli import main
 
@@ -75,6 +75,9 @@ def test_the_committee_summary_is_one_page_with_the_figures_in_danish_form(tmp_p
     # the net gain and the first year's costs as a Danish reader writes them (1.090.000), from the core
     assert format_kr(result.net_gain) in text
     assert format_kr(float(result.yearly["costs"].iloc[0])) in text
+    if public_purse.opts_in(result.case):  # the kommune after tax and udligning, from the core
+        kommune = public_purse.payer_with_tax(result, public_purse.case_tax(result), "kommune")
+        assert "Kommunens nettogevinst efter skat og udligning" in text and format_kr(kommune.net_gain) in text
 
 
 def test_the_budget_sheet_shows_paid_back_as_danish_words(tmp_path: Path) -> None:

@@ -214,12 +214,27 @@ def test_a_case_that_opts_in_gets_the_tax_of_its_person_years(kommune_type: str,
 
 
 def test_cases_that_do_not_opt_in_give_todays_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bundled case without a wage shows no public purse; one with a wage (the Ishøj refusion variant) shows
+    it and otherwise exactly the figures of the same case without the wage."""
+    import dataclasses
+
+    from xlmodel import compute_case, load_case
     from xlmodel.bundled import bundled
 
+    opted = []
     for path in sorted(bundled("cases").glob("*.toml")):
         assert main(["report", str(path), "--format", "json"]) == 0
         data = json.loads(capsys.readouterr().out)
-        assert "public_purse" not in data and "tax" not in data["by_payer"]["kommune"], path.name
+        case = load_case(path)
+        if not any(o.income is not None for o in case.outcomes):
+            assert "public_purse" not in data and "tax" not in data["by_payer"]["kommune"], path.name
+            continue
+        opted.append(path.name)
+        without = dataclasses.replace(case, outcomes=tuple(dataclasses.replace(o, income=None) for o in case.outcomes))
+        plain = compute_case(without)
+        assert data["net_gain"] == plain.net_gain and data["by_payer"]["kommune"]["net"] == plain.by_payer["kommune"].yearly["net"].tolist(), path.name
+        assert "public_purse" in data and data["by_payer"]["kommune"]["net_incl_tax"] != data["by_payer"]["kommune"]["net"], path.name
+    assert opted == ["ishoej_2021_refusion.toml"]
 
 
 @pytest.mark.parametrize(

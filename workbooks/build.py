@@ -95,6 +95,7 @@ def with_case_tables(shape: Shape, case: Case) -> Shape:
         benefit_periods=max(periods, shape.benefit_periods if shape.split_outcomes == split else 0),
         bands=len(stairs[0].weeks) if stairs else 4,
         payers=tuple(p for p in PAYERS if p in {*shape.payers, *book_payers(case)}),
+        tax_outcomes=tuple(o.id for o in case.outcomes if o.income is not None),
     )
 
 

@@ -117,6 +117,8 @@ class Shape:
     bands: int = 4  # bands of the refusion staircase
     payers: tuple[str, ...] = ("kommune", "stat")
     discount_bands: int = 3  # bands of the discount-rate curve
+    #: Outcomes with a wage (income): the Budget sheet's public-purse block, tax and udligning per year.
+    tax_outcomes: tuple[str, ...] = ()
     #: The layout the book is written in (one of :data:`READABLE_LAYOUTS`; stored as its own property).
     layout: int = LAYOUT_VERSION
 
@@ -149,7 +151,7 @@ class Shape:
             raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
         if not isinstance(data, dict) or set(data) - ({f.name for f in fields(cls)} - {"layout"}):  # the layout: its own property
             raise ValueError("xlmodel_shape har ukendte felter")
-        for key in ("outcomes", "split_outcomes", "payers"):
+        for key in ("outcomes", "split_outcomes", "payers", "tax_outcomes"):
             if key in data:
                 if not isinstance(data[key], list) or not all(isinstance(x, str) and x.isidentifier() and len(x) <= 64 for x in data[key]):
                     raise ValueError(f"xlmodel_shape.{key} skal være en liste af id'er")
@@ -336,6 +338,15 @@ class Layout:
         first, last = (year_col, year_col) if year_col else (f"${col(FIRST_YEAR_COL)}", f"${col(self.last_year_col)}")
         return f"SUM({sheet}!{first}{HEADER_ROW + 1}:{last}{self.pairs_last_row})"
 
+    def outcome_pairs_sum(self, sheet: str, outcome_index: int, year_col: str) -> str:
+        """Σ over the cohorts of one outcome's rows in one year column (one range from layout 4 on), or 0."""
+        if not self.shape.cohorts:
+            return "0"
+        rows = [self.pair_row(i, outcome_index) for i in range(self.shape.cohorts)]
+        if self.shape.pairs_by_outcome:
+            return f"SUM({sheet}!{year_col}{rows[0]}:{year_col}{rows[-1]})"
+        return "+".join(f"{sheet}!{year_col}{row}" for row in rows)
+
     @property
     def savings_total_row(self) -> int:
         return self.pairs_last_row + 1
@@ -374,8 +385,41 @@ class Layout:
                 rows[f"{payer}_{name}"] = r
                 r += 1
             r += 1
+        if self.shape.tax_outcomes:
+            r = self._tax_rows(rows, r)
         rows["chart"] = r + 1
         return rows
+
+    def _tax_rows(self, rows: dict[str, int], r: int) -> int:
+        """The public purse block (cases with a wage): the year's rates, per taxed outcome its wage, benefit,
+        person-years and the gain of one person-year, the totals, and the kommune and the stat including them."""
+        rows["tax_header"] = r
+        r += 1
+        for name in TAX_RATES:
+            rows[f"tax_rate_{name}"] = r
+            r += 1
+        for k in range(len(self.shape.tax_outcomes)):
+            r += 1
+            for name in ("wage", "benefit", "persons", *TAX_LINES):
+                rows[f"tax{k}_{name}"] = r
+                r += 1
+        r += 1
+        for name in ("kommuneskat", "udligning", "kommune", "bundskat", "am_bidrag", "stat"):
+            rows[f"tax_{name}"] = r
+            r += 1
+        for payer in ("kommune", "stat"):
+            r += 1
+            for name in ("net", "cumulative", "paid_back", "payback_year", "net_gain"):
+                rows[f"{payer}_tax_{name}"] = r
+                r += 1
+        return r + 1
+
+
+#: The rates of the public purse block, one row each (xlmodel.public_purse.TaxRates' fields).
+TAX_RATES = ("am_bidrag", "bundskat", "personfradrag", "employment_rate", "employment_max", "job_rate", "job_threshold", "job_max",
+             "kommune_rate", "average_rate", "udligning_share")
+#: The four lines of the gain of one person-year (xlmodel.public_purse.LINES).
+TAX_LINES = ("kommuneskat", "udligning", "bundskat", "am_bidrag")
 
 
 def layout_for(shape: Shape) -> Layout:

@@ -16,7 +16,7 @@ from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
-from xlmodel import __version__
+from xlmodel import __version__, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
@@ -24,6 +24,8 @@ from xlmodel.followup import follow_up
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
 FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
 PAYER_SERIES = ("savings", "costs", "net", "cumulative")
+#: The public purse block's totals per year (cases with a wage).
+TAX_PARTS = ("kommuneskat", "udligning", "kommune", "bundskat", "am_bidrag", "stat")
 SENSITIVITY_FIGURES = ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune")
 
 
@@ -113,6 +115,13 @@ def read_results(path: Path) -> dict[str, Any]:
     for i in range(lay.shape.cohorts):
         for k, outcome in enumerate(lay.shape.outcomes):
             out[f"cohort{i}:{outcome}"] = [savings.cell(lay.pair_row(i, k), c).value for c in cols]
+    if lay.shape.tax_outcomes:  # the public purse block
+        for part in TAX_PARTS:
+            out[f"tax:{part}"] = [budget.cell(rows[f"tax_{part}"], c).value for c in cols]
+        for payer in ("kommune", "stat"):
+            out[f"{payer}:net_incl_tax"] = [budget.cell(rows[f"{payer}_tax_net"], c).value for c in cols]
+            for key in ("payback_year", "net_gain"):
+                out[f"{payer}:{key}_incl_tax"] = budget.cell(rows[f"{payer}_tax_{key}"], COL_P1).value
     followup, fu_rows = wb[names["followup"]], lay.followup_rows()
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = [followup.cell(fu_rows[name], c).value for c in cols]
@@ -143,6 +152,15 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         for outcome in lay.shape.outcomes:
             cohort = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
             out[f"cohort{i}:{outcome}"] = result.cohort_figure(cohort, outcome).tolist() if cohort else [0.0] * lay.n_years
+    if lay.shape.tax_outcomes:
+        tax = public_purse.case_tax(result)
+        for part in TAX_PARTS:
+            out[f"tax:{part}"] = tax.part(part).tolist()
+        for payer in ("kommune", "stat"):
+            with_tax = public_purse.payer_with_tax(result, tax, payer)
+            out[f"{payer}:net_incl_tax"] = with_tax.yearly["net"].tolist()
+            out[f"{payer}:payback_year_incl_tax"] = with_tax.payback_year
+            out[f"{payer}:net_gain_incl_tax"] = with_tax.net_gain
     f = follow_up(result)
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = list(getattr(f, name))

@@ -19,10 +19,15 @@ from workbooks.layout import (
     COL_UNIT,
     FIRST_YEAR_COL,
     HEADER_ROW,
+    TAX_LINES,
+    TAX_RATES,
     col,
 )
 from workbooks.sheets.refusion import block_sum
 from workbooks.writer import KR, PERSONS, SECTION_FONT, Writer
+from xlmodel import public_purse
+
+PERCENT = "0.000%"
 
 
 def write(w: Writer) -> None:
@@ -78,6 +83,8 @@ def write(w: Writer) -> None:
         w.text(ws, row, COL_UNIT, w.t("u_kr"))
         w.formula(ws, row, COL_P1, f'=SUMIFS({net},{years},">="&{fu}!$D${src},{years},"<="&{fu}!$E${src})', KR)
     _payers(w, ws, rows, row_formula)
+    if lay.shape.tax_outcomes:
+        _public_purse(w, ws, rows, row_formula)
     _charts(w, ws, rows)
 
 
@@ -108,6 +115,67 @@ def _payers(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) ->
         row_formula(r["savings"], f"={cohort_part}+{by_payer(payer, 'saving')}", w.t("p_savings", payer=name))
         row_formula(r["costs"], f"={by_payer(payer, 'cost')}", w.t("p_costs", payer=name))
         row_formula(r["net"], f"={{c}}{r['savings']}-{{c}}{r['costs']}", w.t("p_net", payer=name), bold=True)
+        row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
+        row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
+        flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
+        w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
+        w.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
+        w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
+        w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))
+        w.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
+
+
+def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) -> None:
+    """Tax and udligning (xlmodel.public_purse): the year's rates and, per outcome with a wage, the wage and the
+    gross benefit (values, from the case and its parameters), its person-years (Beregning) and the gain of one
+    person-year in built-in formulas; the totals, and the kommune and the stat including them."""
+    lay, case, calc = w.layout, w.case, w.ref("calc")
+    first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
+    settings = case.public_purse
+    rates = {y: public_purse.tax_rates(case.parameters, y, settings.kommune_type, settings.kommune_rate) for y in lay.years}
+    w.text(ws, rows["tax_header"], 1, w.t("tax_section"), font=SECTION_FONT)
+
+    def values(row: int, name: str, figures: list[float], fmt: str, source: str = "") -> None:
+        w.text(ws, row, 1, name)
+        if source:
+            w.text(ws, row, 2, source)
+        for year, figure in zip(lay.years, figures, strict=True):
+            ws.cell(row=row, column=lay.year_col(year), value=float(figure)).number_format = fmt
+
+    sources = {**public_purse.RATE_NAMES, "udligning_share": "udligning.landsudligning",
+               "kommune_rate": "public_purse.kommune_rate" if settings.kommune_rate is not None else public_purse.RATE_NAMES["average_rate"]}
+    for name in TAX_RATES:
+        share = name.endswith(("_rate", "_share")) or name in ("am_bidrag", "bundskat")
+        source = sources[name]
+        values(rows[f"tax_rate_{name}"], w.t(f"tax_rate_{name}", kind=settings.kommune_type), [getattr(rates[y], name) for y in lay.years], PERCENT if share else KR, source)
+    rate = {name: f"{{c}}${rows[f'tax_rate_{name}']}" for name in TAX_RATES}
+    benefits = case.refusion.benefits
+    for k, outcome_id in enumerate(lay.shape.tax_outcomes):
+        outcome, index = case.outcome(outcome_id), lay.shape.outcomes.index(outcome_id)
+        label = outcome.label or outcome.id
+        r = {name: rows[f"tax{k}_{name}"] for name in ("wage", "benefit", "persons", *TAX_LINES)}
+        values(r["wage"], w.t("tax_wage", outcome=label), [public_purse.income_in(outcome, y, case.parameters) for y in lay.years], KR, outcome.income if isinstance(outcome.income, str) else "")
+        values(r["benefit"], w.t("tax_benefit", outcome=label), list(benefits[outcome_id].yearly(lay.years)), KR, outcome.benefit or "")
+        row_formula(r["persons"], "=" + lay.outcome_pairs_sum(calc, index, "{c}"), w.t("tax_persons", outcome=label), PERSONS)
+        wage, benefit = f"{{c}}{r['wage']}", f"{{c}}{r['benefit']}"
+        am = f"{rate['am_bidrag']}*{wage}"
+        employment = f"MIN({rate['employment_rate']}*{wage},{rate['employment_max']})"
+        job = f"MIN({rate['job_rate']}*MAX(0,{wage}-{rate['job_threshold']}),{rate['job_max']})"
+        on_benefit = f"MAX(0,{benefit}-{rate['personfradrag']})"
+        base = f"(MAX(0,{wage}-{am}-{employment}-{job}-{rate['personfradrag']})-{on_benefit})"
+        row_formula(r["kommuneskat"], f"={rate['kommune_rate']}*{base}", w.t("tax_kommuneskat", outcome=label))
+        row_formula(r["udligning"], f"=-{rate['udligning_share']}*{rate['average_rate']}*{base}", w.t("tax_udligning", outcome=label))
+        row_formula(r["bundskat"], f"={rate['bundskat']}*(MAX(0,{wage}-{am}-{rate['personfradrag']})-{on_benefit})", w.t("tax_bundskat", outcome=label))
+        row_formula(r["am_bidrag"], f"={am}", w.t("tax_am_bidrag", outcome=label))
+    for line in TAX_LINES:
+        terms = "+".join(f"{{c}}{rows[f'tax{k}_persons']}*{{c}}{rows[f'tax{k}_{line}']}" for k in range(len(lay.shape.tax_outcomes)))
+        row_formula(rows[f"tax_{line}"], f"={terms}", w.t(f"tax_total_{line}"))
+    row_formula(rows["tax_kommune"], f"={{c}}{rows['tax_kommuneskat']}+{{c}}{rows['tax_udligning']}", w.t("tax_total_kommune"), bold=True)
+    row_formula(rows["tax_stat"], f"={{c}}{rows['tax_bundskat']}+{{c}}{rows['tax_am_bidrag']}", w.t("tax_total_stat"), bold=True)
+    for payer in ("kommune", "stat"):
+        name = w.t(f"payer_{payer}_tax")
+        r = {key: rows[f"{payer}_tax_{key}"] for key in ("net", "cumulative", "paid_back", "payback_year", "net_gain")}
+        row_formula(r["net"], f"={{c}}{rows[f'{payer}_net']}+{{c}}{rows[f'tax_{payer}']}", w.t("p_net", payer=name), bold=True)
         row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
         row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
         flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"

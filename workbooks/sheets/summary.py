@@ -20,6 +20,8 @@ from workbooks.charts import year_chart
 from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from workbooks.sheets.summary_followup import write_follow_up
+from xlmodel import public_purse
+from xlmodel.evidence import compare_evidence
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.report import parameter_uses
 from xlmodel.rounding import danish_separators
@@ -43,6 +45,11 @@ def assumption_lines(w: Writer) -> list[str]:
     parameters the case uses (assumptions marked)."""
     case, lang = w.case, w.lang
     lines = [f"{w.t('sum_doubt')}: {doubt.message}" for doubt in w.doubts]
+    check = compare_evidence(case)
+    if check is not None:  # the assumed effect beside the Danish evidence (and the warning first, where it exceeds it)
+        lines += [f"{w.t('sum_doubt')}: {check.warning}"] if check.warning else []
+        e = check.evidence
+        lines.append(w.t("sum_evidence", title=e.title, assumed=format_percent(check.assumed, lang), evidence=format_percent(e.effect, lang), population=e.population, source=e.source))
     lines += [w.t("sum_source", source=case.source)] if case.source else []
     for outcome in case.outcomes:
         if outcome.split:
@@ -57,6 +64,12 @@ def assumption_lines(w: Writer) -> list[str]:
     if case.cohorts:
         reached = "; ".join(w.t("sum_reached", outcome=o.label or o.id, persons=f"{persons[o.id]:g}", dead=f"{dead[o.id]:g}") for o in case.outcomes)
         lines.append(w.t("sum_cohorts", n=len(case.cohorts), participants=sum(c.participants for c in case.cohorts), reached=reached))
+    for outcome in case.outcomes:
+        if outcome.income is not None:
+            wages = sorted({public_purse.income_in(outcome, y, case.parameters) for y in (case.first_year, case.last_year)})
+            wage = "/".join(format_amount(a, lang) for a in wages)
+            wage += f" ({outcome.income})" if isinstance(outcome.income, str) else ""
+            lines.append(w.t("sum_tax", outcome=outcome.label or outcome.id, wage=wage, kind=case.public_purse.kommune_type))
     for cost in case.costs:
         lines.append(f"{cost.label}: {format_amount(cost.total, lang)} kr." + (f" ({cost.basis})" if cost.basis else ""))
     uses: dict[str, list[dict[str, object]]] = {}
@@ -194,6 +207,9 @@ def _key_figures(w: Writer, ws: Worksheet, r: int) -> int:
     ]
     if case.has_payer_split:
         figures += [(w.t("kommune_payback"), f"={budget}!$D${brows['kommune_payback_year']}", "0"), (w.t("kommune_net_gain"), f"={budget}!$D${brows['kommune_net_gain']}", KR)]
+    if lay.shape.tax_outcomes:  # the public purse: what the kommune keeps after tax and udligning
+        figures += [(w.t("kommune_tax_payback"), f"={budget}!$D${brows['kommune_tax_payback_year']}", "0"),
+                    (w.t("kommune_tax_net_gain"), f"={budget}!$D${brows['kommune_tax_net_gain']}", KR)]
     for name, formula, fmt in figures:
         r += 1
         w.text(ws, r, COL_LABEL, name)
