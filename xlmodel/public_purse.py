@@ -231,8 +231,8 @@ def opts_in(case: Case) -> bool:
 
     >>> from xlmodel import load_case
     >>> from xlmodel.bundled import bundled_case
-    >>> opts_in(load_case(bundled_case("ishoej_2021_refusion.toml")))
-    False
+    >>> opts_in(load_case(bundled_case("ishoej_2021.toml"))), opts_in(load_case(bundled_case("ishoej_2021_refusion.toml")))
+    (False, True)
     """
     return any(o.income is not None for o in case.outcomes)
 

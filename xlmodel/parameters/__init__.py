@@ -179,8 +179,8 @@ def _entry(spec: Mapping[str, Any]) -> ParameterValue:
 def shipped() -> Mapping[str, Parameter]:
     """Every parameter shipped in ``xlmodel/parameters/data``, by name (checked against the schema).
 
-    >>> shipped()["skat.bundskat"].values[0].value
-    0.1201
+    >>> shipped()["skat.bundskat"].values[0].date, shipped()["skat.bundskat"].values[0].value
+    (datetime.date(2021, 1, 1), 0.1209)
     """
     found: dict[str, Parameter] = {}
     validator = jsonschema.Draft202012Validator(_schema())
