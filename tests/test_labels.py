@@ -33,8 +33,10 @@ OWN_PARAMETER = case_text(
 #: (a case read from text, as from a book: the decision's file is not followed).
 ACTUAL_ONLY = case_text(extra='[[actuals]]\nyear = 2021\noutcome = "job"\npersons = 1')
 FOLLOWS_UNREAD = ACTUAL_ONLY.replace('title = "Refusion"', 'title = "Refusion"\nfollows = "beslutning.toml"')
-#: A case naming its intervention (the evidence check on the summary); no bundled case names one.
-NAMES_INTERVENTION = REGION_AND_RATE.replace('title = "Refusion"', 'title = "Refusion"\nintervention = "ips"')
+#: A case naming its intervention (the evidence check on the summary) and a published ratio without a label of
+#: its own (the "as published" block's generic name and unit); no bundled case has either.
+NAMES_INTERVENTION = REGION_AND_RATE.replace('title = "Refusion"', 'title = "Refusion"\nintervention = "ips"') + '[[published]]\nfigure = "savings_cost_ratio"\nvalue = 1.5\ndecimals = 1\n'
+
 
 
 def _fields(text: str) -> set[str]:

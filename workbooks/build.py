@@ -75,6 +75,7 @@ def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, sa
             targets=max(len(target_lines(case)), target_capacity),
             actuals=max(len(actual_lines(case)), actual_capacity),
             payers=payers or book_payers(case),
+            published=len(case.published),  # a fresh book only: recalc keeps the stored shape's (no --force for it)
         ),
         case,
     )

@@ -95,7 +95,7 @@ def col(index: int) -> str:
 #: The largest counts a stored shape may claim (far above any real case, far below what exhausts memory).
 SHAPE_LIMITS = {
     "first_year": 2200, "last_year": 2200, "cohorts": 10_000, "costs": 2_000, "savings": 2_000, "periods": 200,
-    "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20,
+    "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20, "published": 2_000,
 }  # fmt: skip
 
 
@@ -119,6 +119,8 @@ class Shape:
     discount_bands: int = 3  # bands of the discount-rate curve
     #: Outcomes with a wage (income): the Budget sheet's public-purse block, tax and udligning per year.
     tax_outcomes: tuple[str, ...] = ()
+    #: The source's printed figures shown "as published" on the Besparelser sheet (two rows each).
+    published: int = 0
     #: The layout the book is written in (one of :data:`READABLE_LAYOUTS`; stored as its own property).
     layout: int = LAYOUT_VERSION
 
@@ -350,6 +352,12 @@ class Layout:
     @property
     def savings_total_row(self) -> int:
         return self.pairs_last_row + 1
+
+    def published_rows(self) -> tuple[int, int, int]:
+        """The "as published" block on the Besparelser sheet: its title row, its column headers, and the first
+        figure's row (each figure: the source's row, then the model's)."""
+        title = self.savings_total_row + 2
+        return title, title + 1, title + 2
 
     # --- Budget ---
     def budget_rows(self) -> dict[str, int]:

@@ -16,10 +16,12 @@ from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
+from workbooks.sheets import published_view
 from xlmodel import __version__, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
+from xlmodel.published import model_values
 
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
 FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
@@ -115,6 +117,12 @@ def read_results(path: Path) -> dict[str, Any]:
     for i in range(lay.shape.cohorts):
         for k, outcome in enumerate(lay.shape.outcomes):
             out[f"cohort{i}:{outcome}"] = [savings.cell(lay.pair_row(i, k), c).value for c in cols]
+    if lay.shape.published:  # the "as published" block: the model's rows that refer to the book's cells
+        sav, (_, _, first) = wb[names["savings"]], lay.published_rows()
+        for i in range(lay.shape.published):
+            row = first + 2 * i + 1
+            values = [sav.cell(row, c).value for c in cols]
+            out[f"published{i}"] = [v for v in values if v is not None] or [sav.cell(row, COL_P1).value]
     if lay.shape.tax_outcomes:  # the public purse block
         for part in TAX_PARTS:
             out[f"tax:{part}"] = [budget.cell(rows[f"tax_{part}"], c).value for c in cols]
@@ -161,6 +169,10 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
             out[f"{payer}:net_incl_tax"] = with_tax.yearly["net"].tolist()
             out[f"{payer}:payback_year_incl_tax"] = with_tax.payback_year
             out[f"{payer}:net_gain_incl_tax"] = with_tax.net_gain
+    for i, figure in enumerate(result.case.published[: lay.shape.published]):
+        if figure.figure in published_view.IN_BOOK:
+            models = [model for _, _, model in model_values(result, figure)]
+            out[f"published{i}"] = [None if m is None else m * figure.sign / figure.unit for m in models] if figure.figure != "payback_year" else models
     f = follow_up(result)
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = list(getattr(f, name))

@@ -166,7 +166,7 @@ def compare(result: CaseResult, figures: tuple[PublishedFigure, ...] | None = No
     checked = 0
     deviations: list[Deviation] = []
     for figure in result.case.published if figures is None else figures:
-        for where, published, exact in _model_values(result, figure):
+        for where, published, exact in model_values(result, figure):
             checked += 1
             deviation = _check(figure, where, published, exact)
             if deviation is not None:
@@ -174,7 +174,7 @@ def compare(result: CaseResult, figures: tuple[PublishedFigure, ...] | None = No
     return Comparison(checked, tuple(deviations))
 
 
-def _model_values(result: CaseResult, fig: PublishedFigure) -> list[tuple[str, Any, Any]]:
+def model_values(result: CaseResult, fig: PublishedFigure) -> list[tuple[str, Any, Any]]:
     """``(where, published, model value in kr.)`` for each printed number of ``fig``."""
     if fig.figure in YEARLY_FIGURES:
         if fig.figure.startswith("cohort_"):

@@ -12,6 +12,7 @@ from workbooks.layout import (
     HEADER_ROW,
     col,
 )
+from workbooks.sheets import published_view
 from workbooks.sheets.pairs import pair_rows
 from workbooks.sheets.refusion import pair_sum
 from workbooks.writer import KR, Writer
@@ -44,3 +45,4 @@ def write(w: Writer) -> None:
     for year in lay.years:
         c = col(lay.year_col(year))
         w.formula(ws, total, lay.year_col(year), f"={lay.pairs_sum(w.ref('savings'), c)}", KR).font = Font(bold=True)
+    published_view.write(w, ws)
