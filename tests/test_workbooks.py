@@ -344,3 +344,18 @@ def test_label_columns_are_as_wide_as_the_labels_in_them() -> None:
                     wanted = min(MAX_LABEL_WIDTH, (len(c.value) if c.column == 1 else min(len(c.value), WRAP_AT)) + 2)
                     width = ws.column_dimensions[c.column_letter].width
                     assert width >= wanted, f"{case_path.stem} {ws.title}!{c.coordinate} {c.value!r}: width {width} < {wanted}"
+
+
+def test_a_chart_of_nothing_but_zeros_is_left_out_with_a_line_saying_why() -> None:
+    """Silkeborg's 2016 status has no costs or savings of its own: the Budget sheet says why it has no chart
+    instead of drawing an empty axis; its decision case and a template (filled in later) keep theirs."""
+    from workbooks.templates import build_template
+
+    status = build_workbook(load_case(ROOT / "cases" / "silkeborg_2016_status.toml")).workbook
+    budget = status[SHEET_NAMES["da"]["budget"]]
+    assert budget._charts == []
+    assert any("Diagrammet er udeladt: Nettoresultat er 0 i alle år" in str(c.value) for row in budget.iter_rows(max_col=1) for c in row)
+    decision = build_workbook(load_case(ROOT / "cases" / "silkeborg_2015.toml")).workbook
+    assert len(decision[SHEET_NAMES["da"]["budget"]]._charts) == 2
+    template = build_template(runtime="native", lang="da").workbook
+    assert len(template[SHEET_NAMES["da"]["budget"]]._charts) == 2

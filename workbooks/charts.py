@@ -7,13 +7,23 @@ them in Excel unless told), and every chart has one readable size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: Width and height of a chart in cm: two fit side by side on a landscape page.
 CHART_WIDTH, CHART_HEIGHT = 15.0, 7.5
+
+
+def nothing_to_show(*series: Iterable[float | None]) -> bool:
+    """True when every value of every series is 0 or undefined: a chart of it would show an empty axis
+    (0, 1, 1), so the sheet says so in a line instead.
+
+    >>> nothing_to_show([0.0, 0.0], [None, 0.0]), nothing_to_show([0.0, 3.0])
+    (True, False)
+    """
+    return all(value is None or value == 0 for values in series for value in values)
 
 
 def year_chart(

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import year_chart
+from workbooks.charts import nothing_to_show, year_chart
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
 from workbooks.layout import (
     COL_DETAIL,
@@ -28,7 +28,7 @@ from workbooks.layout import (
 )
 from workbooks.writer import BAD_FILL, KR, OK_FILL, SECTION_FONT, SHARE, WARN_FILL, Writer
 from xlmodel.errors import InvalidValueError
-from xlmodel.followup import GREEN_FROM, YELLOW_FROM
+from xlmodel.followup import GREEN_FROM, YELLOW_FROM, follow_up
 
 #: At most this many outcomes counted together by one target line (job + education + ...).
 TARGET_OUTCOMES = 3
@@ -87,6 +87,11 @@ def write(w: Writer) -> None:
     _traffic_light(w, ws, rows)
     _rate_used(w, ws, rows, blocks)
     _results(w, ws, rows, blocks)
+    figures = follow_up(w.result)
+    if not w.guidance and nothing_to_show(figures.expected, figures.realised, figures.forecast):  # a template keeps it  # an empty axis says nothing: say why instead
+        w.text(ws, rows["chart"], 1, w.t("chart_omitted", what=w.t("chart_followup")))
+        w.generated.append((ws.title, f"A{rows['chart']}"))
+        return
     series = [(w.t(key), rows[name]) for name, key in (("expected", "expected_savings"), ("realised", "realised_savings"), ("forecast", "forecast"))]
     chart = year_chart(LineChart, ws, w.t("chart_followup"), w.t("u_kr"), series, (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col))
     ws.add_chart(chart, f"A{rows['chart']}")
