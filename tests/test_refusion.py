@@ -335,3 +335,39 @@ outcomes = { edu = { persons = 1 } }
     staircase = [u for u in uses if u["parameter"] == "refusion.staircase"]
     assert staircase and min(u["from"] for u in staircase) == "2021-01-01"
     assert max(u["to"] for u in uses) == "2022-12-31"
+
+
+@pytest.mark.parametrize(("knots", "values"), [([2021.0, 2021.0], [1.0]), ([2022.0, 2021.0], [1.0]), ([2021.0, 2022.0], [1.0, 2.0]), ([[2021.0, 2022.0]], [1.0])])
+def test_a_step_function_needs_ascending_knots_and_one_value_per_interval(knots: list[float], values: list[float]) -> None:
+    with pytest.raises(ValueError, match="ascending knots"):
+        StepFunction(np.array(knots), np.array(values))
+
+
+def test_a_step_function_integrates_by_hand() -> None:
+    # 120,000 kr. a year in 2021, 60,000 from 2022: 2021 averages 120,000, 2022 60,000; mid-2021 to mid-2022 is
+    # half a year of each: 60,000 + 30,000; nothing outside the knots and nothing over an empty interval.
+    benefit = StepFunction(np.array([2021.0, 2022.0, 2023.0]), np.array([120_000.0, 60_000.0]))
+    assert benefit.yearly([2021, 2022]).tolist() == [120_000.0, 60_000.0]
+    assert benefit.integral(2021.5, 2022.5).item() == 90_000.0
+    assert benefit.integral(2022.5, 2022.5).item() == 0.0 and benefit.integral(2022.5, 2021.5).item() == 0.0
+    assert benefit.start == 2021.0
+
+
+def test_the_staircase_rate_changes_exactly_at_each_bound() -> None:
+    # § 5, stk. 2: 80 % in weeks 1-4, 40 % in 5-26, 30 % in 27-52, 20 % after: the clock at 4.0 is in the second band
+    assert STAIRCASE_2016.rate([0.0, 3.999, 4.0, 25.999, 26.0, 51.999, 52.0, 1000.0]).tolist() == [0.8, 0.8, 0.4, 0.4, 0.3, 0.3, 0.2, 0.2]
+
+
+def test_an_end_stops_the_saving_and_the_refund_of_stayers_and_fallen_alike() -> None:
+    """A person whose saving ends mid-2023 (the folkepension age of an avoided førtidspension), with a fall-back
+    of half in mid-2022 (clock 0 after 52 weeks off benefits), 52,000 kr. a year, clock 100 at the start (20 %):
+    by hand, gross 2021: 52,000; 2022: 52,000 − ½ × 26,000 = 39,000; 2023: ½ × 26,000 = 13,000; 2024: 0.
+    The stat: the stayers' 20 %; for the fallen half from mid-2022 the kommune's refund follows their new clock
+    (80 % for 4 weeks, 40 % for 22 weeks from mid-2022: 4 × 0.8 + 22 × 0.4 = 12 weeks' worth), to the end."""
+    benefit = StepFunction.constant(52_000, 2021, 2025)
+    gross, stat = split_savings([1.0], [2021 * 12], [2021, 2022, 2023, 2024], [100.0], benefit, STAIRCASE_2016, [0.5], [1.5], end=[2023 * 12 + 6])
+    assert gross[0].tolist() == pytest.approx([52_000, 39_000, 13_000, 0])
+    week = 1_000.0
+    stayers = [0.2 * 52 * week, 0.2 * 52 * week, 0.2 * 26 * week, 0.0]
+    fallen_refund = [0.0, 0.5 * (4 * 0.8 + 22 * 0.4) * week, 0.5 * (26 * 0.3) * week, 0.0]  # weeks 27-52 of the new clock in 2023's first half
+    assert stat[0].tolist() == pytest.approx([s - f for s, f in zip(stayers, fallen_refund, strict=True)])
