@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from xlmodel import compute_case, loads_case
 from xlmodel.arithmetic import person_years
 from xlmodel.errors import XlmodelError
-from xlmodel.parameters import Parameters, shipped
-from xlmodel.refusion import STAIRCASE_2016, StepFunction, split_savings
+from xlmodel.parameters import Override, Parameters, shipped
+from xlmodel.refusion import STAIRCASE_2016, StepFunction, refusion_rules, split_savings, split_savings_in_force, staircase_on
 
 
 def case_text(*, benefit: str = "benefit_rate = 52000", weeks: str = "80", effect: str = "2021-01-01", fallbacks: str = "", wage_subsidy: str = "false",
@@ -371,3 +371,88 @@ def test_an_end_stops_the_saving_and_the_refund_of_stayers_and_fallen_alike() ->
     stayers = [0.2 * 52 * week, 0.2 * 52 * week, 0.2 * 26 * week, 0.0]
     fallen_refund = [0.0, 0.5 * (4 * 0.8 + 22 * 0.4) * week, 0.5 * (26 * 0.3) * week, 0.0]  # weeks 27-52 of the new clock in 2023's first half
     assert stat[0].tolist() == pytest.approx([s - f for s, f in zip(stayers, fallen_refund, strict=True)])
+
+
+def _by_hand_after_a_fall_back(reset: bool) -> float:
+    """The stat's part of 2022 for 1 person (52,000 kr. a year, clock 100 at 1 January 2021), half of whom fall
+    back on 1 January 2022 after 52 weeks off benefits: the stayers' 20 % less the fallen half's refund on
+    their own clock, from 0 (a reset: 4 × 0.8 + 22 × 0.4 + 26 × 0.3 weeks' worth) or from 100 (no reset: 20 %)."""
+    week = 1_000.0
+    fallen = (4 * 0.8 + 22 * 0.4 + 26 * 0.3) * week if reset else 0.2 * 52 * week
+    return 0.2 * 52 * week - 0.5 * fallen
+
+
+def test_the_reset_rule_applies_after_exactly_52_weeks_by_default() -> None:
+    benefit = StepFunction.constant(52_000, 2021, 2023)
+    args = ([1.0], [2021 * 12], [2021, 2022], [100.0], benefit, STAIRCASE_2016, [0.5], [1.0])
+    _, stat = split_savings(*args)
+    assert stat[0, 1] == pytest.approx(_by_hand_after_a_fall_back(reset=True))
+    _, stat = split_savings(*args, reset_weeks=53.0)
+    assert stat[0, 1] == pytest.approx(_by_hand_after_a_fall_back(reset=False))
+
+
+def test_the_rules_in_force_reset_the_clock_unless_told_the_outcome_is_a_wage_subsidy() -> None:
+    benefit = StepFunction.constant(52_000, 2021, 2023)
+    args = (Parameters(), [1.0], [2021 * 12], [2021, 2022], [100.0], benefit, [0.5], [1.0])
+    assert split_savings_in_force(*args)[1][0, 1] == pytest.approx(_by_hand_after_a_fall_back(reset=True))
+    assert split_savings_in_force(*args, wage_subsidy=True)[1][0, 1] == pytest.approx(_by_hand_after_a_fall_back(reset=False))
+
+
+@pytest.mark.parametrize(("benefit_start", "raises"), [(2021.0, False), (2021.5, True), (2021.0 + 1e-12, False), (2020.75, False)])
+def test_a_benefit_must_cover_the_first_effect_start(benefit_start: float, raises: bool) -> None:
+    """From the first effect start (2021-01) the benefit must exist; a benefit starting before it, or within a
+    rounding error of it, is fine; one starting half a year late is refused by name."""
+    benefit = StepFunction.constant(52_000, benefit_start, 2023)
+    call = lambda: split_savings_in_force(Parameters(), [1.0], [2021 * 12], [2021, 2022], [80.0], benefit)  # noqa: E731
+    if raises:
+        with pytest.raises(XlmodelError, match="benefit: ydelsen mangler for de første år"):
+            call()
+    else:
+        call()
+
+
+def test_an_effect_before_the_first_year_needs_the_benefit_only_from_the_first_year() -> None:
+    # the effect started mid-2020, the years asked for begin in 2021: a benefit from October 2020 covers them
+    benefit = StepFunction.constant(52_000, 2020.75, 2023)
+    gross, _ = split_savings_in_force(Parameters(), [1.0], [2020 * 12 + 6], [2021], [80.0], benefit)
+    assert gross[0].tolist() == [52_000.0]
+
+
+def _rule_change(name: str, date: dt.date, value: float) -> Parameters:
+    return Parameters(overrides=(Override(name, date, "ANTAGELSE: prøve", value=value),))
+
+
+def test_the_rules_are_read_up_to_the_end_of_the_last_year_and_not_beyond() -> None:
+    # a reset rule that changes on 1 January 2023 is after a horizon ending with 2022: no conflict
+    benefit = StepFunction.constant(52_000, 2021, 2023)
+    parameters = _rule_change("refusion.reset_weeks", dt.date(2023, 1, 1), 40)
+    split_savings_in_force(parameters, [1.0], [2021 * 12], [2021, 2022], [80.0], benefit)
+    # the same change inside the horizon is refused by name
+    with pytest.raises(XlmodelError, match=r"refusion\.reset_weeks skifter værdi"):
+        split_savings_in_force(_rule_change("refusion.reset_weeks", dt.date(2022, 12, 31), 40), [1.0], [2021 * 12], [2021, 2022], [80.0], benefit)
+
+
+@pytest.mark.parametrize(("name", "value", "fine"), [
+    ("refusion.weeks_per_year", 0, False),   # no weeks in a year: refused, never a division by zero
+    ("refusion.reset_weeks", 156, True),     # 156 weeks = exactly the 3-year window: fits
+    ("refusion.reset_weeks", 157, False),    # one week more does not
+])
+def test_the_reset_rule_must_fit_its_window(name: str, value: float, fine: bool) -> None:
+    parameters = _rule_change(name, dt.date(2016, 1, 4), value)
+    if fine:
+        assert refusion_rules(parameters, dt.date(2021, 1, 1), dt.date(2022, 1, 1)) == (52.0, float(value))
+    else:
+        with pytest.raises(XlmodelError, match=r"refusion\.reset_weeks: genstartsreglen"):
+            refusion_rules(parameters, dt.date(2021, 1, 1), dt.date(2022, 1, 1))
+
+
+def test_one_week_a_year_with_a_two_week_reset_fits_the_window() -> None:
+    parameters = Parameters(overrides=(Override("refusion.weeks_per_year", dt.date(2016, 1, 4), "ANTAGELSE: prøve", value=1),
+                                       Override("refusion.reset_weeks", dt.date(2016, 1, 4), "ANTAGELSE: prøve", value=2)))
+    assert refusion_rules(parameters, dt.date(2021, 1, 1), dt.date(2022, 1, 1)) == (1.0, 2.0)
+
+
+def test_without_a_date_the_newest_staircase_is_used() -> None:
+    newer = Parameters(overrides=(Override("refusion.staircase", dt.date(2030, 1, 1), "ANTAGELSE: prøve", weeks=(0.0, 10.0), rates=(0.5, 0.1)),))
+    assert staircase_on(newer, None).rates == (0.5, 0.1)
+    assert staircase_on(Parameters(), None).rates == (0.8, 0.4, 0.3, 0.2)
