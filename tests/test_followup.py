@@ -183,3 +183,50 @@ def test_a_follow_up_without_actuals_awaits_them_with_targets_or_a_decision_alon
     assert status(dataclasses.replace(bare, follows="beslutning.toml")) == "awaiting"
     reported_only = dataclasses.replace(bare, actuals=(Actual(2021, "job", persons=2),))
     assert status(reported_only) == "reported"  # actuals but no target to judge them by
+
+
+@pytest.mark.parametrize("name", ["silkeborg_2016_status", "ballerup_2018_juni", "ballerup_2019_revision"])
+def test_a_follow_up_book_carries_its_decision_and_reports_like_its_case_file(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The book keeps the decision case it follows (its case file's text), so reading the book later, without
+    the decision's file beside it, gives the same report, decision and realised-against-decision included; the
+    Opfølgning sheet shows the decision's expected savings and the realised against them, as the core does."""
+    import openpyxl
+
+    from workbooks.results import expected_results, layout_of, read_results
+    from xlmodel_cli import main
+
+    source = CASES / f"{name}.toml"
+    book = tmp_path / f"{name}.xlsx"
+    assert main(["build", str(source), "-o", str(book), "--runtime", "native"]) == 0
+    capsys.readouterr()
+    reports = []
+    for path in (source, book):
+        assert main(["report", str(path), "--format", "json"]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] and "decision" in reports[1]["follow_up"]
+    lay = layout_of(openpyxl.load_workbook(book))[0]
+    expected = expected_results(compute_case(load_case(source)), lay)
+    got = read_results(book)
+    assert lay.shape.decision == 1
+    for key in ("followup:decision_expected", "followup:realised_vs_decision"):
+        assert [None if w is None else pytest.approx(w, abs=0.01) for w in expected[key]] == [None if g in (None, "") else g for g in got[key]]
+
+
+def test_a_forged_decision_in_a_book_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    from workbooks.results import custom_properties
+    from xlmodel_cli import main
+
+    book = tmp_path / "status.xlsx"
+    assert main(["build", str(CASES / "silkeborg_2016_status.toml"), "-o", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    prop = next(p for p in wb.custom_doc_props.props if p.name == "xlmodel_case")
+    data = json.loads(custom_properties(wb)["xlmodel_case"])
+    data["decision"] = data["decision"].replace("first_year = 2015", "first_year = 20015")
+    prop.value = json.dumps(data, ensure_ascii=False)
+    wb.save(book)
+    capsys.readouterr()
+    assert main(["report", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert "decision" in err and "first_year" in err and "Traceback" not in err

@@ -42,6 +42,7 @@ from workbooks.sheets import (
 from workbooks.writer import Writer
 from workbooks.xlsx_writer import TemplateRow
 from xlmodel import __version__
+from xlmodel.casewriter import dumps_case
 from xlmodel.compute import compute_case
 from xlmodel.model import Case, Outcome
 from xlmodel.refusion import benefit_periods
@@ -97,6 +98,7 @@ def with_case_tables(shape: Shape, case: Case) -> Shape:
         bands=len(stairs[0].weeks) if stairs else 4,
         payers=tuple(p for p in PAYERS if p in {*shape.payers, *book_payers(case)}),
         tax_outcomes=tuple(o.id for o in case.outcomes if o.income is not None),
+        decision=int(case.decision is not None),
     )
 
 
@@ -162,6 +164,8 @@ def build_workbook(
         "intervention": case.intervention,
         "cost_kinds": {item.label: item.kind for item in case.costs if item.kind},
         "follows": case.follows,
+        # the decision a follow-up follows, as its case file: a book read later knows it without the file
+        "decision": "" if case.decision is None else dumps_case(case.decision),
         "parameters": _parameters_dict(case),
         "appraisal": _appraisal_dict(case),
     }

@@ -95,7 +95,7 @@ def col(index: int) -> str:
 #: The largest counts a stored shape may claim (far above any real case, far below what exhausts memory).
 SHAPE_LIMITS = {
     "first_year": 2200, "last_year": 2200, "cohorts": 10_000, "costs": 2_000, "savings": 2_000, "periods": 200,
-    "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20, "published": 2_000,
+    "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20, "published": 2_000, "decision": 1,
 }  # fmt: skip
 
 
@@ -121,6 +121,8 @@ class Shape:
     tax_outcomes: tuple[str, ...] = ()
     #: The source's printed figures shown "as published" on the Besparelser sheet (two rows each).
     published: int = 0
+    #: 1 for a follow-up whose decision case the book carries: the Opfølgning sheet's rows of the decision.
+    decision: int = 0
     #: The layout the book is written in (one of :data:`READABLE_LAYOUTS`; stored as its own property).
     layout: int = LAYOUT_VERSION
 
@@ -257,7 +259,11 @@ class Layout:
         rows["results_header"] = rows["realisation"] + t + 1
         for i, name in enumerate(("expected", "realised", "forecast", "write_down", "variance", "ended", "active", "write_down_total", "forecast_total")):
             rows[name] = rows["results_header"] + 1 + i
-        rows["chart"] = rows["forecast_total"] + 2
+        r = rows["forecast_total"] + 2
+        if self.shape.decision:  # the decision's expected savings beside what was realised
+            rows["decision_expected"], rows["realised_vs_decision"] = r, r + 1
+            r += 3
+        rows["chart"] = r
         return rows
 
     # --- Holdplan (cohort plan): one row per cohort; per outcome 3 columns ---

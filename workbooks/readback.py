@@ -20,6 +20,7 @@ from workbooks.migrations import migrate, needs_migration
 from workbooks.results import custom_properties, layout_of, sheet_titles, stored_layout
 from workbooks.sheets.sensitivity import sensitivity_rate_input
 from xlmodel import validate as v
+from xlmodel.casefile import loads_case
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Actual, Case, Cohort, CohortOutcome, CostItem, Fallback, Outcome, SavingsLine, StaffCost, Target
 from xlmodel.parameters import Override, Parameters
@@ -282,6 +283,7 @@ def read_case(wb: Workbook) -> Case:
         public_purse=stored["public_purse"],
         intervention=stored["intervention"],
         follows=stored["follows"],
+        decision=stored["decision"],
     )
 
 
@@ -289,6 +291,16 @@ def _with_kinds(costs: tuple[CostItem, ...], kinds: dict[str, str]) -> tuple[Cos
     """The costs with the ØVO/mentor tags the book keeps by the cost's name (a renamed cost loses its tag:
     the guide says so)."""
     return tuple(dataclasses.replace(item, kind=kinds[item.label]) if item.label in kinds else item for item in costs)
+
+
+def _decision(text: Any) -> Case | None:
+    """The decision case a follow-up book carries (its case file's text), or None."""
+    if not text:
+        return None
+    try:
+        return loads_case(str(text))
+    except XlmodelError as exc:
+        raise exc.within("decision") from None
 
 
 def _stored(wb: Workbook) -> dict[str, Any]:
@@ -323,6 +335,7 @@ def _stored(wb: Workbook) -> dict[str, Any]:
             "intervention": str(extra.get("intervention", "")),
             "cost_kinds": {str(label): v.cost_kind(f"cost_kinds.{label}", kind) for label, kind in dict(extra.get("cost_kinds", {})).items()},
             "follows": str(extra.get("follows", "")),
+            "decision": _decision(extra.get("decision", "")),
         }
     except XlmodelError as exc:
         raise exc.within("xlmodel_case") from None

@@ -134,6 +134,9 @@ def read_results(path: Path) -> dict[str, Any]:
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = [followup.cell(fu_rows[name], c).value for c in cols]
     out["followup:rate"] = followup.cell(fu_rows["rate"], COL_P1).value
+    if lay.shape.decision:  # the decision's expected savings and the realised against them
+        for name in ("decision_expected", "realised_vs_decision"):
+            out[f"followup:{name}"] = [followup.cell(fu_rows[name], c).value for c in cols]
     out["followup:write_down_total"] = followup.cell(fu_rows["write_down_total"], COL_P1).value
     return out
 
@@ -179,6 +182,9 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     if lay.shape.layout < 5:  # layouts 3 and 4 wrote down a saving nobody expected too: what their books compute
         out["followup:write_down"] = [e - fc for e, fc in zip(f.expected, f.forecast, strict=True)]
     out["followup:rate"] = 1.0 if f.rate is None else f.rate  # the workbook shows the multiplier it uses
+    if lay.shape.decision and f.decision_expected is not None:
+        out["followup:decision_expected"] = list(f.decision_expected)
+        out["followup:realised_vs_decision"] = [None if r is None or d is None else r - d for r, d in zip(f.realised, f.decision_expected, strict=True)]
     out["followup:write_down_total"] = math.fsum(out["followup:write_down"])
     return out
 

@@ -209,8 +209,26 @@ def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> None
         w.text(ws, rows[name], 1, w.t(key), font=BOLD if name in ("forecast", "write_down") else None)
         for year in lay.years:
             w.formula(ws, rows[name], lay.year_col(year), template.format(c=col(lay.year_col(year))), fmt)
+    if lay.shape.decision:
+        _decision_rows(w, ws, rows)
     years_span = f"${col(FIRST_YEAR_COL)}${{r}}:${col(lay.last_year_col)}${{r}}"
     for name, source in (("write_down_total", "write_down"), ("forecast_total", "forecast")):
         w.text(ws, rows[name], 1, w.t(name), font=BOLD)
         w.text(ws, rows[name], COL_UNIT, w.t("u_kr"))
         w.formula(ws, rows[name], COL_P1, f"=SUM({years_span.format(r=rows[source])})", KR)
+
+
+def _decision_rows(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
+    """The decision's expected savings per year (values from the decision case the book carries; blank outside
+    its horizon) and what was realised against them (a formula, blank where either is)."""
+    lay, decided = w.layout, follow_up(w.result).decision_expected
+    w.text(ws, rows["decision_expected"], 1, w.t("decision_expected_row", follows=w.case.follows))
+    w.text(ws, rows["realised_vs_decision"], 1, w.t("realised_vs_decision_row"), font=BOLD)
+    for k, year in enumerate(lay.years):
+        column = lay.year_col(year)
+        value = None if decided is None else decided[k]
+        if value is not None:
+            ws.cell(row=rows["decision_expected"], column=column, value=value).number_format = KR
+        c = col(column)
+        realised, expected = f"{c}{rows['realised']}", f"{c}{rows['decision_expected']}"
+        w.formula(ws, rows["realised_vs_decision"], column, f'=IF(OR({realised}="",{expected}=""),"",{realised}-{expected})', KR)
