@@ -94,7 +94,6 @@ def _payers(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) ->
     The state's part of the cohort savings is the refund block of the refusion sheet; lines count to
     the payer named in their payer cell (blank = kommune)."""
     lay, fu = w.layout, w.ref("inputs")
-    first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
     w.text(ws, rows["payers_header"], 1, w.t("payers_section"), font=SECTION_FONT)
 
     def by_payer(payer: str, kind: str) -> str:
@@ -115,14 +114,20 @@ def _payers(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) ->
         row_formula(r["savings"], f"={cohort_part}+{by_payer(payer, 'saving')}", w.t("p_savings", payer=name))
         row_formula(r["costs"], f"={by_payer(payer, 'cost')}", w.t("p_costs", payer=name))
         row_formula(r["net"], f"={{c}}{r['savings']}-{{c}}{r['costs']}", w.t("p_net", payer=name), bold=True)
-        row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
-        row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
-        flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
-        w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
-        w.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
-        w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
-        w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))
-        w.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
+        _payback_rows(w, ws, r, name, row_formula)
+
+
+def _payback_rows(w: Writer, ws: Worksheet, r: dict[str, int], name: str, row_formula: Any) -> None:
+    """From a payer's net row ``r["net"]``: its cumulative, the years it is paid back, its payback year and net gain."""
+    first_c, last_c = col(FIRST_YEAR_COL), col(w.layout.last_year_col)
+    row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
+    row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
+    flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
+    w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
+    w.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
+    w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
+    w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))
+    w.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
 
 
 def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) -> None:
@@ -130,7 +135,6 @@ def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: A
     gross benefit (values, from the case and its parameters), its person-years (Beregning) and the gain of one
     person-year in built-in formulas; the totals, and the kommune and the stat including them."""
     lay, case, calc = w.layout, w.case, w.ref("calc")
-    first_c, last_c = col(FIRST_YEAR_COL), col(lay.last_year_col)
     settings = case.public_purse
     rates = {y: public_purse.tax_rates(case.parameters, y, settings.kommune_type, settings.kommune_rate) for y in lay.years}
     w.text(ws, rows["tax_header"], 1, w.t("tax_section"), font=SECTION_FONT)
@@ -176,14 +180,7 @@ def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: A
         name = w.t(f"payer_{payer}_tax")
         r = {key: rows[f"{payer}_tax_{key}"] for key in ("net", "cumulative", "paid_back", "payback_year", "net_gain")}
         row_formula(r["net"], f"={{c}}{rows[f'{payer}_net']}+{{c}}{rows[f'tax_{payer}']}", w.t("p_net", payer=name), bold=True)
-        row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
-        row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
-        flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
-        w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
-        w.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
-        w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
-        w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))
-        w.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
+        _payback_rows(w, ws, r, name, row_formula)
 
 
 def _charts(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
