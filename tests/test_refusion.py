@@ -398,7 +398,7 @@ def test_the_rules_in_force_reset_the_clock_unless_told_the_outcome_is_a_wage_su
     assert split_savings_in_force(*args, wage_subsidy=True)[1][0, 1] == pytest.approx(_by_hand_after_a_fall_back(reset=False))
 
 
-@pytest.mark.parametrize(("benefit_start", "raises"), [(2021.0, False), (2021.5, True), (2021.0 + 1e-12, False), (2020.75, False)])
+@pytest.mark.parametrize(("benefit_start", "raises"), [(2021.0, False), (2021.5, True), (2021.0 + 1e-12, False), (2021.0 + 1e-9, False), (2020.75, False)])
 def test_a_benefit_must_cover_the_first_effect_start(benefit_start: float, raises: bool) -> None:
     """From the first effect start (2021-01) the benefit must exist; a benefit starting before it, or within a
     rounding error of it, is fine; one starting half a year late is refused by name."""
@@ -411,11 +411,21 @@ def test_a_benefit_must_cover_the_first_effect_start(benefit_start: float, raise
         call()
 
 
-def test_an_effect_before_the_first_year_needs_the_benefit_only_from_the_first_year() -> None:
-    # the effect started mid-2020, the years asked for begin in 2021: a benefit from October 2020 covers them
-    benefit = StepFunction.constant(52_000, 2020.75, 2023)
+@pytest.mark.parametrize("benefit_start", [2020.75, 2021.0])
+def test_an_effect_before_the_first_year_needs_the_benefit_only_from_the_first_year(benefit_start: float) -> None:
+    # the effect started mid-2020, the years asked for begin in 2021: a benefit from October 2020, or from the
+    # first year itself, covers them
+    benefit = StepFunction.constant(52_000, benefit_start, 2023)
     gross, _ = split_savings_in_force(Parameters(), [1.0], [2020 * 12 + 6], [2021], [80.0], benefit)
     assert gross[0].tolist() == [52_000.0]
+
+
+def test_an_end_inside_the_first_steps_of_the_staircase_keeps_the_clock_it_has_reached() -> None:
+    """A new spell (clock 0) from 1 January 2021 that ends after 13 weeks, 52,000 kr. a year (1,000 a week): the
+    stat refunds 80 % for 4 weeks and 40 % for 9, by hand 3,200 + 3,600 = 6,800; the gross 13,000."""
+    benefit = StepFunction.constant(52_000, 2021, 2022)
+    gross, stat = split_savings([1.0], [2021 * 12], [2021], [0.0], benefit, STAIRCASE_2016, end=[2021 * 12 + 3])
+    assert gross.item() == pytest.approx(13_000) and stat.item() == pytest.approx(6_800)
 
 
 def _rule_change(name: str, date: dt.date, value: float) -> Parameters:
