@@ -95,8 +95,9 @@ def write(w: Writer) -> None:
     series = [(w.t(key), rows[name]) for name, key in (("expected", "expected_savings"), ("realised", "realised_savings"), ("forecast", "forecast"))]
     chart = year_chart(LineChart, ws, w.t("chart_followup"), w.t("u_kr"), series, (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col))
     ws.add_chart(chart, f"A{rows['chart']}")
-    if labelled:  # the chart on a page of its own, never split by a page break
-        ws.row_breaks.append(Break(id=rows["chart"] - 1))
+    if labelled:  # the chart on a page of its own, never split by a page break; with the decision's rows,
+        # the results, the decision and the chart share a page (else the decision's two rows stand alone)
+        ws.row_breaks.append(Break(id=(rows["results_header"] if lay.shape.decision else rows["chart"]) - 1))
 
 
 def _line_block(w: Writer, ws: Worksheet, header_key: str, first_row: int, capacity: int, lines: list[Any], outcome_cols: int) -> None:
