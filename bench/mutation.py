@@ -48,7 +48,8 @@ MODULES = ("arithmetic", "compute", "followup", "published", "refusion", "apprai
 #: The tests that check the core (no LibreOffice, no workbooks): a run takes about 6 s.
 TESTS = [
     "tests/test_golden.py", "tests/test_properties.py", "tests/test_refusion.py", "tests/test_followup.py",
-    "tests/test_appraisal.py", "tests/test_bad_input.py", "tests/test_portfolio.py", "tests/test_core_edges.py", "xlmodel",
+    "tests/test_appraisal.py", "tests/test_bad_input.py", "tests/test_portfolio.py", "tests/test_core_edges.py", "tests/test_model_rules.py",
+    "tests/test_pension.py", "xlmodel",
 ]  # fmt: skip
 TIMEOUT_S = 180
 
