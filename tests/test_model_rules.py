@@ -101,3 +101,11 @@ def test_a_case_is_equal_whatever_decision_it_was_read_with_and_its_text_does_no
     decided = dataclasses.replace(case, follows="beslutning.toml", decision=_case("unit_saving = 1"))
     assert dataclasses.replace(decided, decision=None) == decided
     assert "decision=" not in repr(decided)
+
+
+def test_a_billionth_of_a_person_over_the_participants_is_a_rounding_error_not_a_mistake() -> None:
+    # persons typed as 4.000000001 for 4 participants: within the tolerance of 1e-9 the sums the tool itself makes
+    # (deadweight shares times participants) may carry; a thousandth more is refused
+    assert Cohort("H1", 4, 2021 * 12, {"job": CohortOutcome(4.000000001)}).participants == 4
+    with pytest.raises(XlmodelError, match=r"^outcomes: flere personer"):
+        Cohort("H1", 4, 2021 * 12, {"job": CohortOutcome(4.001)})
