@@ -127,12 +127,7 @@ def fallback_times(
     return shares, np.maximum(falls, start[:, None])
 
 
-def _overlap_months(from_month: FloatArray, year_start: FloatArray, year_end: FloatArray) -> FloatArray:
-    """Months of ``[from_month, ∞)`` inside ``[year_start, year_end)``, broadcast."""
-    return np.clip(year_end - np.maximum(year_start, from_month), 0.0, 12.0)
-
-
 def _between_months(from_month: FloatArray, end_month: FloatArray, year_start: FloatArray, year_end: FloatArray) -> FloatArray:
     """Months of ``[from_month, max(from_month, end_month))`` inside ``[year_start, year_end)``, broadcast
-    (``end_month`` may be ∞: then the same as :func:`_overlap_months`)."""
+    (``end_month`` ∞: every month from ``from_month`` on)."""
     return np.clip(np.minimum(year_end, end_month) - np.maximum(year_start, from_month), 0.0, 12.0)
