@@ -40,21 +40,28 @@ from xlmodel.parameters import time_to_date
 
 if TYPE_CHECKING:
     from xlmodel.model import Case, Cohort
-    from xlmodel.parameters import Parameters
+    from xlmodel.parameters import Parameters, ParameterValue
 
 #: What an outcome may avoid, and the gross benefit it saves unless the outcome names another.
 AVOIDABLE = {"foertidspension": "foertidspension.enlige"}
 AGE_PARAMETER = "folkepension.alder"
 
 
+def _pension_age(parameters: Parameters, effect_start: float, age: float, field_name: str) -> tuple[float, float, ParameterValue]:
+    """The birth month, the folkepension age and the parameter value that gives it, for a person ``age``
+    years old at ``effect_start`` (born mid-year of age, see the module docstring)."""
+    birth = effect_start - (age + 0.5) * 12.0
+    entry = parameters.value_at(AGE_PARAMETER, time_to_date(birth / 12.0), AGE_PARAMETER)
+    if entry.value is None:
+        raise InvalidValueError(field_name, f"folkepensionsalderen for født {end_text(birth)} findes ikke i parametrene", value=age)
+    return birth, float(entry.value), entry
+
+
 def pension_month(parameters: Parameters, effect_start: float, age: float, field_name: str = "age") -> float:
     """The month index (months since year 0, as :mod:`xlmodel.arithmetic`) the folkepension age is reached
-    by a person ``age`` years old at ``effect_start`` (see the module docstring)."""
-    birth = effect_start - (age + 0.5) * 12.0
-    pension_age = parameters.value_at(AGE_PARAMETER, time_to_date(birth / 12.0), AGE_PARAMETER).value
-    if pension_age is None:
-        raise InvalidValueError(field_name, f"folkepensionsalderen for født {end_text(birth)} findes ikke i parametrene", value=age)
-    return birth + float(pension_age) * 12.0
+    by a person ``age`` years old at ``effect_start``: birth + folkepension age."""
+    birth, pension_age, _ = _pension_age(parameters, effect_start, age, field_name)
+    return birth + pension_age * 12.0
 
 
 def end_text(month: float) -> str:
@@ -139,7 +146,6 @@ def pension_ends(case: Case) -> tuple[PensionEnd, ...]:
         if not avoids_pension(case, cohort):
             continue
         for age, share in age_mix(cohort):
-            birth = cohort.effect_start - (age + 0.5) * 12.0
-            entry = case.parameters.value_at(AGE_PARAMETER, time_to_date(birth / 12.0), AGE_PARAMETER)
-            found.append(PensionEnd(cohort.name, age, share, birth, float(entry.value or 0.0), pension_month(case.parameters, cohort.effect_start, age), entry.reference))
+            birth, pension_age, entry = _pension_age(case.parameters, cohort.effect_start, age, "age")
+            found.append(PensionEnd(cohort.name, age, share, birth, pension_age, birth + pension_age * 12.0, entry.reference))
     return tuple(found)
