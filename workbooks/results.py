@@ -184,7 +184,7 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     out["followup:rate"] = 1.0 if f.rate is None else f.rate  # the workbook shows the multiplier it uses
     if lay.shape.decision and f.decision_expected is not None:
         out["followup:decision_expected"] = list(f.decision_expected)
-        out["followup:realised_vs_decision"] = [None if r is None or d is None else r - d for r, d in zip(f.realised, f.decision_expected, strict=True)]
+        out["followup:realised_vs_decision"] = f.realised_vs_decision
     out["followup:write_down_total"] = math.fsum(out["followup:write_down"])
     return out
 

@@ -72,6 +72,14 @@ class FollowUp:
     source_expected: list[float | None] = dataclasses.field(default_factory=list)
 
     @property
+    def realised_vs_decision(self) -> list[float | None] | None:
+        """Per year, realised − the decision's expected savings (None where either is missing); None for a case
+        that follows no decision."""
+        if self.decision_expected is None:
+            return None
+        return [None if r is None or d is None else r - d for r, d in zip(self.realised, self.decision_expected, strict=True)]
+
+    @property
     def total_write_down(self) -> float:
         return math.fsum(self.write_down)
 

@@ -278,7 +278,7 @@ def _decision_dict(result: CaseResult, f: FollowUp) -> dict[str, Any]:
     return {
         "decision": {"follows": result.case.follows, "title": decision.title, "first_year": decision.first_year, "last_year": decision.last_year,
                      "expected": f.decision_expected, "costs": f.decision_costs},
-        "realised_vs_decision": [None if r is None or d is None else r - d for r, d in zip(f.realised, f.decision_expected, strict=True)],
+        "realised_vs_decision": f.realised_vs_decision,
         "source_vs_decision": [None if own is None or decided is None else own - decided for own, decided in zip(f.source_expected, f.decision_expected, strict=True)],
     }
 
