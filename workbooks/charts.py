@@ -8,9 +8,13 @@ them in Excel unless told), and every chart has one readable size.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from workbooks.writer import Writer
 
 #: Width and height of a chart in cm: two fit side by side on a landscape page.
 CHART_WIDTH, CHART_HEIGHT = 15.0, 7.5
@@ -24,6 +28,17 @@ def nothing_to_show(*series: Iterable[float | None]) -> bool:
     (True, False)
     """
     return all(value is None or value == 0 for values in series for value in values)
+
+
+def left_out(w: Writer, ws: Worksheet, row: int, column: int, what: str, *series: Iterable[float | None]) -> bool:
+    """True where a chart of ``series`` would show nothing but zeros: the line saying why (``what`` is 0 in
+    every year) is written at ``row``, ``column`` instead, as a result cell recalc rewrites. A template keeps
+    its charts: it is filled in later."""
+    if w.guidance or not nothing_to_show(*series):
+        return False
+    cell = w.text(ws, row, column, w.t("chart_omitted", what=what))
+    w.generated.append((ws.title, cell.coordinate))
+    return True
 
 
 def year_chart(

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import nothing_to_show, year_chart
+from workbooks.charts import left_out, year_chart
 from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import (
     COL_NOTE,
@@ -186,9 +186,7 @@ def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: A
 def _charts(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
     """Net result per year and the cumulative curve, side by side under the table (or a line saying why
     not, where both are 0 in every year: a follow-up case without costs or savings of its own)."""
-    if not w.guidance and nothing_to_show(w.result.yearly["net"], w.result.yearly["cumulative"]):  # a template keeps its charts: it is filled in
-        w.text(ws, rows["chart"], 1, w.t("chart_omitted", what=w.t("net")))
-        w.generated.append((ws.title, f"A{rows['chart']}"))
+    if left_out(w, ws, rows["chart"], 1, w.t("net"), w.result.yearly["net"], w.result.yearly["cumulative"]):
         return
     years = (HEADER_ROW, FIRST_YEAR_COL, w.layout.last_year_col)
     bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), rows["net"])], years)

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import nothing_to_show, year_chart
+from workbooks.charts import left_out, year_chart
 from workbooks.followup_lines import MEASURES, actual_lines, target_lines
 from workbooks.layout import (
     COL_DETAIL,
@@ -28,7 +28,7 @@ from workbooks.layout import (
 )
 from workbooks.writer import BAD_FILL, KR, OK_FILL, SECTION_FONT, SHARE, WARN_FILL, Writer
 from xlmodel.errors import InvalidValueError
-from xlmodel.followup import GREEN_FROM, YELLOW_FROM, follow_up
+from xlmodel.followup import GREEN_FROM, YELLOW_FROM, FollowUp, follow_up
 
 #: At most this many outcomes counted together by one target line (job + education + ...).
 TARGET_OUTCOMES = 3
@@ -86,11 +86,9 @@ def write(w: Writer) -> None:
         _matched(w, ws, rows, i, blocks)
     _traffic_light(w, ws, rows)
     _rate_used(w, ws, rows, blocks)
-    _results(w, ws, rows, blocks)
     figures = follow_up(w.result)
-    if not w.guidance and nothing_to_show(figures.expected, figures.realised, figures.forecast):  # a template keeps it  # an empty axis says nothing: say why instead
-        w.text(ws, rows["chart"], 1, w.t("chart_omitted", what=w.t("chart_followup")))
-        w.generated.append((ws.title, f"A{rows['chart']}"))
+    _results(w, ws, rows, blocks, figures)
+    if left_out(w, ws, rows["chart"], 1, w.t("chart_followup"), figures.expected, figures.realised, figures.forecast):
         return
     series = [(w.t(key), rows[name]) for name, key in (("expected", "expected_savings"), ("realised", "realised_savings"), ("forecast", "forecast"))]
     chart = year_chart(LineChart, ws, w.t("chart_followup"), w.t("u_kr"), series, (HEADER_ROW, FIRST_YEAR_COL, lay.last_year_col))
@@ -185,7 +183,7 @@ def _rate_used(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> No
     w.formula(ws, rows["rate"], COL_P1, f'=IF($D${rows["rate_input"]}<>"",$D${rows["rate_input"]},{computed})', SHARE)
 
 
-def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> None:
+def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks, figures: FollowUp) -> None:
     """Expected, realised and revised savings per year, the write-down and the variance, and their totals."""
     lay, m = w.layout, MEASURES[w.lang]
     budget_savings = f"{w.ref('budget')}!{{c}}${lay.budget_rows()['savings']}"
@@ -211,7 +209,7 @@ def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> None
         for year in lay.years:
             w.formula(ws, rows[name], lay.year_col(year), template.format(c=col(lay.year_col(year))), fmt)
     if lay.shape.decision:
-        _decision_rows(w, ws, rows)
+        _decision_rows(w, ws, rows, figures.decision_expected)
     years_span = f"${col(FIRST_YEAR_COL)}${{r}}:${col(lay.last_year_col)}${{r}}"
     for name, source in (("write_down_total", "write_down"), ("forecast_total", "forecast")):
         w.text(ws, rows[name], 1, w.t(name), font=BOLD)
@@ -219,10 +217,10 @@ def _results(w: Writer, ws: Worksheet, rows: dict[str, int], b: _Blocks) -> None
         w.formula(ws, rows[name], COL_P1, f"=SUM({years_span.format(r=rows[source])})", KR)
 
 
-def _decision_rows(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
+def _decision_rows(w: Writer, ws: Worksheet, rows: dict[str, int], decided: list[float | None] | None) -> None:
     """The decision's expected savings per year (values from the decision case the book carries; blank outside
     its horizon) and what was realised against them (a formula, blank where either is)."""
-    lay, decided = w.layout, follow_up(w.result).decision_expected
+    lay = w.layout
     w.text(ws, rows["decision_expected"], 1, w.t("decision_expected_row", follows=w.case.follows))
     w.text(ws, rows["realised_vs_decision"], 1, w.t("realised_vs_decision_row"), font=BOLD)
     for k, year in enumerate(lay.years):

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import nothing_to_show, year_chart
+from workbooks.charts import left_out, year_chart
 from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from workbooks.sheets.summary_followup import write_follow_up
@@ -132,22 +132,17 @@ def write(w: Writer) -> None:
     found = _economy(w, ws, header)
     r = _key_figures(w, ws, found["cumulative"] + 2)
     chart_row = found["cumulative"] + 2
-    if not w.guidance and nothing_to_show(w.result.yearly["net"], w.result.yearly["cumulative"]):  # an empty axis says nothing: say why instead
-        w.text(ws, chart_row, COL_NOTE, w.t("chart_omitted", what=w.t("net")))
-        w.generated.append((ws.title, f"{col(COL_NOTE)}{chart_row}"))
+    if left_out(w, ws, chart_row, COL_NOTE, w.t("net"), w.result.yearly["net"], w.result.yearly["cumulative"]):
         r += 2
-        for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
-            r = _section(w, ws, title_key, texts, r)
-        return
-    # the charts beside the key figures, on the same page
-    years = (header, FIRST_YEAR_COL, lay.last_year_col)
-    bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
-    line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
-    for chart in (bar, line):
-        chart.width, chart.height = 10.0, 6.0
-    ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
-    ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
-    r = max(r, chart_row + 13) + 2
+    else:  # the charts beside the key figures, on the same page
+        years = (header, FIRST_YEAR_COL, lay.last_year_col)
+        bar = year_chart(BarChart, ws, w.t("chart_net"), w.t("u_kr"), [(w.t("net"), found["net"])], years)
+        line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), found["cumulative"])], years)
+        for chart in (bar, line):
+            chart.width, chart.height = 10.0, 6.0
+        ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
+        ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
+        r = max(r, chart_row + 13) + 2
     for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
         r = _section(w, ws, title_key, texts, r)
 
