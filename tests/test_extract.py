@@ -18,6 +18,7 @@ from workbooks.pipeline import render
 from xlmodel import compute_case, load_case, loads_case
 from xlmodel.bundled import bundled
 from xlmodel.casewriter import dumps_case
+from xlmodel.errors import CaseFileError
 from xlmodel.report import report_dict
 from xlmodel_cli import main
 
@@ -30,13 +31,13 @@ def test_a_case_written_as_a_case_file_reads_back_equal(path: Path) -> None:
     assert loads_case(dumps_case(case)) == case  # text has no folder: a follow-up's decision is read by load_case
 
 
-def _same_figures(mine: object, theirs: object) -> bool:
+def same_figures(mine: object, theirs: object) -> bool:
     """Equal, numbers to 12 significant digits and below an øre (a book stores 16 significant digits, so a
     figure from a book may differ from the case file's in the 16th); text, keys and structure exactly."""
     if isinstance(mine, dict) and isinstance(theirs, dict):
-        return mine.keys() == theirs.keys() and all(_same_figures(mine[k], theirs[k]) for k in mine)
+        return mine.keys() == theirs.keys() and all(same_figures(mine[k], theirs[k]) for k in mine)
     if isinstance(mine, list) and isinstance(theirs, list):
-        return len(mine) == len(theirs) and all(_same_figures(a, b) for a, b in zip(mine, theirs, strict=True))
+        return len(mine) == len(theirs) and all(same_figures(a, b) for a, b in zip(mine, theirs, strict=True))
     if isinstance(mine, float) and isinstance(theirs, float):
         return math.isclose(mine, theirs, rel_tol=1e-12, abs_tol=1e-3)
     return mine == theirs
@@ -61,7 +62,7 @@ def test_build_extract_build_gives_the_same_inputs_and_figures(path: Path, runti
     assert main(["extract", str(book), "-o", str(out)]) == 0
     extracted = load_case(out)
     assert _input_cells(extracted, runtime, lang) == _input_cells(case, runtime, lang)
-    assert _same_figures(report_dict(compute_case(extracted)), report_dict(compute_case(case)))
+    assert same_figures(report_dict(compute_case(extracted)), report_dict(compute_case(case)))
 
 
 def test_an_edit_in_excel_reaches_the_case_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +102,7 @@ def test_report_reads_a_book_as_it_reads_its_case_file(capsys: pytest.CaptureFix
     assert main(["report", str(bundled("built") / "silkeborg_2015.officejs.xlsx"), "--format", "json"]) == 0
     from_book = json.loads(capsys.readouterr().out)
     assert main(["report", str(bundled("cases") / "silkeborg_2015.toml"), "--format", "json"]) == 0
-    assert _same_figures(from_book, json.loads(capsys.readouterr().out))
+    assert same_figures(from_book, json.loads(capsys.readouterr().out))
 
 
 def test_a_portfolio_takes_books_and_case_files_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,3 +137,31 @@ def test_a_follow_up_book_joins_a_portfolio_without_its_decision_file(tmp_path: 
     assert main(["portfolio", str(tmp_path), "--draws", "20", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["cases"]) == 1 and data["errors"] == []
+
+
+@pytest.mark.parametrize("runtime", ["native", "officejs"])
+def test_a_follow_up_may_name_its_decision_by_a_book(tmp_path: Path, capsys: pytest.CaptureFixture[str], runtime: str) -> None:
+    """``follows = "beslutning.xlsx"``: the decision's expected figures come from the book's inputs, as they do from
+    its case file, in the report, the summary and the follow-up's own book; the core alone (no book reader)
+    refuses it by name."""
+    cases = bundled("cases")
+    decision_book = tmp_path / "beslutning.xlsx"
+    assert main(["build", str(cases / "silkeborg_2015.toml"), "-o", str(decision_book), "--runtime", runtime]) == 0
+    text = (cases / "silkeborg_2016_status.toml").read_text(encoding="utf-8")
+    assert 'follows = "silkeborg_2015.toml"' in text
+    status = tmp_path / "status.toml"
+    status.write_text(text.replace('follows = "silkeborg_2015.toml"', 'follows = "beslutning.xlsx"'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(status), "--format", "json"]) == 0
+    by_book = json.loads(capsys.readouterr().out)
+    assert main(["report", str(cases / "silkeborg_2016_status.toml"), "--format", "json"]) == 0
+    by_file = json.loads(capsys.readouterr().out)
+    assert by_book["follow_up"]["decision"]["follows"] == "beslutning.xlsx"
+    for data in (by_book, by_file):
+        data["follow_up"]["decision"].pop("follows")
+    assert same_figures(by_book, by_file)
+    assert main(["summary", str(status), "-o", str(tmp_path / "resume.png")]) == 0
+    assert main(["build", str(status), "-o", str(tmp_path / "status.xlsx")]) == 0
+    assert read_book_case(tmp_path / "status.xlsx").decision is not None
+    with pytest.raises(CaseFileError, match=r"case\.follows.*regneark"):
+        load_case(status)

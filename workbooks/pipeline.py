@@ -15,6 +15,7 @@ from openpyxl.workbook import Workbook
 from workbooks.build import Built, build_workbook
 from workbooks.compare import cell_differences, same_content
 from workbooks.evaluate import WorkbookError, with_cached_values
+from workbooks.extract import read_book_case
 from workbooks.files import (
     book_to_replace,
     check_output,
@@ -76,7 +77,7 @@ def new_template(out: Path, *, runtime: str, lang: str, first_year: int | None, 
 def build_file(case_path: Path, out: Path, *, runtime: str, lang: str, force: bool = False, now: dt.datetime | None = None) -> Path | None:
     """Build the book of ``case_path`` as ``out``. An existing book is never replaced without ``force``; with
     it, under the recalc lock, the old book is kept as a backup first. Returns the backup (None: a new file)."""
-    case = load_case(case_path)
+    case = load_case(case_path, read_book=read_book_case)  # its decision may be a book
     check_output(out)
     if not out.exists():
         write_atomic(out, render(case, runtime=runtime, lang=lang, source_name=case_path.name))

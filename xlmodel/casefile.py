@@ -76,9 +76,16 @@ def schema() -> dict[str, Any]:
 
 #: At most this many follow-ups in a chain (a follow-up of a follow-up of ... a decision).
 MAX_FOLLOWS = 5
+#: The suffixes of a workbook a follow-up may name as its decision (``follows = "beslutning.xlsx"``).
+BOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Reads the case in a workbook: the workbook layer's reader, handed in by a caller that may read books
+#: (the command line, the workbook pipeline); the core itself reads case files only.
+BookReader = Callable[[Path], Case]
 
-def load_case(path: str | Path) -> Case:
-    """Read and validate the case file at ``path``; a missing or unreadable file is refused naming it.
+
+def load_case(path: str | Path, *, read_book: BookReader | None = None) -> Case:
+    """Read and validate the case file at ``path``; a missing or unreadable file is refused naming it. A
+    follow-up's decision (``follows``) is a case file, or a book read by ``read_book``.
 
     >>> from xlmodel.bundled import bundled_case
     >>> load_case(bundled_case("silkeborg_2015.toml")).first_year
@@ -87,12 +94,13 @@ def load_case(path: str | Path) -> Case:
     Traceback (most recent call last):
     xlmodel.errors.CaseFileError: findes-ikke.toml: filen findes ikke
     """
-    return _load_following(Path(path), ())
+    return _load_following(Path(path), (), read_book)
 
 
-def _load_following(file: Path, chain: tuple[Path, ...]) -> Case:
+def _load_following(file: Path, chain: tuple[Path, ...], read_book: BookReader | None) -> Case:
     """The case at ``file`` and, for a follow-up (``follows``), the decision case it follows, read relative to
-    ``file``'s folder; a chain of follow-ups is read to its decision, a loop is refused."""
+    ``file``'s folder; a chain of follow-ups is read to its decision, a loop is refused. A decision in a book
+    is that book's case (a book carries its own decision, so the chain ends there)."""
     data = read_file(file, CaseFileError, "en case-fil (.toml)", max_bytes=MAX_FILE_BYTES)
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Notepad's "UTF-8 with BOM") is fine
@@ -106,8 +114,14 @@ def _load_following(file: Path, chain: tuple[Path, ...]) -> Case:
         raise CaseFileError(f"{file}: case.follows", "casen følger sig selv (en løkke af opfølgninger); angiv beslutningscasen", value=case.follows)
     if len(chain) >= MAX_FOLLOWS:
         raise CaseFileError(f"{file}: case.follows", f"højst {MAX_FOLLOWS} opfølgninger i træk", value=case.follows)
+    if decision_file.suffix.lower() in BOOK_SUFFIXES and read_book is None:
+        raise CaseFileError(f"{file}: case.follows", "beslutningen er et regneark; læs casen med xlmodel (report, summary, build), der kan læse regneark", value=case.follows)
     try:
-        decision = _load_following(decision_file, (*chain, file.resolve()))
+        if decision_file.suffix.lower() in BOOK_SUFFIXES:
+            assert read_book is not None
+            decision = read_book(decision_file)
+        else:
+            decision = _load_following(decision_file, (*chain, file.resolve()), read_book)
     except XlmodelError as exc:
         raise exc.within(f"{file}: case.follows") from None
     return dataclasses.replace(case, decision=decision)

@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from xlmodel.casefile import load_case
 from xlmodel.errors import XlmodelError
 from xlmodel_cli.common import EXIT_DIFFERENT, EXIT_OK, Subcommands, load_any_case, portfolio_sources
 
@@ -87,7 +86,7 @@ def _print(args: argparse.Namespace) -> int:
     source = Path(args.source)
     check_output(Path(args.output), OUTPUTS)  # before the book is rendered or read: a wrong name fails at once
     if source.suffix.lower() == ".toml":
-        data, lang = render(load_case(source), runtime="native", lang=args.lang, source_name=source.name), args.lang
+        data, lang = render(load_any_case(source), runtime="native", lang=args.lang, source_name=source.name), args.lang
     else:
         data = read_bytes(source)
         lang = custom_properties(load(data, str(source))).get("xlmodel_lang", args.lang)

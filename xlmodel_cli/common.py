@@ -25,16 +25,22 @@ Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def read_book(file: Path) -> Case:
+    """The case in a book xlmodel wrote, read by the workbook layer, imported only then (``xlmodel report
+    CASE.toml`` starts without it)."""
+    from workbooks.extract import read_book_case
+
+    return read_book_case(file)
+
+
 def load_any_case(path: str | Path) -> Case:
-    """A case from a case file (``.toml``) or from a book xlmodel wrote (``.xlsx``, ``.xlsm``): a book is
-    read by the workbook layer, imported only then (``xlmodel report CASE.toml`` starts without it)."""
+    """A case from a case file (``.toml``; its decision may be a book) or from a book xlmodel wrote (``.xlsx``,
+    ``.xlsm``)."""
     file = Path(path)
     try:
         if file.suffix.lower() in BOOK_SUFFIXES:
-            from workbooks.extract import read_book_case
-
-            return read_book_case(file)
-        return load_case(file)
+            return read_book(file)
+        return load_case(file, read_book=read_book)
     except XlmodelError as exc:  # with several files, every error names its file
         if str(file) in exc.message:
             raise
