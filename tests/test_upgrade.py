@@ -3,7 +3,8 @@ layout by ``xlmodel upgrade`` with every edit kept.
 
 The fixture books under tests/data are the books the release commits themselves committed (``git show
 27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3; layout 4's
-was built by ``xlmodel build`` at ecdc7c3, the last commit that wrote it for new books), and
+was built by ``xlmodel build`` at ecdc7c3, the last commit that wrote it for new books, and layout 5's at
+1a98a06), and
 tests/data/releases holds the case files of the same commits. Each test edits a book as a finance person
 would (an input changed, an actual corrected, a sheet of their own that refers to the tool's cells), edits
 the release's case file in the same way, and checks that the upgraded book reports what the edited case
@@ -22,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.test_extract import same_figures
 from tests.test_users_package import rename_as_excel_does
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import LAYOUT_VERSION
@@ -53,10 +55,13 @@ def _actual(case: Case, year: int, outcome: str, persons: float) -> Case:
     return dataclasses.replace(case, actuals=tuple(actuals))
 
 
-def _first_cost_year(case: Case, value: float) -> Case:
-    cost = case.costs[0]
+def _first_cost_year(case: Case, value: float, index: int = 0) -> Case:
+    """The first year's amount of cost line ``index`` typed as ``value``."""
+    cost = case.costs[index]
     year = min(cost.amounts)
-    return dataclasses.replace(case, costs=(dataclasses.replace(cost, amounts={**cost.amounts, year: value}), *case.costs[1:]))
+    costs = list(case.costs)
+    costs[index] = dataclasses.replace(cost, amounts={**cost.amounts, year: value})
+    return dataclasses.replace(case, costs=tuple(costs))
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ FIXTURES = [
     Fixture("layout2_ballerup_2017.native.xlsx", "2", ("Forudsætninger", "I11"), 123_456, lambda c: _first_cost_year(c, 123_456), "Budget!A10", "Budget!A10"),
     Fixture("layout3_ishoej_2021_refusion.native.xlsx", "3", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Holdplan!F5", "Holdplan!F5"),
     Fixture("layout4_silkeborg_2016_status.com.xlsx", "4", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Opfølgning!J37", "'Opfølgning'!J43"),
+    # layout 6 moved Følsomhed's key figures to the top of its first page: the NPV from D15 to D6
+    Fixture("layout5_silkeborg_2015.officejs.xlsx", "5", ("Forudsætninger", "I13"), 123_456, lambda c: _first_cost_year(c, 123_456, index=2), "Følsomhed!D15", "'Følsomhed'!D6"),
 ]  # fmt: skip
 
 
@@ -110,7 +117,7 @@ def test_a_book_of_every_earlier_layout_upgrades_with_every_edit_kept(tmp_path: 
     wb = openpyxl.load_workbook(out)
     assert layout_of(wb)[0].shape.layout_version == str(LAYOUT_VERSION)
     release_case = fixture.same_edit(load_case(DATA / "releases" / fixture.book.replace(".native", "").replace(".officejs", "").replace(".com", "").replace(".xlsx", ".toml")))
-    assert _report(read_case(wb)) == _report(release_case)
+    assert same_figures(_report(read_case(wb)), _report(release_case))  # a book stores 16 significant digits
     assert wb["Mine noter"]["A1"].value == "Til udvalget" and wb["Mine noter"].column_dimensions["A"].width == 33
     assert wb["Mine noter"]["B2"].value == f"={fixture.moved_to}*1"  # the user's reference follows the cell
 
@@ -255,3 +262,23 @@ def test_a_layout_4_book_is_recalculated_in_its_own_layout_and_its_write_down_ke
     assert new["Opfølgning"].cell(rows["variance"], 10).value == 735_000  # the realised saving shows as its variance
     assert new["Opfølgning"].cell(rows["difference"] + 1, 10).value == 8  # fleksjob: 20 against a target of 12
     assert new["Opfølgning"].cell(rows["reported_header"], 1).value.startswith("Indberettet")
+
+
+def test_a_layout_5_book_keeps_its_sensitivity_sheet_when_recalculated_and_gets_the_readable_one_when_upgraded(tmp_path: Path) -> None:
+    """Layout 5 had Følsomhed's years across the sheet (printed shrunk until unreadable): its book recalculates in
+    place with its own formulas (no hand edit reported); upgraded, the years run down the rows and the key
+    figures lead the first page, with the same NPV."""
+    path = tmp_path / "silkeborg.xlsx"
+    shutil.copy(DATA / "layout5_silkeborg_2015.officejs.xlsx", path)
+    assert recalc(path).forced_cells == ()
+    old = openpyxl.load_workbook(path, data_only=True)
+    old_layout = layout_of(old)[0]
+    assert old_layout.shape.layout_version == "5" and old["Følsomhed"].cell(old_layout.sens_rows["factor"], 9).value == 1
+    upgrade(path, tmp_path / "new.xlsx")
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx", data_only=True)
+    lay = layout_of(new)[0]
+    rows, sheet = lay.sens_rows, new["Følsomhed"]
+    assert sheet.cell(rows["npv"], 4).value == pytest.approx(old["Følsomhed"].cell(old_layout.sens_rows["npv"], 4).value, abs=1e-6)
+    years = [sheet.cell(lay.sens_year_row(y), 1).value for y in lay.years]
+    assert years == lay.years == list(range(2015, 2021))
+    assert rows["npv"] < rows["charts"] < rows["switching"] < rows["details"] < rows["years"]

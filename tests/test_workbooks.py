@@ -359,3 +359,28 @@ def test_a_chart_of_nothing_but_zeros_is_left_out_with_a_line_saying_why() -> No
     assert len(decision[SHEET_NAMES["da"]["budget"]]._charts) == 2
     template = build_template(runtime="native", lang="da").workbook
     assert len(template[SHEET_NAMES["da"]["budget"]]._charts) == 2
+
+
+@pytest.mark.parametrize("runtime", ["native", "officejs"])
+def test_the_sensitivity_sheet_lists_each_year_with_its_discount_factor_and_present_value(runtime: str) -> None:
+    """Følsomhed's year table, worked by hand: Silkeborg 2015 runs 2015–2020, all within the curve's first band
+    (3.5 %, t < 36), so year t's factor is 1 / 1.035^t, its present value the Budget's net × the factor, the
+    discounted cumulative their running sum and the NPV its last value (layout 6 on)."""
+    from xlmodel.appraisal import appraise
+
+    case = load_case(ROOT / "cases" / "silkeborg_2015.toml")
+    wb = openpyxl.load_workbook(io.BytesIO(render(case, runtime=runtime)), data_only=True)
+    lay = layout_of(wb)[0]
+    sheet, rows = wb[SHEET_NAMES["da"]["sensitivity"]], lay.sens_rows
+    net = compute_case(case).yearly["net"]
+    cumulative = 0.0
+    for t, year in enumerate(lay.years):
+        r = lay.sens_year_row(year)
+        factor = 1 / 1.035**t
+        cumulative += float(net[year]) * factor
+        assert sheet.cell(r, 1).value == year
+        assert sheet.cell(r, 2).value == pytest.approx(factor, rel=1e-12)
+        assert sheet.cell(r, 3).value == pytest.approx(float(net[year]) * factor, rel=1e-12, abs=1e-6)
+        assert sheet.cell(r, 5).value == pytest.approx(cumulative, rel=1e-12, abs=1e-6)
+    assert sheet.cell(rows["npv"], 4).value == pytest.approx(cumulative, rel=1e-12)
+    assert sheet.cell(rows["discounted_payback"], 4).value == appraise(case).discounted_payback_year

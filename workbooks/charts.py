@@ -57,7 +57,9 @@ def year_chart(
     chart = kind()
     chart.title, chart.y_axis.title = title, y_title
     for name, data_row in series:
-        chart.series.append(Series(Reference(ws, min_col=first, max_col=last, min_row=data_row), title=name))
+        line = Series(Reference(ws, min_col=first, max_col=last, min_row=data_row), title=name)
+        line.smooth = False  # openpyxl smooths a line by default: it would overshoot between the years (above 100 %)
+        chart.series.append(line)
     chart.set_categories(Reference(ws, min_col=first, max_col=last, min_row=row))
     readable(chart)
     chart.y_axis.number_format = "0%" if share_axis else "#,##0"

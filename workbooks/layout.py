@@ -2,7 +2,8 @@
 
 The builder writes by this layout and ``recalc`` reads inputs back by it; the shape is stored in
 the workbook's custom document properties, so both always agree. Years sit in the same columns on
-every sheet (from column I), one formula per row, the same formula across the year columns.
+every sheet (from column I), one formula per row, the same formula across the year columns; Følsomhed
+(from layout 6) lists its years down the rows instead, so that it prints in normal size for any horizon.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book of a layout this release cannot write is
 #: refused by ``recalc`` with a clear message naming ``xlmodel upgrade`` instead of being misread.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 #: Every layout this release still writes as it was, so its books are read and recalculated in their own
 #: layout (``Shape.layout``): layout 3 kept each cohort's outcomes together (``Shape.pairs_by_outcome``),
-#: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast.
-READABLE_LAYOUTS = ("3", "4", str(LAYOUT_VERSION))
+#: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast,
+#: layout 5 had Følsomhed's years across the sheet (shrunk to fit a page).
+READABLE_LAYOUTS = ("3", "4", "5", str(LAYOUT_VERSION))
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -299,12 +301,55 @@ class Layout:
         return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
 
     # --- Følsomhed: discounting (an input: a flat rate), NPV, break-even; then tool-written tables ---
-    sens_rows: ClassVar[Mapping[str, int]] = {
+    #: Følsomhed up to layout 5: the year rows across (columns from I) at the top, the key figures below them,
+    #: the tables xlmodel computes from ``tables`` on.
+    SENS_ROWS_LAYOUT5: ClassVar[Mapping[str, int]] = {
         "discount_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
         "factor": HEADER_ROW + 5, "pv": HEADER_ROW + 6, "pv_kommune": HEADER_ROW + 7, "pv_cumulative": HEADER_ROW + 8,
         "pv_paid_back": HEADER_ROW + 9, "npv": HEADER_ROW + 11, "npv_kommune": HEADER_ROW + 12, "discounted_payback": HEADER_ROW + 13,
         "break_even": HEADER_ROW + 14, "break_even_kommune": HEADER_ROW + 15, "tables": HEADER_ROW + 17,
     }  # fmt: skip
+    #: Følsomhed's key figures from layout 6 (their value in column D, as before: a user's reference follows
+    #: its label), the first rows of the first printed page.
+    SENS_KEY_ROWS: ClassVar[Mapping[str, int]] = {
+        "discount_input": HEADER_ROW + 1, "npv": HEADER_ROW + 2, "npv_kommune": HEADER_ROW + 3, "discounted_payback": HEADER_ROW + 4,
+        "break_even": HEADER_ROW + 5, "break_even_kommune": HEADER_ROW + 6, "p_payback": HEADER_ROW + 7, "p_payback_kommune": HEADER_ROW + 8,
+        "net_gain_pct": HEADER_ROW + 9,
+    }  # fmt: skip
+    #: Rows the first page keeps for its two charts (the tornado, the probability of payback), side by side.
+    SENS_CHART_ROWS = 15
+
+    @property
+    def switching_capacity(self) -> int:
+        """Rows of the switching values on Følsomhed's first page: at most two inputs per outcome (its unit
+        saving or benefit, its fall-back), persons and deadweight, one per cost and direct saving, and the delay
+        (see :func:`xlmodel.appraisal.linear_inputs`)."""
+        return 2 * len(self.shape.outcomes) + 2 + self.shape.costs + self.shape.savings + 1
+
+    @property
+    def sens_rows(self) -> dict[str, int]:
+        """Rows of the Følsomhed sheet. From layout 6 it reads as a committee reads it: page 1 the key figures,
+        the two charts and the switching values (a template's many empty rows run on to page 2); from ``details`` on (a printed page of its own) the discount
+        rate's bands, one row per year (``years``: the discount factor, present values, payback flags and the
+        Monte Carlo's probability), and the tables xlmodel computes (``tables``). Every column is a label or a
+        value column, so the sheet prints on a page in normal size for any horizon."""
+        if self.shape.layout < 6:
+            return dict(self.SENS_ROWS_LAYOUT5)
+        rows = dict(self.SENS_KEY_ROWS)
+        rows["charts"] = rows["net_gain_pct"] + 2
+        rows["switching"] = rows["charts"] + self.SENS_CHART_ROWS + 1  # its title; the header below it, then the inputs
+        rows["details"] = rows["switching"] + 2 + self.switching_capacity + 1
+        rows["bands_header"] = rows["details"] + 2
+        rows["bands"] = rows["bands_header"] + 1
+        rows["bands_source"] = rows["bands"] + self.shape.discount_bands
+        rows["years_header"] = rows["bands_source"] + 2
+        rows["years"] = rows["years_header"] + 1
+        rows["tables"] = rows["years"] + self.n_years + 1
+        return rows
+
+    def sens_year_row(self, year: int) -> int:
+        """Følsomhed's row of ``year`` (layout 6 on)."""
+        return self.sens_rows["years"] + year - self.shape.first_year
 
     # --- Refusion: per cohort × split outcome × clock, a gross block and a refund block ---
     def refusion_row(self, block: int, cohort_index: int, split_index: int, clock: int) -> int:

@@ -6,8 +6,9 @@ through :func:`workbooks.libreoffice.uno_run`. Commands (JSON on stdout):
 
 ``recalc OUTDIR BOOK...``  open each book, recalculate every formula (``calculateAll``), save it as .xlsx in
                            OUTDIR; seconds of each step per book, start-up excluded.
-``pages BOOK...``          per sheet: how many pages it prints, how many wide and tall, as LibreOffice lays
-                           them out after the book's own page set-up (e.g. fit to one page wide).
+``pages BOOK...``          per sheet: how many pages it prints, how many wide and tall, the rows of each page,
+                           the drawings split over two pages and the scale it prints at, as LibreOffice lays them out after the book's own
+                           page set-up (e.g. fit to one page wide).
 """
 
 from __future__ import annotations
@@ -113,11 +114,31 @@ def pages(office: Office, books: list[Path]) -> list[dict[str, Any]]:
             for page in range(doc.getRendererCount(sheet, printer)):
                 source = next(p.Value for p in doc.getRenderer(page, sheet, printer) if p.Name == "SourceRange")
                 ranges.append((source.StartColumn, source.StartRow, source.EndColumn, source.EndRow))
+            last_column = max((r[2] for r in ranges), default=-1)
+            # the scale LibreOffice prints at: the page's printable width over the printed columns' width
+            style = doc.getStyleFamilies().getByName("PageStyles").getByName(sheet.PageStyle)
+            width = sum(sheet.getColumns().getByIndex(c).Width for c in range(last_column + 1))
+            printable = style.Width - style.LeftMargin - style.RightMargin
+            # a drawing (a chart) split over two printed pages: no page's rows hold it whole (1/100 mm)
+            spans = []
+            for _, start_row, _, end_row in ranges:
+                rows = sheet.getCellRangeByPosition(0, start_row, 0, end_row)
+                spans.append((rows.Position.Y, rows.Position.Y + rows.Size.Height))
+            drawings = sheet.getDrawPage()
+            split = 0
+            for k in range(drawings.getCount()):
+                top = drawings.getByIndex(k).getPosition().Y
+                bottom = top + drawings.getByIndex(k).getSize().Height
+                split += not any(first <= top and bottom <= last + 1 for first, last in spans)
             per_sheet[sheet.getName()] = {
+                "drawings": drawings.getCount(),
+                "split_drawings": split,
                 "pages": len(ranges),
                 "wide": len({r[0] for r in ranges}),
                 "tall": len({r[1] for r in ranges}),
-                "last_column": max((r[2] for r in ranges), default=-1),
+                "last_column": last_column,
+                "page_rows": [[r[1] + 1, r[3] + 1] for r in ranges],  # each page's first and last row, 1-based as in the book
+                "scale": min(1.0, printable / width) if width else 1.0,
             }
         doc.close(True)
         found.append({"book": str(book), "sheets": per_sheet})

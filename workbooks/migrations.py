@@ -13,6 +13,7 @@ and one fixture book under ``tests/data`` (a book of the release before it, from
 | 2 → 3 | a sheet Resumé (the one page for the udvalg); inputs unchanged |
 | 3 → 4 | the cohort × outcome rows of Beregning, Refusion and Besparelser come one block per outcome; inputs unchanged |
 | 4 → 5 | Opfølgning: rows of differences (actual − target) and a header for the reported flags, every block labelled; no write-down in a year where nothing was expected; the chart on a page of its own; inputs unchanged |
+| 5 → 6 | Følsomhed: a first page for the committee (key figures, switching values, the tornado and the probability of payback) and the detail after it, its years down the rows (it printed shrunk until unreadable); the discount-rate input stays in D5, the key figures keep their labels and column D |
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ STEPS: tuple[Step, ...] = (
     Step("3", "4", "Beregning, Refusion og Besparelser med én blok pr. effekt", lambda shape: _unmoved),
     Step("4", "5", "Opfølgning: hver række navngivet (faktisk, forskel, indberettet, realisering), ingen nedskrivning hvor intet var forventet, diagrammet på sin egen side; "
          "indtastningerne står, hvor de stod", lambda shape: _unmoved),
+    Step("5", "6", "Følsomhed: første side til udvalget (nøgletal, skifteværdier, tornado og sandsynlighed), derefter detaljerne med årene ned ad rækkerne; "
+         "diskonteringsrenten står, hvor den stod", lambda shape: _unmoved),
 )  # fmt: skip
 #: Every layout a release of xlmodel has written.
 KNOWN_LAYOUTS = tuple(dict.fromkeys([STEPS[0].source, *(s.target for s in STEPS)]))
@@ -81,7 +84,7 @@ def steps_from(version: str) -> tuple[Step, ...]:
     """The steps that carry a book of layout ``version`` to today's.
 
     >>> [f"{s.source}→{s.target}" for s in steps_from("2")]
-    ['2→3', '3→4', '4→5']
+    ['2→3', '3→4', '4→5', '5→6']
     """
     if version not in KNOWN_LAYOUTS:
         raise WorkbookError("xlmodel_layout", f"ukendt regnearkslayout {version!r}; xlmodel har skrevet layout {', '.join(KNOWN_LAYOUTS)}", value=version)
@@ -151,7 +154,7 @@ def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
 def needs_migration(version: str) -> bool:
     """Whether a book of layout ``version`` is read only after :func:`migrate` (today's readers read the rest).
 
-    >>> needs_migration("1"), needs_migration("3"), needs_migration("4"), needs_migration("5")
-    (True, False, False, False)
+    >>> needs_migration("1"), needs_migration("3"), needs_migration("4"), needs_migration("5"), needs_migration("6")
+    (True, False, False, False, False)
     """
     return version not in READABLE_LAYOUTS
