@@ -297,6 +297,8 @@ class Writer:
             ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
             ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if key == "summary" else 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
+            if ws.title in self.timelines and key != "summary":  # every printed page shows the years its figures are for
+                ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         for key in self.sheets.keys() - DEFERRED_SHEETS:  # fitted once their cells are all there (complete)
             self.fit_columns(self.sheets[key])
         for sheet_and_kind, validation in self.validations.items():
