@@ -165,3 +165,21 @@ def test_the_page_check_sees_a_chart_split_over_two_pages(tmp_path: Path) -> Non
     wb.save(tmp_path / "split.xlsx")
     sheet = uno_run("pages", tmp_path / "split.xlsx")[0]["sheets"]["Følsomhed"]
     assert (sheet["drawings"], sheet["split_drawings"]) == (2, 2)
+
+
+def test_every_printed_page_of_a_sheet_with_years_shows_the_years(tmp_path: Path) -> None:
+    """Ishøj's refusion variant prints its Budget sheet over pages (the tax block runs on): each page repeats the
+    header row with the years (print titles), so no page shows figures without their years."""
+    _need_libreoffice()
+    import pypdfium2
+
+    out = tmp_path / "budget.pdf"
+    assert main(["print", str(ROOT / "examples" / "built" / "ishoej_2021_refusion.native.xlsx"), "--sheet", "Budget", "-o", str(out)]) == 0
+    document = pypdfium2.PdfDocument(out)
+    try:
+        pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+    assert len(pages) >= 2
+    for text in pages:
+        assert all(str(year) in text for year in range(2021, 2027)) and "Post" in text
