@@ -95,6 +95,8 @@ def test_the_committee_summary_is_one_page_with_the_figures_in_danish_form(tmp_p
     if public_purse.opts_in(result.case):  # the kommune after tax and udligning, from the core
         kommune = public_purse.payer_with_tax(result, public_purse.case_tax(result), "kommune")
         assert "Kommunens nettogevinst efter skat og udligning" in text and format_kr(kommune.net_gain) in text
+        if any(isinstance(o.income, int | float) for o in result.case.outcomes):  # a wage typed in the case: not a dated sats
+            assert "lønnen er casens eget tal" in " ".join(text.split())
 
 
 def test_the_budget_sheet_shows_paid_back_as_danish_words(tmp_path: Path) -> None:

@@ -68,8 +68,9 @@ def assumption_lines(w: Writer) -> list[str]:
         if outcome.income is not None:
             wages = sorted({public_purse.income_in(outcome, y, case.parameters) for y in (case.first_year, case.last_year)})
             wage = "/".join(format_amount(a, lang) for a in wages)
-            wage += f" ({outcome.income})" if isinstance(outcome.income, str) else ""
-            lines.append(w.t("sum_tax", outcome=outcome.label or outcome.id, wage=wage, kind=case.public_purse.kommune_type))
+            wage += f" ({outcome.income})" if isinstance(outcome.income, str) else ""  # a dated sats: its source is listed below
+            own = "" if isinstance(outcome.income, str) else f"; {w.t('sum_own_figure')}"
+            lines.append(w.t("sum_tax", outcome=outcome.label or outcome.id, wage=wage, kind=case.public_purse.kommune_type) + own)
     for cost in case.costs:
         lines.append(f"{cost.label}: {format_amount(cost.total, lang)} kr." + (f" ({cost.basis})" if cost.basis else ""))
     uses: dict[str, list[dict[str, object]]] = {}
