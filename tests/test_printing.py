@@ -154,6 +154,8 @@ def test_the_portfolio_page_shows_every_case_and_its_follow_up_on_one_page(tmp_p
     assert format_kr(float(ishoej.yearly["costs"].sum())) in text and format_kr(ishoej.by_payer["kommune"].net_gain) in text
     assert "lidt bagud" in text and "mål sat, ingen faktiske tal endnu" in text  # Silkeborg's status; Ballerup's follow-ups
     assert "— (ingen investering i casen)" in text  # a follow-up's payback is not a year
+    assert "— (en opfølgning: investeringen står i beslutningen)" in text  # not an investment of 0
+    assert "lidt bagud (i opfølgningen 2015–2017)" in text.replace("– ", "–")  # Silkeborg's decision row: where its status stands
 
 
 def test_the_page_check_sees_a_chart_split_over_two_pages(tmp_path: Path) -> None:

@@ -46,8 +46,9 @@ def _number(case: dict[str, object], key: str) -> float:
     return float(value)
 
 
-def case_cells(case: dict[str, object]) -> list[str]:
-    """One case's row as the page shows it.
+def case_cells(case: dict[str, object], followed_by: dict[str, object] | None = None) -> list[str]:
+    """One case's row as the page shows it; ``followed_by``: the latest follow-up of this decision in the
+    portfolio, whose status the decision's row shows (the decision itself has no actuals).
 
     >>> case_cells({"title": "T", "municipality": "Ishøj", "first_year": 2021, "last_year": 2026, "investment": 2180000.0,
     ...             "kommune_net_gain": 10.5, "kommune_payback_year": None, "npv": -1.5, "p_payback": None, "follow_up": "none"})[3:]
@@ -67,12 +68,36 @@ def case_cells(case: dict[str, object]) -> list[str]:
         payback_text = str(payback) if payback is not None else f"— (ikke inden for {case['first_year']}–{case['last_year']})"
     empty = not case["investment"] and not case["kommune_net_gain"] and not case["npv"]
     nothing = "— (ingen udgifter eller besparelser i casen)"
+    investment = format_kr(_number(case, "investment"))
+    if case.get("decision") and not case["investment"]:
+        investment = "— (en opfølgning: investeringen står i beslutningen)"
+    follow_up = STATUS[str(case["follow_up"])][0]
+    if followed_by is not None:
+        follow_up = f"{STATUS[str(followed_by['follow_up'])][0]} (i opfølgningen {followed_by['first_year']}–{followed_by['last_year']})"
     return [
-        str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", format_kr(_number(case, "investment")),
+        str(case["title"]), str(case["municipality"] or ""), f"{case['first_year']}–{case['last_year']}", investment,
         nothing if empty else format_kr(_number(case, "kommune_net_gain")), payback_text,
         nothing if empty else format_kr(_number(case, "npv")), format_percent(_number(case, "p_payback"), "da") if p is not None else "— (ingen usikkerhed angivet)",
-        STATUS[str(case["follow_up"])][0],
+        follow_up,
     ]
+
+
+def latest_follow_ups(cases: Sequence[dict[str, object]]) -> dict[int, dict[str, object]]:
+    """For each decision in ``cases`` (by its index) the latest case that follows it (same title and kommune;
+    the one whose horizon ends last, then the last by title): the decision's row shows where it stands.
+
+    >>> rows = [{"title": "Beslutning", "municipality": "X", "last_year": 2020, "decision": None},
+    ...         {"title": "Status 2016", "municipality": "X", "last_year": 2017, "decision": "Beslutning"},
+    ...         {"title": "Status 2018", "municipality": "X", "last_year": 2019, "decision": "Beslutning"}]
+    >>> latest_follow_ups(rows)[0]["title"]
+    'Status 2018'
+    """
+    found: dict[int, dict[str, object]] = {}
+    for i, decision in enumerate(cases):
+        followers = [c for c in cases if c.get("decision") == decision["title"] and c["municipality"] == decision["municipality"] and c is not decision]
+        if followers:
+            found[i] = max(followers, key=lambda c: (int(c["last_year"]), str(c["title"])))  # type: ignore[call-overload]
+    return found
 
 
 def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> Workbook:
@@ -91,13 +116,16 @@ def portfolio_page(result: PortfolioResult, *, today: dt.date | None = None) -> 
     for c, header in enumerate(HEADERS, start=1):
         _text(ws, 4, c, header, bold=True)
         ws.cell(row=4, column=c).fill = HEADER_FILL
-    for r, case in enumerate(sorted(result.cases, key=lambda c: str(c["title"])), start=5):
-        for c, value in enumerate(case_cells(case), start=1):
+    cases = sorted(result.cases, key=lambda c: str(c["title"]))
+    followed = latest_follow_ups(cases)
+    for i, case in enumerate(cases):
+        r, cells = 5 + i, case_cells(case, followed.get(i))
+        for c, value in enumerate(cells, start=1):
             _text(ws, r, c, value)
             if c >= 4:
                 ws.cell(row=r, column=c).alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = 13.0 * _lines(case_cells(case))
-        light = STATUS[str(case["follow_up"])][1]
+        ws.row_dimensions[r].height = 13.0 * _lines(cells)
+        light = STATUS[str(followed[i]["follow_up"] if i in followed else case["follow_up"])][1]
         if light is not None:
             ws.cell(row=r, column=len(HEADERS)).fill = light
     r = 5 + len(result.cases) + 1

@@ -161,6 +161,7 @@ def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
         "kommune_net_gain": float(base.net_gain_of("kommune")[0]), "kommune_payback_year": payback_year(model.years, np.cumsum(base.net("kommune")[0])),
         "p_payback": share_paid_back(run.net_gain) if run is not None else None,
         "investment": float(sum(sum(c.amounts.values()) for c in case.costs)), "follow_up": follow_up_status(case),
+        "decision": case.decision.title if case.decision is not None else None,
     }
     return Totals(case.first_year, savings, costs, draws_net, [summary], [])
 
