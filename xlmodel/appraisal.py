@@ -309,7 +309,7 @@ def _delay_switch(model: LinearModel, rate: DiscountRate) -> SwitchingValue:
     run = model.evaluate({"delay_months": months})
     ng, pv = run.net_gain, rate.npv(run.net())
     first = lambda values: next((float(m) for m, v in zip(months, values, strict=True) if v <= 0), None)  # noqa: E731
-    return SwitchingValue("delay_months", "Forsinkelse af alle effekter", 1.0, "måneder", valid, first(ng), first(pv))
+    return SwitchingValue("delay_months", "Forsinkelse af alle effekter", 0.0, "måneder", valid, first(ng), first(pv))  # the case delays nothing
 
 
 def _internal_rate(net: FloatArray) -> float | None:
