@@ -103,22 +103,31 @@ def write(w: Writer) -> None:
         w.formula(ws, r, PV_KOMMUNE, f"={budget_year('kommune_net', r)}*{col(FACTOR_COL)}{r}", KR)
         w.formula(ws, r, PV_CUMULATIVE, f"=SUM({column(PV, first)}:{col(PV)}{r})", KR)
         w.formula(ws, r, PV_PAID_BACK, "=" + paid_back(f"{col(PV_CUMULATIVE)}{r}:{column(PV_CUMULATIVE, last)}", w.payback_tolerance), w.yes_no)
+    key_figures(w, ws, rows, pv=column(PV), pv_kommune=column(PV_KOMMUNE), flags=column(PV_PAID_BACK), last_year=column(YEAR, last), flat=flat)
+    ws.row_breaks.append(Break(id=rows["details"] - 1))  # the detail starts a printed page of its own
+    ws.page_margins = PageMargins(left=MARGIN_IN, right=MARGIN_IN, top=MARGIN_IN, bottom=MARGIN_IN)
+    w.later.append(lambda: _tables(w))  # the appraisal's values: see Writer.complete
+
+
+def key_figures(w: Writer, ws: Any, rows: dict[str, int], *, pv: str, pv_kommune: str, flags: str, last_year: str, flat: str) -> None:
+    """The key figures' labels and formulas in column D of their ``rows``: the NPV in total and the kommune's
+    (Σ of the present values ``pv`` and ``pv_kommune``; in the function runtimes DISCOUNTED_NET of the Budget's
+    net at the ``flat`` rate's cell), the discounted payback year from the paid-back ``flags`` (the cell
+    ``last_year`` holds the horizon's last year) and the break-even factors."""
+    lay, budget, brows = w.layout, w.ref("budget"), w.layout.budget_rows()
     prefix = FUNCTION_PREFIX[w.runtime]
     for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
         w.text(ws, rows[key], COL_LABEL, w.t(key), font=BOLD)
     if prefix is None:
-        w.formula(ws, rows["npv"], COL_P1, f"=SUM({column(PV)})", KR)
-        w.formula(ws, rows["npv_kommune"], COL_P1, f"=SUM({column(PV_KOMMUNE)})", KR)
+        w.formula(ws, rows["npv"], COL_P1, f"=SUM({pv})", KR)
+        w.formula(ws, rows["npv_kommune"], COL_P1, f"=SUM({pv_kommune})", KR)
     else:
         w.formula(ws, rows["npv"], COL_P1, f"={prefix}DISCOUNTED_NET({lay.year_range(brows['net'], budget)},{flat},TRUE)", KR)
         w.formula(ws, rows["npv_kommune"], COL_P1, f"={prefix}DISCOUNTED_NET({lay.year_range(brows['kommune_net'], budget)},{flat},TRUE)", KR)
     for key in ("npv", "npv_kommune"):
         w.text(ws, rows[key], COL_UNIT, w.t("u_kr"))
-    w.formula(ws, rows["discounted_payback"], COL_P1, payback_year(column(PV_PAID_BACK), column(YEAR, last), w.t("never")), "0")
+    w.formula(ws, rows["discounted_payback"], COL_P1, payback_year(flags, last_year, w.t("never")), "0")
     break_even_formulas(w, ws, rows)
-    ws.row_breaks.append(Break(id=rows["details"] - 1))  # the detail starts a printed page of its own
-    ws.page_margins = PageMargins(left=MARGIN_IN, right=MARGIN_IN, top=MARGIN_IN, bottom=MARGIN_IN)
-    w.later.append(lambda: _tables(w))  # the appraisal's values: see Writer.complete
 
 
 def break_even_formulas(w: Writer, ws: Any, rows: dict[str, int]) -> None:
@@ -274,11 +283,21 @@ def switching(w: Writer, put: Put, row: int, a: Appraisal, *, capacity: int | No
 def _tornado(w: Writer, put: Put, row: int, a: Appraisal, chart_row: int) -> int:
     """The tornado's table (the net gain at the low and the high factor of each input) and its chart on the
     first page, at ``chart_row``."""
-    ws = put.ws
     put(row, 1, w.t("tornado_title", change=f"{100 * w.case.appraisal.tornado_change:g}"), font=SECTION)
     row += 1
     put.header(row, ("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high", "h_change_low", "h_change_high"), wrap=True)
-    header = row
+    header, row = row, tornado_rows(put, row, a)
+    if a.tornado:
+        chart = tornado_chart(w, put.ws, header, row)
+        chart.width, chart.height = TORNADO_WIDTH, CHART_HEIGHT
+        chart.legend.position = "b"
+        put.ws.add_chart(chart, f"A{chart_row}")
+    return row
+
+
+def tornado_rows(put: Put, row: int, a: Appraisal) -> int:
+    """One row per input below the heading ``row``: its label, the low and high factor, the net gain at each and
+    their change from the case's (columns A–G); returns the last row."""
     for bar in a.tornado:
         row += 1
         put(row, 1, bar.label)
@@ -288,17 +307,18 @@ def _tornado(w: Writer, put: Put, row: int, a: Appraisal, chart_row: int) -> int
         put(row, 5, bar.high, KR)
         put(row, 6, bar.low - a.net_gain, KR)
         put(row, 7, bar.high - a.net_gain, KR)
-    if a.tornado:
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "clustered", 100
-        chart.title = w.t("chart_tornado")
-        chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=row), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row))
-        readable(chart)
-        chart.width, chart.height = TORNADO_WIDTH, CHART_HEIGHT
-        chart.legend.position = "b"
-        ws.add_chart(chart, f"A{chart_row}")
     return row
+
+
+def tornado_chart(w: Writer, ws: Any, header: int, last: int) -> BarChart:
+    """The tornado as bars: the changes in columns F and G (named by their headings) of each input's row."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "clustered", 100
+    chart.title = w.t("chart_tornado")
+    chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
+    readable(chart)
+    return chart
 
 
 def _optimism_bias(w: Writer, put: Put, row: int, bias: dict[str, Any]) -> int:
@@ -383,4 +403,4 @@ def sensitivity_rate_input(value: object) -> float | None:
     return value  # type: ignore[return-value]
 
 
-__all__ = ["Put", "break_even_formulas", "sensitivity_rate_input", "stat_refund_total", "switching", "write"]
+__all__ = ["Put", "break_even_formulas", "key_figures", "sensitivity_rate_input", "stat_refund_total", "switching", "tornado_chart", "tornado_rows", "write"]

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart
 from openpyxl.styles import Font
 
-from workbooks.charts import readable, year_chart
-from workbooks.formulas import paid_back, payback_year
-from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, FUNCTION_PREFIX, HEADER_ROW, col
-from workbooks.sheets.sensitivity import Put, break_even_formulas, switching
+from workbooks.charts import year_chart
+from workbooks.formulas import paid_back
+from workbooks.layout import COL_LABEL, COL_P1, COL_UNIT, FIRST_YEAR_COL, HEADER_ROW, col
+from workbooks.sheets.sensitivity import Put, key_figures, switching, tornado_chart, tornado_rows
 
 if TYPE_CHECKING:
     from workbooks.writer import Writer
@@ -79,21 +79,8 @@ def write(w: Writer) -> None:
             "=" + paid_back(f"{c}{rows['pv_cumulative']}:${last_c}${rows['pv_cumulative']}", w.payback_tolerance),
             w.yes_no,
         )
-    span = lambda row, sheet="": f"{sheet}${first_c}${row}:${last_c}${row}"  # noqa: E731
-    prefix = FUNCTION_PREFIX[w.runtime]
-    for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
-        w.text(ws, rows[key], COL_LABEL, w.t(key), font=bold)
-    if prefix is None:
-        w.formula(ws, rows["npv"], COL_P1, f"=SUM({span(rows['pv'])})", KR)
-        w.formula(ws, rows["npv_kommune"], COL_P1, f"=SUM({span(rows['pv_kommune'])})", KR)
-    else:
-        w.formula(ws, rows["npv"], COL_P1, f"={prefix}DISCOUNTED_NET({span(brows['net'], budget + '!')},{flat},TRUE)", KR)
-        w.formula(ws, rows["npv_kommune"], COL_P1, f"={prefix}DISCOUNTED_NET({span(brows['kommune_net'], budget + '!')},{flat},TRUE)", KR)
-    for key in ("npv", "npv_kommune"):
-        w.text(ws, rows[key], COL_UNIT, w.t("u_kr"))
-    flags = span(rows["pv_paid_back"])
-    w.formula(ws, rows["discounted_payback"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
-    break_even_formulas(w, ws, rows)
+    span = lambda row: f"${first_c}${row}:${last_c}${row}"  # noqa: E731
+    key_figures(w, ws, rows, pv=span(rows["pv"]), pv_kommune=span(rows["pv_kommune"]), flags=span(rows["pv_paid_back"]), last_year=f"${last_c}${HEADER_ROW}", flat=flat)
     w.later.append(lambda: _tables(w))  # the appraisal's values: see Writer.complete
 
 
@@ -122,23 +109,9 @@ def _tornado(w: Writer, put: Put, row: int, a: Appraisal) -> int:
     put.header(row, ("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high"))
     put(row, 6, w.t("chart_tornado"), font=BOLD)
     put(row, 7, "", None)
-    header = row
-    for bar in a.tornado:
-        row += 1
-        put(row, 1, bar.label)
-        put(row, 2, bar.low_factor, SHARE)
-        put(row, 3, bar.high_factor, SHARE)
-        put(row, 4, bar.low, KR)
-        put(row, 5, bar.high, KR)
-        put(row, 6, bar.low - a.net_gain, KR)
-        put(row, 7, bar.high - a.net_gain, KR)
+    header, row = row, tornado_rows(put, row, a)
     if a.tornado:
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "clustered", 100
-        chart.title = w.t("chart_tornado")
-        chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header, max_row=row), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row))
-        readable(chart)
+        chart = tornado_chart(w, ws, header, row)
         ws.add_chart(chart, f"{col(FIRST_YEAR_COL)}{header}")
         row = max(row, header + 16)
     return row
