@@ -49,7 +49,7 @@ MODULES = ("arithmetic", "compute", "followup", "published", "refusion", "apprai
 TESTS = [
     "tests/test_golden.py", "tests/test_properties.py", "tests/test_refusion.py", "tests/test_followup.py",
     "tests/test_appraisal.py", "tests/test_bad_input.py", "tests/test_portfolio.py", "tests/test_core_edges.py", "tests/test_model_rules.py",
-    "tests/test_pension.py", "tests/test_appraisal_rules.py", "tests/test_published_rules.py", "tests/test_linear_rules.py", "tests/test_risk_rules.py", "xlmodel",
+    "tests/test_pension.py", "tests/test_appraisal_rules.py", "tests/test_published_rules.py", "tests/test_linear_rules.py", "tests/test_risk_rules.py", "tests/test_parameter_rules.py", "xlmodel",
 ]  # fmt: skip
 TIMEOUT_S = 180
 
