@@ -114,14 +114,15 @@ def _load_following(file: Path, chain: tuple[Path, ...], read_book: BookReader |
         raise CaseFileError(f"{file}: case.follows", "casen følger sig selv (en løkke af opfølgninger); angiv beslutningscasen", value=case.follows)
     if len(chain) >= MAX_FOLLOWS:
         raise CaseFileError(f"{file}: case.follows", f"højst {MAX_FOLLOWS} opfølgninger i træk", value=case.follows)
-    if decision_file.suffix.lower() in BOOK_SUFFIXES and read_book is None:
-        raise CaseFileError(f"{file}: case.follows", "beslutningen er et regneark; læs casen med xlmodel (report, summary, build), der kan læse regneark", value=case.follows)
+    load: BookReader
+    if decision_file.suffix.lower() in BOOK_SUFFIXES:
+        if read_book is None:
+            raise CaseFileError(f"{file}: case.follows", "beslutningen er et regneark; læs casen med xlmodel (report, summary, build), der kan læse regneark", value=case.follows)
+        load = read_book
+    else:
+        load = functools.partial(_load_following, chain=(*chain, file.resolve()), read_book=read_book)
     try:
-        if decision_file.suffix.lower() in BOOK_SUFFIXES:
-            assert read_book is not None
-            decision = read_book(decision_file)
-        else:
-            decision = _load_following(decision_file, (*chain, file.resolve()), read_book)
+        decision = load(decision_file)
     except XlmodelError as exc:
         raise exc.within(f"{file}: case.follows") from None
     return dataclasses.replace(case, decision=decision)

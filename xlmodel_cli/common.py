@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeAlias
 
-from xlmodel.casefile import load_case
+from xlmodel.casefile import BOOK_SUFFIXES, load_case
 from xlmodel.casewriter import dumps_case
 from xlmodel.errors import XlmodelError
 from xlmodel.model import Case
@@ -21,8 +21,6 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
-#: The suffixes of the books a case can be read from (anything else is a case file).
-BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_book(file: Path) -> Case:
