@@ -48,7 +48,7 @@ HEADING = Alignment(wrap_text=True, vertical="top")
 #: The year table's columns: the year, then one column per figure (a formula the same down the rows).
 YEAR, FACTOR_COL, PV, PV_KOMMUNE, PV_CUMULATIVE, PV_PAID_BACK, CUM_P, PAYBACK_DRAWS = range(1, 9)
 #: The width of each value column (B–H), so a heading wraps at its spaces, never inside a word.
-VALUE_WIDTH = 16
+VALUE_WIDTH = 14
 #: Points per line of a wrapped heading (its row is made tall enough for every line: no engine does it).
 LINE_POINTS = 13
 #: The page's margins (inches; Excel's "narrow"): the first page prints closer to full size.
@@ -85,6 +85,8 @@ def write(w: Writer) -> None:
     headings = (("h_year", YEAR), ("h_y_factor", FACTOR_COL), ("h_y_pv", PV), ("h_y_pv_kommune", PV_KOMMUNE), ("h_y_cumulative", PV_CUMULATIVE), ("h_y_paid_back", PV_PAID_BACK))
     for key, c in headings:
         _heading(w, rows["years_header"], c, w.t(key))
+    for c in range(COL_LABEL + 1, PAYBACK_DRAWS + 1):  # the value columns one width, used or not: headings wrap at their spaces
+        w.shown[(ws.title, c)] = VALUE_WIDTH - 2
     bands = lambda c: f"${col(c)}${rows['bands']}:${col(c)}${rows['bands'] + lay.shape.discount_bands - 1}"  # noqa: E731
     budget_year = lambda key, r: f"INDEX({lay.year_range(brows[key], budget)},1,{col(YEAR)}{r}-{column(YEAR, first)}+1)"  # noqa: E731
     for year in lay.years:
