@@ -141,3 +141,47 @@ def test_an_internal_rate_beyond_the_search_is_none_for_small_amounts_too() -> N
     """0.01 kr. spent, 0.20 kr. saved a year later: r = 1,900 %. Both ends of the search have a positive NPV
     (their product 0.16), so there is no rate within it."""
     assert appraise(_flows({2026: 0.01}, {2027: 0.2}, last=2027)).internal_rate is None
+
+
+def test_a_case_without_costs_and_savings_has_no_payback_npv_or_switching_value() -> None:
+    """A follow-up with targets only: nothing to pay back or discount. Its payback, NPV and discounted payback
+    are undefined (None), not the first year and 0; one krone of cost or saving makes them defined again:
+    a saving of 1 in 2028 pays back from 2026 (cumulative 0, 0, 1 never below 0), a cost of 1 never does."""
+    empty = Case("T", 2026, 2028)
+    result, a = compute_case(empty), appraise(empty)
+    assert not result.has_flows and result.payback_year is None
+    assert all(p.payback_year is None and not p.has_flows for p in result.by_payer.values())
+    assert a.npv is None and a.discounted_payback_year is None
+    assert set(a.npv_by_payer.values()) == {None} and set(a.discounted_payback_by_payer.values()) == {None}
+    assert (a.switching["delay_months"].factor_net_gain, a.switching["delay_months"].factor_npv) == (None, None)
+    assert report_dict(result)["undefined"] == dict.fromkeys(("payback_year", "npv", "discounted_payback_year"), "ingen udgifter eller besparelser i casen")
+    saving = Case("T", 2026, 2028, savings=(SavingsLine("Direkte", {2028: 1.0}),))
+    assert compute_case(saving).payback_year == 2026 and appraise(saving).npv == pytest.approx(1 / 1.035**2)
+    assert appraise(saving).discounted_payback_year == 2026 and report_dict(compute_case(saving))["undefined"] == {}
+    cost = Case("T", 2026, 2028, costs=(CostItem("Indsats", {2028: 1.0}),))
+    assert compute_case(cost).payback_year is None and appraise(cost).npv == pytest.approx(-1 / 1.035**2)
+
+
+def test_a_payer_without_costs_and_savings_has_no_payback_or_npv_of_its_own() -> None:
+    """Costs 100 in 2026 and savings 150 in 2027, all the kommune's: the stat has nothing, so its payback and
+    NPV are None while the kommune pays back in 2027 with an NPV of −100 + 150 / 1.035."""
+    case = _flows({2026: 100.0}, {2027: 150.0})
+    result, a = compute_case(case), appraise(case)
+    assert result.by_payer["kommune"].payback_year == 2027 and result.by_payer["stat"].payback_year is None
+    assert a.npv_by_payer["kommune"] == pytest.approx(-100 + 150 / 1.035) and a.npv_by_payer["stat"] is None
+    assert a.discounted_payback_by_payer == {"kommune": 2027, "stat": None}
+    stat = dataclasses.replace(case, costs=(CostItem("Indsats", {2026: 100.0}, payer="stat"),))  # the stat pays, the kommune saves
+    assert compute_case(stat).by_payer["stat"].payback_year is None and compute_case(stat).by_payer["kommune"].payback_year == 2026
+    assert appraise(stat).npv_by_payer["stat"] == pytest.approx(-100.0)
+
+
+def test_optimism_bias_of_a_case_without_costs_and_savings_leaves_its_figures_undefined() -> None:
+    """Costs × 1.5 and effects × 0.5 of nothing are nothing: the biased NPV and paybacks stay None; a case with a
+    cost of 100 in 2026 and a saving of 300 in 2027 biased by costs +50 %: net −150, +300, NPV −150 + 300 / 1.035."""
+    bias = AppraisalSettings(optimism_bias=OptimismBias(cost_uplift=0.5, effect_reduction=0.5, source="test"))
+    summary = appraise(Case("T", 2026, 2028, appraisal=bias)).optimism_bias
+    assert summary is not None and (summary["npv"], summary["payback_year"]) == (None, None)
+    assert set(summary["payback_by_payer"].values()) == {None}
+    flowing = appraise(dataclasses.replace(_flows({2026: 100.0}, {2027: 300.0}), appraisal=bias)).optimism_bias
+    assert flowing is not None and flowing["npv"] == pytest.approx(-150 + 300 / 1.035) and flowing["payback_year"] == 2027
+    assert flowing["payback_by_payer"] == {"kommune": 2027, "stat": None}

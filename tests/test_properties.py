@@ -108,8 +108,9 @@ def test_case_totals_and_payback(case: Case) -> None:
     assert yearly["cumulative"].iloc[-1] == pytest.approx(result.net_gain, rel=1e-9, abs=1e-6)
     assert result.net_gain == pytest.approx(result.total("savings") - result.total("costs"), rel=1e-9, abs=1e-6)
     cumulative = yearly["cumulative"].to_numpy()
-    if result.payback_year is None:
-        assert cumulative[-1] < 0
+    assert result.has_flows or result.payback_year is None
+    if result.payback_year is None:  # never within the horizon, or nothing to pay back (no costs, no savings)
+        assert cumulative[-1] < 0 or not result.has_flows
     else:
         i = list(result.years).index(result.payback_year)
         assert np.all(cumulative[i:] >= -1e-6)

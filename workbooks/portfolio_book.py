@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbooks.charts import year_chart
 from workbooks.files import check_output, write_atomic
 from workbooks.xlsx_writer import to_bytes
+from xlmodel.compute import NO_FLOWS
 from xlmodel.portfolio import PortfolioResult
 
 KR = "#,##0;-#,##0"
@@ -143,7 +144,9 @@ def _cases(cases: Worksheet, result: PortfolioResult) -> None:
         for c, key, fmt in ((4, "first_year", "0"), (5, "last_year", "0"), (6, "net_gain", KR), (7, "npv", KR), (8, "payback_year", "0"),
                             (9, "kommune_net_gain", KR), (10, "kommune_payback_year", "0"), (11, "p_payback", SHARE)):
             value = case[key]
-            if value is None:
+            if value is None and case["npv"] is None and key in ("npv", "payback_year", "kommune_payback_year"):
+                text_cell(cases, i, c, f"— ({NO_FLOWS})")  # a follow-up without costs and savings of its own
+            elif value is None:
                 text_cell(cases, i, c, "ingen" if "payback" in key else "")
             else:
                 _number(cases, i, c, value, fmt)  # type: ignore[arg-type]

@@ -57,7 +57,7 @@ def case_cells(case: dict[str, object], followed_by: dict[str, object] | None = 
     A follow-up with neither costs nor a net result of its own shows "—" for them, not zeros posing as results:
 
     >>> case_cells({"title": "Status", "municipality": "", "first_year": 2015, "last_year": 2017, "investment": 0.0,
-    ...             "kommune_net_gain": 0.0, "kommune_payback_year": 2015, "npv": 0.0, "p_payback": None, "follow_up": "behind"})[4:7]
+    ...             "kommune_net_gain": 0.0, "kommune_payback_year": None, "npv": None, "p_payback": None, "follow_up": "behind"})[4:7]
     ['— (ingen udgifter eller besparelser i casen)', '— (ingen investering i casen)', '— (ingen udgifter eller besparelser i casen)']
     """
     payback = case["kommune_payback_year"]
@@ -66,7 +66,7 @@ def case_cells(case: dict[str, object], followed_by: dict[str, object] | None = 
         payback_text = "— (ingen investering i casen)"
     else:
         payback_text = str(payback) if payback is not None else f"— (ikke inden for {case['first_year']}–{case['last_year']})"
-    empty = not case["investment"] and not case["kommune_net_gain"] and not case["npv"]
+    empty = case["npv"] is None  # no costs or savings (xlmodel.compute.has_flows): nothing to pay back or discount
     nothing = "— (ingen udgifter eller besparelser i casen)"
     investment = format_kr(_number(case, "investment"))
     if case.get("decision") and not case["investment"]:

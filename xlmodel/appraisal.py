@@ -39,7 +39,7 @@ import numpy_financial as npf
 from scipy.optimize import brentq
 
 from xlmodel.arithmetic import FloatArray
-from xlmodel.compute import payback_year
+from xlmodel.compute import has_flows, payback_year
 from xlmodel.errors import InvalidValueError
 from xlmodel.linear import LinearModel, Run
 from xlmodel.model import Case
@@ -159,11 +159,12 @@ class TornadoBar:
 
 @dataclass(frozen=True)
 class Appraisal:
-    """The deterministic appraisal of a case (see the module docstring)."""
+    """The deterministic appraisal of a case (see the module docstring); the NPV and discounted payback are
+    ``None`` for a case (or payer) without costs and savings (:data:`xlmodel.compute.NO_FLOWS`)."""
 
     rate: DiscountRate
-    npv: float
-    npv_by_payer: dict[str, float]
+    npv: float | None
+    npv_by_payer: dict[str, float | None]
     discounted_payback_year: int | None
     discounted_payback_by_payer: dict[str, int | None]
     break_even_factor: float | None
@@ -236,9 +237,11 @@ def appraise(case: Case, model: LinearModel | None = None) -> Appraisal:
     factors = rate.factors(years.size)
     base = model.evaluate({})
     net = base.net()[0]
-    npv_total = float(rate.npv(net)[0])
-    npv_by_payer = {p: float(rate.npv(base.net(p)[0])[0]) for p in case.payers}
-    discounted = {p: payback_year(years, np.cumsum(base.net(p)[0] * factors)) for p in case.payers}
+    flows = {p: has_flows(base.costs[p][0], base.savings[p][0]) for p in case.payers}
+    flows_total = has_flows(base.total_costs[0], base.total_savings[0])
+    npv_total = float(rate.npv(net)[0]) if flows_total else None
+    npv_by_payer = {p: float(rate.npv(base.net(p)[0])[0]) if flows[p] else None for p in case.payers}
+    discounted = {p: payback_year(years, np.cumsum(base.net(p)[0] * factors)) if flows[p] else None for p in case.payers}
 
     gross, stat = _cohort_parts(model)
     costs = base.total_costs[0]
@@ -267,9 +270,10 @@ def appraise(case: Case, model: LinearModel | None = None) -> Appraisal:
         switching[name] = SwitchingValue(name, label, value, unit, valid, _root(ng[0], ng[1], valid), _root(pv[0], pv[1], valid))
         tornado.append(TornadoBar(name, label, lo, hi, float(ng[2]), float(ng[3])))
     tornado.sort(key=lambda bar: bar.swing, reverse=True)
-    switching["delay_months"] = _delay_switch(model, rate)
+    switching["delay_months"] = _delay_switch(model, rate, flows_total)
     internal = _internal_rate(net)
-    appraisal = Appraisal(rate, npv_total, npv_by_payer, payback_year(years, np.cumsum(net * factors)), discounted,
+    discounted_total = payback_year(years, np.cumsum(net * factors)) if flows_total else None
+    appraisal = Appraisal(rate, npv_total, npv_by_payer, discounted_total, discounted,
                           k_total, k_npv, by_payer, persons_needed, switching, tornado, internal, net_gain=float(net.sum()))
     bias = case.appraisal.optimism_bias
     if bias is not None:
@@ -302,9 +306,12 @@ def break_even(costs: float, direct: float, cohort: float) -> float | None:
     return max(0.0, (costs - direct) / cohort)
 
 
-def _delay_switch(model: LinearModel, rate: DiscountRate) -> SwitchingValue:
-    """The first whole month of delay of every effect at which the net gain (and the NPV) is ≤ 0."""
+def _delay_switch(model: LinearModel, rate: DiscountRate, flows: bool = True) -> SwitchingValue:
+    """The first whole month of delay of every effect at which the net gain (and the NPV) is ≤ 0; none for a
+    case without costs and savings (``flows`` False: its net gain is 0 however late, not "0 months")."""
     valid = model.valid_range("delay_months")
+    if not flows:
+        return SwitchingValue("delay_months", "Forsinkelse af alle effekter", 0.0, "måneder", valid, None, None)
     months = np.arange(0, int(valid[1]) + 1)
     run = model.evaluate({"delay_months": months})
     ng, pv = run.net_gain, rate.npv(run.net())
@@ -328,16 +335,18 @@ def _internal_rate(net: FloatArray) -> float | None:
 def _bias_summary(bias: object, run: Run, rate: DiscountRate, case: Case) -> dict[str, object]:
     years = run.years
     net = run.net()[0]
+    flows = has_flows(run.total_costs[0], run.total_savings[0])
+    payer_flows = {p: has_flows(run.costs[p][0], run.savings[p][0]) for p in case.payers}
     return {
         "cost_uplift": bias.cost_uplift,  # type: ignore[attr-defined]
         "effect_reduction": bias.effect_reduction,  # type: ignore[attr-defined]
         "delay_months": bias.delay_months,  # type: ignore[attr-defined]
         "source": bias.source,  # type: ignore[attr-defined]
         "net_gain": float(net.sum()),
-        "npv": float(rate.npv(net)[0]),
-        "payback_year": payback_year(years, np.cumsum(net)),
+        "npv": float(rate.npv(net)[0]) if flows else None,
+        "payback_year": payback_year(years, np.cumsum(net)) if flows else None,
         "net_gain_by_payer": {p: float(run.net_gain_of(p)[0]) for p in case.payers},
-        "payback_by_payer": {p: payback_year(years, np.cumsum(run.net(p)[0])) for p in case.payers},
+        "payback_by_payer": {p: payback_year(years, np.cumsum(run.net(p)[0])) if payer_flows[p] else None for p in case.payers},
     }
 
 

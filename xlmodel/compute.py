@@ -47,6 +47,23 @@ def payback_year(years: Sequence[int] | npt.ArrayLike, cumulative: npt.ArrayLike
     return int(year_array[0] if below.size == 0 else year_array[below[-1] + 1])
 
 
+def has_flows(*rows: npt.ArrayLike) -> bool:
+    """Whether there is anything to pay back or appraise: a figure other than 0 in some year of one of the
+    ``rows`` (costs, savings and, after tax, the tax gain).
+
+    A follow-up case with targets and actuals only has none: its payback and NPV are undefined (``None``),
+    not "paid back in the first year" or 0 (:data:`NO_FLOWS`).
+
+    >>> has_flows([0.0, 0.0], [0.0, 0.0]), has_flows([0.0, 0.0], [0.0, 5.0]), has_flows([-1.0, 0.0], [0.0, 0.0])
+    (False, True, True)
+    """
+    return any(bool(np.any(np.asarray(row) != 0)) for row in rows)
+
+
+#: Why a payback year or an NPV is undefined for a case (or a payer) without costs and savings.
+NO_FLOWS = "ingen udgifter eller besparelser i casen"
+
+
 def savings_cost_ratio(savings: float, costs: float) -> float | None:
     """Savings per krone spent: ``savings / costs`` (``None`` when there are no costs).
 
@@ -77,10 +94,16 @@ class PayerResult:
     payback_year: int | None
     net_gain: float
 
+    @property
+    def has_flows(self) -> bool:
+        """Whether the payer has a cost or a saving in some year (:func:`has_flows`)."""
+        return has_flows(self.yearly["costs"], self.yearly["savings"])
 
-def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, costs: FloatArray) -> PayerResult:
+
+def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, costs: FloatArray, *, flows: bool | None = None) -> PayerResult:
     """Net, cumulative, payback and net gain of one payer's savings and costs per year:
-    ``net = savings − costs``, ``cumulative`` its running sum, payback the first year from which it stays ≥ 0.
+    ``net = savings − costs``, ``cumulative`` its running sum, payback the first year from which it stays ≥ 0
+    (``None`` without costs and savings: :func:`has_flows`, or ``flows`` when the caller knows better).
 
     >>> p = payer_result("kommune", np.array([2017, 2018, 2019]), np.array([0.0, 5.0, 5.0]), np.array([4.0, 0.0, 0.0]))
     >>> p.yearly["cumulative"].tolist(), p.payback_year, p.net_gain
@@ -89,7 +112,8 @@ def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, 
     net = savings - costs
     cumulative = np.cumsum(net)
     yearly = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": cumulative}, index=pd.Index(years, name="year"))
-    return PayerResult(payer, yearly, payback_year(years, cumulative), float(math.fsum(net)))
+    payback = payback_year(years, cumulative) if (has_flows(costs, savings) if flows is None else flows) else None
+    return PayerResult(payer, yearly, payback, float(math.fsum(net)))
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,11 @@ class CaseResult:
     periods: tuple[PeriodTotals, ...]
     cohort_savings_by_payer: Mapping[str, FloatArray]
     by_payer: Mapping[str, PayerResult]
+
+    @property
+    def has_flows(self) -> bool:
+        """Whether the case has a cost or a saving in some year (else payback and NPV are undefined: :data:`NO_FLOWS`)."""
+        return has_flows(self.yearly["costs"], self.yearly["savings"])
 
     def cohort_figure_by_payer(self, cohort: str, outcome: str, payer: str) -> FloatArray:
         """One cohort × outcome row of a payer's savings (zeros if the cohort lacks it)."""
@@ -207,7 +236,7 @@ def compute_case(case: Case) -> CaseResult:
         cost_lines=cost_lines,
         savings_lines=savings_lines,
         yearly=yearly,
-        payback_year=payback_year(years, cumulative),
+        payback_year=payback_year(years, cumulative) if has_flows(costs, savings) else None,
         net_gain=float(math.fsum(net)),
         savings_cost_ratio=savings_cost_ratio(total_savings, total_costs),
         steady_state_saving=_steady_state_saving(case, rows),

@@ -34,7 +34,7 @@ import pandas as pd
 from xlmodel.appraisal import DiscountRate, discount_rate
 from xlmodel.arithmetic import FloatArray
 from xlmodel.casefile import load_case, loads_case
-from xlmodel.compute import payback_year, payer_result
+from xlmodel.compute import has_flows, payback_year, payer_result
 from xlmodel.errors import XlmodelError
 from xlmodel.followup import status as follow_up_status
 from xlmodel.linear import LinearModel
@@ -155,10 +155,13 @@ def case_totals(source: Source, index: int, draws: int, seed: int) -> Totals:
     savings = {p: base.savings[p][0] for p in case.payers}
     costs = {p: base.costs[p][0] for p in case.payers}
     draws_net = {p: run.net(p) if run is not None else np.broadcast_to(base.net(p), (draws, model.years.size)).copy() for p in case.payers}
+    flows, kommune_flows = has_flows(base.total_costs[0], base.total_savings[0]), has_flows(base.costs["kommune"][0], base.savings["kommune"][0])
     summary = {
         "name": source.name, "title": case.title, "municipality": case.municipality, "first_year": case.first_year, "last_year": case.last_year,
-        "net_gain": float(base.net_gain[0]), "npv": float(discount_rate(case).npv(base.net())[0]), "payback_year": payback_year(model.years, np.cumsum(base.net()[0])),
-        "kommune_net_gain": float(base.net_gain_of("kommune")[0]), "kommune_payback_year": payback_year(model.years, np.cumsum(base.net("kommune")[0])),
+        "net_gain": float(base.net_gain[0]), "npv": float(discount_rate(case).npv(base.net())[0]) if flows else None,
+        "payback_year": payback_year(model.years, np.cumsum(base.net()[0])) if flows else None,
+        "kommune_net_gain": float(base.net_gain_of("kommune")[0]),
+        "kommune_payback_year": payback_year(model.years, np.cumsum(base.net("kommune")[0])) if kommune_flows else None,
         "p_payback": share_paid_back(run.net_gain) if run is not None else None,
         "investment": float(sum(sum(c.amounts.values()) for c in case.costs)), "follow_up": follow_up_status(case),
         "decision": case.decision.title if case.decision is not None else None,

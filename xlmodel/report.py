@@ -21,7 +21,7 @@ import pandas as pd
 
 from xlmodel import oevo, pension, plausibility, public_purse
 from xlmodel.appraisal import appraise
-from xlmodel.compute import CaseResult
+from xlmodel.compute import NO_FLOWS, CaseResult
 from xlmodel.errors import XlmodelError
 from xlmodel.evidence import compare_evidence
 from xlmodel.followup import FollowUp, follow_up
@@ -67,6 +67,8 @@ def report_dict(result: CaseResult, comparison: Comparison | None = None) -> dic
         "payback_year": result.payback_year,
         "net_gain": result.net_gain,
         "savings_cost_ratio": result.savings_cost_ratio,
+        # the key figures that are null because the case has no costs and savings (not "never paid back"), and why
+        "undefined": {} if result.has_flows else dict.fromkeys(("payback_year", "npv", "discounted_payback_year"), NO_FLOWS),
         "steady_state_saving": result.steady_state_saving,
         "periods": [
             {"name": p.name, "first": p.first, "last": p.last, "costs": p.costs, "savings": p.savings, "net_gain": p.net_gain}
@@ -367,11 +369,11 @@ def report_table(result: CaseResult) -> str:
     lines += ["", "Nøgletal"]
     if case.has_payer_split:  # a municipal case: the kommune's own payback is the headline
         kommune = result.by_payer["kommune"]
-        lines.append(f"  Kommunens tilbagebetalingstid: {kommune.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}; kommunens nettogevinst {format_kr(kommune.net_gain)} kr.")
-        lines.append(f"  Tilbagebetalingstid, alle betalere: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+        lines.append(f"  Kommunens tilbagebetalingstid: {payback_text(kommune.payback_year, kommune.has_flows)}; kommunens nettogevinst {format_kr(kommune.net_gain)} kr.")
+        lines.append(f"  Tilbagebetalingstid, alle betalere: {payback_text(result.payback_year, result.has_flows)}")
     else:
-        lines.append(f"  Tilbagebetalingstid: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
-    lines.append(f"  Nettogevinst {case.first_year}–{case.last_year}: {format_kr(result.net_gain)} kr.")
+        lines.append(f"  Tilbagebetalingstid: {payback_text(result.payback_year, result.has_flows)}")
+    lines.append(f"  Nettogevinst {case.first_year}–{case.last_year}: {format_kr(result.net_gain)} kr." + ("" if result.has_flows else f" ({NO_FLOWS})"))
     for p in result.periods:
         lines.append(
             f"  {p.name} {p.first}–{p.last}: udgifter {format_kr(p.costs)} kr., besparelser {format_kr(p.savings)} kr., "
@@ -420,7 +422,7 @@ def _public_purse_table(result: CaseResult, years: list[str]) -> list[str]:
     lines = ["", f"Skat og udligning (kr.; helårspersoner i job i stedet for på ydelse; kommunetype {settings.kommune_type})", _frame(rows, years)]
     for payer, name in (("kommune", "Kommunen efter skat og udligning"), ("stat", "Staten efter skat")):
         with_tax = public_purse.payer_with_tax(result, tax, payer)
-        lines.append(f"  {name}: nettogevinst {format_kr(with_tax.net_gain)} kr.; tilbagebetalingstid {with_tax.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+        lines.append(f"  {name}: nettogevinst {format_kr(with_tax.net_gain)} kr.; tilbagebetalingstid {payback_text(with_tax.payback_year)}")
     if tax.assumptions:
         lines.append(f"  ANTAGELSE: satser ført frem fra et tidligere år: {', '.join(tax.assumptions)}")
     return lines
@@ -495,9 +497,29 @@ def _payer_table(result: CaseResult, years: list[str]) -> list[str]:
     lines = ["", "Hvem sparer hvad (kr.; refusionstrappen fordeler bruttoydelsen mellem kommune og stat)"]
     for payer, p in result.by_payer.items():
         lines.append(_payer_frame(payer, p.yearly, years))
-        payback = p.payback_year or "tjener sig ikke hjem inden for tidshorisonten"
+        payback = payback_text(p.payback_year, p.has_flows)
         lines.append(f"  {PAYER_LABELS[payer]}: tilbagebetalingstid {payback}; nettogevinst {format_kr(p.net_gain)} kr.")
     return lines
+
+
+#: A key figure without costs and savings to compute it from (xlmodel.compute.NO_FLOWS).
+UNDEFINED = f"— ({NO_FLOWS})"
+
+
+def payback_text(year: int | None, flows: bool = True) -> str:
+    """A payback year in words: the year, "—" and why for a case without costs and savings (``flows`` False),
+    else that it does not pay back within the horizon.
+
+    >>> payback_text(2018), payback_text(None, flows=False), payback_text(None)
+    ('2018', '— (ingen udgifter eller besparelser i casen)', 'tjener sig ikke hjem inden for tidshorisonten')
+    """
+    if year is not None:
+        return str(year)
+    return UNDEFINED if not flows else "tjener sig ikke hjem inden for tidshorisonten"
+
+
+def _kr_or_undefined(value: float | None) -> str:
+    return UNDEFINED if value is None else f"{format_kr(value)} kr."
 
 
 def _appraisal_table(result: CaseResult) -> list[str]:
@@ -510,9 +532,12 @@ def _appraisal_table(result: CaseResult) -> list[str]:
     else:
         rate_text = " / ".join(format_share(x) for x in rate["rates"]) + " (Finansministeriets faldende rente, år 0-35 / 36-70 / 71-)"
     lines = ["", f"Nutidsværdi og følsomhed (diskonteret med {rate_text}; første år udiskonteret)"]
+    if not result.has_flows:  # a follow-up without costs and savings of its own: nothing to discount or vary
+        lines.append(f"  Nutidsværdi, tilbagebetalingstid med diskontering, skifteværdier og tornado: {UNDEFINED}")
+        return lines
     lines.append(f"  Nutidsværdi (NPV) af nettoresultatet: {format_kr(a['npv'])} kr." + "".join(
-        f"; {PAYER_LABELS[p].lower()} {format_kr(v)} kr." for p, v in a["npv_by_payer"].items() if result.case.has_payer_split))
-    lines.append(f"  Tilbagebetalingstid med diskontering: {a['discounted_payback_year'] or 'tjener sig ikke hjem inden for tidshorisonten'}")
+        f"; {PAYER_LABELS[p].lower()} {_kr_or_undefined(v)}" for p, v in a["npv_by_payer"].items() if result.case.has_payer_split))
+    lines.append(f"  Tilbagebetalingstid med diskontering: {payback_text(a['discounted_payback_year'])}")
     k = a["break_even_factor"]
     if k is not None:
         lines.append(f"  Nulpunkt: casen hviler sig i sig selv, hvis holdenes nettoeffekt er {format_share(k)} af det forventede"
