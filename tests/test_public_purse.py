@@ -265,3 +265,15 @@ def test_the_wage_and_the_settings_survive_a_book(tmp_path: object) -> None:
     book.write_bytes(render(case, runtime="native"))
     back = read_book_case(book)
     assert back.outcomes[0].income == "loen.io_minimum" and back.public_purse.kommune_type == "rig"
+
+
+def test_a_benefit_from_the_first_effect_is_taxed_at_its_rate_in_that_year(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    """A benefit named by its parameter runs from the first effect (1 April 2026), not from 1 January: a
+    person-year in 2026 leaves 144,768 kr. (kontanthjælp, forhøjet sats 2026), not the three quarters of it an
+    average over the whole calendar year would give. 1.5 person-years in 2026, as above."""
+    path = tmp_path / "purse.toml"  # type: ignore[operator]
+    path.write_text(_purse_case().replace("benefit_rate = 144768", 'benefit = "kontanthjaelp.forhoejet_sats"'), encoding="utf-8")
+    assert main(["report", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["public_purse"]["kommuneskat"][0] == pytest.approx(1.5 * by_hand(275_805, 144_768, 2026, "normal")["kommuneskat"], abs=1e-6)
+    assert data["public_purse"]["kommuneskat"][0] != pytest.approx(1.5 * by_hand(275_805, 0.75 * 144_768, 2026, "normal")["kommuneskat"], abs=1.0)

@@ -30,6 +30,19 @@ def payback_year(flags: str, last_year: str, never: str) -> str:
     return f'=IF(SUM({flags})=0,"{never}",{last_year}-SUM({flags})+1)'
 
 
+def unless_flows(formula: str, *rows: str, undefined: str) -> str:
+    """``formula`` (with its ``=``), or the text ``undefined`` when the ``rows`` (costs, savings and, after
+    tax, the tax gain) are 0 in every year (:func:`xlmodel.compute.has_flows`: nothing to pay back or
+    discount). Σx² is 0 only when every x is: SUMPRODUCT of a range with itself, as ABS of an array is not
+    element-wise in every engine.
+
+    >>> unless_flows("=SUM(A1:C1)", "A2:C2", "A3:C3", undefined="—")
+    '=IF(SUMPRODUCT(A2:C2,A2:C2)+SUMPRODUCT(A3:C3,A3:C3)=0,"—",SUM(A1:C1))'
+    """
+    squares = "+".join(f"SUMPRODUCT({row},{row})" for row in rows)
+    return f'=IF({squares}=0,"{undefined}",{formula.removeprefix("=")})'
+
+
 def yes_no_format(yes: str, no: str) -> str:
     """A number format that shows a 1/0 flag as words: ``"Ja";"Ja";"Nej"`` (positive; negative; zero).
 

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import MEASURES
-from workbooks.formulas import yes_no_format
+from workbooks.formulas import unless_flows, yes_no_format
 from workbooks.function_blocks import FunctionBlock
 from workbooks.labels import label
 from workbooks.layout import (
@@ -166,6 +166,18 @@ class Writer:
 
     def ref(self, key: str) -> str:
         return q(self.names[key])
+
+    def unless_flows(self, formula: str, *rows: str) -> str:
+        """``formula``, or "—" with the reason where the ``rows`` (costs, savings, …) are 0 in every year (from
+        layout 7: :attr:`~workbooks.layout.Shape.undefined_without_flows`; a book of layout 6 keeps its formula)."""
+        if not self.layout.shape.undefined_without_flows:
+            return formula
+        return unless_flows(formula, *rows, undefined=self.t("no_flows"))
+
+    def undefined(self, key: str) -> str:
+        """The text of a key figure that is undefined for the reason ``key`` (a label): "—" and the reason from
+        layout 7, "-" before it (a book of layout 6 keeps its formulas)."""
+        return self.t(key) if self.layout.shape.undefined_without_flows else "-"
 
     def text(self, ws: Worksheet, row: int, column: int, value: str, *, font: Font | None = None) -> Cell:
         """User or tool text, always as text (a leading '=' never becomes a formula)."""

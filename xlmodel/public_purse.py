@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from xlmodel import validate
 from xlmodel.arithmetic import FloatArray
-from xlmodel.compute import CaseResult, PayerResult, payer_result
+from xlmodel.compute import CaseResult, PayerResult, has_flows, payer_result
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import Case, Outcome
 from xlmodel.parameters import Parameters
@@ -277,7 +277,7 @@ def case_tax(result: CaseResult) -> CaseTax:
             continue
         where = f'outcomes[{k}] "{outcome.id}".income'
         wage = np.array([income_in(outcome, y, case.parameters, where) for y in years])
-        benefit = benefits[outcome.id].yearly(years)
+        benefit = benefits[outcome.id].average(years)  # the rate of a person-year: where the benefit runs, not spread over the whole year
         per_person = [tax_gain(wage[i], benefit[i], rates[y]) for i, y in enumerate(years)]
         gain = {line: np.array([float(getattr(g, line)) for g in per_person]) for line in LINES}
         for cohort in case.cohorts:
@@ -319,6 +319,7 @@ def payer_with_tax(result: CaseResult, tax: CaseTax, payer: str) -> PayerResult:
     4507.58
     """
     budget = result.by_payer[payer].yearly
-    return payer_result(payer, result.years, budget["savings"].to_numpy() + tax.part(payer), budget["costs"].to_numpy())
+    savings, costs, gain = budget["savings"].to_numpy(), budget["costs"].to_numpy(), tax.part(payer)
+    return payer_result(payer, result.years, savings + gain, costs, flows=has_flows(costs, savings, gain))
 
 __all__ = ["KOMMUNE_TYPES", "LINES", "PARTS", "CaseTax", "TaxGain", "TaxRates", "case_tax", "income_in", "opts_in", "payer_with_tax", "tax_gain", "tax_gain_of", "tax_rates"]

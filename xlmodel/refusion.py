@@ -91,6 +91,19 @@ class StepFunction:
         y = np.asarray(years, dtype=np.float64)
         return self.integral(y, y + 1.0)
 
+    def average(self, years: npt.ArrayLike) -> FloatArray:
+        """The average kr. a year over the part of each calendar year the function covers (0 where it covers
+        none): the rate of a person-year in that year, as a person-year falls where the benefit is defined.
+        A benefit from 1 April 2021 (the first effect) gives 2021 its rate, not three quarters of it:
+
+        >>> StepFunction(np.array([2021.25, 2022.0, 2023.0]), np.array([140_376.0, 143_328.0])).average([2020, 2021, 2022]).tolist()
+        [0.0, 140376.0, 143328.0]
+        """
+        y = np.asarray(years, dtype=np.float64)
+        lo, hi = np.maximum(y, self.knots[0]), np.minimum(y + 1.0, self.knots[-1])
+        covered = np.maximum(hi - lo, 0.0)
+        return np.divide(self.integral(lo, hi), covered, out=np.zeros_like(covered), where=covered > 0)
+
 
 @dataclass(frozen=True)
 class Staircase:

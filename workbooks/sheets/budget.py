@@ -67,15 +67,15 @@ def write(w: Writer) -> None:
     row_formula(rows["paid_back"], "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}", w.payback_tolerance), w.t("paid_back"), w.yes_no)
     flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
     net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
+    costs_range = f"${first_c}${rows['costs']}:${last_c}${rows['costs']}"
+    savings_range = f"${first_c}${rows['savings']}:${last_c}${rows['savings']}"
     w.text(ws, rows["payback_year"], 1, w.t("payback_year"), font=Font(bold=True))
-    w.formula(ws, rows["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
+    w.formula(ws, rows["payback_year"], COL_P1, w.unless_flows(payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), costs_range, savings_range), "0")
     w.text(ws, rows["net_gain"], 1, w.t("net_gain"), font=Font(bold=True))
     w.text(ws, rows["net_gain"], COL_UNIT, w.t("u_kr"))
     w.formula(ws, rows["net_gain"], COL_P1, f"=SUM({net})", KR)
-    costs_range = f"${first_c}${rows['costs']}:${last_c}${rows['costs']}"
-    savings_range = f"${first_c}${rows['savings']}:${last_c}${rows['savings']}"
     w.text(ws, rows["savings_cost_ratio"], 1, w.t("savings_cost_ratio"), font=Font(bold=True))
-    w.formula(ws, rows["savings_cost_ratio"], COL_P1, f'=IF(SUM({costs_range})=0,"-",SUM({savings_range})/SUM({costs_range}))', "0.00")
+    w.formula(ws, rows["savings_cost_ratio"], COL_P1, f'=IF(SUM({costs_range})=0,"{w.undefined("no_costs")}",SUM({savings_range})/SUM({costs_range}))', "0.00")
     years = f"${first_c}${HEADER_ROW}:${last_c}${HEADER_ROW}"
     for i in range(lay.shape.periods):
         row, src = rows[f"period{i}"], lay.period_row(i)
@@ -117,14 +117,16 @@ def _payers(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) ->
         _payback_rows(w, ws, r, name, row_formula)
 
 
-def _payback_rows(w: Writer, ws: Worksheet, r: dict[str, int], name: str, row_formula: Any) -> None:
-    """From a payer's net row ``r["net"]``: its cumulative, the years it is paid back, its payback year and net gain."""
+def _payback_rows(w: Writer, ws: Worksheet, r: dict[str, int], name: str, row_formula: Any, flows: tuple[int, ...] | None = None) -> None:
+    """From a payer's net row ``r["net"]``: its cumulative, the years it is paid back, its payback year (none
+    when the rows ``flows``, default its costs and savings, are 0 in every year) and net gain."""
     first_c, last_c = col(FIRST_YEAR_COL), col(w.layout.last_year_col)
     row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
     row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
     flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
     w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
-    w.formula(ws, r["payback_year"], COL_P1, payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), "0")
+    spans = [f"${first_c}${row}:${last_c}${row}" for row in (flows or (r["costs"], r["savings"]))]
+    w.formula(ws, r["payback_year"], COL_P1, w.unless_flows(payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), *spans), "0")
     w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
     w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))
     w.formula(ws, r["net_gain"], COL_P1, f"=SUM(${first_c}${r['net']}:${last_c}${r['net']})", KR)
@@ -159,7 +161,7 @@ def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: A
         label = outcome.label or outcome.id
         r = {name: rows[f"tax{k}_{name}"] for name in ("wage", "benefit", "persons", *TAX_LINES)}
         values(r["wage"], w.t("tax_wage", outcome=label), [public_purse.income_in(outcome, y, case.parameters) for y in lay.years], KR, outcome.income if isinstance(outcome.income, str) else "")
-        values(r["benefit"], w.t("tax_benefit", outcome=label), list(benefits[outcome_id].yearly(lay.years)), KR, outcome.benefit or "")
+        values(r["benefit"], w.t("tax_benefit", outcome=label), list(benefits[outcome_id].average(lay.years)), KR, outcome.benefit or "")
         row_formula(r["persons"], "=" + lay.outcome_pairs_sum(calc, index, "{c}"), w.t("tax_persons", outcome=label), PERSONS)
         wage, benefit = f"{{c}}{r['wage']}", f"{{c}}{r['benefit']}"
         am = f"{rate['am_bidrag']}*{wage}"
@@ -180,7 +182,7 @@ def _public_purse(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: A
         name = w.t(f"payer_{payer}_tax")
         r = {key: rows[f"{payer}_tax_{key}"] for key in ("net", "cumulative", "paid_back", "payback_year", "net_gain")}
         row_formula(r["net"], f"={{c}}{rows[f'{payer}_net']}+{{c}}{rows[f'tax_{payer}']}", w.t("p_net", payer=name), bold=True)
-        _payback_rows(w, ws, r, name, row_formula)
+        _payback_rows(w, ws, r, name, row_formula, flows=(rows[f"{payer}_costs"], rows[f"{payer}_savings"], rows[f"tax_{payer}"]))
 
 
 def _charts(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:

@@ -120,15 +120,19 @@ def key_figures(w: Writer, ws: Any, rows: dict[str, int], *, pv: str, pv_kommune
     prefix = FUNCTION_PREFIX[w.runtime]
     for key in ("npv", "npv_kommune", "discounted_payback", "break_even", "break_even_kommune"):
         w.text(ws, rows[key], COL_LABEL, w.t(key), font=BOLD)
+    # none of them for a case (or the kommune) without costs and savings: nothing to discount or pay back
+    flows = {payer: [lay.year_range(brows[f"{prefix_key}costs"], budget), lay.year_range(brows[f"{prefix_key}savings"], budget)]
+             for payer, prefix_key in (("total", ""), ("kommune", "kommune_"))}
+    guarded = lambda formula, payer="total": w.unless_flows(formula, *flows[payer])  # noqa: E731
     if prefix is None:
-        w.formula(ws, rows["npv"], COL_P1, f"=SUM({pv})", KR)
-        w.formula(ws, rows["npv_kommune"], COL_P1, f"=SUM({pv_kommune})", KR)
+        w.formula(ws, rows["npv"], COL_P1, guarded(f"=SUM({pv})"), KR)
+        w.formula(ws, rows["npv_kommune"], COL_P1, guarded(f"=SUM({pv_kommune})", "kommune"), KR)
     else:
-        w.formula(ws, rows["npv"], COL_P1, f"={prefix}DISCOUNTED_NET({lay.year_range(brows['net'], budget)},{flat},TRUE)", KR)
-        w.formula(ws, rows["npv_kommune"], COL_P1, f"={prefix}DISCOUNTED_NET({lay.year_range(brows['kommune_net'], budget)},{flat},TRUE)", KR)
+        w.formula(ws, rows["npv"], COL_P1, guarded(f"={prefix}DISCOUNTED_NET({lay.year_range(brows['net'], budget)},{flat},TRUE)"), KR)
+        w.formula(ws, rows["npv_kommune"], COL_P1, guarded(f"={prefix}DISCOUNTED_NET({lay.year_range(brows['kommune_net'], budget)},{flat},TRUE)", "kommune"), KR)
     for key in ("npv", "npv_kommune"):
         w.text(ws, rows[key], COL_UNIT, w.t("u_kr"))
-    w.formula(ws, rows["discounted_payback"], COL_P1, payback_year(flags, last_year, w.t("never")), "0")
+    w.formula(ws, rows["discounted_payback"], COL_P1, guarded(payback_year(flags, last_year, w.t("never"))), "0")
     break_even_formulas(w, ws, rows)
 
 
@@ -147,17 +151,17 @@ def break_even_formulas(w: Writer, ws: Any, rows: dict[str, int]) -> None:
     k_costs = f"SUM({span(brows['kommune_costs'])})"
     k_direct = f"(SUM({span(brows['kommune_savings'])})-{k_cohort})"
     if prefix is None:
-        w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"-",MAX(0,({costs}-{direct})/{cohort}))', SHARE)
+        w.formula(ws, rows["break_even"], COL_P1, f'=IF({cohort}<=0,"{w.undefined("no_cohort_savings")}",MAX(0,({costs}-{direct})/{cohort}))', SHARE)
     else:
         direct_row = f"{span(brows['savings'])}-{span(brows['cohort_savings'])}"
         w.formula(
             ws,
             rows["break_even"],
             COL_P1,
-            f'=IF({cohort}<=0,"-",{prefix}BREAK_EVEN_FACTOR({span(brows["cohort_savings"])},{span(brows["costs"])},{direct_row}))',
+            f'=IF({cohort}<=0,"{w.undefined("no_cohort_savings")}",{prefix}BREAK_EVEN_FACTOR({span(brows["cohort_savings"])},{span(brows["costs"])},{direct_row}))',
             SHARE,
         )
-    w.formula(ws, rows["break_even_kommune"], COL_P1, f'=IF({k_cohort}<=0,"-",MAX(0,({k_costs}-{k_direct})/{k_cohort}))', SHARE)
+    w.formula(ws, rows["break_even_kommune"], COL_P1, f'=IF({k_cohort}<=0,"{w.undefined("no_cohort_savings_kommune")}",MAX(0,({k_costs}-{k_direct})/{k_cohort}))', SHARE)
 
 
 def stat_refund_total(w: Writer) -> str:
@@ -232,9 +236,13 @@ def _tables(w: Writer) -> None:
     tornado's table, optimism bias and the Monte Carlo's detail after the year table: values by xlmodel."""
     assert w.appraisal is not None, "the appraisal runs before its tables (Writer.complete)"
     put, rows = Put(w), w.layout.sens_rows
+    # a case without costs and savings (a follow-up of its decision): no value moves anything, no chart shows anything
+    empty = not w.result.has_flows and w.layout.shape.undefined_without_flows and not w.guidance
     _risk_key_figures(w, put, rows)
-    switching(w, put, rows["switching"], w.appraisal, capacity=w.layout.switching_capacity)
-    row = _tornado(w, put, rows["tables"] + 1, w.appraisal, rows["charts"])
+    switching(w, put, rows["switching"], w.appraisal, capacity=w.layout.switching_capacity, why_none=w.t("sens_switching_none") if empty else None)
+    if empty:
+        put.lines(rows["charts"], w.t("sens_charts_omitted"))
+    row = _tornado(w, put, rows["tables"] + 1, w.appraisal, None if empty else rows["charts"])
     if w.appraisal.optimism_bias is not None:
         row = _optimism_bias(w, put, row + 2, w.appraisal.optimism_bias)
     _monte_carlo(w, put, row + 2, rows)
@@ -256,12 +264,16 @@ def _risk_key_figures(w: Writer, put: Put, rows: dict[str, int]) -> None:
             put(rows[key], COL_P1 + i, value, fmt)
 
 
-def switching(w: Writer, put: Put, row: int, a: Appraisal, *, capacity: int | None = None) -> int:
+def switching(w: Writer, put: Put, row: int, a: Appraisal, *, capacity: int | None = None, why_none: str | None = None) -> int:
     """The switching values: the factor (and value) of each input where the net gain and the NPV become 0.
     ``capacity``: the rows the layout keeps for them (a programming error to need more); with it the headings
-    wrap (layout 6 on), without it they are written as layouts up to 5 wrote them."""
+    wrap (layout 6 on), without it they are written as layouts up to 5 wrote them. ``why_none``: the one line
+    written instead of the table, for a case without costs and savings (no input moves its net gain)."""
     put(row, 1, w.t("switching_title"), font=SECTION)
     row += 1
+    if why_none is not None:  # no input moves the net gain of a case without costs and savings
+        put(row, 1, why_none)
+        return row
     put.header(row, ("h_input", "h_base", "h_unit", "h_factor_ng", "h_value_ng", "h_factor_npv", "h_value_npv"), wrap=capacity is not None)
     assert capacity is None or len(a.switching) <= capacity, "Layout.switching_capacity counts every input of linear_inputs"
     for sv in a.switching.values():
@@ -282,14 +294,14 @@ def switching(w: Writer, put: Put, row: int, a: Appraisal, *, capacity: int | No
     return row
 
 
-def _tornado(w: Writer, put: Put, row: int, a: Appraisal, chart_row: int) -> int:
+def _tornado(w: Writer, put: Put, row: int, a: Appraisal, chart_row: int | None) -> int:
     """The tornado's table (the net gain at the low and the high factor of each input) and its chart on the
-    first page, at ``chart_row``."""
+    first page, at ``chart_row`` (None: no chart)."""
     put(row, 1, w.t("tornado_title", change=f"{100 * w.case.appraisal.tornado_change:g}"), font=SECTION)
     row += 1
     put.header(row, ("h_input", "h_low_factor", "h_high_factor", "h_low", "h_high", "h_change_low", "h_change_high"), wrap=True)
     header, row = row, tornado_rows(put, row, a)
-    if a.tornado:
+    if a.tornado and chart_row is not None:
         chart = tornado_chart(w, put.ws, header, row)
         chart.width, chart.height = TORNADO_WIDTH, CHART_HEIGHT
         chart.legend.position = "b"
@@ -339,8 +351,8 @@ def _optimism_bias(w: Writer, put: Put, row: int, bias: dict[str, Any]) -> int:
         row += 1
         put(row, 1, w.t(label_key))
         put(row, 2, float(ng), KR)
-        put(row, 3, float(npv), KR)
-        put(row, 4, payback if payback is not None else w.t("never"), "0")
+        put(row, 3, float(npv) if npv is not None else w.t("no_flows"), KR)
+        put(row, 4, payback if payback is not None else w.t("never" if w.result.has_flows else "no_flows"), "0")
     return put.lines(row + 1, f"{w.t('h_source')}: {bias['source']}")
 
 

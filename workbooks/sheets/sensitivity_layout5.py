@@ -134,9 +134,9 @@ def _optimism_bias(w: Writer, put: Put, row: int, bias: dict[str, Any]) -> int:
         put(row, 2, w.t("net_gain"))
         put(row, 3, float(ng), KR)
         put(row, 4, w.t("npv"))
-        put(row, 5, float(npv), KR)
+        put(row, 5, float(npv) if npv is not None else w.t("no_flows"), KR)
         put(row, 6, w.t("payback_year"))
-        put(row, 7, payback if payback is not None else w.t("never"), "0")
+        put(row, 7, payback if payback is not None else w.t("never" if w.result.has_flows else "no_flows"), "0")
     return row
 
 
