@@ -11,17 +11,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import COL_P1, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
+from workbooks.labels import LABELS, label
+from workbooks.layout import CHECKS_TOLERANCE_ROW, COL_P1, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
 from workbooks.sheets import published_view
 from xlmodel import __version__, public_purse
 from xlmodel.appraisal import appraise
 from xlmodel.compute import CaseResult
 from xlmodel.followup import follow_up
+from xlmodel.parameters import date_to_time
 from xlmodel.published import model_values
+from xlmodel.refusion import StepFunction, benefit_periods
 
 BUDGET_SERIES = ("costs", "savings", "net", "cumulative", "person_years")
 FOLLOW_UP_SERIES = ("expected", "forecast", "write_down")
@@ -97,7 +101,12 @@ def layout_of(wb: Workbook) -> tuple[Layout, str, str]:
 
 def read_results(path: Path) -> dict[str, Any]:
     """Result figures from the cached values of the workbook at ``path``."""
-    wb = load_workbook(path, data_only=True)
+    return results_in(load_workbook(path, data_only=True))
+
+
+def results_in(wb: Workbook) -> dict[str, Any]:
+    """Result figures from the cached values of ``wb`` (loaded with ``data_only``): the figures
+    :func:`expected_results` computes, and every check of the Kontrol sheet (each must hold)."""
     lay, _, lang = layout_of(wb)
     names = sheet_titles(wb, lang)
     budget, savings = wb[names["budget"]], wb[names["savings"]]
@@ -138,7 +147,50 @@ def read_results(path: Path) -> dict[str, Any]:
         for name in ("decision_expected", "realised_vs_decision"):
             out[f"followup:{name}"] = [followup.cell(fu_rows[name], c).value for c in cols]
     out["followup:write_down_total"] = followup.cell(fu_rows["write_down_total"], COL_P1).value
+    inputs = wb[names["inputs"]]
+    for k, outcome in enumerate(lay.shape.outcomes):  # a split outcome's gross benefit, the average of its table over each year
+        if outcome in lay.shape.split_outcomes:
+            out[f"gross_benefit:{outcome}"] = [inputs.cell(lay.outcome_rows(k)["unit"], c).value for c in cols]
+    out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
+    out |= _mirrors(wb, names, lay, lang)
+    checks = wb[names["checks"]]
+    check_rows = [row for row in range(HEADER_ROW + 1, CHECKS_TOLERANCE_ROW) if checks.cell(row, 1).value]
+    failing = [f"{checks.cell(row, 1).value} ({checks.cell(row, 3).value!r})" for row in check_rows if checks.cell(row, 3).value is not True]
+    out["checks_hold"] = ", ".join(failing) or True  # the labels of the checks that do not hold
     return out
+
+
+#: The key figures the Forside and the Resumé show (by their label), each the figure of :func:`expected_results` it mirrors.
+MIRRORED_FIGURES = {
+    "payback_year": "payback_year", "net_gain": "net_gain", "savings_cost_ratio": "savings_cost_ratio", "npv_key": "sensitivity:npv",
+    "kommune_payback": "kommune:payback_year", "kommune_net_gain": "kommune:net_gain", "sum_investment": "investment",
+    "kommune_tax_payback": "kommune:payback_year_incl_tax", "kommune_tax_net_gain": "kommune:net_gain_incl_tax",
+}  # fmt: skip
+
+
+def _mirrors(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[str, Any]:
+    """The key figures of the Forside (column B) and of the Resumé (column D; its economy per year in the year
+    columns), each found by its label in column A: ``cover:<figure>`` and ``summary:<figure>``, which
+    :func:`differences` holds against the figure they mirror (a reference moved a row shows another figure)."""
+    found: dict[str, Any] = {}
+    years = [lay.year_col(y) for y in lay.years]
+    rows_of = lambda ws: {ws.cell(row, 1).value: row for row in range(1, ws.max_row + 1) if isinstance(ws.cell(row, 1).value, str)}  # noqa: E731
+    for sheet, column in (("cover", 2), ("summary", COL_P1)):
+        if names[sheet] not in wb.sheetnames:
+            continue
+        ws = wb[names[sheet]]
+        rows = rows_of(ws)
+        for key, figure in MIRRORED_FIGURES.items():
+            if label(lang, key) in rows:
+                found[f"{sheet}:{figure}"] = ws.cell(rows[label(lang, key)], column).value
+        if sheet == "summary":
+            series = {"costs_total": "costs", "savings_total": "savings", "net": "net", "cumulative": "cumulative"}
+            series |= {label(lang, "p_savings", payer=label(lang, f"payer_{p}")): f"{p}:savings" for p in lay.shape.payers}
+            for text, figure in series.items():
+                text = label(lang, text) if text in LABELS[lang] else text
+                if text in rows:
+                    found[f"{sheet}:{figure}"] = [ws.cell(rows[text], c).value for c in years]
+    return found
 
 
 def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
@@ -176,6 +228,8 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         if figure.figure in published_view.IN_BOOK:
             models = [model for _, _, model in model_values(result, figure)]
             out[f"published{i}"] = [None if m is None else m * figure.sign / figure.unit for m in models] if figure.figure != "payback_year" else models
+    if not lay.shape.undefined_without_flows:  # layouts up to 6: what their books show without costs and savings
+        _first_year_and_zero(result, lay, out)
     f = follow_up(result)
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = list(getattr(f, name))
@@ -186,17 +240,41 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         out["followup:decision_expected"] = list(f.decision_expected)
         out["followup:realised_vs_decision"] = f.realised_vs_decision
     out["followup:write_down_total"] = math.fsum(out["followup:write_down"])
+    out["investment"] = float(math.fsum(yearly["costs"]))
+    for outcome in lay.shape.split_outcomes:  # the Parametre sheet's table of the benefit, from the horizon's start
+        periods = benefit_periods(result.case, result.case.outcome(outcome))
+        knots = [date_to_time(p.start) for p in periods] + [float(result.case.last_year + 1)]
+        table = StepFunction(np.array(knots), np.array([p.annual for p in periods]))
+        out[f"gross_benefit:{outcome}"] = table.yearly(result.years).tolist()  # the integral over each year, as the sheet sums it
+    out["checks_hold"] = True  # every check of the Kontrol sheet holds
     return out
+
+
+def _first_year_and_zero(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:
+    """A book of layout 6 or before shows a case (or payer) without costs and savings as paid back in its first
+    year with an NPV of 0, where the core says undefined (layout 7: "—" with the reason)."""
+    first = result.case.first_year
+    if not result.has_flows:
+        out |= {"payback_year": first, "sensitivity:npv": 0.0, "sensitivity:discounted_payback": first}
+    for payer in lay.shape.payers:
+        if not result.by_payer[payer].has_flows:
+            out[f"{payer}:payback_year"] = first
+            if payer == "kommune":
+                out["sensitivity:npv_kommune"] = 0.0
 
 
 def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: float = 0.01) -> list[str]:
     """Every figure that differs by more than ``tolerance`` kr. (payback "ingen"/"none"/"-" = no payback)."""
     found = []
-    for key, want in expected.items():
+    mirrors = {key: expected[key.split(":", 1)[1]] for key in actual if key.startswith(("cover:", "summary:")) and key.split(":", 1)[1] in expected}
+    for key, want in (expected | mirrors).items():
         got = actual.get(key)
         pairs = zip(want, got, strict=True) if isinstance(want, list) and isinstance(got, list) else [(want, got)]
         for i, (w, g) in enumerate(pairs):
-            if w is None:
+            if isinstance(w, bool):  # a check: TRUE, not 1
+                if g is not w:
+                    found.append(f"{key}[{i}]: forventet {w!r}, fik {g!r}")
+            elif w is None:
                 if isinstance(g, int | float):
                     found.append(f"{key}[{i}]: forventet ingen, fik {g!r}")
             elif not isinstance(g, int | float) or isinstance(g, bool) or not math.isclose(w, g, rel_tol=0, abs_tol=tolerance):
