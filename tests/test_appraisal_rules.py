@@ -153,7 +153,8 @@ def test_a_case_without_costs_and_savings_has_no_payback_npv_or_switching_value(
     assert all(p.payback_year is None and not p.has_flows for p in result.by_payer.values())
     assert a.npv is None and a.discounted_payback_year is None
     assert set(a.npv_by_payer.values()) == {None} and set(a.discounted_payback_by_payer.values()) == {None}
-    assert (a.switching["delay_months"].factor_net_gain, a.switching["delay_months"].factor_npv) == (None, None)
+    delay = a.switching["delay_months"]
+    assert (delay.base, delay.factor_net_gain, delay.factor_npv) == (0.0, None, None)  # the case delays nothing; no delay makes 0 of 0
     assert report_dict(result)["undefined"] == dict.fromkeys(("payback_year", "npv", "discounted_payback_year"), "ingen udgifter eller besparelser i casen")
     saving = Case("T", 2026, 2028, savings=(SavingsLine("Direkte", {2028: 1.0}),))
     assert compute_case(saving).payback_year == 2026 and appraise(saving).npv == pytest.approx(1 / 1.035**2)

@@ -306,7 +306,7 @@ def break_even(costs: float, direct: float, cohort: float) -> float | None:
     return max(0.0, (costs - direct) / cohort)
 
 
-def _delay_switch(model: LinearModel, rate: DiscountRate, flows: bool = True) -> SwitchingValue:
+def _delay_switch(model: LinearModel, rate: DiscountRate, flows: bool) -> SwitchingValue:
     """The first whole month of delay of every effect at which the net gain (and the NPV) is ≤ 0; none for a
     case without costs and savings (``flows`` False: its net gain is 0 however late, not "0 months")."""
     valid = model.valid_range("delay_months")
