@@ -17,7 +17,19 @@ from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
 from workbooks.labels import LABELS, label
-from workbooks.layout import CHECKS_TOLERANCE_ROW, COL_P1, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, RUNTIMES, SHEET_NAMES, Layout, Shape, tool_titles
+from workbooks.layout import (
+    CHECKS_TOLERANCE_ROW,
+    CLOCKS,
+    COL_P1,
+    HEADER_ROW,
+    LAYOUT_VERSION,
+    READABLE_LAYOUTS,
+    RUNTIMES,
+    SHEET_NAMES,
+    Layout,
+    Shape,
+    tool_titles,
+)
 from workbooks.sheets import published_view
 from xlmodel import __version__, public_purse
 from xlmodel.appraisal import appraise
@@ -152,7 +164,7 @@ def results_in(wb: Workbook) -> dict[str, Any]:
         if outcome in lay.shape.split_outcomes:
             out[f"gross_benefit:{outcome}"] = [inputs.cell(lay.outcome_rows(k)["unit"], c).value for c in cols]
     out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
-    out |= _mirrors(wb, names, lay, lang)
+    out |= _mirrors(wb, names, lay, lang) | _texts(wb, names, lay, lang)
     checks = wb[names["checks"]]
     check_rows = [row for row in range(HEADER_ROW + 1, CHECKS_TOLERANCE_ROW) if checks.cell(row, 1).value]
     failing = [f"{checks.cell(row, 1).value} ({checks.cell(row, 3).value!r})" for row in check_rows if checks.cell(row, 3).value is not True]
@@ -191,6 +203,35 @@ def _mirrors(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dic
                 if text in rows:
                     found[f"{sheet}:{figure}"] = [ws.cell(rows[text], c).value for c in years]
     return found
+
+
+def _texts(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[str, Any]:
+    """The text the tool's formulas show: the master check on every sheet, the title and the kommune (Forside,
+    Resumé), the cohort and outcome of each row of Beregning, Besparelser and Refusion (a label one row off
+    names another cohort's figures)."""
+    text = lambda ws, row, column: "" if ws.cell(row, column).value is None else ws.cell(row, column).value  # noqa: E731
+    master = label(lang, "master_check")
+    shown = [(ws.title, text(ws, 2, 2)) for ws in wb.worksheets if ws.title in names.values() and ws.title != names["checks"] and ws.cell(2, 1).value == master]
+    found: dict[str, Any] = {"text:master": ", ".join(f"{title}: {value!r}" for title, value in shown if value != "OK") or "OK"}
+    cover, summary = wb[names["cover"]], wb[names["summary"]]
+    found["text:heading"] = [text(cover, 1, 1), text(cover, 4, 2), text(summary, 3, 1), text(summary, 4, 1)]
+    found["text:pairs"] = [text(wb[names[sheet]], lay.pair_row(i, k), c) for sheet in ("calc", "savings") for i, k in lay.pairs() for c in (1, 2)]
+    found["text:refusion"] = [text(wb[names["refusion"]], lay.refusion_row(block, i, s, clock), c) for block in (0, 1) for i in range(lay.shape.cohorts)
+                              for s in range(len(lay.shape.split_outcomes)) for clock in range(CLOCKS) for c in (1, 2)]  # fmt: skip
+    return found
+
+
+def _expected_texts(result: CaseResult, lay: Layout) -> dict[str, Any]:
+    """What :func:`_texts` reads, from the case."""
+    case = result.case
+    name = lambda i: case.cohorts[i].name if i < len(case.cohorts) else ""  # noqa: E731
+    outcome = lambda oid: case.outcome(oid).label  # noqa: E731
+    return {
+        "text:master": "OK",
+        "text:heading": [case.title, case.municipality, case.title, f"{case.municipality + ' · ' if case.municipality else ''}{case.first_year}–{case.last_year}"],
+        "text:pairs": [v for _ in ("calc", "savings") for i, k in lay.pairs() for v in (name(i), outcome(lay.shape.outcomes[k]))],
+        "text:refusion": [v for _ in (0, 1) for i in range(lay.shape.cohorts) for oid in lay.shape.split_outcomes for _ in range(CLOCKS) for v in (name(i), outcome(oid))],
+    }
 
 
 def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
@@ -247,6 +288,7 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         table = StepFunction(np.array(knots), np.array([p.annual for p in periods]))
         out[f"gross_benefit:{outcome}"] = table.yearly(result.years).tolist()  # the integral over each year, as the sheet sums it
     out["checks_hold"] = True  # every check of the Kontrol sheet holds
+    out |= _expected_texts(result, lay)
     return out
 
 
@@ -271,8 +313,8 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: 
         got = actual.get(key)
         pairs = zip(want, got, strict=True) if isinstance(want, list) and isinstance(got, list) else [(want, got)]
         for i, (w, g) in enumerate(pairs):
-            if isinstance(w, bool):  # a check: TRUE, not 1
-                if g is not w:
+            if isinstance(w, bool | str):  # a check: TRUE, not 1; a text the tool shows
+                if (g is not w) if isinstance(w, bool) else (g != w):
                     found.append(f"{key}[{i}]: forventet {w!r}, fik {g!r}")
             elif w is None:
                 if isinstance(g, int | float):
