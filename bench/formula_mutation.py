@@ -249,11 +249,13 @@ def main(argv: list[str] | None = None) -> int:
             found = sorted(random.Random(args.seed).sample(found, min(args.sample, len(found))), key=found.index)
         with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_start, initargs=(str(case_path), args.runtime)) as pool:
             outcomes = list(pool.map(run_one, found, chunksize=8))
-        base_templates = templates(_STATE["built"].workbook)
         for variant in range(args.variants):  # what this case's inputs cannot show, another's of the same shape may
-            left = [i for i, (status, _) in enumerate(outcomes) if status != "killed"]
             _start(str(case_path), args.runtime, variant, args.seed)
-            if not left or templates(_STATE["built"].workbook) != base_templates:
+            same = {key: tuple(cells) for key, cells in templates(_STATE["built"].workbook).items()}
+            # the mutants not killed yet whose template the variant writes in the same cells (a sheet whose rows
+            # follow the inputs, such as the Forside's, may differ)
+            left = [i for i, (status, _) in enumerate(outcomes) if status != "killed" and same.get((found[i].sheet, found[i].template)) == found[i].cells]
+            if not left:
                 continue
             with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_start, initargs=(str(case_path), args.runtime, variant, args.seed)) as pool:
                 again = list(pool.map(run_one, [found[i] for i in left], chunksize=8))
@@ -266,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         for mutant, (status, _) in zip(found, outcomes, strict=True):
             by_sheet.setdefault(mutant.sheet, Counter())[status] += 1
         scored = counts["killed"] + counts["survived"]
+        by_variants = sum(1 for status, detail in outcomes if status == "killed" and detail and detail[0].startswith("variant"))
         print(f"\n{name} ({args.runtime}): {len(found)} mutants of {len(templates(_STATE['built'].workbook))} templates in {time.perf_counter() - started:.0f} s: "
-              f"{counts['killed']} killed, {counts['survived']} survived, {counts['inert']} inert (no value changes in this case or its variants)"
+              f"{counts['killed']} killed ({by_variants} of them only by a variant), {counts['survived']} survived, {counts['inert']} inert (no value changes in this case or its variants)"
               + (f"; score {100 * counts['killed'] / scored:.1f} %" if scored else ""))
         for sheet, c in sorted(by_sheet.items()):
             print(f"  {sheet}: {c['killed']} killed, {c['survived']} survived, {c['inert']} inert")
