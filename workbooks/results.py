@@ -149,6 +149,7 @@ def results_in(wb: Workbook) -> dict[str, Any]:
             out[f"tax:{part}"] = [budget.cell(rows[f"tax_{part}"], c).value for c in cols]
         for payer in ("kommune", "stat"):
             out[f"{payer}:net_incl_tax"] = [budget.cell(rows[f"{payer}_tax_net"], c).value for c in cols]
+            out[f"{payer}:cumulative_incl_tax"] = [budget.cell(rows[f"{payer}_tax_cumulative"], c).value for c in cols]
             for key in ("payback_year", "net_gain"):
                 out[f"{payer}:{key}_incl_tax"] = budget.cell(rows[f"{payer}_tax_{key}"], COL_P1).value
     followup, fu_rows = wb[names["followup"]], lay.followup_rows()
@@ -163,6 +164,10 @@ def results_in(wb: Workbook) -> dict[str, Any]:
     for k, outcome in enumerate(lay.shape.outcomes):  # a split outcome's gross benefit, the average of its table over each year
         if outcome in lay.shape.split_outcomes:
             out[f"gross_benefit:{outcome}"] = [inputs.cell(lay.outcome_rows(k)["unit"], c).value for c in cols]
+    out["periods"] = [budget.cell(rows[f"period{i}"], COL_P1).value for i in range(lay.shape.periods)]  # each named period's net gain
+    text = lambda row, column: "" if budget.cell(row, column).value is None else budget.cell(row, column).value  # noqa: E731
+    out["text:budget"] = [text(rows[f"period{i}"], 1) for i in range(lay.shape.periods)] + [text(rows[f"cost{i}"], 2) for i in range(lay.shape.costs)] \
+        + [text(rows[f"saving{i}"], 2) for i in range(lay.shape.savings)]
     out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
     out |= _mirrors(wb, names, lay, lang) | _texts(wb, names, lay, lang)
     checks = wb[names["checks"]]
@@ -263,6 +268,7 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         for payer in ("kommune", "stat"):
             with_tax = public_purse.payer_with_tax(result, tax, payer)
             out[f"{payer}:net_incl_tax"] = with_tax.yearly["net"].tolist()
+            out[f"{payer}:cumulative_incl_tax"] = with_tax.yearly["cumulative"].tolist()
             out[f"{payer}:payback_year_incl_tax"] = with_tax.payback_year
             out[f"{payer}:net_gain_incl_tax"] = with_tax.net_gain
     for i, figure in enumerate(result.case.published[: lay.shape.published]):
@@ -287,6 +293,10 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         knots = [date_to_time(p.start) for p in periods] + [float(result.case.last_year + 1)]
         table = StepFunction(np.array(knots), np.array([p.annual for p in periods]))
         out[f"gross_benefit:{outcome}"] = table.yearly(result.years).tolist()  # the integral over each year, as the sheet sums it
+    out["periods"] = [p.net_gain for p in result.periods]
+    case = result.case
+    line = lambda lines, i: lines[i].label if i < len(lines) else ""  # noqa: E731
+    out["text:budget"] = [p.name for p in result.periods] + [line(case.costs, i) for i in range(lay.shape.costs)] + [line(case.savings, i) for i in range(lay.shape.savings)]
     out["checks_hold"] = True  # every check of the Kontrol sheet holds
     out |= _expected_texts(result, lay)
     return out
