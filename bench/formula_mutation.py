@@ -164,10 +164,9 @@ _STATE: dict[str, Any] = {}
 
 
 def _start(case_path: str, runtime: str, variant: int = -1, seed: int = 0) -> None:
-    case = load_case(Path(case_path))
-    if variant >= 0:
-        case = variants(case, variant + 1, seed)[variant]
-    built = build_workbook(case, runtime=runtime, shape=shape_of(load_case(Path(case_path))))
+    base = load_case(Path(case_path))
+    case = variants(base, variant + 1, seed)[variant] if variant >= 0 else base
+    built = build_workbook(case, runtime=runtime, shape=shape_of(base))
     # no blocks: each call of our functions is evaluated from its cell's formula, so a mutated call counts
     baseline = openpyxl.load_workbook(io.BytesIO(with_cached_values(built.workbook, custom_functions=runtime != "native")), data_only=True)
     _STATE.update(case=case, built=built, runtime=runtime, expected=expected_results(compute_case(case), built.layout),

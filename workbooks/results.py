@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
-from workbooks.labels import LABELS, label
+from workbooks.labels import label
 from workbooks.layout import (
     CHECKS_TOLERANCE_ROW,
     CLOCKS,
@@ -165,9 +165,8 @@ def results_in(wb: Workbook) -> dict[str, Any]:
         if outcome in lay.shape.split_outcomes:
             out[f"gross_benefit:{outcome}"] = [inputs.cell(lay.outcome_rows(k)["unit"], c).value for c in cols]
     out["periods"] = [budget.cell(rows[f"period{i}"], COL_P1).value for i in range(lay.shape.periods)]  # each named period's net gain
-    text = lambda row, column: "" if budget.cell(row, column).value is None else budget.cell(row, column).value  # noqa: E731
-    out["text:budget"] = [text(rows[f"period{i}"], 1) for i in range(lay.shape.periods)] + [text(rows[f"cost{i}"], 2) for i in range(lay.shape.costs)] \
-        + [text(rows[f"saving{i}"], 2) for i in range(lay.shape.savings)]
+    out["text:budget"] = [_text(budget, rows[f"period{i}"], 1) for i in range(lay.shape.periods)] + [_text(budget, rows[f"cost{i}"], 2) for i in range(lay.shape.costs)] \
+        + [_text(budget, rows[f"saving{i}"], 2) for i in range(lay.shape.savings)]
     out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
     out |= _mirrors(wb, names, lay, lang) | _texts(wb, names, lay, lang)
     checks = wb[names["checks"]]
@@ -201,27 +200,31 @@ def _mirrors(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dic
             if label(lang, key) in rows:
                 found[f"{sheet}:{figure}"] = ws.cell(rows[label(lang, key)], column).value
         if sheet == "summary":
-            series = {"costs_total": "costs", "savings_total": "savings", "net": "net", "cumulative": "cumulative"}
+            series = {label(lang, key): figure for key, figure in (("costs_total", "costs"), ("savings_total", "savings"), ("net", "net"), ("cumulative", "cumulative"))}
             series |= {label(lang, "p_savings", payer=label(lang, f"payer_{p}")): f"{p}:savings" for p in lay.shape.payers}
             for text, figure in series.items():
-                text = label(lang, text) if text in LABELS[lang] else text
                 if text in rows:
                     found[f"{sheet}:{figure}"] = [ws.cell(rows[text], c).value for c in years]
     return found
+
+
+def _text(ws: Any, row: int, column: int) -> Any:
+    """A cell's cached value, an empty cell as ""."""
+    value = ws.cell(row, column).value
+    return "" if value is None else value
 
 
 def _texts(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[str, Any]:
     """The text the tool's formulas show: the master check on every sheet, the title and the kommune (Forside,
     Resumé), the cohort and outcome of each row of Beregning, Besparelser and Refusion (a label one row off
     names another cohort's figures)."""
-    text = lambda ws, row, column: "" if ws.cell(row, column).value is None else ws.cell(row, column).value  # noqa: E731
     master = label(lang, "master_check")
-    shown = [(ws.title, text(ws, 2, 2)) for ws in wb.worksheets if ws.title in names.values() and ws.title != names["checks"] and ws.cell(2, 1).value == master]
+    shown = [(ws.title, _text(ws, 2, 2)) for ws in wb.worksheets if ws.title in names.values() and ws.title != names["checks"] and ws.cell(2, 1).value == master]
     found: dict[str, Any] = {"text:master": ", ".join(f"{title}: {value!r}" for title, value in shown if value != "OK") or "OK"}
     cover, summary = wb[names["cover"]], wb[names["summary"]]
-    found["text:heading"] = [text(cover, 1, 1), text(cover, 4, 2), text(summary, 3, 1), text(summary, 4, 1)]
-    found["text:pairs"] = [text(wb[names[sheet]], lay.pair_row(i, k), c) for sheet in ("calc", "savings") for i, k in lay.pairs() for c in (1, 2)]
-    found["text:refusion"] = [text(wb[names["refusion"]], lay.refusion_row(block, i, s, clock), c) for block in (0, 1) for i in range(lay.shape.cohorts)
+    found["text:heading"] = [_text(cover, 1, 1), _text(cover, 4, 2), _text(summary, 3, 1), _text(summary, 4, 1)]
+    found["text:pairs"] = [_text(wb[names[sheet]], lay.pair_row(i, k), c) for sheet in ("calc", "savings") for i, k in lay.pairs() for c in (1, 2)]
+    found["text:refusion"] = [_text(wb[names["refusion"]], lay.refusion_row(block, i, s, clock), c) for block in (0, 1) for i in range(lay.shape.cohorts)
                               for s in range(len(lay.shape.split_outcomes)) for clock in range(CLOCKS) for c in (1, 2)]  # fmt: skip
     return found
 

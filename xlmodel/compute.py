@@ -112,8 +112,9 @@ def payer_result(payer: str, years: npt.NDArray[np.int64], savings: FloatArray, 
     net = savings - costs
     cumulative = np.cumsum(net)
     yearly = pd.DataFrame({"savings": savings, "costs": costs, "net": net, "cumulative": cumulative}, index=pd.Index(years, name="year"))
-    payback = payback_year(years, cumulative) if (has_flows(costs, savings) if flows is None else flows) else None
-    return PayerResult(payer, yearly, payback, float(math.fsum(net)))
+    if flows is None:
+        flows = has_flows(costs, savings)
+    return PayerResult(payer, yearly, payback_year(years, cumulative) if flows else None, float(math.fsum(net)))
 
 
 @dataclass(frozen=True)

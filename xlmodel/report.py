@@ -718,7 +718,7 @@ def portfolio_text(result: Any, form: str) -> str:
     for payer, table in result.by_payer.items():
         lines.append(_payer_frame(payer, table, years))
     lines += ["", "Nøgletal"]
-    lines.append(f"  Tilbagebetalingstid, alle betalere: {result.payback_year or 'tjener sig ikke hjem inden for tidshorisonten'}")
+    lines.append(f"  Tilbagebetalingstid, alle betalere: {payback_text(result.payback_year)}")
     for payer, year in result.payback_by_payer.items():
         lines.append(f"  Tilbagebetalingstid, {PAYER_LABELS[payer].lower()}: {year or 'tjener sig ikke hjem'}")
     lines.append(f"  Nettogevinst: {format_kr(result.net_gain)} kr.; nutidsværdi (NPV): {format_kr(result.npv)} kr.")
