@@ -56,6 +56,7 @@ from openpyxl.formula.translate import Translator  # noqa: E402
 
 from workbooks.build import build_workbook, shape_of  # noqa: E402
 from workbooks.evaluate import with_cached_values  # noqa: E402
+from workbooks.layout import MAX_FALLBACKS  # noqa: E402
 from workbooks.results import differences, expected_results, results_in  # noqa: E402
 from xlmodel import Case, compute_case, load_case  # noqa: E402
 from xlmodel.errors import XlmodelError  # noqa: E402
@@ -126,7 +127,7 @@ def mutants(wb: openpyxl.Workbook) -> list[Mutant]:
 
 def variants(case: Case, n: int, seed: int) -> list[Case]:
     """Up to ``n`` cases of the same shape (the same cells, so the same templates) with other inputs: each
-    cohort's effect start, weeks on benefits and persons, each outcome's fall-backs and wage subsidy. A mutant
+    cohort's effect start, weeks on benefits and persons, each outcome's fall-backs (up to the book's columns for them) and wage subsidy. A mutant
     that changes nothing this case's figures depend on (a reset that never happens with Ishøj's inputs) is
     then killed by a variant where it matters, as it would be by one of the generated cases of the tests."""
     rng = random.Random(seed)
@@ -146,7 +147,8 @@ def variants(case: Case, n: int, seed: int) -> list[Case]:
             cohorts.append(dataclasses.replace(c, effect_start=effect, start=start, outcomes=outcomes, weeks_on_benefit=rng.choice([0.0, 20.0, 45.0, 60.0, 150.0])))
         outcomes_ = []
         for o in case.outcomes:
-            shares = [rng.uniform(0, 1 / max(len(o.fallbacks), 1)) for _ in o.fallbacks]
+            count = rng.randint(len(o.fallbacks), MAX_FALLBACKS)  # the book has a column for each: a case with fewer leaves some unread
+            shares = [rng.uniform(0, 1 / max(count, 1)) for _ in range(count)]
             fallbacks = tuple(Fallback(share, rng.choice([0.5, 1.0, 1.5, 2.0])) for share in shares)
             outcomes_.append(dataclasses.replace(o, fallbacks=fallbacks, wage_subsidy=rng.random() < 0.3 if o.split else o.wage_subsidy))
         try:

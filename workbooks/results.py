@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from workbooks.evaluate import WorkbookError
+from workbooks.followup_lines import MEASURES, target_lines
 from workbooks.labels import label
 from workbooks.layout import (
     CHECKS_TOLERANCE_ROW,
@@ -30,11 +31,12 @@ from workbooks.layout import (
     Shape,
     tool_titles,
 )
-from workbooks.sheets import published_view
+from workbooks.sheets import published_view, sensitivity
+from workbooks.sheets.checks import STATUS_ROW
 from xlmodel import __version__, public_purse
-from xlmodel.appraisal import appraise
+from xlmodel.appraisal import Appraisal, appraise
 from xlmodel.compute import CaseResult
-from xlmodel.followup import follow_up
+from xlmodel.followup import FollowUp, actual_sum, follow_up
 from xlmodel.parameters import date_to_time
 from xlmodel.published import model_values
 from xlmodel.refusion import StepFunction, benefit_periods
@@ -168,11 +170,110 @@ def results_in(wb: Workbook) -> dict[str, Any]:
     out["text:budget"] = [_text(budget, rows[f"period{i}"], 1) for i in range(lay.shape.periods)] + [_text(budget, rows[f"cost{i}"], 2) for i in range(lay.shape.costs)] \
         + [_text(budget, rows[f"saving{i}"], 2) for i in range(lay.shape.savings)]
     out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
+    out |= _paid_back_flags(budget, lay, cols) | _year_table(wb, names, lay) | _followup_lines(wb, names, lay, lang)
     out |= _mirrors(wb, names, lay, lang) | _texts(wb, names, lay, lang)
     checks = wb[names["checks"]]
     check_rows = [row for row in range(HEADER_ROW + 1, CHECKS_TOLERANCE_ROW) if checks.cell(row, 1).value]
     failing = [f"{checks.cell(row, 1).value} ({checks.cell(row, 3).value!r})" for row in check_rows if checks.cell(row, 3).value is not True]
     out["checks_hold"] = ", ".join(failing) or True  # the labels of the checks that do not hold
+    return out
+
+
+def _flag_rows(lay: Layout) -> dict[str, str]:
+    """The Budget's rows of "paid back from this year" flags: figure key -> row key."""
+    rows = {"paid_back": "paid_back"} | {f"{p}:paid_back": f"{p}_paid_back" for p in lay.shape.payers}
+    if lay.shape.tax_outcomes:
+        rows |= {f"{p}:paid_back_incl_tax": f"{p}_tax_paid_back" for p in ("kommune", "stat")}
+    return rows
+
+
+def _paid_back_flags(budget: Any, lay: Layout, cols: list[int]) -> dict[str, Any]:
+    """The Budget's paid-back flags per year (1 from the payback year on): a flag is what the payback year is read from."""
+    rows = lay.budget_rows()
+    return {key: [budget.cell(rows[row], c).value for c in cols] for key, row in _flag_rows(lay).items()}
+
+
+#: Følsomhed's year table (layout 6 on): figure -> its column.
+YEAR_TABLE = {"factor": sensitivity.FACTOR_COL, "pv": sensitivity.PV, "pv_kommune": sensitivity.PV_KOMMUNE,
+              "pv_cumulative": sensitivity.PV_CUMULATIVE, "pv_paid_back": sensitivity.PV_PAID_BACK}  # fmt: skip
+
+
+def _year_table(wb: Workbook, names: dict[str, str], lay: Layout) -> dict[str, Any]:
+    """Følsomhed's row per year: the discount factor, the present values in total and the kommune's, their
+    cumulative and the discounted paid-back flag (layout 5 had no such table)."""
+    if lay.shape.layout < 6:
+        return {}
+    ws = wb[names["sensitivity"]]
+    rows = [lay.sens_year_row(year) for year in lay.years]
+    return {f"sensitivity:{name}": [ws.cell(r, c).value for r in rows] for name, c in YEAR_TABLE.items()}
+
+
+#: Opfølgning's blocks per target line: the actual matched to it, actual − target, reported (1/0), the realisation rate.
+LINE_BLOCKS = ("matched", "difference", "reported", "realisation")
+
+
+def _followup_lines(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[str, Any]:
+    """Per target line the Opfølgning's blocks (their label columns A–E and their values per year), the results
+    the check does not read elsewhere (realised, variance, persons ended, active, the forecast's total), and the
+    Resumé's table of targets, actuals and rates (found under its title), as :func:`_expected_followup_lines`."""
+    ws, rows = wb[names["followup"]], lay.followup_rows()
+    cols = [lay.year_col(y) for y in lay.years]
+    found: dict[str, Any] = {f"followup:{name}": [ws.cell(rows[name], c).value for c in cols] for name in ("realised", "variance", "ended", "active")}
+    found["followup:forecast_total"] = ws.cell(rows["forecast_total"], COL_P1).value
+    key_of = {text: key for key, text in MEASURES[lang].items()}  # a measure by its key, as the core names it
+    for i in range(lay.shape.targets):
+        for block in (b for b in LINE_BLOCKS if b in rows):
+            found[f"followup:line{i}:{block}"] = [ws.cell(rows[block] + i, c).value for c in cols]
+            texts = [_text(ws, rows[block] + i, c) for c in range(1, 6)]
+            found[f"followup:line{i}:{block}:text"] = [key_of.get(t, t) if c == 3 else t for c, t in enumerate(texts, 1)]
+    summary = wb[names["summary"]]
+    title = label(lang, "fu_happened_title")
+    top = next((r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == title), None)
+    if top is not None:
+        for i in range(lay.shape.targets):
+            head = top + 1 + 4 * i
+            heading = str(_text(summary, head, 1))
+            for text, key in key_of.items():  # "label (measure)"
+                if heading.endswith(f" ({text})"):
+                    heading = heading.removesuffix(f" ({text})") + f" ({key})"
+                    break
+            found[f"summary:line{i}"] = [heading] + [_text(summary, head + k, c) for k in (1, 2, 3) for c in cols]
+    return found
+
+
+def _expected_followup_lines(result: CaseResult, lay: Layout, f: FollowUp) -> dict[str, Any]:
+    """What :func:`_followup_lines` reads, from the core: each target line's actual is the core's sum of the
+    actuals of its measure and outcomes that year (:func:`xlmodel.followup.actual_sum`); a measure by its key."""
+    case, years = result.case, lay.years
+    out: dict[str, Any] = {"followup:realised": list(f.realised), "followup:variance": list(f.variance),
+                           "followup:ended": [f.ended.get(y, 0.0) for y in years], "followup:active": [f.active.get(y, 0.0) for y in years],
+                           "followup:forecast_total": f.total_forecast}  # fmt: skip
+    lines = target_lines(case)
+    top_rows = lay.followup_rows()
+    for i in range(lay.shape.targets):
+        line = lines[i] if i < len(lines) else None
+        if line is None:
+            continue  # an empty line of a template: what its formulas show is the engines' reading of blank criteria
+        outcomes = tuple(line.outcome.split("+")) if line.outcome else ()
+        measure = line.measure
+        # the columns A–E: label, first outcome, measure, second and third outcome
+        text = [line.label, *(outcomes[k] if k < len(outcomes) else "" for k in (0,)), measure, *(outcomes[k] if k < len(outcomes) else "" for k in (1, 2))]
+        matched, difference, reported, rate = [], [], [], []
+        for year in years:
+            target, actual = line.values.get(year), actual_sum(case.actuals, year, outcomes, line.measure)
+            told = target is not None and actual is not None
+            matched.append(0.0 if actual is None else actual)
+            reported.append(1 if told else 0)
+            difference.append(actual - target if told else None)  # type: ignore[operator]
+            rate.append(actual / target if told and target != 0 else None)  # type: ignore[operator]
+        values = {"matched": matched, "difference": difference, "reported": reported, "realisation": rate}
+        for block in (b for b in LINE_BLOCKS if b in top_rows):
+            out[f"followup:line{i}:{block}"] = values[block]
+            out[f"followup:line{i}:{block}:text"] = text
+        if case.actuals or case.targets or case.follows:  # the Resumé of a follow-up: a year without a target, or with nothing reported, shows nothing
+            targets = [line.values.get(y) or "" for y in years]
+            out[f"summary:line{i}"] = [f"{line.label} ({measure})", *targets, *(m if r else "" for m, r in zip(matched, reported, strict=True)),
+                                       *("" if v is None else v for v in rate)]  # fmt: skip
     return out
 
 
@@ -223,6 +324,9 @@ def _texts(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[
     found: dict[str, Any] = {"text:master": ", ".join(f"{title}: {value!r}" for title, value in shown if value != "OK") or "OK"}
     cover, summary = wb[names["cover"]], wb[names["summary"]]
     found["text:heading"] = [_text(cover, 1, 1), _text(cover, 4, 2), _text(summary, 3, 1), _text(summary, 4, 1)]
+    status = next((r for r in range(1, cover.max_row + 1) if cover.cell(r, 1).value == label(lang, "functions_status")), None)
+    # the Forside repeats whether the Excel functions run (the Kontrol sheet's status cell)
+    found["text:functions"] = status is not None and _text(cover, status, 2) == _text(wb[names["checks"]], STATUS_ROW, 3)
     found["text:pairs"] = [_text(wb[names[sheet]], lay.pair_row(i, k), c) for sheet in ("calc", "savings") for i, k in lay.pairs() for c in (1, 2)]
     found["text:refusion"] = [_text(wb[names["refusion"]], lay.refusion_row(block, i, s, clock), c) for block in (0, 1) for i in range(lay.shape.cohorts)
                               for s in range(len(lay.shape.split_outcomes)) for clock in range(CLOCKS) for c in (1, 2)]  # fmt: skip
@@ -236,6 +340,7 @@ def _expected_texts(result: CaseResult, lay: Layout) -> dict[str, Any]:
     outcome = lambda oid: case.outcome(oid).label  # noqa: E731
     return {
         "text:master": "OK",
+        "text:functions": True,
         "text:heading": [case.title, case.municipality, case.title, f"{case.municipality + ' · ' if case.municipality else ''}{case.first_year}–{case.last_year}"],
         "text:pairs": [v for _ in ("calc", "savings") for i, k in lay.pairs() for v in (name(i), outcome(lay.shape.outcomes[k]))],
         "text:refusion": [v for _ in (0, 1) for i in range(lay.shape.cohorts) for oid in lay.shape.split_outcomes for _ in range(CLOCKS) for v in (name(i), outcome(oid))],
@@ -280,7 +385,9 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
             out[f"published{i}"] = [None if m is None else m * figure.sign / figure.unit for m in models] if figure.figure != "payback_year" else models
     if not lay.shape.undefined_without_flows:  # layouts up to 6: what their books show without costs and savings
         _first_year_and_zero(result, lay, out)
+    _expected_flags(result, lay, out, a)
     f = follow_up(result)
+    out |= _expected_followup_lines(result, lay, f)
     for name in FOLLOW_UP_SERIES:
         out[f"followup:{name}"] = list(getattr(f, name))
     if lay.shape.layout < 5:  # layouts 3 and 4 wrote down a saving nobody expected too: what their books compute
@@ -303,6 +410,30 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     out["checks_hold"] = True  # every check of the Kontrol sheet holds
     out |= _expected_texts(result, lay)
     return out
+
+
+def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: Appraisal) -> None:
+    """The paid-back flags (1 from the payback year on) and Følsomhed's year table, from the core's payback years,
+    yearly nets and discount factors. A case (or payer) without costs and savings has no payback: its flags are
+    not compared (the book shows 1 in every year of nothing to pay back)."""
+    years = lay.years
+    flags = lambda payback: [int(payback is not None and y >= payback) for y in years]  # noqa: E731
+    if result.has_flows:
+        out["paid_back"] = flags(result.payback_year)
+    for payer in lay.shape.payers:
+        if result.by_payer[payer].has_flows:
+            out[f"{payer}:paid_back"] = flags(result.by_payer[payer].payback_year)
+    if lay.shape.tax_outcomes:
+        for payer in ("kommune", "stat"):
+            out[f"{payer}:paid_back_incl_tax"] = flags(out[f"{payer}:payback_year_incl_tax"])
+    if lay.shape.layout < 6:
+        return
+    factors = a.rate.factors(len(years))
+    pv = np.asarray(result.yearly["net"], dtype=float) * factors
+    out |= {"sensitivity:factor": factors.tolist(), "sensitivity:pv": pv.tolist(), "sensitivity:pv_cumulative": np.cumsum(pv).tolist(),
+            "sensitivity:pv_kommune": (np.asarray(result.by_payer["kommune"].yearly["net"], dtype=float) * factors).tolist()}  # fmt: skip
+    if result.has_flows:
+        out["sensitivity:pv_paid_back"] = flags(a.discounted_payback_year)
 
 
 def _first_year_and_zero(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:

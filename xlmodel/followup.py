@@ -141,7 +141,14 @@ def write_down(expected: float, rate: float) -> float:
     return expected * (1.0 - rate)
 
 
-def _actual_sum(actuals: tuple[Actual, ...], year: int, outcomes: tuple[str, ...], measure: str) -> float | None:
+def actual_sum(actuals: tuple[Actual, ...], year: int, outcomes: tuple[str, ...], measure: str) -> float | None:
+    """Σ of the ``measure`` of the actuals of ``year`` reported for one of ``outcomes`` (any outcome when empty);
+    None when none was reported (a reported 0 is 0).
+
+    >>> a = (Actual(2016, outcome="job", persons=12.0), Actual(2016, outcome="education", persons=8.0), Actual(2017, persons=3.0))
+    >>> actual_sum(a, 2016, ("job",), "persons"), actual_sum(a, 2016, (), "persons"), actual_sum(a, 2016, (), "savings")
+    (12.0, 20.0, None)
+    """
     values = [
         getattr(a, measure)
         for a in actuals
@@ -171,7 +178,7 @@ def follow_up(result: CaseResult) -> FollowUp:
         for measure in MEASURES:
             value = getattr(target, measure)
             if value is not None:
-                realisations.append(Realisation(target, measure, value, _actual_sum(case.actuals, target.year, target.outcomes, measure)))
+                realisations.append(Realisation(target, measure, value, actual_sum(case.actuals, target.year, target.outcomes, measure)))
     source_expected: list[float | None] = []
     for year in years:
         targeted = [t.savings for t in case.targets if t.year == year and t.savings is not None]
