@@ -4,7 +4,7 @@ layout by ``xlmodel upgrade`` with every edit kept.
 The fixture books under tests/data are the books the release commits themselves committed (``git show
 27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3; layout 4's
 was built by ``xlmodel build`` at ecdc7c3, the last commit that wrote it for new books, layout 5's at
-1a98a06 and layout 6's at ccb6e54), and
+1a98a06, layout 6's at ccb6e54 and layout 7's at 10cd5b1), and
 tests/data/releases holds the case files of the same commits. Each test edits a book as a finance person
 would (an input changed, an actual corrected, a sheet of their own that refers to the tool's cells), edits
 the release's case file in the same way, and checks that the upgraded book reports what the edited case
@@ -91,6 +91,8 @@ FIXTURES = [
     Fixture("layout5_silkeborg_2015.officejs.xlsx", "5", ("Forudsætninger", "I13"), 123_456, lambda c: _first_cost_year(c, 123_456, index=2), "Følsomhed!D15", "'Følsomhed'!D6"),
     Fixture("layout6_silkeborg_2016_status.native.xlsx", "6", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Budget!D13", "Budget!D13",
             "layout6/silkeborg_2016_status.toml"),
+    Fixture("layout7_silkeborg_2016_status.officejs.xlsx", "7", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Budget!I11", "Budget!I11",
+            "layout7/silkeborg_2016_status.toml"),
 ]  # fmt: skip
 
 
@@ -311,3 +313,24 @@ def test_a_layout_6_book_keeps_its_formulas_when_recalculated_and_shows_no_payba
     undefined = "— (ingen udgifter eller besparelser i casen)"
     assert [new["Budget"].cell(lay.budget_rows()[key], 4).value for key in ("payback_year", "kommune_payback_year")] == [undefined] * 2
     assert [new["Følsomhed"].cell(lay.sens_rows[key], 4).value for key in ("npv", "npv_kommune", "discounted_payback")] == [undefined] * 3
+
+
+def test_a_layout_7_book_keeps_its_flags_when_recalculated_and_shows_no_paid_back_year_when_upgraded(tmp_path: Path) -> None:
+    """Layout 7 showed a follow-up without costs and savings of its own (Silkeborg's status) as "paid back" in
+    every year (flags of a cumulative of 0) beside a payback year of "—": its book recalculates in place with
+    its own formulas (no hand edit reported); upgraded, every flag of the Budget (the case's and each payer's)
+    and of Følsomhed's year table is "—"."""
+    path = tmp_path / "status.xlsx"
+    shutil.copy(DATA / "layout7_silkeborg_2016_status.officejs.xlsx", path)
+    assert recalc(path).forced_cells == ()
+    old = openpyxl.load_workbook(path, data_only=True)
+    lay = layout_of(old)[0]
+    flag_rows = [lay.budget_rows()[key] for key in ("paid_back", "kommune_paid_back")]
+    assert lay.shape.layout_version == "7"
+    assert [old["Budget"].cell(row, lay.year_col(y)).value for row in flag_rows for y in lay.years] == [1] * 2 * len(lay.years)
+    upgrade(path, tmp_path / "new.xlsx")
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx", data_only=True)
+    lay = layout_of(new)[0]
+    flag_rows = [lay.budget_rows()[key] for key in ("paid_back", *(f"{p}_paid_back" for p in lay.shape.payers))]
+    assert [new["Budget"].cell(row, lay.year_col(y)).value for row in flag_rows for y in lay.years] == ["—"] * len(flag_rows) * len(lay.years)
+    assert [new["Følsomhed"].cell(lay.sens_year_row(y), 6).value for y in lay.years] == ["—"] * len(lay.years)

@@ -17,13 +17,13 @@ from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book of a layout this release cannot write is
 #: refused by ``recalc`` with a clear message naming ``xlmodel upgrade`` instead of being misread.
-LAYOUT_VERSION = 7
+LAYOUT_VERSION = 8
 #: Every layout this release still writes as it was, so its books are read and recalculated in their own
 #: layout (``Shape.layout``): layout 3 kept each cohort's outcomes together (``Shape.pairs_by_outcome``),
 #: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast,
 #: layout 5 had Følsomhed's years across the sheet (shrunk to fit a page), layout 6 showed a payback year and
-#: an NPV of 0 for a case without costs and savings.
-READABLE_LAYOUTS = ("3", "4", "5", "6", str(LAYOUT_VERSION))
+#: an NPV of 0 for a case without costs and savings, layout 7 still showed such a case as paid back in every year.
+READABLE_LAYOUTS = ("3", "4", "5", "6", "7", str(LAYOUT_VERSION))
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -142,6 +142,12 @@ class Shape:
         """The payback years (Budget) and the NPV and discounted payback (Følsomhed) of a case, or a payer,
         without costs and savings show "—" with the reason (layout 7 on), not the first year and 0 (layout 6)."""
         return self.layout >= 7
+
+    @property
+    def flags_undefined_without_flows(self) -> bool:
+        """The paid-back flags per year (Budget, Følsomhed) of a case, or a payer, without costs and savings
+        show "—" (layout 8 on), not "Ja" in every year (layout 7)."""
+        return self.layout >= 8
 
     @property
     def layout_version(self) -> str:

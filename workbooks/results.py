@@ -415,25 +415,28 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
 def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: Appraisal) -> None:
     """The paid-back flags (1 from the payback year on) and Følsomhed's year table, from the core's payback years,
     yearly nets and discount factors. A case (or payer) without costs and savings has no payback: its flags are
-    not compared (the book shows 1 in every year of nothing to pay back)."""
+    "—" (layout 8 on; a book of layout 7 or before shows 1 in every year)."""
     years = lay.years
-    flags = lambda payback: [int(payback is not None and y >= payback) for y in years]  # noqa: E731
-    if result.has_flows:
-        out["paid_back"] = flags(result.payback_year)
+    none = ["—"] * len(years) if lay.shape.flags_undefined_without_flows else [1] * len(years)
+
+    def flags(payback: int | None, flows: bool) -> list[Any]:
+        return [int(payback is not None and y >= payback) for y in years] if flows else none
+
+    out["paid_back"] = flags(result.payback_year, result.has_flows)
     for payer in lay.shape.payers:
-        if result.by_payer[payer].has_flows:
-            out[f"{payer}:paid_back"] = flags(result.by_payer[payer].payback_year)
+        out[f"{payer}:paid_back"] = flags(result.by_payer[payer].payback_year, result.by_payer[payer].has_flows)
     if lay.shape.tax_outcomes:
+        tax = public_purse.case_tax(result)
         for payer in ("kommune", "stat"):
-            out[f"{payer}:paid_back_incl_tax"] = flags(out[f"{payer}:payback_year_incl_tax"])
+            with_tax = public_purse.payer_with_tax(result, tax, payer)
+            out[f"{payer}:paid_back_incl_tax"] = flags(with_tax.payback_year, with_tax.has_flows)
     if lay.shape.layout < 6:
         return
     factors = a.rate.factors(len(years))
     pv = np.asarray(result.yearly["net"], dtype=float) * factors
     out |= {"sensitivity:factor": factors.tolist(), "sensitivity:pv": pv.tolist(), "sensitivity:pv_cumulative": np.cumsum(pv).tolist(),
             "sensitivity:pv_kommune": (np.asarray(result.by_payer["kommune"].yearly["net"], dtype=float) * factors).tolist()}  # fmt: skip
-    if result.has_flows:
-        out["sensitivity:pv_paid_back"] = flags(a.discounted_payback_year)
+    out["sensitivity:pv_paid_back"] = flags(a.discounted_payback_year, result.has_flows)
 
 
 def _first_year_and_zero(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:

@@ -174,6 +174,14 @@ class Writer:
             return formula
         return unless_flows(formula, *rows, undefined=self.t("no_flows"))
 
+    def unless_flows_flag(self, formula: str, *rows: str) -> str:
+        """A paid-back flag's ``formula``, or "—" where the ``rows`` are 0 in every year (from layout 8:
+        :attr:`~workbooks.layout.Shape.flags_undefined_without_flows`; a book of layout 7 keeps its formula).
+        The reason stands beside the payback year the flags are read from."""
+        if not self.layout.shape.flags_undefined_without_flows:
+            return formula
+        return unless_flows(formula, *rows, undefined="—")
+
     def undefined(self, key: str) -> str:
         """The text of a key figure that is undefined for the reason ``key`` (a label): "—" and the reason from
         layout 7, "-" before it (a book of layout 6 keeps its formulas)."""

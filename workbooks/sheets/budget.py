@@ -64,11 +64,12 @@ def write(w: Writer) -> None:
     row_formula(rows["net"], f"={{c}}{rows['savings']}-{{c}}{rows['costs']}", w.t("net"), bold=True)
     row_formula(rows["cumulative"], f"=SUM(${first_c}${rows['net']}:{{c}}{rows['net']})", w.t("cumulative"))
     row_formula(rows["person_years"], "=" + lay.pairs_sum(calc, "{c}"), w.t("person_years"), PERSONS)
-    row_formula(rows["paid_back"], "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}", w.payback_tolerance), w.t("paid_back"), w.yes_no)
-    flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
-    net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
     costs_range = f"${first_c}${rows['costs']}:${last_c}${rows['costs']}"
     savings_range = f"${first_c}${rows['savings']}:${last_c}${rows['savings']}"
+    flag = "=" + paid_back(f"{{c}}{rows['cumulative']}:${last_c}${rows['cumulative']}", w.payback_tolerance)
+    row_formula(rows["paid_back"], w.unless_flows_flag(flag, costs_range, savings_range), w.t("paid_back"), w.yes_no)
+    flags = f"${first_c}${rows['paid_back']}:${last_c}${rows['paid_back']}"
+    net = f"${first_c}${rows['net']}:${last_c}${rows['net']}"
     w.text(ws, rows["payback_year"], 1, w.t("payback_year"), font=Font(bold=True))
     w.formula(ws, rows["payback_year"], COL_P1, w.unless_flows(payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), costs_range, savings_range), "0")
     w.text(ws, rows["net_gain"], 1, w.t("net_gain"), font=Font(bold=True))
@@ -119,13 +120,15 @@ def _payers(w: Writer, ws: Worksheet, rows: dict[str, int], row_formula: Any) ->
 
 def _payback_rows(w: Writer, ws: Worksheet, r: dict[str, int], name: str, row_formula: Any, flows: tuple[int, ...] | None = None) -> None:
     """From a payer's net row ``r["net"]``: its cumulative, the years it is paid back, its payback year (none
-    when the rows ``flows``, default its costs and savings, are 0 in every year) and net gain."""
+    when the rows ``flows``, default its costs and savings, are 0 in every year; its flags then show "—") and
+    net gain."""
     first_c, last_c = col(FIRST_YEAR_COL), col(w.layout.last_year_col)
     row_formula(r["cumulative"], f"=SUM(${first_c}${r['net']}:{{c}}{r['net']})", w.t("p_cumulative", payer=name))
-    row_formula(r["paid_back"], "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance), w.t("p_paid_back", payer=name), w.yes_no)
+    spans = [f"${first_c}${row}:${last_c}${row}" for row in (flows or (r["costs"], r["savings"]))]
+    flag = "=" + paid_back(f"{{c}}{r['cumulative']}:${last_c}${r['cumulative']}", w.payback_tolerance)
+    row_formula(r["paid_back"], w.unless_flows_flag(flag, *spans), w.t("p_paid_back", payer=name), w.yes_no)
     flags = f"${first_c}${r['paid_back']}:${last_c}${r['paid_back']}"
     w.text(ws, r["payback_year"], 1, w.t("p_payback_year", payer=name), font=Font(bold=True))
-    spans = [f"${first_c}${row}:${last_c}${row}" for row in (flows or (r["costs"], r["savings"]))]
     w.formula(ws, r["payback_year"], COL_P1, w.unless_flows(payback_year(flags, f"${last_c}${HEADER_ROW}", w.t("never")), *spans), "0")
     w.text(ws, r["net_gain"], 1, w.t("p_net_gain", payer=name), font=Font(bold=True))
     w.text(ws, r["net_gain"], COL_UNIT, w.t("u_kr"))

@@ -104,7 +104,8 @@ def write(w: Writer) -> None:
         w.formula(ws, r, PV, f"={budget_year('net', r)}*{col(FACTOR_COL)}{r}", KR)
         w.formula(ws, r, PV_KOMMUNE, f"={budget_year('kommune_net', r)}*{col(FACTOR_COL)}{r}", KR)
         w.formula(ws, r, PV_CUMULATIVE, f"=SUM({column(PV, first)}:{col(PV)}{r})", KR)
-        w.formula(ws, r, PV_PAID_BACK, "=" + paid_back(f"{col(PV_CUMULATIVE)}{r}:{column(PV_CUMULATIVE, last)}", w.payback_tolerance), w.yes_no)
+        flag = "=" + paid_back(f"{col(PV_CUMULATIVE)}{r}:{column(PV_CUMULATIVE, last)}", w.payback_tolerance)
+        w.formula(ws, r, PV_PAID_BACK, w.unless_flows_flag(flag, *(lay.year_range(brows[key], budget) for key in ("costs", "savings"))), w.yes_no)
     key_figures(w, ws, rows, pv=column(PV), pv_kommune=column(PV_KOMMUNE), flags=column(PV_PAID_BACK), last_year=column(YEAR, last), flat=flat)
     ws.row_breaks.append(Break(id=rows["details"] - 1))  # the detail starts a printed page of its own
     ws.page_margins = PageMargins(left=MARGIN_IN, right=MARGIN_IN, top=MARGIN_IN, bottom=MARGIN_IN)
