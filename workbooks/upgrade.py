@@ -39,7 +39,7 @@ from workbooks.files import (
 from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
 from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape
 from workbooks.migrations import Migrated, chain, migrate
-from workbooks.pipeline import edited_tool_cells
+from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from xlmodel.compute import compute_case
@@ -340,6 +340,11 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
 
 def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) -> tuple[bytes, UpgradeReport]:
     """The upgraded book's bytes and what was done (the path fields are the caller's to fill)."""
+    with cycle_collection_paused():  # three books of cells alive at once: see the context manager
+        return _upgraded(original, name, refresh_parameters=refresh_parameters)
+
+
+def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
     book = load(original, name)
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
