@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook import Workbook
 
 from workbooks.build import Built, build_workbook
@@ -161,13 +162,12 @@ def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
     for ws in new.workbook.worksheets:
         if ws.title in new.free_sheets:
             continue  # rewritten whole from the case (the summary)
-        theirs = old_book[ws.title]
-        rows, cols = max(ws.max_row, theirs.max_row), max(ws.max_column, theirs.max_column)
-        for row in range(1, rows + 1):
-            for column in range(1, cols + 1):
-                coordinate = ws.cell(row, column).coordinate
-                mine, yours = ws.cell(row, column).value, theirs.cell(row, column).value
-                if (ws.title, coordinate) not in skip and not same_content(mine, yours):
+        mine, yours = ws._cells, old_book[ws.title]._cells  # the cells either has (ws.cell() would make the rest)
+        for row, column in sorted(mine.keys() | yours.keys()):
+            a, b = mine.get((row, column)), yours.get((row, column))
+            if not same_content(None if a is None else a.value, None if b is None else b.value):
+                coordinate = f"{get_column_letter(column)}{row}"
+                if (ws.title, coordinate) not in skip:
                     found.append(f"{ws.title}!{coordinate}")
     return found
 

@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
@@ -193,12 +194,20 @@ def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], li
     return tokenizer.render(), moved, lost
 
 
+def _rows(ws: Worksheet) -> list[list[Cell]]:
+    """The cells ``ws`` has, row by row (``iter_rows`` would make every empty cell of the sheet's rectangle)."""
+    rows: dict[int, list[Cell]] = {}
+    for (row, _), cell in sorted(ws._cells.items()):
+        rows.setdefault(row, []).append(cell)
+    return list(rows.values())
+
+
 def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_titles: dict[str, str]) -> int:
     """The user's cell comments on tool sheets, and the number formats of their input cells, at the cells' new
     places; returns the input cells with a value."""
     count = 0
     for key, title in old_titles.items():
-        for row in book[title].iter_rows():
+        for row in _rows(book[title]):
             for cell in row:
                 place = None if cell.comment is None and key not in INPUT_SHEETS else cells.place(title, cell.row, cell.column)
                 if place is None:
@@ -260,7 +269,7 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
     lost = []
     theirs, tools_keys, todays = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else [], _fill_keys(new.workbook)
     for key, title in old_titles.items():
-        for row in book[title].iter_rows():
+        for row in _rows(book[title]):
             for cell in row:
                 fill = theirs[cell._style.fillId] if cell.has_style else None
                 if fill is None or fill[0] is None:
