@@ -286,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
             agree = sum(seen[m] for m in chosen[: len(chosen) - len(shown)])
             print(f"  LibreOffice: {agree} of {len(chosen) - len(shown)} killed mutants differ from the core there too; "
                   f"{sum(seen[m] for m in shown)} of {len(shown)} survivors do")
+            for mutant in chosen:  # where the two engines disagree on a mutant: the ones to read
+                if seen[mutant] != (mutant not in shown):
+                    print(f"  LibreOffice {'differs' if seen[mutant] else 'agrees'} with the core where formualizer did not: {mutant.label()}")
         total.update(counts)
     scored = total["killed"] + total["survived"]
     print(f"\nall: {total['killed']} killed, {total['survived']} survived, {total['inert']} inert" + (f"; score {100 * total['killed'] / scored:.1f} %" if scored else ""))

@@ -84,7 +84,21 @@ def test_an_unknown_intervention_is_refused_by_name(tmp_path: Path, capsys: pyte
     assert "case.intervention" in capsys.readouterr().err
 
 
-def test_the_intervention_survives_a_book(tmp_path: Path) -> None:
+EVIDENCE_RANGE = '[[uncertainty]]\ninput = "persons"\ndistribution = "evidence"\nsource = "evidensen for indsatsen"\n[risk]\ndraws = 2000\n'
+
+
+def test_the_intervention_and_an_evidence_range_survive_a_book(tmp_path: Path) -> None:
     book = tmp_path / "mentor.xlsx"
-    book.write_bytes(render(loads_case(_case(5)), runtime="native"))
-    assert read_book_case(book).intervention == "mentor"
+    case = loads_case(_case(5, extra=EVIDENCE_RANGE))
+    book.write_bytes(render(case, runtime="native"))
+    read = read_book_case(book)
+    assert read.intervention == "mentor" and read.uncertainty == case.uncertainty
+
+
+def test_the_report_names_the_evidence_an_evidence_range_comes_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "case.toml"
+    path.write_text(_case(10, "mentor", EVIDENCE_RANGE), encoding="utf-8")
+    assert main(["report", str(path), "--format", "json"]) == 0
+    inputs = json.loads(capsys.readouterr().out)["risk"]["inputs"]
+    assert inputs[0]["distribution"] == "evidence" and evidence_table()["mentor"].source in inputs[0]["source"]
+    assert 0.8 - 1e-9 <= inputs[0]["min"] < inputs[0]["max"] <= 1.0

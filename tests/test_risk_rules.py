@@ -1,6 +1,7 @@
 """The Monte Carlo's rules, worked by hand (the full mutation run of xlmodel/risk.py found them untested): a
 fixed 0, a truncated normal's median, an empty interval, the bounds of the valid range and how the message
-names it, the Sobol sample's seed, whole months of delay and the payback tolerance."""
+names it, the Sobol sample's seed, whole months of delay and the payback tolerance; the persons' range taken
+from the Danish evidence for the case's intervention."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from xlmodel import load_case
+from tests.test_evidence import EVIDENCE_RANGE, _case
+from xlmodel import load_case, loads_case
 from xlmodel.bundled import bundled_case
 from xlmodel.compute import PAYBACK_TOLERANCE_KR
-from xlmodel.errors import InvalidValueError
+from xlmodel.errors import InvalidValueError, XlmodelError
+from xlmodel.evidence import evidence_table
 from xlmodel.linear import LinearModel
-from xlmodel.risk import distribution, sample, share_paid_back
+from xlmodel.risk import distribution, evidence_range, sample, share_paid_back
 from xlmodel.settings import RiskSettings, Uncertainty
 
 Q = np.array([0.1, 0.5, 0.9])
@@ -77,3 +80,51 @@ def test_a_delay_is_drawn_in_whole_months_rounded_to_the_nearest() -> None:
 
 def test_a_net_gain_of_minus_the_tolerance_counts_as_paid_back() -> None:
     assert share_paid_back(np.array([-PAYBACK_TOLERANCE_KR, -1.0])) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("intervention", "persons", "low", "high"),
+    [
+        # mentor 6 %, assumed (10 − 2) ÷ 100 = 8 %: g = 0.75, f = 0.75 + 0.25 × 2/10 = 0.8 (0.8 × 10 − 2 = 6 net = 6 %)
+        ("mentor", 10, 0.8, 1.0),
+        # IPS 13 %, assumed (6 − 2) ÷ 100 = 4 %: g = 3.25, f = 3.25 − 2.25 × 2/6 = 2.5 (2.5 × 6 − 2 = 13 net = 13 %)
+        ("ips", 6, 1.0, 2.5),
+        # no effect found: g = 0, f = 2/10 (every person with effect is deadweight), the valid range's own bound
+        ("ips_angst_depression", 10, 0.2, 1.0),
+    ],
+)
+def test_the_monte_carlo_may_take_the_evidence_as_the_range_of_the_effect(intervention: str, persons: float, low: float, high: float) -> None:
+    """The persons between the effect the evidence found and the case's own: the net persons at the far end
+    are the evidence's share of the participants, worked by hand above; the draws fill the range."""
+    case = loads_case(_case(persons, intervention, EVIDENCE_RANGE))
+    model = LinearModel.of(case)
+    u = evidence_range(case, model.valid_range("persons"), "x")
+    assert (u.distribution, round(u.min, 10), round(u.max, 10)) == ("uniform", low, high)
+    end = low if high == 1.0 else high
+    assert end * persons - 2 == pytest.approx(evidence_table()[intervention].effect * 100)
+    drawn = sample(case, model, 2000, 7)["persons"]
+    assert low <= drawn.min() < low + 0.01 and high - 0.01 < drawn.max() <= high
+
+
+def test_an_evidence_range_stays_within_what_every_cohort_allows() -> None:
+    """No effect found scales the net persons to 0, but a cohort with more deadweight than another reaches 0
+    first: the range stops at its deadweight ÷ persons (1 ÷ 2), not at Σ deadweight ÷ Σ persons (1 ÷ 4)."""
+    text = _case(2, "ips_angst_depression", "").replace("deadweight = 2", "deadweight = 1") + (
+        '[[cohorts]]\nname = "H2"\nparticipants = 100\neffect_start = 2026-01-01\noutcomes = { job = { persons = 2, deadweight = 0 } }\n' + EVIDENCE_RANGE)
+    case = loads_case(text)
+    u = evidence_range(case, LinearModel.of(case).valid_range("persons"), "x")
+    assert (u.min, u.max) == (0.5, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (_case(10, "mentor", EVIDENCE_RANGE).replace('intervention = "mentor"\n', ""), "uncertainty[0].distribution"),
+        (_case(10, "mentor", EVIDENCE_RANGE.replace('input = "persons"', 'input = "unit_saving"\noutcome = "job"')), "input"),
+        (_case(10, "mentor", EVIDENCE_RANGE.replace('distribution = "evidence"', 'distribution = "evidence"\nmin = 0.5')), "min"),
+    ],
+)
+def test_an_evidence_range_needs_an_intervention_and_the_persons(text: str, field: str) -> None:
+    with pytest.raises(XlmodelError) as caught:
+        loads_case(text)
+    assert field in str(caught.value)

@@ -518,6 +518,9 @@ class Case:
             raise v.InvalidTypeError("parameters", "skal være xlmodel.parameters.Parameters", value=self.parameters)
         _set(self, "uncertainty", tuple(self.uncertainty))
         check_against(self.uncertainty, {o.id: o for o in self.outcomes}, {"cost": [c.label for c in self.costs], "savings_line": [s.label for s in self.savings]})
+        for j, u in enumerate(self.uncertainty):
+            if u.distribution == "evidence" and not self.intervention:
+                raise InvalidValueError(f"uncertainty[{j}].distribution", 'evidence tager sit spænd fra evidensen for casens indsats: angiv fx intervention = "mentor" under [case]')
         object.__setattr__(self, "_refusion", refusion.resolve(self))
 
     @property

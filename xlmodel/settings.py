@@ -30,6 +30,8 @@ DISTRIBUTIONS = {
     "pert": ("min", "mode", "max"),
     "normal": ("mean", "sd"),
     "fixed": ("value",),
+    # the persons between the effect the Danish evidence for the case's intervention found and the case's own (xlmodel.risk.evidence_range)
+    "evidence": (),
 }
 SAMPLERS = ("lhs", "sobol")
 INPUT_TITLES = {
@@ -92,7 +94,9 @@ class Uncertainty:
     ``unit_saving``, ``benefit_rate`` and ``fallbacks``; ``item`` names the line for ``cost`` and
     ``savings_line``. Distributions: triangular (min, mode, max), uniform (min, max), pert (min, mode,
     max; the beta-PERT with λ = 4), normal (mean, sd; truncated to ``min``/``max`` when given and always
-    to the valid range), fixed (value). ``source`` says where the range comes from, or ANTAGELSE.
+    to the valid range), fixed (value), evidence (``input = "persons"``: uniform between the effect the
+    Danish evidence for the case's intervention found and the case's own; :func:`xlmodel.risk.evidence_range`).
+    ``source`` says where the range comes from, or ANTAGELSE.
     """
 
     input: str
@@ -132,6 +136,8 @@ class Uncertainty:
             raise InvalidValueError("outcome", f"{self.input} gælder én effekt: angiv outcome = \"job\" el.lign.")
         if self.input in ITEM_INPUTS and not self.item:
             raise InvalidValueError("item", f"{self.input} gælder én linje: angiv item = linjens label")
+        if self.distribution == "evidence" and (self.input != "persons" or self.outcome is not None):
+            raise InvalidValueError("input", 'evidensen gælder casens samlede effekt: input = "persons" uden outcome', value=self.label)
         if self.outcome is not None and self.input not in (*OUTCOME_INPUTS, "persons"):
             raise InvalidValueError("outcome", f"{self.input} gælder ikke én effekt", value=self.outcome)
         object.__setattr__(self, "source", v.text("source", self.source))
