@@ -255,17 +255,22 @@ def _expected_followup_lines(result: CaseResult, lay: Layout, f: FollowUp) -> di
         if line is None:
             continue  # an empty line of a template: what its formulas show is the engines' reading of blank criteria
         outcomes = tuple(line.outcome.split("+")) if line.outcome else ()
-        measure = line.measure
-        # the columns A–E: label, first outcome, measure, second and third outcome
-        text = [line.label, *(outcomes[k] if k < len(outcomes) else "" for k in (0,)), measure, *(outcomes[k] if k < len(outcomes) else "" for k in (1, 2))]
-        matched, difference, reported, rate = [], [], [], []
+        measure, shown = line.measure, [*outcomes, "", "", ""]
+        text = [line.label, shown[0], measure, shown[1], shown[2]]  # the columns A–E: label, outcome 1, measure, outcomes 2 and 3
+        matched: list[float] = []
+        difference: list[float | None] = []
+        reported: list[int] = []
+        rate: list[float | None] = []
         for year in years:
             target, actual = line.values.get(year), actual_sum(case.actuals, year, outcomes, line.measure)
-            told = target is not None and actual is not None
             matched.append(0.0 if actual is None else actual)
-            reported.append(1 if told else 0)
-            difference.append(actual - target if told else None)  # type: ignore[operator]
-            rate.append(actual / target if told and target != 0 else None)  # type: ignore[operator]
+            reported.append(int(target is not None and actual is not None))
+            if target is None or actual is None:
+                difference.append(None)
+                rate.append(None)
+            else:
+                difference.append(actual - target)
+                rate.append(actual / target if target != 0 else None)
         values = {"matched": matched, "difference": difference, "reported": reported, "realisation": rate}
         for block in (b for b in LINE_BLOCKS if b in top_rows):
             out[f"followup:line{i}:{block}"] = values[block]
