@@ -279,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         for mutant, detail in survivors:
             print(f"  SURVIVED {mutant.label()}\n           changed: {', '.join(detail)}")
         if args.libreoffice and args.runtime == "native":
-            killed = [m for m, (status, _) in zip(found, outcomes, strict=True) if status == "killed"]
+            # killed on the case itself: LibreOffice recalculates the case's book, not a variant's
+            killed = [m for m, (status, detail) in zip(found, outcomes, strict=True) if status == "killed" and not (detail and detail[0].startswith("variant"))]
             shown = [m for m, _ in survivors][: args.libreoffice]
             chosen = random.Random(args.seed).sample(killed, min(args.libreoffice, len(killed))) + shown
             seen = _libreoffice(case_path, chosen)

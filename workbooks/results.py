@@ -22,6 +22,7 @@ from workbooks.layout import (
     CHECKS_TOLERANCE_ROW,
     CLOCKS,
     COL_P1,
+    COL_UNIT,
     HEADER_ROW,
     LAYOUT_VERSION,
     READABLE_LAYOUTS,
@@ -335,6 +336,15 @@ def _texts(wb: Workbook, names: dict[str, str], lay: Layout, lang: str) -> dict[
     found["text:pairs"] = [_text(wb[names[sheet]], lay.pair_row(i, k), c) for sheet in ("calc", "savings") for i, k in lay.pairs() for c in (1, 2)]
     found["text:refusion"] = [_text(wb[names["refusion"]], lay.refusion_row(block, i, s, clock), c) for block in (0, 1) for i in range(lay.shape.cohorts)
                               for s in range(len(lay.shape.split_outcomes)) for clock in range(CLOCKS) for c in (1, 2)]  # fmt: skip
+    refusion = wb[names["refusion"]]
+    # each clock's weight, start and start on the staircase (columns D–F) is shown in both blocks; the refund
+    # block's figures depend on them, the gross block's start on the staircase only shows it: the two must agree
+    rows = [(lay.refusion_row(0, i, s, clock), lay.refusion_row(1, i, s, clock)) for i in range(lay.shape.cohorts)
+            for s in range(len(lay.shape.split_outcomes)) for clock in range(CLOCKS)]  # fmt: skip
+    found["text:clocks_agree"] = all(refusion.cell(gross, c).value == refusion.cell(refund, c).value for gross, refund in rows for c in (4, 5, 6))
+    units = {label(lang, "u_kr"): "kr", label(lang, "u_share_of_year"): "share_of_year"}  # a cost line's unit: kr. a year, or shares of a staffed year
+    inputs = wb[names["inputs"]]
+    found["text:cost_units"] = [units.get(v, v) for v in (_text(inputs, lay.cost_row(i), COL_UNIT) for i in range(lay.shape.costs))]
     return found
 
 
@@ -346,6 +356,8 @@ def _expected_texts(result: CaseResult, lay: Layout) -> dict[str, Any]:
     return {
         "text:master": "OK",
         "text:functions": True,
+        "text:clocks_agree": True,
+        "text:cost_units": [("share_of_year" if case.costs[i].staff is not None else "kr") if i < len(case.costs) else "kr" for i in range(lay.shape.costs)],
         "text:heading": [case.title, case.municipality, case.title, f"{case.municipality + ' · ' if case.municipality else ''}{case.first_year}–{case.last_year}"],
         "text:pairs": [v for _ in ("calc", "savings") for i, k in lay.pairs() for v in (name(i), outcome(lay.shape.outcomes[k]))],
         "text:refusion": [v for _ in (0, 1) for i in range(lay.shape.cohorts) for oid in lay.shape.split_outcomes for _ in range(CLOCKS) for v in (name(i), outcome(oid))],
