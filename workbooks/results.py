@@ -400,7 +400,9 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         if figure.figure in published_view.IN_BOOK:
             models = [model for _, _, model in model_values(result, figure)]
             out[f"published{i}"] = [None if m is None else m * figure.sign / figure.unit for m in models] if figure.figure != "payback_year" else models
-    if not lay.shape.undefined_without_flows:  # layouts up to 6: what their books show without costs and savings
+    if lay.shape.undefined_without_flows:
+        _undefined_without_flows(result, lay, out)
+    else:  # layouts up to 6: what their books show without costs and savings
         _first_year_and_zero(result, lay, out)
     _expected_flags(result, lay, out, a)
     f = follow_up(result)
@@ -456,6 +458,27 @@ def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: App
     out["sensitivity:pv_paid_back"] = flags(a.discounted_payback_year, result.has_flows)
 
 
+#: What :func:`differences` expects where the book shows a key figure as undefined: a text starting "—" (the reason follows in the book's language).
+UNDEFINED = "—"
+
+
+def _undefined_without_flows(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:
+    """A case (or payer) without costs and savings (layout 7 on): its payback years, NPV and discounted payback
+    are "—" with the reason in the book, not any text (a "never" there would be the guard turned around)."""
+    if not result.has_flows:
+        out |= dict.fromkeys(("payback_year", "sensitivity:npv", "sensitivity:discounted_payback"), UNDEFINED)
+    for payer in lay.shape.payers:
+        if not result.by_payer[payer].has_flows:
+            out[f"{payer}:payback_year"] = UNDEFINED
+            if payer == "kommune":
+                out["sensitivity:npv_kommune"] = UNDEFINED
+    if lay.shape.tax_outcomes:
+        tax = public_purse.case_tax(result)
+        for payer in ("kommune", "stat"):
+            if not public_purse.payer_with_tax(result, tax, payer).has_flows:
+                out[f"{payer}:payback_year_incl_tax"] = UNDEFINED
+
+
 def _first_year_and_zero(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:
     """A book of layout 6 or before shows a case (or payer) without costs and savings as paid back in its first
     year with an NPV of 0, where the core says undefined (layout 7: "—" with the reason)."""
@@ -477,7 +500,10 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: 
         got = actual.get(key)
         pairs = zip(want, got, strict=True) if isinstance(want, list) and isinstance(got, list) else [(want, got)]
         for i, (w, g) in enumerate(pairs):
-            if isinstance(w, bool | str):  # a check: TRUE, not 1; a text the tool shows
+            if w == UNDEFINED:  # "—" and the reason, in the book's language
+                if not (isinstance(g, str) and g.startswith(UNDEFINED)):
+                    found.append(f"{key}[{i}]: forventet «— (grunden)», fik {g!r}")
+            elif isinstance(w, bool | str):  # a check: TRUE, not 1; a text the tool shows
                 if (g is not w) if isinstance(w, bool) else (g != w):
                     found.append(f"{key}[{i}]: forventet {w!r}, fik {g!r}")
             elif w is None:
