@@ -128,3 +128,31 @@ def test_an_evidence_range_needs_an_intervention_and_the_persons(text: str, fiel
     with pytest.raises(XlmodelError) as caught:
         loads_case(text)
     assert field in str(caught.value)
+
+
+def test_an_evidence_range_of_a_case_that_assumes_the_evidence_is_the_case_itself() -> None:
+    """Mentor 6 %: 8 with effect, 2 deadweight, 100 participants assume exactly 6 %: g = 1, f = 1, every draw 1."""
+    case = loads_case(_case(8, "mentor", EVIDENCE_RANGE))
+    model = LinearModel.of(case)
+    u = evidence_range(case, model.valid_range("persons"), "x")
+    assert (u.distribution, u.value) == ("fixed", 1.0)
+    assert set(sample(case, model, 50, 7)["persons"].tolist()) == {1.0}
+
+
+def test_an_evidence_range_of_a_case_without_an_effect_is_refused() -> None:
+    """Every person with effect is deadweight: no net persons for the evidence to scale."""
+    case = loads_case(_case(2, "mentor", EVIDENCE_RANGE))
+    with pytest.raises(InvalidValueError, match="ingen effekt") as caught:
+        evidence_range(case, (1.0, 50.0), "uncertainty[0]")
+    assert caught.value.field == "uncertainty[0].distribution"
+
+
+@pytest.mark.parametrize(("distribution", "named"), [("evidence", True), ("triangular", False)])
+def test_the_monte_carlo_lists_the_evidence_beside_an_input_drawn_from_it_only(distribution: str, named: bool) -> None:
+    from xlmodel.risk import simulate
+
+    text = EVIDENCE_RANGE if distribution == "evidence" else EVIDENCE_RANGE.replace('distribution = "evidence"', 'distribution = "triangular"\nmin = 0.9\nmode = 1\nmax = 1.1')
+    risk = simulate(loads_case(_case(10, "mentor", text)))
+    assert risk is not None
+    source = risk.inputs[0]["source"]
+    assert source.startswith("evidensen for indsatsen") and (evidence_table()["mentor"].source in source) is named
