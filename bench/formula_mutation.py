@@ -125,9 +125,14 @@ def mutants(wb: openpyxl.Workbook) -> list[Mutant]:
     return found
 
 
+#: Weeks on benefits a variant gives its cohorts in turn: neighbours always on different steps of the staircase
+#: (0–4, 4–26, 26–52, 52– weeks), so a formula reading a neighbour's weeks changes a refund.
+WEEKS = (0.0, 60.0, 20.0, 150.0, 45.0)
+
+
 def variants(case: Case, n: int, seed: int) -> list[Case]:
     """Up to ``n`` cases of the same shape (the same cells, so the same templates) with other inputs: each
-    cohort's effect start, weeks on benefits and persons, each outcome's fall-backs (up to the book's columns for them) and wage subsidy. A mutant
+    cohort's effect start, weeks on benefits (neighbours on different steps of the staircase) and persons, each outcome's fall-backs (up to the book's columns for them) and wage subsidy. A mutant
     that changes nothing this case's figures depend on (a reset that never happens with Ishøj's inputs) is
     then killed by a variant where it matters, as it would be by one of the generated cases of the tests."""
     rng = random.Random(seed)
@@ -137,14 +142,15 @@ def variants(case: Case, n: int, seed: int) -> list[Case]:
         if len(found) == n:
             break
         cohorts = []
-        for c in case.cohorts:
+        offset = rng.randrange(len(WEEKS))
+        for i, c in enumerate(case.cohorts):
             effect = rng.randint(case.first_year * 12, case.last_year * 12 + 6)
             outcomes = {}
             for k, co in c.outcomes.items():
                 persons = rng.uniform(0, c.participants / max(len(c.outcomes), 1))
                 outcomes[k] = dataclasses.replace(co, persons=persons, deadweight=rng.uniform(0, persons), deadweight_rate=None)
             start = None if c.start is None else min(c.start, effect)
-            cohorts.append(dataclasses.replace(c, effect_start=effect, start=start, outcomes=outcomes, weeks_on_benefit=rng.choice([0.0, 20.0, 45.0, 60.0, 150.0])))
+            cohorts.append(dataclasses.replace(c, effect_start=effect, start=start, outcomes=outcomes, weeks_on_benefit=WEEKS[(i + offset) % len(WEEKS)]))
         outcomes_ = []
         for o in case.outcomes:
             count = rng.randint(len(o.fallbacks), MAX_FALLBACKS)  # the book has a column for each: a case with fewer leaves some unread
@@ -238,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--variants", type=int, default=2, help="cases of the same shape with other inputs that each mutant not killed yet meets")
+    parser.add_argument("--match", default="", help="only the mutants of templates containing this text (e.g. 'Holdplan!$E$')")
     parser.add_argument("--libreoffice", type=int, default=0, metavar="K", help="recalculate K killed mutants (and up to K survivors) in LibreOffice too")
     args = parser.parse_args(argv)
     total: Counter[str] = Counter()
@@ -245,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         case_path = ROOT / "cases" / name
         started = time.perf_counter()
         _start(str(case_path), args.runtime)
-        found = mutants(_STATE["built"].workbook)
+        found = [m for m in mutants(_STATE["built"].workbook) if args.match in m.template]
         if args.sample:
             found = sorted(random.Random(args.seed).sample(found, min(args.sample, len(found))), key=found.index)
         with concurrent.futures.ProcessPoolExecutor(args.jobs, initializer=_start, initargs=(str(case_path), args.runtime)) as pool:
