@@ -36,7 +36,7 @@ from workbooks.sheets import published_view, sensitivity
 from workbooks.sheets.checks import STATUS_ROW
 from xlmodel import __version__, public_purse
 from xlmodel.appraisal import Appraisal, appraise
-from xlmodel.compute import CaseResult
+from xlmodel.compute import CaseResult, PayerResult
 from xlmodel.followup import FollowUp, actual_sum, follow_up
 from xlmodel.parameters import date_to_time
 from xlmodel.published import model_values
@@ -386,25 +386,26 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
         for outcome in lay.shape.outcomes:
             cohort = result.case.cohorts[i].name if i < len(result.case.cohorts) else None
             out[f"cohort{i}:{outcome}"] = result.cohort_figure(cohort, outcome).tolist() if cohort else [0.0] * lay.n_years
+    with_tax: dict[str, PayerResult] = {}  # the kommune's and the stat's figures after tax (cases with a wage)
     if lay.shape.tax_outcomes:
         tax = public_purse.case_tax(result)
         for part in TAX_PARTS:
             out[f"tax:{part}"] = tax.part(part).tolist()
         for payer in ("kommune", "stat"):
-            with_tax = public_purse.payer_with_tax(result, tax, payer)
-            out[f"{payer}:net_incl_tax"] = with_tax.yearly["net"].tolist()
-            out[f"{payer}:cumulative_incl_tax"] = with_tax.yearly["cumulative"].tolist()
-            out[f"{payer}:payback_year_incl_tax"] = with_tax.payback_year
-            out[f"{payer}:net_gain_incl_tax"] = with_tax.net_gain
+            with_tax[payer] = public_purse.payer_with_tax(result, tax, payer)
+            out[f"{payer}:net_incl_tax"] = with_tax[payer].yearly["net"].tolist()
+            out[f"{payer}:cumulative_incl_tax"] = with_tax[payer].yearly["cumulative"].tolist()
+            out[f"{payer}:payback_year_incl_tax"] = with_tax[payer].payback_year
+            out[f"{payer}:net_gain_incl_tax"] = with_tax[payer].net_gain
     for i, figure in enumerate(result.case.published[: lay.shape.published]):
         if figure.figure in published_view.IN_BOOK:
             models = [model for _, _, model in model_values(result, figure)]
             out[f"published{i}"] = [None if m is None else m * figure.sign / figure.unit for m in models] if figure.figure != "payback_year" else models
     if lay.shape.undefined_without_flows:
-        _undefined_without_flows(result, lay, out)
+        _undefined_without_flows(result, lay, out, with_tax)
     else:  # layouts up to 6: what their books show without costs and savings
         _first_year_and_zero(result, lay, out)
-    _expected_flags(result, lay, out, a)
+    _expected_flags(result, lay, out, a, with_tax)
     f = follow_up(result)
     out |= _expected_followup_lines(result, lay, f)
     for name in FOLLOW_UP_SERIES:
@@ -431,7 +432,7 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     return out
 
 
-def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: Appraisal) -> None:
+def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: Appraisal, with_tax: dict[str, PayerResult]) -> None:
     """The paid-back flags (1 from the payback year on) and Følsomhed's year table, from the core's payback years,
     yearly nets and discount factors. A case (or payer) without costs and savings has no payback: its flags are
     "—" (layout 8 on; a book of layout 7 or before shows 1 in every year)."""
@@ -444,11 +445,8 @@ def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: App
     out["paid_back"] = flags(result.payback_year, result.has_flows)
     for payer in lay.shape.payers:
         out[f"{payer}:paid_back"] = flags(result.by_payer[payer].payback_year, result.by_payer[payer].has_flows)
-    if lay.shape.tax_outcomes:
-        tax = public_purse.case_tax(result)
-        for payer in ("kommune", "stat"):
-            with_tax = public_purse.payer_with_tax(result, tax, payer)
-            out[f"{payer}:paid_back_incl_tax"] = flags(with_tax.payback_year, with_tax.has_flows)
+    for payer, after_tax in with_tax.items():
+        out[f"{payer}:paid_back_incl_tax"] = flags(after_tax.payback_year, after_tax.has_flows)
     if lay.shape.layout < 6:
         return
     factors = a.rate.factors(len(years))
@@ -462,7 +460,7 @@ def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: App
 UNDEFINED = "—"
 
 
-def _undefined_without_flows(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:
+def _undefined_without_flows(result: CaseResult, lay: Layout, out: dict[str, Any], with_tax: dict[str, PayerResult]) -> None:
     """A case (or payer) without costs and savings (layout 7 on): its payback years, NPV and discounted payback
     are "—" with the reason in the book, not any text (a "never" there would be the guard turned around)."""
     if not result.has_flows:
@@ -472,11 +470,9 @@ def _undefined_without_flows(result: CaseResult, lay: Layout, out: dict[str, Any
             out[f"{payer}:payback_year"] = UNDEFINED
             if payer == "kommune":
                 out["sensitivity:npv_kommune"] = UNDEFINED
-    if lay.shape.tax_outcomes:
-        tax = public_purse.case_tax(result)
-        for payer in ("kommune", "stat"):
-            if not public_purse.payer_with_tax(result, tax, payer).has_flows:
-                out[f"{payer}:payback_year_incl_tax"] = UNDEFINED
+    for payer, after_tax in with_tax.items():
+        if not after_tax.has_flows:
+            out[f"{payer}:payback_year_incl_tax"] = UNDEFINED
 
 
 def _first_year_and_zero(result: CaseResult, lay: Layout, out: dict[str, Any]) -> None:

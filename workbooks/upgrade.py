@@ -18,7 +18,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
@@ -43,6 +42,7 @@ from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
+from workbooks.xlsx_writer import cells_by_row
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters, shipped
@@ -194,20 +194,12 @@ def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], li
     return tokenizer.render(), moved, lost
 
 
-def _rows(ws: Worksheet) -> list[list[Cell]]:
-    """The cells ``ws`` has, row by row (``iter_rows`` would make every empty cell of the sheet's rectangle)."""
-    rows: dict[int, list[Cell]] = {}
-    for (row, _), cell in sorted(ws._cells.items()):
-        rows.setdefault(row, []).append(cell)
-    return list(rows.values())
-
-
 def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_titles: dict[str, str]) -> int:
     """The user's cell comments on tool sheets, and the number formats of their input cells, at the cells' new
     places; returns the input cells with a value."""
     count = 0
     for key, title in old_titles.items():
-        for row in _rows(book[title]):
+        for row in cells_by_row(book[title], ()).values():  # the cells it has (iter_rows would make every empty one)
             for cell in row:
                 place = None if cell.comment is None and key not in INPUT_SHEETS else cells.place(title, cell.row, cell.column)
                 if place is None:
@@ -269,7 +261,7 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
     lost = []
     theirs, tools_keys, todays = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else [], _fill_keys(new.workbook)
     for key, title in old_titles.items():
-        for row in _rows(book[title]):
+        for row in cells_by_row(book[title], ()).values():  # the cells it has (iter_rows would make every empty one)
             for cell in row:
                 fill = theirs[cell._style.fillId] if cell.has_style else None
                 if fill is None or fill[0] is None:

@@ -166,7 +166,7 @@ def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> She
     templates = {t.row: t for t in template_rows}
     if len(templates) != len(template_rows):
         raise XlmodelError(ws.title, "to formelrækker i samme række (en fejl i xlmodel)")
-    rows = _cells_by_row(ws, templates.keys())
+    rows = cells_by_row(ws, templates.keys())
     epoch = ws.parent.epoch
     out: list[str] = ["<sheetData>"]
     slots: list[tuple[int, int, int, str]] = []
@@ -230,7 +230,7 @@ def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> She
     return SheetCells(out, slots, comments, hyperlinks)
 
 
-def _cells_by_row(ws: Worksheet, template_rows: Iterable[int]) -> dict[int, list[Any]]:
+def cells_by_row(ws: Worksheet, template_rows: Iterable[int]) -> dict[int, list[Any]]:
     """The cells of ``ws`` per row, in column order; an empty list for a row with only a height or a style,
     or only a template row."""
     rows: dict[int, list[Any]] = {}

@@ -52,6 +52,7 @@ from xlmodel.appraisal import DiscountRate, discount_rate
 from xlmodel.arithmetic import FloatArray
 from xlmodel.compute import PAYBACK_TOLERANCE_KR
 from xlmodel.errors import InvalidValueError
+from xlmodel.evidence import EvidenceCheck, compare_evidence
 from xlmodel.linear import LinearModel, Run, payback_years
 from xlmodel.model import Case
 from xlmodel.rounding import format_share
@@ -148,8 +149,6 @@ def evidence_range(case: Case, valid: tuple[float, float], where: str) -> Uncert
     >>> u.distribution, round(u.min, 4), u.max
     ('uniform', 0.7333, 1.0)
     """
-    from xlmodel.evidence import compare_evidence
-
     check = compare_evidence(case)
     if check is None:  # refused when the case is read; kept for a case made in code
         raise InvalidValueError(f"{where}.distribution", 'evidence kræver, at casen navngiver sin indsats (intervention = "mentor")')
@@ -160,17 +159,14 @@ def evidence_range(case: Case, valid: tuple[float, float], where: str) -> Uncert
     g = check.evidence.effect / check.assumed
     f = min(max(g + (1 - g) * dead / gross, valid[0]), valid[1])
     low, high = min(f, 1.0), max(f, 1.0)
-    source = _evidence_source(case)
+    source = _evidence_source(check)
     if high - low < 1e-12:
         return Uncertainty("persons", "fixed", value=1.0, source=source)
     return Uncertainty("persons", "uniform", min=low, max=high, source=source)
 
 
-def _evidence_source(case: Case) -> str:
+def _evidence_source(check: EvidenceCheck | None) -> str:
     """Where an ``evidence`` range comes from: the evidence's title, result and source, and the case's assumption."""
-    from xlmodel.evidence import compare_evidence
-
-    check = compare_evidence(case)
     if check is None:
         return ""
     return f"evidens: {check.evidence.title}, {check.evidence.result} ({check.evidence.source}); casen antager {format_share(check.assumed)}"
@@ -281,7 +277,7 @@ def summarise(case: Case, run: Run, factors: dict[str, FloatArray], rate: Discou
     counts, cumulative = payback_distribution(years, net)
     by_payer = {p: share_paid_back(run.net_gain_of(p)) for p in case.payers}
     inputs = [
-        {"input": u.title, "factor": name, "distribution": u.distribution, "source": "; ".join(filter(None, (u.source, _evidence_source(case) if u.distribution == "evidence" else ""))),
+        {"input": u.title, "factor": name, "distribution": u.distribution, "source": "; ".join(filter(None, (u.source, _evidence_source(compare_evidence(case)) if u.distribution == "evidence" else ""))),
          "min": float(factors[name].min()), "mean": float(factors[name].mean()), "max": float(factors[name].max())}
         for u, name in zip(case.uncertainty, factor_names(case), strict=True)
     ]
