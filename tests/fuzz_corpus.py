@@ -202,6 +202,7 @@ def hostile_workbooks(good: bytes) -> Iterator[tuple[str, bytes]]:
     for key, value in (("cohorts", 10**9), ("cohorts", -1), ("costs", 10**7), ("first_year", 1), ("outcomes", ["job"] * 500), ("benefit_periods", 10**6)):
         forged = dict(shape, **{key: value})
         yield f"forged shape {key}={str(value)[:12]}", build_book(good, props={"xlmodel_shape": json.dumps(forged)})
+    yield "forged shape pension without ages", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, pension_outcomes=list(shape["outcomes"][:1]), ages=0))})
     yield "shape not json", build_book(good, props={"xlmodel_shape": "{not json"})
     yield "shape unknown key", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, evil=1))})
     yield "shape names its row order", build_book(good, props={"xlmodel_shape": json.dumps(dict(shape, layout=3))})  # the layout version says it

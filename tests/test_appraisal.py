@@ -18,7 +18,7 @@ from xlmodel.linear import LinearModel
 from xlmodel.risk import simulate
 
 from .conftest import CASES
-from .workbook_cases import random_case
+from .workbook_cases import random_case, random_pension_case
 
 SMALL = """
 [case]
@@ -127,15 +127,16 @@ def test_delayed_parts_computed_once_per_distinct_row_are_those_of_every_row() -
     first = ishoej.cohorts[0]
     # two cohorts with the same effect start, their courses started in different years: not the same row
     same_effect = dataclasses.replace(ishoej, cohorts=(dataclasses.replace(first, name="Hold 0", start=first.effect_start - 5), *ishoej.cohorts))
-    cases = [load_case(p) for p in sorted(CASES.glob("*.toml"))] + [random_case(i) for i in range(20)] + [same_effect]
+    cases = [load_case(p) for p in sorted(CASES.glob("*.toml"))] + [random_case(i) for i in range(20)] + [same_effect] + [random_pension_case(i) for i in range(8)]
     for case in cases:
         model = LinearModel.of(case)
         for delay in delays:
             for outcome, parts in zip(case.outcomes, model.parts(delay), strict=True):
-                persons, dead, effect, start, clock = _cohort_arrays(case, outcome.id)
+                cohorts = _cohort_arrays(case, outcome)  # an avoided pension's ages and ends too (rows differ by them)
+                persons, dead = cohorts.persons, cohorts.dead
                 if not persons.size:
                     continue
-                a, f, sa, sf = _per_person(case, outcome, effect + delay, start, clock)
+                a, f, sa, sf = _per_person(case, outcome, cohorts.effect + delay, cohorts.start, cohorts.clock, cohorts.ages)
                 expected = (persons @ a, dead @ a, persons @ f, dead @ f, persons @ sa, dead @ sa, persons @ sf, dead @ sf)
                 got = (parts.pa, parts.da, parts.pf, parts.df, parts.spa, parts.sda, parts.spf, parts.sdf)
                 assert all(np.array_equal(x, y) for x, y in zip(got, expected, strict=True)), (case.title, outcome.id, delay)

@@ -5,7 +5,6 @@ out here a second time, a property over ages and start months, and bad input nam
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlmodel import compute_case, loads_case
+from xlmodel.appraisal import appraise
 from xlmodel.casewriter import dumps_case
 from xlmodel.errors import XlmodelError
+from xlmodel.linear import LinearModel
 from xlmodel.report import report_dict, report_table
-from xlmodel_cli import main
 
 #: Typed from the sources, not read from the parameter files: førtidspension 2024 (seniorhaandbogen.dk; the
 #: latest found, carried forward), kr. a month; the folkepension age by birth date (lov om social pension § 1 a).
@@ -195,8 +195,24 @@ def test_a_missing_age_with_an_explicit_horizon_is_named_on_the_cohort() -> None
     assert 'cohorts[0] "H1".age' in str(caught.value) and "mangler" in str(caught.value)
 
 
-def test_a_book_is_refused_by_name_and_nothing_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source, book = tmp_path / "fp.toml", tmp_path / "fp.xlsx"
-    source.write_text(CASE, encoding="utf-8")
-    assert main(["build", str(source), "-o", str(book)]) == 2
-    assert 'outcomes[0] "fleksjob".avoids' in capsys.readouterr().err and not book.exists()
+def test_the_appraisal_and_the_monte_carlo_end_the_saving_at_the_pension_too() -> None:
+    """The linear model (the engine of the NPV, the switching values and the Monte Carlo) gives compute_case's
+    figures of an age mix with fall-backs, payer by payer; the NPV is compute_case's net discounted by the
+    ministry's factors (before, it ran the pension on to the end of the horizon)."""
+    case = loads_case(MIXED.replace('[[cohorts]]', '[[costs]]\nlabel = "Indsats"\namounts = { 2026 = 400000 }\n[[cohorts]]', 1))
+    result = compute_case(case)
+    run = LinearModel.of(case).evaluate({})
+    for payer in case.payers:
+        assert run.net(payer)[0] == pytest.approx(result.by_payer[payer].yearly["net"].to_numpy(), abs=1e-6)
+    factors = np.cumprod([1.0] + [1 / 1.035] * (len(result.years) - 1))  # 3.5 % a year: the horizon is below 36 years
+    assert appraise(case).npv == pytest.approx(float(result.yearly["net"].to_numpy() @ factors), rel=1e-12)
+
+
+def test_a_delay_shortens_the_saving_as_the_person_is_no_younger() -> None:
+    """Delayed 12 months, the effect starts a year later for the same persons: the same figures as the case
+    with effect starts a year later and every age one year more (the same births, the same ends)."""
+    later = MIXED.replace("2026-04-01", "2027-04-01").replace("2027-09-01", "2028-09-01").replace("{ 40 = 0.5, 62 = 0.5 }", "{ 41 = 0.5, 63 = 0.5 }").replace("age = 49", "age = 50")
+    delayed = LinearModel.of(loads_case(MIXED)).evaluate({"delay_months": 12})
+    expected = compute_case(loads_case(later))
+    assert expected.years[-1] == 2055
+    assert delayed.net()[0] == pytest.approx(expected.yearly["net"].to_numpy(), abs=1e-6)

@@ -392,7 +392,7 @@ def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path:
 def test_a_new_book_has_todays_layout_with_each_outcome_in_one_block() -> None:
     built = build_workbook(load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), runtime="native")
     layout, _, _ = layout_of(built.workbook)
-    assert layout.shape.pairs_by_outcome and custom_properties(built.workbook)["xlmodel_layout"] == str(LAYOUT_VERSION) == "8"
+    assert layout.shape.pairs_by_outcome and custom_properties(built.workbook)["xlmodel_layout"] == str(LAYOUT_VERSION) == "9"
     n = layout.shape.cohorts
     assert [layout.pair_row(i, k) for i, k in layout.pairs()] == list(range(layout.pair_row(0, 0), layout.pair_row(0, 0) + n * len(layout.shape.outcomes)))
     assert layout.pair_row(1, 0) == layout.pair_row(0, 0) + 1 and layout.pair_row(0, 1) == layout.pair_row(0, 0) + n
@@ -418,14 +418,14 @@ def test_a_book_from_a_newer_xlmodel_asks_for_an_update(tmp_path: Path, capsys: 
     newer = tmp_path / "nyere.xlsx"
     wb = openpyxl.load_workbook(ROOT / "examples" / "built" / "ishoej_2021.native.xlsx")
     wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name not in ("xlmodel_layout", "xlmodel_version")]
-    wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value="9"))
+    wb.custom_doc_props.append(StringProperty(name="xlmodel_layout", value=str(LAYOUT_VERSION + 1)))
     wb.custom_doc_props.append(StringProperty(name="xlmodel_version", value="9.1.0"))
     wb.save(newer)
     before = newer.read_bytes()
     for argv in (["recalc", str(newer)], ["report", str(newer)], ["extract", str(newer), "-o", str(tmp_path / "x.toml")]):
         assert main(argv) == 2
         err = capsys.readouterr().err
-        assert "nyere xlmodel (9.1.0, regnearkslayout 9)" in err and "opdatér xlmodel" in err
+        assert f"nyere xlmodel (9.1.0, regnearkslayout {LAYOUT_VERSION + 1})" in err and "opdatér xlmodel" in err
     assert newer.read_bytes() == before and not (tmp_path / "x.toml").exists()
 
 

@@ -90,3 +90,35 @@ def _who_saves_what(seed: int, first: int, years: list[int], outcomes: list[Outc
     costs = [dataclasses.replace(item, payer=str(rng.choice(payers))) for item in costs]
     savings = [dataclasses.replace(line, payer=str(rng.choice(payers))) for line in savings]
     return split, clocked, costs, savings
+
+
+def random_pension_case(seed: int) -> Case:
+    """A case whose first outcome avoids a førtidspension (the enlige or the andre rate): cohorts aged 18–66 at
+    the effect start, one age or a mix of two or three, fall-backs by either convention, young and old refusion
+    clocks, and sometimes a second outcome with a unit saving and costs, over 3–12 years from 2020 on (the
+    førtidspension rates start in 2020), so that some pensions end inside the horizon and some after it."""
+    rng = np.random.default_rng(20_000 + seed)
+    first = int(rng.integers(2020, 2028))
+    last = first + int(rng.integers(3, 13))
+    k = int(rng.integers(0, 3))
+    fallbacks = tuple(Fallback(float(s), float(rng.integers(0, 10) / 2)) for s in rng.dirichlet(np.ones(k + 1))[:k] * rng.uniform(0.2, 0.9)) if k else ()
+    month = int(rng.integers(1, 13)) if rng.random() < 0.3 else None
+    benefit = str(rng.choice(["foertidspension.enlige", "foertidspension.andre"]))
+    outcomes = [Outcome("fp", None, label="Fleksjob frem for førtidspension", fallbacks=fallbacks, fallback_month=month, benefit=benefit, avoids="foertidspension")]
+    if rng.random() < 0.5:
+        outcomes.append(Outcome("job", float(rng.integers(50, 200) * 1000), label="Job"))
+    mixes = ({40: 0.5, 62: 0.5}, {55: 0.2, 60: 0.3, 64: 0.5}, {30: 0.25, 66: 0.75})
+    cohorts = []
+    for i in range(int(rng.integers(1, 5))):
+        participants = int(rng.integers(4, 20))
+        effect = int(rng.integers(first * 12, last * 12 + 12))
+        start = max(first * 12, effect - int(rng.integers(0, 6)))
+        persons = float(rng.integers(1, participants // 2 + 1)) + (0.5 if rng.random() < 0.3 else 0.0)
+        spec = {"fp": CohortOutcome(persons, deadweight=float(rng.uniform(0, persons)) if rng.random() < 0.5 else 0.0)}
+        if len(outcomes) > 1 and rng.random() < 0.7:
+            spec["job"] = CohortOutcome(float(rng.integers(0, participants - persons + 1)))
+        age: float | dict[float, float] = float(rng.integers(18, 67)) if rng.random() < 0.6 else dict(mixes[int(rng.integers(0, len(mixes)))])
+        weeks = float(rng.choice([0, 2, 10, 30, 52, 80, 150]) + rng.random() * 3)
+        cohorts.append(Cohort(f"Hold {i + 1}", participants, effect, spec, start, weeks, age))
+    costs = [CostItem("Indsats", {y: float(rng.integers(0, 1_500_000)) for y in range(first, last + 1) if rng.random() < 0.5} or {first: 1000.0})] if rng.random() < 0.8 else []
+    return Case(f"Førtidspension {seed}", first, last, municipality="Test", outcomes=tuple(outcomes), cohorts=tuple(cohorts), costs=tuple(costs))

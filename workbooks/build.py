@@ -21,10 +21,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
-from workbooks.evaluate import WorkbookError
 from workbooks.followup_lines import actual_lines, target_lines
 from workbooks.function_blocks import FunctionBlock
-from workbooks.layout import Layout, Shape, col
+from workbooks.layout import MIN_AGES, Layout, Shape, col
 from workbooks.sheets import (
     budget,
     calculation,
@@ -45,6 +44,7 @@ from xlmodel import __version__
 from xlmodel.casewriter import dumps_case
 from xlmodel.compute import compute_case
 from xlmodel.model import Case, Outcome
+from xlmodel.pension import AGE_PARAMETER, age_mix
 from xlmodel.refusion import benefit_periods
 from xlmodel.validate import PAYERS
 
@@ -77,6 +77,7 @@ def shape_of(case: Case, *, cohort_capacity: int = 0, cost_capacity: int = 0, sa
             actuals=max(len(actual_lines(case)), actual_capacity),
             payers=payers or book_payers(case),
             published=len(case.published),  # a fresh book only: recalc keeps the stored shape's (no --force for it)
+            ages=max([MIN_AGES, *(len(age_mix(c)) for c in case.cohorts)]) if any(o.avoids for o in case.outcomes) else 0,
         ),
         case,
     )
@@ -99,6 +100,8 @@ def with_case_tables(shape: Shape, case: Case) -> Shape:
         payers=tuple(p for p in PAYERS if p in {*shape.payers, *book_payers(case)}),
         tax_outcomes=tuple(o.id for o in case.outcomes if o.income is not None),
         decision=int(case.decision is not None),
+        pension_outcomes=(pension := tuple(o.id for o in case.outcomes if o.avoids)),
+        pension_ages=len([e for e in case.parameters.get(AGE_PARAMETER).values if e.value is not None]) if pension else 0,
     )
 
 
@@ -140,7 +143,6 @@ def build_workbook(
     ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it.
     ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
     as given, even where the case's tables need another (what the tool wrote before the inputs changed)."""
-    refuse_avoided_pension(case)
     if shape is None:
         shape = shape_of(case)
     elif not exact_shape:
@@ -186,17 +188,11 @@ def build_workbook(
     return Built(wb, frozenset(writer.inputs), frozenset(writer.generated), writer.layout, validated, tuple(writer.blocks), writer.complete if for_writing else None, rows, frozenset(writer.free_sheets))
 
 
-def refuse_avoided_pension(case: Case) -> None:
-    """A book cannot yet end a saving at the folkepension age (its formulas have no end per cohort): a case
-    with an avoided førtidspension is refused by name rather than built with figures the core disagrees with."""
-    for i, outcome in enumerate(case.outcomes):
-        if outcome.avoids:
-            raise WorkbookError(f'outcomes[{i}] "{outcome.id}".avoids', "en undgået førtidspension kan endnu ikke regnes i regnearket (besparelsen skal stoppe ved folkepensionsalderen): brug xlmodel report på case-filen")
-
-
 def _benefit_dict(outcome: Outcome) -> dict[str, Any]:
     """What a split outcome keeps in the book's properties: its gross benefit and, opted in, its wage."""
     found = {"benefit": outcome.benefit, "benefit_rate": _rate_dict(outcome.benefit_rate)}
+    if outcome.avoids:
+        found["avoids"] = outcome.avoids
     if outcome.income is not None:
         found |= {"income": outcome.income if isinstance(outcome.income, str) else _rate_dict(outcome.income), "income_share": outcome.income_share}
     return found

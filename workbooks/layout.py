@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import ClassVar
 
 from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book of a layout this release cannot write is
 #: refused by ``recalc`` with a clear message naming ``xlmodel upgrade`` instead of being misread.
-LAYOUT_VERSION = 8
+LAYOUT_VERSION = 9
 #: Every layout this release still writes as it was, so its books are read and recalculated in their own
 #: layout (``Shape.layout``): layout 3 kept each cohort's outcomes together (``Shape.pairs_by_outcome``),
 #: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast,
 #: layout 5 had Følsomhed's years across the sheet (shrunk to fit a page), layout 6 showed a payback year and
-#: an NPV of 0 for a case without costs and savings, layout 7 still showed such a case as paid back in every year.
-READABLE_LAYOUTS = ("3", "4", "5", "6", "7", str(LAYOUT_VERSION))
+#: an NPV of 0 for a case without costs and savings, layout 7 still showed such a case as paid back in every year,
+#: layout 8 had no room for an avoided førtidspension (its books are today's without one).
+READABLE_LAYOUTS = ("3", "4", "5", "6", "7", "8", str(LAYOUT_VERSION))
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -34,6 +34,9 @@ HEADER_ROW = 4
 CHECKS_TOLERANCE_ROW, CHECKS_PAYBACK_TOLERANCE_ROW = HEADER_ROW + 9, HEADER_ROW + 10
 #: At most this many fall-backs per outcome in a workbook.
 MAX_FALLBACKS = 3
+#: Room for this many ages per cohort (an age mix) on Holdplan when an outcome avoids a førtidspension, or
+#: more when a cohort of the case has a longer mix.
+MIN_AGES = 3
 
 SHEETS = ("cover", "summary", "inputs", "params", "cohorts", "calc", "refusion", "savings", "budget", "sensitivity", "followup", "checks")
 SHEET_NAMES = {
@@ -99,6 +102,7 @@ def col(index: int) -> str:
 SHAPE_LIMITS = {
     "first_year": 2200, "last_year": 2200, "cohorts": 10_000, "costs": 2_000, "savings": 2_000, "periods": 200,
     "targets": 2_000, "actuals": 2_000, "benefit_periods": 500, "bands": 20, "discount_bands": 20, "published": 2_000, "decision": 1,
+    "ages": 20, "pension_ages": 100,
 }  # fmt: skip
 
 
@@ -126,6 +130,12 @@ class Shape:
     published: int = 0
     #: 1 for a follow-up whose decision case the book carries: the Opfølgning sheet's rows of the decision.
     decision: int = 0
+    #: Outcomes that avoid a førtidspension (layout 9 on): their savings end at the folkepension age.
+    pension_outcomes: tuple[str, ...] = ()
+    #: Age columns (age, share) per cohort on Holdplan; 0 without an avoided førtidspension.
+    ages: int = 0
+    #: Rows of the folkepension age table on Parametre (by birth date); 0 without an avoided førtidspension.
+    pension_ages: int = 0
     #: The layout the book is written in (one of :data:`READABLE_LAYOUTS`; stored as its own property).
     layout: int = LAYOUT_VERSION
 
@@ -170,7 +180,7 @@ class Shape:
             raise ValueError("xlmodel_shape er ikke gyldig JSON") from None
         if not isinstance(data, dict) or set(data) - ({f.name for f in fields(cls)} - {"layout"}):  # the layout: its own property
             raise ValueError("xlmodel_shape har ukendte felter")
-        for key in ("outcomes", "split_outcomes", "payers", "tax_outcomes"):
+        for key in ("outcomes", "split_outcomes", "payers", "tax_outcomes", "pension_outcomes"):
             if key in data:
                 if not isinstance(data[key], list) or not all(isinstance(x, str) and x.isidentifier() and len(x) <= 64 for x in data[key]):
                     raise ValueError(f"xlmodel_shape.{key} skal være en liste af id'er")
@@ -179,12 +189,33 @@ class Shape:
             value = data.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
                 raise ValueError(f"xlmodel_shape.{key} skal være et helt tal mellem 0 og {limit}")
+        if data.get("pension_outcomes") and not (set(data["pension_outcomes"]) <= set(data.get("split_outcomes", ())) and data.get("ages", 0) >= 1 and data.get("pension_ages", 0) >= 1):
+            raise ValueError("xlmodel_shape: en undgået førtidspension skal være en delt effekt med mindst én alder og en folkepensionstabel")
         if not data.get("last_year", 0) - data.get("first_year", 0) < 100 or len(data.get("outcomes", ())) > 50:
             raise ValueError("xlmodel_shape: tidshorisont eller antal effekter uden for det tilladte")
         try:
             return cls(**data)
         except TypeError:
             raise ValueError("xlmodel_shape mangler felter") from None
+
+
+#: Følsomhed up to layout 5: the year rows across (columns from I) at the top, the key figures below them,
+#: the tables xlmodel computes from ``tables`` on.
+SENS_ROWS_LAYOUT5: Mapping[str, int] = {
+    "discount_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
+    "factor": HEADER_ROW + 5, "pv": HEADER_ROW + 6, "pv_kommune": HEADER_ROW + 7, "pv_cumulative": HEADER_ROW + 8,
+    "pv_paid_back": HEADER_ROW + 9, "npv": HEADER_ROW + 11, "npv_kommune": HEADER_ROW + 12, "discounted_payback": HEADER_ROW + 13,
+    "break_even": HEADER_ROW + 14, "break_even_kommune": HEADER_ROW + 15, "tables": HEADER_ROW + 17,
+}  # fmt: skip
+#: Følsomhed's key figures from layout 6 (their value in column D, as before: a user's reference follows
+#: its label), the first rows of the first printed page.
+SENS_KEY_ROWS: Mapping[str, int] = {
+    "discount_input": HEADER_ROW + 1, "npv": HEADER_ROW + 2, "npv_kommune": HEADER_ROW + 3, "discounted_payback": HEADER_ROW + 4,
+    "break_even": HEADER_ROW + 5, "break_even_kommune": HEADER_ROW + 6, "p_payback": HEADER_ROW + 7, "p_payback_kommune": HEADER_ROW + 8,
+    "net_gain_pct": HEADER_ROW + 9,
+}  # fmt: skip
+#: Rows the first page keeps for its two charts (the tornado, the probability of payback), side by side.
+SENS_CHART_ROWS = 15
 
 
 @dataclass(frozen=True)
@@ -212,6 +243,12 @@ class Layout:
     def calc_share_col(self, index: int) -> int:
         """Beregning's column of fall-back ``index``'s share (native runtime), one column after the last year."""
         return self.last_year_col + 2 + index
+
+    def calc_age_cols(self, index: int) -> tuple[int, int]:
+        """Beregning's columns of age ``index``'s share and the month its førtidspension ends (rows of an
+        outcome that avoids one), after the fall-back shares."""
+        first = self.last_year_col + 2 + MAX_FALLBACKS + 2 * index
+        return first, first + 1
 
     def year_range(self, row: int, sheet: str = "") -> str:
         prefix = f"{sheet}!" if sheet else ""
@@ -291,6 +328,11 @@ class Layout:
         first = COL_WEEKS + 1 + 3 * outcome_index
         return first, first + 1, first + 2
 
+    def cohort_age_cols(self, index: int) -> tuple[int, int]:
+        """Holdplan's columns of age ``index`` of a cohort's age mix and its share, after the outcomes' columns."""
+        first = COL_WEEKS + 1 + 3 * len(self.shape.outcomes) + 2 * index
+        return first, first + 1
+
     # --- Parametre: the staircase, the refusion rules, one benefit table per split outcome ---
     params_stair_from = HEADER_ROW + 2
     params_stair_to = HEADER_ROW + 3
@@ -309,28 +351,19 @@ class Layout:
         first = HEADER_ROW + 10 + split_index * (self.shape.benefit_periods + 3)
         return first, first + max(self.shape.benefit_periods, 1) - 1
 
+    def params_pension_rows(self) -> tuple[int, int, int]:
+        """The folkepension block after the benefit tables (layout 9 on, its title on the row above): the row of
+        the birth assumption (half a year into the year of age), and the first and last row of the folkepension
+        age table by birth date (its header above it)."""
+        title = HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
+        return title + 1, title + 3, title + 2 + self.shape.pension_ages
+
     @property
     def params_uses_header(self) -> int:
-        return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1
+        pension = self.shape.pension_ages + 4 if self.shape.pension_ages else 0
+        return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1 + pension
 
     # --- Følsomhed: discounting (an input: a flat rate), NPV, break-even; then tool-written tables ---
-    #: Følsomhed up to layout 5: the year rows across (columns from I) at the top, the key figures below them,
-    #: the tables xlmodel computes from ``tables`` on.
-    SENS_ROWS_LAYOUT5: ClassVar[Mapping[str, int]] = {
-        "discount_input": HEADER_ROW + 1, "band_from": HEADER_ROW + 2, "band_to": HEADER_ROW + 3, "band_rate": HEADER_ROW + 4,
-        "factor": HEADER_ROW + 5, "pv": HEADER_ROW + 6, "pv_kommune": HEADER_ROW + 7, "pv_cumulative": HEADER_ROW + 8,
-        "pv_paid_back": HEADER_ROW + 9, "npv": HEADER_ROW + 11, "npv_kommune": HEADER_ROW + 12, "discounted_payback": HEADER_ROW + 13,
-        "break_even": HEADER_ROW + 14, "break_even_kommune": HEADER_ROW + 15, "tables": HEADER_ROW + 17,
-    }  # fmt: skip
-    #: Følsomhed's key figures from layout 6 (their value in column D, as before: a user's reference follows
-    #: its label), the first rows of the first printed page.
-    SENS_KEY_ROWS: ClassVar[Mapping[str, int]] = {
-        "discount_input": HEADER_ROW + 1, "npv": HEADER_ROW + 2, "npv_kommune": HEADER_ROW + 3, "discounted_payback": HEADER_ROW + 4,
-        "break_even": HEADER_ROW + 5, "break_even_kommune": HEADER_ROW + 6, "p_payback": HEADER_ROW + 7, "p_payback_kommune": HEADER_ROW + 8,
-        "net_gain_pct": HEADER_ROW + 9,
-    }  # fmt: skip
-    #: Rows the first page keeps for its two charts (the tornado, the probability of payback), side by side.
-    SENS_CHART_ROWS = 15
 
     @property
     def switching_capacity(self) -> int:
@@ -347,10 +380,10 @@ class Layout:
         Monte Carlo's probability), and the tables xlmodel computes (``tables``). Every column is a label or a
         value column, so the sheet prints on a page in normal size for any horizon."""
         if self.shape.layout < 6:
-            return dict(self.SENS_ROWS_LAYOUT5)
-        rows = dict(self.SENS_KEY_ROWS)
+            return dict(SENS_ROWS_LAYOUT5)
+        rows = dict(SENS_KEY_ROWS)
         rows["charts"] = rows["net_gain_pct"] + 2
-        rows["switching"] = rows["charts"] + self.SENS_CHART_ROWS + 1  # its title; the header below it, then the inputs
+        rows["switching"] = rows["charts"] + SENS_CHART_ROWS + 1  # its title; the header below it, then the inputs
         rows["details"] = rows["switching"] + 2 + self.switching_capacity + 1
         rows["bands_header"] = rows["details"] + 2
         rows["bands"] = rows["bands_header"] + 1

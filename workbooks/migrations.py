@@ -16,6 +16,7 @@ and one fixture book under ``tests/data`` (a book of the release before it, from
 | 5 → 6 | Følsomhed: a first page for the committee (key figures, switching values, the tornado and the probability of payback) and the detail after it, its years down the rows (it printed shrunk until unreadable); the discount-rate input stays in D5, the key figures keep their labels and column D |
 | 6 → 7 | Budget and Følsomhed: a case (or a payer) without costs and savings shows "—" with the reason for its payback year, NPV and discounted payback, not the first year and 0; inputs unchanged |
 | 7 → 8 | Budget and Følsomhed: such a case's paid-back flags per year show "—", not "Ja" in every year; inputs unchanged |
+| 8 → 9 | room for an avoided førtidspension: Holdplan's age columns, Beregning's end months, Parametre's folkepension ages (only where an outcome avoids one, which no layout-8 book has); inputs unchanged |
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ STEPS: tuple[Step, ...] = (
          "ikke det første år og 0; indtastningerne står, hvor de stod", lambda shape: _unmoved),
     Step("7", "8", "Budget og Følsomhed: en case (eller betaler) uden udgifter og besparelser viser «—» i årene, ikke «Tjent hjem: Ja» i hvert år; "
          "indtastningerne står, hvor de stod", lambda shape: _unmoved),
+    Step("8", "9", "plads til en undgået førtidspension (alder pr. hold, ophør ved folkepensionsalderen); indtastningerne står, hvor de stod",
+         lambda shape: _unmoved),
 )  # fmt: skip
 #: Every layout a release of xlmodel has written.
 KNOWN_LAYOUTS = tuple(dict.fromkeys([STEPS[0].source, *(s.target for s in STEPS)]))
@@ -90,7 +93,7 @@ def steps_from(version: str) -> tuple[Step, ...]:
     """The steps that carry a book of layout ``version`` to today's.
 
     >>> [f"{s.source}→{s.target}" for s in steps_from("2")]
-    ['2→3', '3→4', '4→5', '5→6', '6→7', '7→8']
+    ['2→3', '3→4', '4→5', '5→6', '6→7', '7→8', '8→9']
     """
     if version not in KNOWN_LAYOUTS:
         raise WorkbookError("xlmodel_layout", f"ukendt regnearkslayout {version!r}; xlmodel har skrevet layout {', '.join(KNOWN_LAYOUTS)}", value=version)
@@ -160,7 +163,7 @@ def migrate(wb: Workbook, shape: Shape, version: str, lang: str) -> Migrated:
 def needs_migration(version: str) -> bool:
     """Whether a book of layout ``version`` is read only after :func:`migrate` (today's readers read the rest).
 
-    >>> needs_migration("1"), needs_migration("3"), needs_migration("4"), needs_migration("5"), needs_migration("6"), needs_migration("8")
+    >>> needs_migration("1"), needs_migration("3"), needs_migration("4"), needs_migration("5"), needs_migration("8"), needs_migration("9")
     (True, False, False, False, False, False)
     """
     return version not in READABLE_LAYOUTS

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from openpyxl.workbook import Workbook
@@ -43,6 +44,7 @@ class _Reader:
         self.cohorts: Worksheet = wb[names["cohorts"]]
         self.layout = layout
         self.lang = lang
+        self.cohort_rows: list[int] = []  # the Holdplan row of each cohort read, in the case's order
 
     def value(self, ws: Worksheet, row: int, column: int) -> Any:
         return ws.cell(row=row, column=column).value
@@ -93,6 +95,7 @@ class _Reader:
                     ws, rows["unit"], COL_LABEL, Outcome, outcome_id, units, "" if _blank(label) else str(label), tuple(fallbacks), None if _blank(month) else month,
                     benefit=(split or {}).get("benefit"), benefit_rate={int(y): v for y, v in rate.items()} if isinstance(rate, dict) else rate, wage_subsidy=subsidy,
                     income={int(y): v for y, v in income.items()} if isinstance(income, dict) else income, income_share=(split or {}).get("income_share", 1.0),
+                    avoids=(split or {}).get("avoids"),
                 )
             )
         return tuple(result)
@@ -177,12 +180,45 @@ class _Reader:
             return {"deadweight": dead_col, "deadweight_rate": rate_col}.get(parts[-1], persons_col)
         if parts[0] == "outcomes":
             return self.layout.cohort_outcome_cols(0)[0]
+        if parts[0] == "age" and self.layout.shape.ages:
+            return self.layout.cohort_age_cols(0)[0]
         return {"name": 1, "start": 2, "effect_start": 3, "participants": 4, "weeks_on_benefit": COL_WEEKS}.get(parts[0], 1)
+
+    def at_cohort(self, exc: XlmodelError) -> XlmodelError:
+        """A case's error about one of its cohorts (``cohorts[0] "H1".age``: checked with the whole case, such as an
+        age past the folkepension age) named by the cohort's cell on Holdplan; any other error as it is."""
+        found = re.fullmatch(r'cohorts\[(\d+)\] "[^"]*"\.(.+)', exc.field)
+        if found is None or int(found[1]) >= len(self.cohort_rows):
+            return exc
+        rest = found[2]
+        return type(exc)(rest, exc.problem, value=exc.value).within(self.where(self.cohorts, self.cohort_rows[int(found[1])], self._cohort_column(rest)))
+
+    def age_mix(self, row: int) -> float | dict[Any, Any] | None:
+        """A cohort's ages at the effect start (layout 9 on): one age with share 100 % (or blank) is the age, more
+        are a mix {age: share} (the core checks that the shares sum to 1); None without an age."""
+        ws, found = self.cohorts, {}
+        for n in range(self.layout.shape.ages):
+            age_col, share_col = self.layout.cohort_age_cols(n)
+            age, share = self.value(ws, row, age_col), self.value(ws, row, share_col)
+            if _blank(age):
+                if not _blank(share):
+                    raise WorkbookError(self.where(ws, row, age_col), "en andel uden alder: skriv alderen ved effektstart, eller slet andelen")
+                continue
+            if _blank(share):
+                raise WorkbookError(self.where(ws, row, share_col), "alderen mangler sin andel (fx 100 % for én alder, eller andele der summerer til 100 %)")
+            if age in found:
+                raise WorkbookError(self.where(ws, row, age_col), f"alderen {age} står to gange: læg andelene sammen på én alder")
+            found[age] = share
+        if not found:
+            return None
+        if len(found) == 1 and next(iter(found.values())) == 1:
+            return next(iter(found))
+        return found
 
     def cohort_list(self) -> tuple[Cohort, ...]:
         ws, lay = self.cohorts, self.layout
         found = []
-        last_col = COL_WEEKS + 3 * len(lay.shape.outcomes)
+        last_col = COL_WEEKS + 3 * len(lay.shape.outcomes) + 2 * lay.shape.ages
         for i in range(lay.shape.cohorts):
             row = lay.cohort_row(i)
             name = self.value(ws, row, 1)
@@ -207,8 +243,10 @@ class _Reader:
             start = self.value(ws, row, 2)
             participants = self.value(ws, row, 4)
             weeks = self.value(ws, row, COL_WEEKS)
+            age = self.age_mix(row)
+            self.cohort_rows.append(row)
             try:
-                found.append(Cohort(str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start, None if _blank(weeks) else weeks))
+                found.append(Cohort(str(name), 0 if _blank(participants) else participants, effect, outcomes, None if _blank(start) else start, None if _blank(weeks) else weeks, age))
             except XlmodelError as exc:
                 raise exc.within(self.where(ws, row, self._cohort_column(exc.field))) from None
         return tuple(found)
@@ -259,6 +297,13 @@ def read_case(wb: Workbook) -> Case:
         raise WorkbookError(reader.where(reader.inputs, layout.title_row, COL_P1), "casen skal have en titel")
     stored = _stored(wb)
     targets, actuals, forecast_rate = _follow_up(reader, wb, lang)
+    try:
+        return _case(reader, layout, title, municipality, stored, targets, actuals, forecast_rate, wb, lang)
+    except XlmodelError as exc:
+        raise reader.at_cohort(exc) from None
+
+
+def _case(reader: _Reader, layout: Layout, title: Any, municipality: Any, stored: dict[str, Any], targets: Any, actuals: Any, forecast_rate: Any, wb: Workbook, lang: str) -> Case:
     return Case(
         title=str(title),
         municipality="" if _blank(municipality) else str(municipality),

@@ -34,7 +34,7 @@ from workbooks.layout import (
 )
 from workbooks.sheets import published_view, sensitivity
 from workbooks.sheets.checks import STATUS_ROW
-from xlmodel import __version__, public_purse
+from xlmodel import __version__, pension, public_purse
 from xlmodel.appraisal import Appraisal, appraise
 from xlmodel.compute import CaseResult, PayerResult
 from xlmodel.followup import FollowUp, actual_sum, follow_up
@@ -171,7 +171,7 @@ def results_in(wb: Workbook) -> dict[str, Any]:
     out["text:budget"] = [_text(budget, rows[f"period{i}"], 1) for i in range(lay.shape.periods)] + [_text(budget, rows[f"cost{i}"], 2) for i in range(lay.shape.costs)] \
         + [_text(budget, rows[f"saving{i}"], 2) for i in range(lay.shape.savings)]
     out["investment"] = math.fsum(v for v in out["costs"] if isinstance(v, int | float))  # what the Resumé's "Investering i alt" sums
-    out |= _paid_back_flags(budget, lay, cols) | _year_table(wb, names, lay) | _followup_lines(wb, names, lay, lang)
+    out |= _paid_back_flags(budget, lay, cols) | _year_table(wb, names, lay) | _followup_lines(wb, names, lay, lang) | _pension_ends(wb, names, lay)
     out |= _mirrors(wb, names, lay, lang) | _texts(wb, names, lay, lang)
     checks = wb[names["checks"]]
     check_rows = [row for row in range(HEADER_ROW + 1, CHECKS_TOLERANCE_ROW) if checks.cell(row, 1).value]
@@ -428,8 +428,28 @@ def expected_results(result: CaseResult, lay: Layout) -> dict[str, Any]:
     line = lambda lines, i: lines[i].label if i < len(lines) else ""  # noqa: E731
     out["text:budget"] = [p.name for p in result.periods] + [line(case.costs, i) for i in range(lay.shape.costs)] + [line(case.savings, i) for i in range(lay.shape.savings)]
     out["checks_hold"] = True  # every check of the Kontrol sheet holds
-    out |= _expected_texts(result, lay)
+    out |= _expected_texts(result, lay) | _expected_pension_ends(result, lay)
     return out
+
+
+def _pension_ends(wb: Workbook, names: dict[str, str], lay: Layout) -> dict[str, Any]:
+    """Beregning's share and end month of each age on the rows of an outcome that avoids a førtidspension."""
+    calc = wb[names["calc"]]
+    return {f"pension:{i}:{oid}": [calc.cell(lay.pair_row(i, lay.shape.outcomes.index(oid)), c).value for n in range(lay.shape.ages) for c in lay.calc_age_cols(n)]
+            for oid in lay.shape.pension_outcomes for i in range(lay.shape.cohorts)}  # fmt: skip
+
+
+def _expected_pension_ends(result: CaseResult, lay: Layout) -> dict[str, Any]:
+    """What :func:`_pension_ends` reads, from the core (:func:`xlmodel.pension.end_months`); 0 where a cohort
+    has no such age."""
+    found: dict[str, Any] = {}
+    for i in range(lay.shape.cohorts):
+        values = [0.0, 0.0] * lay.shape.ages
+        if i < len(result.case.cohorts) and (mix := pension.age_mix(cohort := result.case.cohorts[i])):
+            shares, ends = pension.end_months(result.case, [cohort])
+            values[: 2 * len(mix)] = [v for n in range(len(mix)) for v in (shares[0, n], ends[0, n])]
+        found |= {f"pension:{i}:{oid}": values for oid in lay.shape.pension_outcomes}
+    return found
 
 
 def _expected_flags(result: CaseResult, lay: Layout, out: dict[str, Any], a: Appraisal, with_tax: dict[str, PayerResult]) -> None:

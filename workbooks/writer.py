@@ -306,6 +306,7 @@ class Writer:
             "year": DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last)),
             "measure": DataValidation(type="list", formula1='"' + ",".join(MEASURES[self.lang].values()) + '"'),
             "rate": DataValidation(type="decimal", operator="between", formula1="0", formula2="2"),
+            "age": DataValidation(type="decimal", operator="between", formula1="18", formula2="100"),
             "payer": DataValidation(type="list", formula1='"' + ",".join(PAYERS) + '"'),
             "yesno": DataValidation(type="list", formula1=f'"{self.t("yes")},{self.t("no")}"'),
         }

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from xlmodel import pension
 from xlmodel.arithmetic import FloatArray, person_years
 from xlmodel.compute import PAYBACK_TOLERANCE_KR, line_matrix
 from xlmodel.model import Case, Outcome
@@ -53,9 +54,27 @@ class OutcomeParts:
     sdf: FloatArray
 
 
-def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], start: npt.NDArray[np.int64], clock: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+Parts = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+
+
+def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], start: npt.NDArray[np.int64], clock: FloatArray, ages: tuple[FloatArray, FloatArray] | None = None) -> Parts:
     """Per net person (rows: cohorts) the saving without fall-backs ``A``, what the fall-backs take ``F``,
-    and the same two for the stat's refund (zeros for a unit-saving outcome)."""
+    and the same two for the stat's refund (zeros for a unit-saving outcome). ``ages`` (an outcome that
+    avoids a førtidspension): per row the shares ``(n, K)`` and end months ``(n, K)`` of its ages; the parts
+    are then ``Σ_k share_k × parts until end_k``, as :func:`xlmodel.compute.cohort_outcome_rows` adds them."""
+    if ages is None:
+        return _parts_until(case, outcome, effect, start, clock, None)
+    shares, ends = ages
+    total: Parts | None = None
+    for k in range(ends.shape[1]):
+        weighted = tuple(shares[:, k, None] * part for part in _parts_until(case, outcome, effect, start, clock, ends[:, k]))
+        total = weighted if total is None else tuple(t + w for t, w in zip(total, weighted, strict=True))  # type: ignore[assignment]
+    assert total is not None
+    return total
+
+
+def _parts_until(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], start: npt.NDArray[np.int64], clock: FloatArray, end: FloatArray | None) -> Parts:
+    """:func:`_per_person` of one age: every term stops at ``end`` (month index per row; None = never)."""
     years = np.arange(case.first_year, case.last_year + 1)
     ones = np.ones(effect.shape[0])
     shares = [f.share for f in outcome.fallbacks]
@@ -63,26 +82,41 @@ def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], sta
     zeros = np.zeros((effect.shape[0], years.size))
     if not outcome.split:
         unit = np.array([outcome.unit_saving_in(int(y)) for y in years])
-        active = person_years(ones, effect, years)
-        kept = person_years(ones, effect, years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start)
+        active = person_years(ones, effect, years, end=end)
+        kept = person_years(ones, effect, years, shares, after, fallback_month=outcome.fallback_month, cohort_start=start, end=end)
         return active * unit, (active - kept) * unit, zeros, zeros
     r = case.refusion
-    common: dict[str, Any] = {"weeks_per_year": r.weeks_per_year, "reset_weeks": r.reset_weeks, "wage_subsidy": outcome.wage_subsidy}
+    common: dict[str, Any] = {"weeks_per_year": r.weeks_per_year, "reset_weeks": r.reset_weeks, "wage_subsidy": outcome.wage_subsidy, "end": end}
     gross, stat = split_savings(ones, effect, years, clock, r.benefits[outcome.id], r.staircases, **common)
     gross_kept, stat_kept = split_savings(ones, effect, years, clock, r.benefits[outcome.id], r.staircases, shares, after, fallback_month=outcome.fallback_month, cohort_start=start, **common)
     return gross, gross - gross_kept, stat, stat - stat_kept
 
 
-def _cohort_arrays(case: Case, outcome_id: str) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+@dataclass(frozen=True)
+class _Cohorts:
     """Persons, deadweight (persons), effect start, course start (months) and refusion clock of the cohorts
-    with ``outcome_id``, as arrays (read once per model; a delay only moves the effect starts)."""
-    cohorts = [c for c in case.cohorts if outcome_id in c.outcomes]
-    return (
-        np.array([c.outcomes[outcome_id].persons for c in cohorts], dtype=np.float64),
-        np.array([c.outcomes[outcome_id].deadweight_persons(c.participants) for c in cohorts], dtype=np.float64),
+    with one outcome, as arrays; for an outcome that avoids a førtidspension the shares and end months of each
+    cohort's ages (``(n, K)``: the ends of the case's own effect starts, so a delay shortens the saving, as
+    the person is no younger)."""
+
+    persons: FloatArray
+    dead: FloatArray
+    effect: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    clock: FloatArray
+    ages: tuple[FloatArray, FloatArray] | None
+
+
+def _cohort_arrays(case: Case, outcome: Outcome) -> _Cohorts:
+    """The cohorts with ``outcome`` as arrays (read once per model; a delay only moves the effect starts)."""
+    cohorts = [c for c in case.cohorts if outcome.id in c.outcomes]
+    return _Cohorts(
+        np.array([c.outcomes[outcome.id].persons for c in cohorts], dtype=np.float64),
+        np.array([c.outcomes[outcome.id].deadweight_persons(c.participants) for c in cohorts], dtype=np.float64),
         np.array([c.effect_start for c in cohorts], dtype=np.int64),
         np.array([c.start for c in cohorts], dtype=np.int64),
         np.array([c.weeks_on_benefit or 0.0 for c in cohorts], dtype=np.float64),
+        pension.end_months(case, cohorts) if outcome.avoids and cohorts else None,
     )
 
 
@@ -138,7 +172,7 @@ class LinearModel:
     cost_lines: FloatArray
     savings_lines: FloatArray
     _delayed: dict[int, tuple[OutcomeParts, ...]] = field(default_factory=dict, compare=False, repr=False)
-    _cohorts: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]] = field(default_factory=dict, compare=False, repr=False)
+    _cohorts: dict[str, _Cohorts] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, case: Case) -> LinearModel:
@@ -160,8 +194,9 @@ class LinearModel:
         found: list[list[OutcomeParts]] = [[] for _ in delays]
         for outcome in case.outcomes:
             if outcome.id not in self._cohorts:
-                self._cohorts[outcome.id] = _cohort_arrays(case, outcome.id)
-            persons, dead, effect, start, clock = self._cohorts[outcome.id]
+                self._cohorts[outcome.id] = _cohort_arrays(case, outcome)
+            cohorts = self._cohorts[outcome.id]
+            persons, dead, effect, start, clock = cohorts.persons, cohorts.dead, cohorts.effect, cohorts.start, cohorts.clock
             n = persons.size
             if not n:
                 zeros = np.zeros(self.years.size)
@@ -174,9 +209,12 @@ class LinearModel:
             # (241 delays × 200 cohorts are 360 distinct rows), row by row the same arithmetic.
             course_years, year_code = np.unique(start // 12 if outcome.fallback_month is not None else np.zeros(n, dtype=np.int64), return_inverse=True)
             clocks, clock_code = np.unique(clock if outcome.split else np.zeros(n), return_inverse=True)
-            key = (shifted * course_years.size + np.tile(year_code.ravel(), d)) * clocks.size + np.tile(clock_code.ravel(), d)  # one number per row
+            # and, avoiding a førtidspension, its ages (their shares and end months)
+            mixes, age_code = np.unique(np.hstack(cohorts.ages) if cohorts.ages else np.zeros((n, 1)), axis=0, return_inverse=True)
+            key = ((shifted * course_years.size + np.tile(year_code.ravel(), d)) * clocks.size + np.tile(clock_code.ravel(), d)) * len(mixes) + np.tile(age_code.ravel(), d)  # one number per row
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            parts_of = _per_person(case, outcome, shifted[first], np.tile(start, d)[first], np.tile(clock, d)[first])
+            ages = None if cohorts.ages is None else tuple(np.tile(part, (d, 1))[first] for part in cohorts.ages)
+            parts_of = _per_person(case, outcome, shifted[first], np.tile(start, d)[first], np.tile(clock, d)[first], ages)  # type: ignore[arg-type]
             a, f, sa, sf = (m[inverse.ravel()].reshape(d, n, self.years.size) for m in parts_of)
             for i, parts in enumerate(found):
                 parts.append(OutcomeParts(outcome.id, outcome.split, persons @ a[i], dead @ a[i], persons @ f[i], dead @ f[i], persons @ sa[i], dead @ sa[i], persons @ sf[i], dead @ sf[i]))

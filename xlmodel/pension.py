@@ -45,12 +45,14 @@ if TYPE_CHECKING:
 #: What an outcome may avoid, and the gross benefit it saves unless the outcome names another.
 AVOIDABLE = {"foertidspension": "foertidspension.enlige"}
 AGE_PARAMETER = "folkepension.alder"
+#: Years from the birth to the start of the year of age the case gives: the middle of it (an assumption).
+BIRTH_IN_YEAR_OF_AGE = 0.5
 
 
 def _pension_age(parameters: Parameters, effect_start: float, age: float, field_name: str) -> tuple[float, float, ParameterValue]:
     """The birth month, the folkepension age and the parameter value that gives it, for a person ``age``
     years old at ``effect_start`` (born mid-year of age, see the module docstring)."""
-    birth = effect_start - (age + 0.5) * 12.0
+    birth = effect_start - (age + BIRTH_IN_YEAR_OF_AGE) * 12.0
     entry = parameters.value_at(AGE_PARAMETER, time_to_date(birth / 12.0), AGE_PARAMETER)
     if entry.value is None:
         raise InvalidValueError(field_name, f"folkepensionsalderen for født {end_text(birth)} findes ikke i parametrene", value=age)

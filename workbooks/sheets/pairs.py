@@ -37,6 +37,8 @@ def cohort_refs(w: Writer, cohort_index: int, outcome_index: int) -> dict[str, s
         "label": f"{fu}!$A${rows['title']}",
         **{f"share{i + 1}": f"{fu}!$D${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
         **{f"after{i + 1}": f"{fu}!$E${rows[f'fallback{i + 1}']}" for i in range(MAX_FALLBACKS)},
+        **{f"age{n + 1}": f"{hp}!${col(lay.cohort_age_cols(n)[0])}{r}" for n in range(lay.shape.ages)},
+        **{f"age_share{n + 1}": f"{hp}!${col(lay.cohort_age_cols(n)[1])}{r}" for n in range(lay.shape.ages)},
     }
 
 
@@ -50,6 +52,17 @@ def pair_rows(w: Writer, ws: Worksheet, unit_key: str) -> Iterator[tuple[int, in
         w.formula(ws, row, 2, f"={refs['label']}", shows=w.case.outcomes[k].label)
         w.text(ws, row, 3, w.t(unit_key))
         yield i, k, row, refs
+
+
+def months_between(year_col: str, start: str, end: str) -> str:
+    """Months of year ``year_col$4`` in ``[start, max(start, end))`` (month indices): the saving of an avoided
+    førtidspension stops at its end. MAX(0,MIN((Y+1)*12,end)-MAX(Y*12,start)).
+
+    >>> months_between("I", "$E5", "$Y5")
+    'MAX(0,MIN((I$4+1)*12,$Y5)-MAX(I$4*12,$E5))'
+    """
+    y = f"{year_col}${HEADER_ROW}"
+    return f"MAX(0,MIN(({y}+1)*12,{end})-MAX({y}*12,{start}))"
 
 
 def months_after(year_col: str, start: str) -> str:

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_P4, COL_UNIT, HEADER_ROW, col
 from xlmodel.parameters import UNIT_TEXT
+from xlmodel.pension import AGE_PARAMETER, BIRTH_IN_YEAR_OF_AGE
 from xlmodel.refusion import benefit_periods
 from xlmodel.report import parameter_uses
 
@@ -87,6 +88,8 @@ def write(w: Writer) -> None:
                 w.text(ws, row, COL_P3, segment.entry.reference)
                 w.text(ws, row, COL_P4, "; ".join(_flags(w, segment.carried_forward, segment.entry.origin == "case", segment.entry.secondary, segment.entry.assumption)))
             w.generated += [(ws.title, ws.cell(row=row, column=c).coordinate) for c in (COL_LABEL, COL_DETAIL, COL_UNIT, COL_P2, COL_P3, COL_P4)]
+    if lay.shape.pension_ages:
+        _pension_ages(w)
     row = lay.params_uses_header
     w.text(ws, row, COL_LABEL, w.t("uses_title"), font=Font(bold=True, size=12))
     w.generated.append((ws.title, f"A{row}"))
@@ -108,6 +111,31 @@ def write(w: Writer) -> None:
     ws.column_dimensions["A"].width = 30
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 14
+
+
+def _pension_ages(w: Writer) -> None:
+    """The folkepension block (an outcome avoids a førtidspension): the birth assumption (half a year into the
+    year of age) and the folkepension age by birth date, which Beregning's end months look up."""
+    ws, lay = w.sheets["params"], w.layout
+    birth_row, first, _ = lay.params_pension_rows()
+    bold = Font(bold=True)
+    w.text(ws, birth_row - 1, COL_LABEL, w.t("pension_title"), font=bold)
+    w.text(ws, birth_row, COL_LABEL, w.t("pension_birth"))
+    w.text(ws, birth_row, COL_UNIT, w.t("u_years"))
+    ws.cell(row=birth_row, column=COL_P1, value=BIRTH_IN_YEAR_OF_AGE).number_format = "0.0"
+    w.text(ws, birth_row, COL_NOTE + 1, w.t("pension_birth_note"))
+    for column, key in ((COL_DETAIL, "h_born_from"), (COL_UNIT, "h_unit"), (COL_P1, "h_pension_age"), (COL_P3, "h_source"), (COL_P4, "h_flags")):
+        w.text(ws, first - 1, column, w.t(key), font=bold)
+    entries = [e for e in w.case.parameters.get(AGE_PARAMETER).values if e.value is not None]
+    for j, entry in enumerate(entries[: lay.shape.pension_ages]):
+        row = first + j
+        w.text(ws, row, COL_LABEL, AGE_PARAMETER)
+        ws.cell(row=row, column=COL_DETAIL, value=entry.date).number_format = DATE
+        w.text(ws, row, COL_UNIT, w.t("u_years"))
+        ws.cell(row=row, column=COL_P1, value=float(entry.value or 0.0)).number_format = "0.0"
+        w.text(ws, row, COL_P3, entry.reference)
+        w.text(ws, row, COL_P4, "; ".join(_flags(w, False, entry.origin == "case", entry.secondary, entry.assumption)))
+    w.generated += [(ws.title, f"{col(c)}{r}") for (r, c) in ws._cells if birth_row - 1 <= r < first + lay.shape.pension_ages]
 
 
 def _rules(case: object) -> dict[str, float]:

@@ -7,6 +7,11 @@ unless the outcome is a wage subsidy, else w0). Block G holds each row's benefit
 ``weight × ∫ B(t) r(clock(t))``. Both are one SUMPRODUCT over the benefit table (rows) and, for I, the
 staircase's bands (columns) on the parameter sheet: exact, like the core (see ``xlmodel/refusion.py``).
 Per cohort × outcome: gross = Σ G rows, the state's part = Σ I rows, the kommune's = gross − state.
+
+An outcome that avoids a førtidspension (layout 9 on) saves until the folkepension age: each row's integral
+stops at the end month of each age of the cohort's age mix (Beregning's age columns), weighted by the age's
+share, ``weight × Σ_ages share × ∫ from start to min(year end, the age's end)``: the core's ``G(b) − G(e)``
+and ``I(b, a) − I(e, a + W (e − b))`` as one integral each.
 """
 
 from __future__ import annotations
@@ -45,9 +50,11 @@ def write(w: Writer) -> None:
                 pair = lay.pair_row(i, k)
                 refs = cohort_refs(w, i, k)
                 t_first, t_last = lay.benefit_rows(s_index)
-                starts, ends, amounts = (f"{pr}!${c}${t_first}:${c}${t_last}" for c in ("D", "E", "C"))
+                starts, periods_end, amounts = (f"{pr}!${c}${t_first}:${c}${t_last}" for c in ("D", "E", "C"))
                 subsidy = f"{fu}!$D${lay.outcome_rows(k)['subsidy']}"
                 weeks = f"{hp}!${col(COL_WEEKS)}${lay.cohort_row(i)}"
+                ends = [(f"{calc}!${col(lay.calc_age_cols(n)[0])}{pair}", f"{calc}!${col(lay.calc_age_cols(n)[1])}{pair}/12")
+                        for n in range(lay.shape.ages)] if outcome_id in lay.shape.pension_outcomes else [("", "")]
                 for clock in range(CLOCKS):
                     row = lay.refusion_row(block, i, s_index, clock)
                     w.formula(ws, row, 1, f'=IF({refs["name"]}="","",{refs["name"]})')
@@ -68,13 +75,18 @@ def write(w: Writer) -> None:
                         c = col(lay.year_col(year))
                         y = f"{c}${HEADER_ROW}"
                         begin = f"MAX({y},$E{row})"
-                        if block == 0:
-                            body = f"SUMPRODUCT({amounts}*{overlap(begin, f'{y}+1', starts, ends)})"
-                        else:
-                            lo = emax(begin, f"$E{row}+({band_from}-$F{row})/{per_week}")
-                            hi = emin(f"{y}+1", f"$E{row}+({band_to}-$F{row})/{per_week}")
-                            body = f"SUMPRODUCT({band_rate}*{amounts}*{overlap(lo, hi, starts, ends)})"
-                        w.formula(ws, row, lay.year_col(year), f"=IF($D{row}=0,0,$D{row}*{body})", KR)
+                        bodies = []
+                        for share, end in ends:
+                            stop = f"MIN({y}+1,{end})" if end else f"{y}+1"
+                            if block == 0:
+                                body = f"SUMPRODUCT({amounts}*{overlap(begin, stop, starts, periods_end)})"
+                            else:
+                                lo = emax(begin, f"$E{row}+({band_from}-$F{row})/{per_week}")
+                                hi = emin(stop, f"$E{row}+({band_to}-$F{row})/{per_week}")
+                                body = f"SUMPRODUCT({band_rate}*{amounts}*{overlap(lo, hi, starts, periods_end)})"
+                            bodies.append(f"{share}*{body}" if share else body)
+                        total = bodies[0] if len(bodies) == 1 else f"({'+'.join(bodies)})"
+                        w.formula(ws, row, lay.year_col(year), f"=IF($D{row}=0,0,$D{row}*{total})", KR)
 
 
 def pair_sum(w: Writer, block: int, cohort_index: int, outcome_id: str, year_col: str) -> str:

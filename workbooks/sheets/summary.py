@@ -20,7 +20,7 @@ from workbooks.charts import left_out, year_chart
 from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from workbooks.sheets.summary_followup import write_follow_up
-from xlmodel import public_purse
+from xlmodel import pension, public_purse
 from xlmodel.evidence import compare_evidence
 from xlmodel.parameters import UNIT_TEXT
 from xlmodel.report import parameter_uses
@@ -59,6 +59,10 @@ def assumption_lines(w: Writer) -> list[str]:
             saves = w.t("sum_unit", amount="/".join(format_amount(a, lang) for a in sorted(amounts)))
         falls = ", ".join(w.t("sum_fallback", share=_share(f.share, lang), years=f"{f.after_years:g}") for f in outcome.fallbacks) or w.t("sum_no_fallback")
         lines.append(f"{outcome.label or outcome.id}: {saves}; {falls}")
+        if outcome.avoids:  # when each cohort's pension would have ended: the saving stops there
+            ends = pension.pension_ends(case)
+            listed = "; ".join(f"{e.cohort} {e.age:g} {w.t('u_years')}" + (f" ({_share(e.share, lang)})" if e.share != 1 else "") + f" → {pension.end_text(e.end_month)}" for e in ends)
+            lines.append(w.t("sum_pension", outcome=outcome.label or outcome.id, ends=listed, source=", ".join(sorted({e.reference for e in ends}))))
     persons = {o.id: sum(c.outcomes[o.id].persons for c in case.cohorts if o.id in c.outcomes) for o in case.outcomes}
     dead = {o.id: sum(c.outcomes[o.id].deadweight_persons(c.participants) for c in case.cohorts if o.id in c.outcomes) for o in case.outcomes}
     if case.cohorts:
