@@ -130,6 +130,15 @@ def mutants(wb: openpyxl.Workbook) -> list[Mutant]:
 WEEKS = (0.0, 60.0, 20.0, 150.0, 45.0)
 
 
+def _ages(rng: random.Random) -> float | dict[float, float]:
+    """One age or a mix of two or three (the book's columns), from 40 to 66: most pensions end within a few years."""
+    ages = rng.sample([40.0, 52.0, 58.0, 61.0, 63.0, 64.0, 65.0, 66.0], rng.randint(1, 3))
+    if len(ages) == 1:
+        return ages[0]
+    shares = [0.5, 0.5] if len(ages) == 2 else [0.25, 0.25, 0.5]
+    return dict(zip(ages, shares, strict=True))
+
+
 def variants(case: Case, n: int, seed: int) -> list[Case]:
     """Up to ``n`` cases of the same shape (the same cells, so the same templates) with other inputs: each
     cohort's effect start, weeks on benefits (neighbours on different steps of the staircase) and persons, each outcome's fall-backs (up to the book's columns for them) and wage subsidy. A mutant
@@ -150,7 +159,8 @@ def variants(case: Case, n: int, seed: int) -> list[Case]:
                 persons = rng.uniform(0, c.participants / max(len(c.outcomes), 1))
                 outcomes[k] = dataclasses.replace(co, persons=persons, deadweight=rng.uniform(0, persons), deadweight_rate=None)
             start = None if c.start is None else min(c.start, effect)
-            cohorts.append(dataclasses.replace(c, effect_start=effect, start=start, outcomes=outcomes, weeks_on_benefit=WEEKS[(i + offset) % len(WEEKS)]))
+            age = c.age if c.age is None else _ages(rng)  # an avoided førtidspension: ages whose pensions end inside the horizon too
+            cohorts.append(dataclasses.replace(c, effect_start=effect, start=start, outcomes=outcomes, weeks_on_benefit=WEEKS[(i + offset) % len(WEEKS)], age=age))
         outcomes_ = []
         for o in case.outcomes:
             count = rng.randint(len(o.fallbacks), MAX_FALLBACKS)  # the book has a column for each: a case with fewer leaves some unread

@@ -73,3 +73,18 @@ def test_the_valid_ranges_of_persons_and_fall_backs() -> None:
     assert model.valid_range("fallbacks.job") == (0.0, float("inf"))
     nobody = (Cohort("A", 2, "2021-01", outcomes={"job": CohortOutcome(0)}),)
     assert LinearModel.of(Case("T", 2021, 2022, outcomes=(outcome,), cohorts=nobody)).valid_range("persons") == (0.0, float("inf"))
+
+
+def test_cohorts_that_differ_only_in_their_ages_and_effect_keep_their_own_rows() -> None:
+    """An avoided førtidspension makes the ages part of a row: A (40 in January 2026) and B (60 in March 2026),
+    the same clock, are different rows however their effect months and ages combine into a row's key; the
+    linear model gives the core's savings for each, payer by payer."""
+    outcome = Outcome("fp", None, benefit="foertidspension.enlige", avoids="foertidspension")
+    cohorts = (
+        Cohort("A", 4, "2026-01", outcomes={"fp": CohortOutcome(1)}, weeks_on_benefit=10, age=40),
+        Cohort("B", 4, "2026-03", outcomes={"fp": CohortOutcome(2)}, weeks_on_benefit=10, age=60),
+    )
+    case = Case("T", 2026, 2040, outcomes=(outcome,), cohorts=cohorts)
+    run, result = LinearModel.of(case).evaluate({}), compute_case(case)
+    for payer in case.payers:
+        assert run.net(payer)[0].tolist() == pytest.approx(result.by_payer[payer].yearly["net"].tolist(), abs=1e-6)
