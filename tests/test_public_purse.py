@@ -277,3 +277,29 @@ def test_a_benefit_from_the_first_effect_is_taxed_at_its_rate_in_that_year(capsy
     data = json.loads(capsys.readouterr().out)
     assert data["public_purse"]["kommuneskat"][0] == pytest.approx(1.5 * by_hand(275_805, 144_768, 2026, "normal")["kommuneskat"], abs=1e-6)
     assert data["public_purse"]["kommuneskat"][0] != pytest.approx(1.5 * by_hand(275_805, 0.75 * 144_768, 2026, "normal")["kommuneskat"], abs=1.0)
+
+
+def test_every_rate_and_wage_a_case_opting_in_uses_is_listed_with_its_source() -> None:
+    """A case with a dated wage lists, beside its benefit and staircase, each tax rate and udligning share of
+    each year it uses and the wage with its hours, every one with a source; a case without a wage lists none."""
+    from xlmodel import compute_case, loads_case
+    from xlmodel.report import parameter_uses
+
+    uses = parameter_uses(compute_case(loads_case(_purse_case("svag", '"loen.io_minimum"'))))
+    listed = {u["parameter"] for u in uses}
+    assert {"skat.personfradrag", "skat.kommuneskat_gennemsnit", "udligning.landsudligning", "udligning.tillaeg_svag", "loen.io_minimum", "loen.timer_pr_aar"} <= listed
+    assert "udligning.bidrag_rig" not in listed and all(u["reference"].startswith("http") for u in uses)
+    wage = [(u["from"], u["to"], u["value"]) for u in uses if u["parameter"] == "loen.io_minimum"]
+    assert wage == [("2026-01-01", "2026-02-28", 139.85), ("2026-03-01", "2027-02-28", 143.35), ("2027-03-01", "2027-12-31", 146.85)]
+    plain = parameter_uses(compute_case(loads_case(_purse_case().replace("income = 275805\n", ""))))
+    assert not {u["parameter"] for u in plain} & {"skat.personfradrag", "loen.io_minimum"}
+
+
+def test_a_wage_regulated_on_its_own_date_is_carried_only_a_year_after_it() -> None:
+    """The IO minimum changes each 1 March: the 2021 rate is not an assumption in January 2022 (it holds a year
+    from its date), but is one when no later rate were known (a benefit rate holds to the new year instead)."""
+    p = Parameters()
+    january = p.segments("loen.io_minimum", dt.date(2022, 1, 1), dt.date(2022, 3, 1))
+    assert [(s.entry.value, s.carried_forward) for s in january] == [(124.65, False)]
+    after_the_last = p.segments("loen.io_minimum", dt.date(2028, 1, 1), dt.date(2028, 6, 1))
+    assert [(s.start.isoformat(), s.carried_forward) for s in after_the_last] == [("2028-01-01", False), ("2028-03-01", True)]

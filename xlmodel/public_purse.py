@@ -35,7 +35,7 @@ from xlmodel.arithmetic import FloatArray
 from xlmodel.compute import CaseResult, PayerResult, has_flows, payer_result
 from xlmodel.errors import InvalidValueError
 from xlmodel.model import Case, Outcome
-from xlmodel.parameters import Parameters
+from xlmodel.parameters import Parameters, Segment
 from xlmodel.refusion import resolve
 from xlmodel.settings import KOMMUNE_TYPES
 
@@ -173,6 +173,42 @@ def tax_gain_of(income: Any, benefit: Any, year: Any, kommune_type: str = "norma
     rates = tax_rates(parameters or Parameters(), year, kommune_type, kommune_rate)
     return tax_gain(wage, saved, rates), rates
 
+
+
+def parameter_segments(case: Case) -> list[tuple[str, Segment]]:
+    """The dated parameter values the tax and udligning of a case that opts in use, each with what uses it:
+    every rate of :data:`RATE_NAMES` and the udligning shares as :func:`tax_rates` reads them (the value on
+    1 January of each year; consecutive years of the same value as one segment), and a wage parameter with
+    its hours a year as :func:`income_in` reads them. Empty for a case without a wage."""
+    taxed = [o for o in case.outcomes if o.income is not None]
+    if not taxed:
+        return []
+    p, kind = case.parameters, case.public_purse.kommune_type
+    extra = {"normal": [], "svag": ["udligning.tillaeg_svag"], "rig": ["udligning.bidrag_rig"]}[kind]
+    found = [("public_purse", segment) for name in [*RATE_NAMES.values(), "udligning.landsudligning", *extra] for segment in _yearly(p, name, case.years)]
+    for outcome in taxed:
+        if isinstance(outcome.income, str):
+            where = f'outcomes "{outcome.id}".income'
+            start, end = dt.date(case.first_year, 1, 1), dt.date(case.last_year + 1, 1, 1)
+            found += [(where, segment) for segment in p.segments(outcome.income, start, end, where)]
+            if p.get(outcome.income, where).unit == "kr/time":
+                found += [(where, segment) for segment in _yearly(p, "loen.timer_pr_aar", case.years)]
+    return found
+
+
+def _yearly(parameters: Parameters, name: str, years: list[int]) -> list[Segment]:
+    """The value of ``name`` on 1 January of each year, a run of years with the same value as one segment (carried
+    forward when any part of a year is)."""
+    merged: list[Segment] = []
+    for year in years:
+        segments = parameters.segments(name, dt.date(year, 1, 1), dt.date(year + 1, 1, 1), name)
+        carried = any(s.carried_forward for s in segments)
+        last = merged[-1] if merged else None
+        if last is not None and last.entry == segments[0].entry and last.carried_forward == carried:
+            merged[-1] = Segment(last.start, dt.date(year + 1, 1, 1), name, last.entry, carried)
+        else:
+            merged.append(Segment(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), name, segments[0].entry, carried))
+    return merged
 
 
 def income_in(outcome: Outcome, year: int, parameters: Parameters, where: str = "income") -> float:

@@ -25,7 +25,8 @@ from xlmodel.compute import NO_FLOWS, CaseResult
 from xlmodel.errors import XlmodelError
 from xlmodel.evidence import compare_evidence
 from xlmodel.followup import FollowUp, follow_up
-from xlmodel.parameters import UNIT_TEXT
+from xlmodel.model import Case
+from xlmodel.parameters import UNIT_TEXT, Segment
 from xlmodel.published import Comparison, compare
 from xlmodel.risk import simulate
 from xlmodel.rounding import format_kr, format_share
@@ -219,30 +220,29 @@ def parameter_uses(result: CaseResult) -> list[dict[str, Any]]:
     ('kontanthjaelp.over_30_andre', '2021-04-01', '11.698')
     """
     case = result.case
-    out = []
-    for use in case.refusion.uses:
-        segment = use.segment
-        parameter = case.parameters.get(segment.parameter)
-        entry = segment.entry
-        out.append(
-            {
-                "used_by": use.used_by,
-                "parameter": segment.parameter,
-                "from": segment.start.isoformat(),
-                "to": (segment.end - dt.timedelta(days=1)).isoformat(),
-                "value": entry.value if not entry.rates else {"weeks": list(entry.weeks), "rates": list(entry.rates)},
-                "shown": entry.shown,
-                "unit": parameter.unit,
-                "valid_from": entry.date.isoformat(),
-                "reference": entry.reference,
-                "note": entry.note,
-                "secondary": entry.secondary,
-                "origin": entry.origin,
-                "carried_forward": segment.carried_forward,
-                "assumption": segment.carried_forward or entry.origin == "case" or entry.assumption,
-            }
-        )
-    return out
+    uses = [(use.used_by, use.segment) for use in case.refusion.uses] + public_purse.parameter_segments(case)
+    return [_use_dict(case, used_by, segment) for used_by, segment in uses]
+
+
+def _use_dict(case: Case, used_by: str, segment: Segment) -> dict[str, Any]:
+    """One parameter value a case uses, as :func:`parameter_uses` lists it."""
+    parameter, entry = case.parameters.get(segment.parameter), segment.entry
+    return {
+        "used_by": used_by,
+        "parameter": segment.parameter,
+        "from": segment.start.isoformat(),
+        "to": (segment.end - dt.timedelta(days=1)).isoformat(),
+        "value": entry.value if not entry.rates else {"weeks": list(entry.weeks), "rates": list(entry.rates)},
+        "shown": entry.shown,
+        "unit": parameter.unit,
+        "valid_from": entry.date.isoformat(),
+        "reference": entry.reference,
+        "note": entry.note,
+        "secondary": entry.secondary,
+        "origin": entry.origin,
+        "carried_forward": segment.carried_forward,
+        "assumption": segment.carried_forward or entry.origin == "case" or entry.assumption,
+    }
 
 
 def _follow_up_dict(result: CaseResult) -> dict[str, Any] | None:

@@ -144,6 +144,15 @@ def time_to_date(time: float) -> dt.date:
     return month_start(int(time * 12 + 1e-9))
 
 
+def _a_year_after(date: dt.date) -> dt.date:
+    """The same day a year later (29 February: 1 March).
+
+    >>> _a_year_after(dt.date(2021, 3, 1)), _a_year_after(dt.date(2024, 2, 29))
+    (datetime.date(2022, 3, 1), datetime.date(2025, 3, 1))
+    """
+    return date.replace(year=date.year + 1) if (date.month, date.day) != (2, 29) else dt.date(date.year + 1, 3, 1)
+
+
 @functools.cache
 def _schema() -> dict[str, Any]:
     return json.loads(resources.files("xlmodel.parameters").joinpath("parameter.schema.json").read_text(encoding="utf-8"))
@@ -309,8 +318,10 @@ class Parameters:
             if entry.is_end:
                 why = f": {entry.note}" if entry.note else ""
                 raise InvalidValueError(where, f"{name} har ingen værdi fra {entry.date.isoformat()} (skal bruges til {(end - dt.timedelta(days=1)).isoformat()}){why}")
-            own_end = dt.date(entry.date.year + 1, 1, 1)
-            if parameter.indexed == "yearly" and seg_end - own_end > CARRY_GRACE:
+            # a yearly rate holds to the new year (satsregulering on 1 January); one regulated on its own date (an
+            # overenskomst's 1 March) holds a year from that date
+            own_end = _a_year_after(entry.date) if parameter.indexed == "yearly_from_date" else dt.date(entry.date.year + 1, 1, 1)
+            if parameter.indexed is not None and seg_end - own_end > CARRY_GRACE:
                 # a yearly rate used past its own year (its successor was not found): flag that part
                 if own_end > seg_start:
                     found.append(Segment(seg_start, own_end, name, entry))
