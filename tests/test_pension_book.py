@@ -158,3 +158,14 @@ def test_a_bad_age_in_the_book_is_named_by_its_cell(tmp_path: Path, age: float |
     message = str(caught.value)
     assert words in message and cell in message, message
     assert path.read_bytes() == before
+
+
+def test_the_budget_and_the_summary_chart_the_savings_until_the_pension_age() -> None:
+    """A third chart (the kommune's and the stat's savings each year of the long horizon) on Budget and Resumé,
+    only where an outcome avoids a førtidspension."""
+    pension = build_workbook(loads_case(MIXED), runtime="native").workbook
+    plain = build_workbook(loads_case(MIXED.replace('avoids = "foertidspension"\n', "").replace('last_year = "pension_age"', "last_year = 2040")), runtime="native").workbook
+    for sheet in ("Budget", "Resumé"):
+        assert (len(pension[sheet]._charts), len(plain[sheet]._charts)) == (3, 2)
+    titles = [run.t for run in pension["Budget"]._charts[2].title.tx.rich.p[0].r]
+    assert titles == ["Besparelse til folkepensionsalder"]

@@ -76,3 +76,13 @@ def readable(chart: BarChart | LineChart) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
+
+
+def pension_chart(w: Writer, ws: Worksheet, rows: dict[str, int], categories: tuple[int, int, int]) -> LineChart | None:
+    """An avoided førtidspension's long horizon: what the kommune and the stat save each year until the last
+    folkepension age (``rows``: the sheet's rows of ``kommune_savings`` and ``stat_savings``); None for a case
+    without one."""
+    if not w.layout.shape.pension_outcomes or not {"kommune_savings", "stat_savings"} <= rows.keys():
+        return None
+    series = [(w.t("p_savings", payer=w.t(f"payer_{payer}")), rows[f"{payer}_savings"]) for payer in ("kommune", "stat")]
+    return year_chart(LineChart, ws, w.t("chart_pension"), w.t("u_kr"), series, categories)

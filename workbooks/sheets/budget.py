@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import left_out, year_chart
+from workbooks.charts import left_out, pension_chart, year_chart
 from workbooks.formulas import paid_back, payback_year
 from workbooks.layout import (
     COL_NOTE,
@@ -198,4 +198,6 @@ def _charts(w: Writer, ws: Worksheet, rows: dict[str, int]) -> None:
     line = year_chart(LineChart, ws, w.t("chart_cumulative"), w.t("u_kr"), [(w.t("cumulative"), rows["cumulative"])], years)
     ws.add_chart(bar, f"A{rows['chart']}")
     ws.add_chart(line, f"{col(COL_NOTE)}{rows['chart']}")
+    if (long := pension_chart(w, ws, rows, years)) is not None:  # below them: the savings until the folkepension age
+        ws.add_chart(long, f"A{rows['chart'] + 16}")
     ws.row_breaks.append(Break(id=rows["chart"] - 1))  # the charts start a printed page of their own

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks.charts import left_out, year_chart
+from workbooks.charts import left_out, pension_chart, year_chart
 from workbooks.labels import format_amount, format_percent
 from workbooks.layout import COL_LABEL, COL_NOTE, COL_P1, FIRST_YEAR_COL, HEADER_ROW, col
 from workbooks.sheets.summary_followup import write_follow_up
@@ -147,6 +147,9 @@ def write(w: Writer) -> None:
             chart.width, chart.height = 10.0, 6.0
         ws.add_chart(bar, f"{col(COL_NOTE)}{chart_row}")
         ws.add_chart(line, f"{col(FIRST_YEAR_COL + 4)}{chart_row}")  # a year column is 13 wide: 4 of them ≈ 10 cm
+        if (long := pension_chart(w, ws, found, years)) is not None:  # an avoided førtidspension: who saves until the pension age
+            long.width, long.height = 10.0, 6.0
+            ws.add_chart(long, f"{col(FIRST_YEAR_COL + 8)}{chart_row}")
         r = max(r, chart_row + 13) + 2
     for title_key, texts in (("sum_assumptions", assumption_lines(w)), ("sum_deviations_title", deviation_lines(w))):
         r = _section(w, ws, title_key, texts, r)
