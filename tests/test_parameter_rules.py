@@ -42,3 +42,13 @@ def test_a_yearly_rate_is_carried_past_its_year_only_beyond_two_weeks_of_grace()
     assert [s.carried_forward for s in within] == [False]
     beyond = P.segments("skat.personfradrag", dt.date(2026, 6, 1), dt.date(2027, 1, 16))
     assert [(s.start, s.carried_forward) for s in beyond] == [(dt.date(2026, 6, 1), False), (dt.date(2027, 1, 1), True)]
+
+
+def test_a_wage_regulated_on_its_own_date_is_carried_only_a_year_after_it() -> None:
+    """The IO minimum changes each 1 March: the 2021 rate is not an assumption in January 2022 (it holds a year
+    from its date), but is one when no later rate were known (a benefit rate holds to the new year instead)."""
+    p = Parameters()
+    january = p.segments("loen.io_minimum", dt.date(2022, 1, 1), dt.date(2022, 3, 1))
+    assert [(s.entry.value, s.carried_forward) for s in january] == [(124.65, False)]
+    after_the_last = p.segments("loen.io_minimum", dt.date(2028, 1, 1), dt.date(2028, 6, 1))
+    assert [(s.start.isoformat(), s.carried_forward) for s in after_the_last] == [("2028-01-01", False), ("2028-03-01", True)]
