@@ -137,6 +137,7 @@ def test_build_extract_build_gives_the_same_inputs_and_figures(tmp_path: Path, r
         (70, None, "Holdplan!L5", "mangler sin andel"),  # the second age without its share
         (80, 0.5, "Holdplan!I5", "folkepensionsalderen"),  # past the folkepension age at the effect start
         (45, 0.7, "Holdplan!I5", "summere til 1"),  # shares of 120 %
+        (40, 0.5, "Holdplan!K5", "to gange"),  # the first age again
     ],
 )
 def test_a_bad_age_in_the_book_is_named_by_its_cell(tmp_path: Path, age: float | None, share: float | None, cell: str, words: str) -> None:

@@ -194,8 +194,9 @@ class _Reader:
         return type(exc)(rest, exc.problem, value=exc.value).within(self.where(self.cohorts, self.cohort_rows[int(found[1])], self._cohort_column(rest)))
 
     def age_mix(self, row: int) -> float | dict[Any, Any] | None:
-        """A cohort's ages at the effect start (layout 9 on): one age with share 100 % (or blank) is the age, more
-        are a mix {age: share} (the core checks that the shares sum to 1); None without an age."""
+        """A cohort's ages at the effect start (layout 9 on): one age with share 100 % is the age, more are a mix
+        {age: share} (the core checks that the shares sum to 1); None without an age. An age without its share, a
+        share without its age and an age given twice are named by their cell."""
         ws, found = self.cohorts, {}
         for n in range(self.layout.shape.ages):
             age_col, share_col = self.layout.cohort_age_cols(n)
