@@ -16,6 +16,7 @@ import workbooks.labels
 import workbooks.writer
 from tests.test_pension import MIXED  # an avoided førtidspension: the age columns and the folkepension table
 from tests.test_plausibility import TYPO
+from tests.test_public_purse import _purse_case  # a wage of the case's own figure
 from tests.test_refusion import case_text
 from workbooks.build import build_workbook, shape_of
 from workbooks.layout import READABLE_LAYOUTS, RUNTIMES
@@ -59,7 +60,7 @@ def test_every_label_is_shown_by_some_book(monkeypatch: pytest.MonkeyPatch, tmp_
 
     for module in (workbooks.labels, workbooks.writer):
         monkeypatch.setattr(module, "label", recording)
-    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO, ACTUAL_ONLY, FOLLOWS_UNREAD, NAMES_INTERVENTION, MIXED)]
+    cases = [load_case(path) for path in sorted(bundled("cases").glob("*.toml"))] + [loads_case(text) for text in (REGION_AND_RATE, OWN_PARAMETER, TYPO, ACTUAL_ONLY, FOLLOWS_UNREAD, NAMES_INTERVENTION, MIXED, _purse_case())]
     (tmp_path / "beslutning.toml").write_text(case_text(extra='[[costs]]\nlabel = "Stor udgift"\namounts = { 2021 = 10000000 }'), encoding="utf-8")
     (tmp_path / "status.toml").write_text(FOLLOWS_UNREAD, encoding="utf-8")
     cases.append(load_case(tmp_path / "status.toml"))  # its decision does not pay back
