@@ -6,7 +6,6 @@ bad ages named by their cell."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import formualizer
@@ -16,10 +15,8 @@ import pytest
 from workbooks.build import build_workbook
 from workbooks.extract import read_book_case
 from workbooks.layout import LAYOUT_VERSION, RUNTIMES
-from workbooks.libreoffice import recalculate, soffice
 from workbooks.pipeline import recalc, render
 from workbooks.results import differences, expected_results, layout_of, read_results, results_in
-from workbooks.xlsx_writer import to_bytes
 from xlmodel import Case, compute_case, load_case, loads_case
 from xlmodel.errors import XlmodelError
 from xlmodel.report import report_dict
@@ -27,6 +24,7 @@ from xlmodel_cli import main
 
 from .test_extract import _input_cells, same_figures
 from .test_pension import CASE, MIXED
+from .test_workbooks import libreoffice_agrees
 from .workbook_cases import random_pension_case
 
 SEEDS = range(8)
@@ -68,20 +66,7 @@ def test_the_book_shows_the_ages_the_end_months_and_the_folkepension_table() -> 
 
 
 def test_libreoffice_recalculates_pension_books_like_the_core(tmp_path: Path) -> None:
-    if soffice() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice is missing on CI: .ci/run must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice not installed (bash scripts/setup.sh installs it)")
-    cases = [loads_case(CASE), loads_case(MIXED), *(random_pension_case(seed) for seed in SEEDS)]
-    inputs = []
-    for i, case in enumerate(cases):
-        path = tmp_path / "in" / f"case{i:02d}.xlsx"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(to_bytes(build_workbook(case, runtime="native").workbook))  # no cached values at all
-        inputs.append(path)
-    for case, output in zip(cases, recalculate(inputs, tmp_path / "out"), strict=True):
-        lay = layout_of(openpyxl.load_workbook(output))[0]
-        assert differences(expected_results(compute_case(case), lay), read_results(output)) == []
+    libreoffice_agrees([loads_case(CASE), loads_case(MIXED), *(random_pension_case(seed) for seed in SEEDS)], tmp_path)
 
 
 def test_the_formulas_use_no_other_numbers_than_0_1_and_12() -> None:

@@ -4,7 +4,6 @@ every other part of the package keeps its bytes, whatever the user and their IT 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -30,6 +29,8 @@ from workbooks.readback import read_case
 from workbooks.results import differences, expected_results, layout_of, read_results
 from workbooks.upgrade import upgrade
 from xlmodel import compute_case, load_case
+
+from .test_workbooks import require_libreoffice
 
 NAMES = SHEET_NAMES["da"]
 CASE = load_case(ROOT / "cases" / "ishoej_2021.toml")
@@ -198,10 +199,7 @@ def test_a_tool_sheet_deleted_is_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_book_saved_by_libreoffice_is_not_flagged_as_edited(tmp_path: Path, runtime: str) -> None:
-    if soffice() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice is missing on CI: .ci/run must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice not installed (bash scripts/setup.sh installs it)")
+    require_libreoffice()
     (tmp_path / "in").mkdir()
     path = _book(tmp_path / "in", runtime)
     [saved] = convert([path], tmp_path / "out", "xlsx", recalculate_on_load=False)
