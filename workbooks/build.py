@@ -44,7 +44,7 @@ from xlmodel import __version__
 from xlmodel.casewriter import dumps_case
 from xlmodel.compute import compute_case
 from xlmodel.model import Case, Outcome
-from xlmodel.pension import AGE_PARAMETER, age_mix
+from xlmodel.pension import age_mix, age_table
 from xlmodel.refusion import benefit_periods
 from xlmodel.validate import PAYERS
 
@@ -101,7 +101,7 @@ def with_case_tables(shape: Shape, case: Case) -> Shape:
         tax_outcomes=tuple(o.id for o in case.outcomes if o.income is not None),
         decision=int(case.decision is not None),
         pension_outcomes=(pension := tuple(o.id for o in case.outcomes if o.avoids)),
-        pension_ages=len([e for e in case.parameters.get(AGE_PARAMETER).values if e.value is not None]) if pension else 0,
+        pension_ages=len(age_table(case.parameters)) if pension else 0,
     )
 
 

@@ -59,6 +59,17 @@ def _pension_age(parameters: Parameters, effect_start: float, age: float, field_
     return birth, float(entry.value), entry
 
 
+def age_table(parameters: Parameters) -> tuple[ParameterValue, ...]:
+    """The folkepension age by birth date as the case's parameters know it (what the book's Parametre lists and
+    its end months look up).
+
+    >>> from xlmodel.parameters import Parameters
+    >>> [(e.date.isoformat(), e.value) for e in age_table(Parameters())][-2:]
+    [('1967-01-01', 69.0), ('1971-01-01', 70.0)]
+    """
+    return tuple(e for e in parameters.get(AGE_PARAMETER).values if e.value is not None)
+
+
 def pension_month(parameters: Parameters, effect_start: float, age: float, field_name: str = "age") -> float:
     """The month index (months since year 0, as :mod:`xlmodel.arithmetic`) the folkepension age is reached
     by a person ``age`` years old at ``effect_start``: birth + folkepension age."""

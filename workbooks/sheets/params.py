@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from workbooks.layout import COL_DETAIL, COL_LABEL, COL_NOTE, COL_P1, COL_P2, COL_P3, COL_P4, COL_UNIT, HEADER_ROW, col
 from xlmodel.parameters import UNIT_TEXT
-from xlmodel.pension import AGE_PARAMETER, BIRTH_IN_YEAR_OF_AGE
+from xlmodel.pension import AGE_PARAMETER, BIRTH_IN_YEAR_OF_AGE, age_table
 from xlmodel.refusion import benefit_periods
 from xlmodel.report import parameter_uses
 
@@ -126,8 +126,7 @@ def _pension_ages(w: Writer) -> None:
     w.text(ws, birth_row, COL_NOTE + 1, w.t("pension_birth_note"))
     for column, key in ((COL_DETAIL, "h_born_from"), (COL_UNIT, "h_unit"), (COL_P1, "h_pension_age"), (COL_P3, "h_source"), (COL_P4, "h_flags")):
         w.text(ws, first - 1, column, w.t(key), font=bold)
-    entries = [e for e in w.case.parameters.get(AGE_PARAMETER).values if e.value is not None]
-    for j, entry in enumerate(entries[: lay.shape.pension_ages]):
+    for j, entry in enumerate(age_table(w.case.parameters)[: lay.shape.pension_ages]):
         row = first + j
         w.text(ws, row, COL_LABEL, AGE_PARAMETER)
         ws.cell(row=row, column=COL_DETAIL, value=entry.date).number_format = DATE
