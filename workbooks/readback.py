@@ -298,39 +298,35 @@ def read_case(wb: Workbook) -> Case:
         raise WorkbookError(reader.where(reader.inputs, layout.title_row, COL_P1), "casen skal have en titel")
     stored = _stored(wb)
     targets, actuals, forecast_rate = _follow_up(reader, wb, lang)
-    try:
-        return _case(reader, layout, title, municipality, stored, targets, actuals, forecast_rate, wb, lang)
+    try:  # an error the case finds about one of its cohorts (an age past the folkepension age) names its Holdplan cell
+        return Case(
+            title=str(title),
+            municipality="" if _blank(municipality) else str(municipality),
+            first_year=layout.shape.first_year,
+            last_year=layout.shape.last_year,
+            outcomes=reader.outcomes(stored["benefits"]),
+            cohorts=reader.cohort_list(),
+            costs=_with_kinds(reader.costs(), stored["cost_kinds"]),
+            savings=reader.savings(),
+            periods=reader.periods(),
+            targets=targets,
+            actuals=actuals,
+            forecast_rate=forecast_rate,
+            published=stored["published"],
+            source=stored["source"],
+            notes=stored["notes"],
+            purpose=stored["purpose"],
+            parameters=stored["parameters"],
+            appraisal=_appraisal(reader, wb, lang, stored["appraisal"]),
+            uncertainty=stored["uncertainty"],
+            risk=stored["risk"],
+            public_purse=stored["public_purse"],
+            intervention=stored["intervention"],
+            follows=stored["follows"],
+            decision=stored["decision"],
+        )
     except XlmodelError as exc:
         raise reader.at_cohort(exc) from None
-
-
-def _case(reader: _Reader, layout: Layout, title: Any, municipality: Any, stored: dict[str, Any], targets: Any, actuals: Any, forecast_rate: Any, wb: Workbook, lang: str) -> Case:
-    return Case(
-        title=str(title),
-        municipality="" if _blank(municipality) else str(municipality),
-        first_year=layout.shape.first_year,
-        last_year=layout.shape.last_year,
-        outcomes=reader.outcomes(stored["benefits"]),
-        cohorts=reader.cohort_list(),
-        costs=_with_kinds(reader.costs(), stored["cost_kinds"]),
-        savings=reader.savings(),
-        periods=reader.periods(),
-        targets=targets,
-        actuals=actuals,
-        forecast_rate=forecast_rate,
-        published=stored["published"],
-        source=stored["source"],
-        notes=stored["notes"],
-        purpose=stored["purpose"],
-        parameters=stored["parameters"],
-        appraisal=_appraisal(reader, wb, lang, stored["appraisal"]),
-        uncertainty=stored["uncertainty"],
-        risk=stored["risk"],
-        public_purse=stored["public_purse"],
-        intervention=stored["intervention"],
-        follows=stored["follows"],
-        decision=stored["decision"],
-    )
 
 
 def _with_kinds(costs: tuple[CostItem, ...], kinds: dict[str, str]) -> tuple[CostItem, ...]:

@@ -61,16 +61,13 @@ def _per_person(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], sta
     """Per net person (rows: cohorts) the saving without fall-backs ``A``, what the fall-backs take ``F``,
     and the same two for the stat's refund (zeros for a unit-saving outcome). ``ages`` (an outcome that
     avoids a førtidspension): per row the shares ``(n, K)`` and end months ``(n, K)`` of its ages; the parts
-    are then ``Σ_k share_k × parts until end_k``, as :func:`xlmodel.compute.cohort_outcome_rows` adds them."""
+    are then ``Σ_k share_k × parts until end_k``, as :func:`xlmodel.compute.compute_case` adds them."""
     if ages is None:
         return _parts_until(case, outcome, effect, start, clock, None)
     shares, ends = ages
-    total: Parts | None = None
-    for k in range(ends.shape[1]):
-        weighted = tuple(shares[:, k, None] * part for part in _parts_until(case, outcome, effect, start, clock, ends[:, k]))
-        total = weighted if total is None else tuple(t + w for t, w in zip(total, weighted, strict=True))  # type: ignore[assignment]
-    assert total is not None
-    return total
+    by_age = [_parts_until(case, outcome, effect, start, clock, ends[:, k]) for k in range(ends.shape[1])]
+    a, f, sa, sf = (np.sum([shares[:, k, None] * parts[j] for k, parts in enumerate(by_age)], axis=0) for j in range(4))
+    return a, f, sa, sf
 
 
 def _parts_until(case: Case, outcome: Outcome, effect: npt.NDArray[np.int64], start: npt.NDArray[np.int64], clock: FloatArray, end: FloatArray | None) -> Parts:
@@ -213,8 +210,8 @@ class LinearModel:
             mixes, age_code = np.unique(np.hstack(cohorts.ages) if cohorts.ages else np.zeros((n, 1)), axis=0, return_inverse=True)
             key = ((shifted * course_years.size + np.tile(year_code.ravel(), d)) * clocks.size + np.tile(clock_code.ravel(), d)) * len(mixes) + np.tile(age_code.ravel(), d)  # one number per row
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            ages = None if cohorts.ages is None else tuple(np.tile(part, (d, 1))[first] for part in cohorts.ages)
-            parts_of = _per_person(case, outcome, shifted[first], np.tile(start, d)[first], np.tile(clock, d)[first], ages)  # type: ignore[arg-type]
+            ages = None if cohorts.ages is None else (np.tile(cohorts.ages[0], (d, 1))[first], np.tile(cohorts.ages[1], (d, 1))[first])
+            parts_of = _per_person(case, outcome, shifted[first], np.tile(start, d)[first], np.tile(clock, d)[first], ages)
             a, f, sa, sf = (m[inverse.ravel()].reshape(d, n, self.years.size) for m in parts_of)
             for i, parts in enumerate(found):
                 parts.append(OutcomeParts(outcome.id, outcome.split, persons @ a[i], dead @ a[i], persons @ f[i], dead @ f[i], persons @ sa[i], dead @ sa[i], persons @ sf[i], dead @ sf[i]))
