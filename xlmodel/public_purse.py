@@ -53,6 +53,9 @@ RATE_NAMES = {
     "average_rate": "skat.kommuneskat_gennemsnit",
 }
 
+#: The share each kommune type adds to the landsudligning's (udligningsloven § 2, stk. 3–4), read by tax_rates and listed as used.
+UDLIGNING_EXTRA = {"normal": None, "svag": "udligning.tillaeg_svag", "rig": "udligning.bidrag_rig"}
+
 
 @dataclass(frozen=True)
 class TaxRates:
@@ -96,7 +99,7 @@ def tax_rates(parameters: Parameters, year: Any, kommune_type: str = "normal", k
                 assumptions.append(name)
             values[key] = float(segments[0].entry.value or 0.0)
         share = float(parameters.value_at("udligning.landsudligning", start, "udligning.landsudligning").value or 0.0)
-        extra = {"normal": None, "svag": "udligning.tillaeg_svag", "rig": "udligning.bidrag_rig"}[kommune_type]
+        extra = UDLIGNING_EXTRA[kommune_type]
         if extra is not None:
             share += float(parameters.value_at(extra, start, extra).value or 0.0)
     except InvalidValueError as exc:  # a year before the first sourced rates: say so on the year
@@ -184,8 +187,9 @@ def parameter_segments(case: Case) -> list[tuple[str, Segment]]:
     if not taxed:
         return []
     p, kind = case.parameters, case.public_purse.kommune_type
-    extra = {"normal": [], "svag": ["udligning.tillaeg_svag"], "rig": ["udligning.bidrag_rig"]}[kind]
-    found = [("public_purse", segment) for name in [*RATE_NAMES.values(), "udligning.landsudligning", *extra] for segment in _yearly(p, name, case.years)]
+    extra = UDLIGNING_EXTRA[kind]
+    names = [*RATE_NAMES.values(), "udligning.landsudligning", *([extra] if extra else [])]
+    found = [("public_purse", segment) for name in names for segment in _yearly(p, name, case.years)]
     for outcome in taxed:
         if isinstance(outcome.income, str):
             where = f'outcomes "{outcome.id}".income'
