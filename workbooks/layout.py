@@ -359,9 +359,8 @@ class Layout:
         return title + 1, title + 3, title + 2 + self.shape.pension_ages
 
     @property
-    def params_uses_header(self) -> int:
-        pension = self.shape.pension_ages + 4 if self.shape.pension_ages else 0
-        return HEADER_ROW + 10 + len(self.shape.split_outcomes) * (self.shape.benefit_periods + 3) + 1 + pension
+    def params_uses_header(self) -> int:  # after the folkepension block, or where its title would be
+        return self.params_pension_rows()[0] - 1 + (self.shape.pension_ages + 4 if self.shape.pension_ages else 0)
 
     # --- Følsomhed: discounting (an input: a flat rate), NPV, break-even; then tool-written tables ---
 
