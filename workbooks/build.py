@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 
 from workbooks.followup_lines import actual_lines, target_lines
@@ -119,9 +120,19 @@ class Built:
     #: nor in ``generated``); call it once, e.g. while the formulas are evaluated. None: the book is complete.
     complete: Callable[[], set[str]] | None = None
     #: With ``for_writing``: the year rows of the large sheets, kept as templates (not in ``workbook``).
-    template_rows: Mapping[str, tuple[TemplateRow, ...]] = dataclasses.field(default_factory=dict)
+    template_rows: dict[str, tuple[TemplateRow, ...]] = dataclasses.field(default_factory=dict)
     #: Sheets the tool rewrites whole from the case (the summary, whose sections move with their number of lines).
     free_sheets: frozenset[str] = frozenset()
+
+    def cell(self, title: str, row: int, column: int) -> Cell:
+        """The cell of ``workbook`` at ``row``, ``column`` of sheet ``title``, to be changed (``xlmodel upgrade``
+        writes the user's comments and edits into today's book); a template row it lies in is made cells first."""
+        rows = self.template_rows.get(title, ())
+        template = next((t for t in rows if t.row == row and t.first_col <= column <= t.last_col), None)
+        if template is not None:
+            template.make_cells(self.workbook[title])
+            self.template_rows[title] = tuple(t for t in rows if t is not template)
+        return self.workbook[title].cell(row, column)
 
 
 def build_workbook(

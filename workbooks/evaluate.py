@@ -155,6 +155,7 @@ def with_cached_values(
     blocks: Sequence[FunctionBlock] = (),
     meanwhile: Callable[[], Collection[str]] | None = None,
     template_rows: TemplateRows | None = None,
+    compress: bool = True,
 ) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
@@ -167,6 +168,7 @@ def with_cached_values(
     writes the package. ``meanwhile`` may add value cells that no formula reads (the appraisal's tables),
     never formulas, and returns the titles of the sheets it changed (their cells are written again).
     ``template_rows``: rows of formulas the build left as templates (:class:`workbooks.xlsx_writer.TemplateRow`).
+    ``compress``: False for a package that is read again at once (``xlmodel upgrade`` grafts its sheets).
     """
     checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
     template_rows = template_rows or {}
@@ -196,4 +198,4 @@ def with_cached_values(
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
-    return prepared.to_bytes(values)
+    return prepared.to_bytes(values, compress=compress)

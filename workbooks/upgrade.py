@@ -207,7 +207,7 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
                         raise WorkbookError(f"{title}!{cell.coordinate}", "kommentaren har ingen plads i det nye layout; flyt den til en celle med en indtastning eller til et af dine egne ark")
                     continue
                 target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
-                new_cell = new.workbook[target[0]][target[1]]
+                new_cell = new.cell(*place)
                 if cell.comment is not None:
                     new_cell.comment = Comment(cell.comment.text, cell.comment.author)
                 if target in new.inputs:
@@ -242,7 +242,7 @@ def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, c
             lost.append(f"{where}: værktøjets {tool!r}, din {yours!r}")
             continue
         value = repoint(yours, where, cells)[0] if isinstance(yours, str) and yours.startswith("=") else yours
-        new.workbook[target[0]][target[1]].value = value
+        new.cell(*place).value = value  # type: ignore[misc]  # place is not None here
         kept.append(f"{where} → {target[0]}!{target[1]}: værktøjets {tool!r}, din {yours!r}")
     return kept, lost
 
@@ -272,7 +272,7 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
                 elif key not in INPUT_SHEETS:
                     continue
                 place = cells.place(title, cell.row, cell.column)
-                target = None if place is None else new.workbook[place[0]].cell(place[1], place[2])
+                target = None if place is None else new.cell(*place)
                 if exact is None and (target is None or (target.parent.title, target.coordinate) not in new.inputs or fill == todays[target._style.fillId]):
                     continue
                 if target is None:
@@ -331,7 +331,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     inputs = _carry_comments_and_formats(book, new, cells, old_titles)
     kept, lost = _hand_edits(book, exact, stored[0], new, cells) if exact is not None or stored[0] not in READABLE_LAYOUTS else ([], [])
     lost += _highlights(book, exact, new, cells, old_titles)
-    rebuilt = with_cached_values(new.workbook, custom_functions=stored[2] != "native", blocks=new.blocks)
+    rebuilt = with_cached_values(new.workbook, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows, compress=False)
     key_of = {title: key for key, title in new_titles.items()}
     data, graft = graft_book(original, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
                              repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
@@ -359,7 +359,9 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
         stored = read_case(work)
     case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles)  # a renamed tab keeps its name
+    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True)  # a renamed tab keeps its name
+    if new.complete is not None:
+        new.complete()  # before the user's highlights and comments come in (it writes the appraisal's cells)
     exact = _exact(stored, (version, shape, runtime, lang), old_titles)
     done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=exact, name=name)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)

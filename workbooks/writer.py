@@ -233,17 +233,11 @@ class Writer:
         """The formula ``template`` in each year column of ``row``, with ``{c}`` the year's column letter,
         e.g. ``"={c}5*2"`` gives ``=I5*2``, ``=J5*2``, ...: the large sheets. With ``template_rows`` the row
         is kept as its template (written by workbooks.xlsx_writer, no openpyxl cells), else made in one loop."""
-        style, cells = self._style(number_format, False), ws._cells
-        formulas = TemplateRow(row, FIRST_YEAR_COL, self.layout.last_year_col, template, style)
+        formulas = TemplateRow(row, FIRST_YEAR_COL, self.layout.last_year_col, template, self._style(number_format, False))
         if self.template_rows is not None:
             self.template_rows.setdefault(ws.title, []).append(formulas)
-            return
-        for year in self.layout.years:
-            column = self.layout.year_col(year)
-            cell = cells.get((row, column))  # only the freeze-panes corner exists already (empty)
-            if cell is None:
-                cell = cells[(row, column)] = Cell(ws, row=row, column=column)
-            cell._value, cell.data_type, cell._style = formulas.formula(col(column)), "f", StyleArray(style)
+        else:
+            formulas.make_cells(ws)
 
     def input(self, ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None, validation: str | None = None) -> Cell:
         cell = ws.cell(row=row, column=column)

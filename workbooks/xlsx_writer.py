@@ -34,6 +34,7 @@ from typing import Any
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell._writer import etree_write_cell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -156,6 +157,15 @@ class TemplateRow:
     def formula(self, letter: str) -> str:
         """The formula in the column ``letter``."""
         return self.template.replace("{c}", letter)
+
+    def make_cells(self, ws: Worksheet) -> None:
+        """The row as openpyxl cells of ``ws`` (a cell there already, only the empty freeze-panes corner, is reused)."""
+        cells = ws._cells
+        for column in range(self.first_col, self.last_col + 1):
+            cell = cells.get((self.row, column))
+            if cell is None:  # made directly: ws.cell() checks its arguments, which costs a third of the time
+                cell = cells[(self.row, column)] = Cell(ws, row=self.row, column=column)
+            cell._value, cell.data_type, cell._style = self.formula(_LETTERS[column]), "f", StyleArray(self.style)
 
 
 def sheet_cells(ws: Worksheet, template_rows: Sequence[TemplateRow] = ()) -> SheetCells:
