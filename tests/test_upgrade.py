@@ -236,6 +236,49 @@ def test_a_hand_edit_of_a_tool_cell_is_kept_where_the_cell_now_is(tmp_path: Path
     assert len(report.hand_edits) == 1 and report.hand_edits[0].startswith(f"Budget!J{old_row} → Budget!J{row}: værktøjets '=") and report.hand_edits[0].endswith("din 999")
 
 
+def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp_path: Path) -> None:
+    """Layout 4 reordered Beregning's rows (each cohort's outcomes together → one block per outcome): a comment, a
+    highlight and a hand-edited formula on a year cell land on the same cohort, outcome and year, and the
+    formula's own references move with their rows."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    from workbooks.layout import layout_for
+    from workbooks.results import stored_layout
+
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3, pairs by cohort
+    wb = openpyxl.load_workbook(path)
+    old = layout_for(stored_layout(wb)[1])
+    last = len(old.pairs()) - 1
+    (cohort, outcome), (other_cohort, other_outcome) = old.pairs()[1], old.pairs()[last]
+    row, other = old.pair_row(cohort, outcome), old.pair_row(other_cohort, other_outcome)
+    calc = wb["Beregning"]
+    assert calc.cell(4, 10).value == 2022
+    calc.cell(row, 10).comment = Comment("tjek dette år", "Hanne")
+    calc.cell(row, 11).fill = PatternFill("solid", fgColor="FFFF00")
+    calc.cell(row, 12).value = f"=J{other}*2+$D{row}"  # typed over the tool's formula
+    wb.save(path)
+    report = upgrade(path, tmp_path / "new.xlsx")
+    new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    new = layout_for(stored_layout(new_wb)[1])
+    outcomes = (old.shape.outcomes[outcome], old.shape.outcomes[other_outcome])
+    new_row, new_other = new.pair_row(cohort, new.shape.outcomes.index(outcomes[0])), new.pair_row(other_cohort, new.shape.outcomes.index(outcomes[1]))
+    assert new.shape.pairs_by_outcome and (new_row, new_other) != (row, other)
+    moved = new_wb["Beregning"]
+    assert moved.cell(4, 10).value == 2022 and moved.cell(new_row, 10).comment.text == "tjek dette år"
+    assert moved.cell(new_row, 11).fill.fgColor.rgb == "00FFFF00"
+    assert moved.cell(new_row, 12).value == f"=J{new_other}*2+$D{new_row}"
+    assert report.hand_edits == (f"Beregning!L{row} → Beregning!L{new_row}: værktøjets {_tool_formula(row)!r}, din '=J{other}*2+$D{row}'",)
+
+
+def _tool_formula(row: int) -> str:
+    """What layout 3's Beregning holds in L{row} of the fixture (the tool's own formula, read from the committed book)."""
+    value = openpyxl.load_workbook(DATA / FIXTURES[3].book)["Beregning"].cell(row, 12).value
+    assert isinstance(value, str) and value.startswith("=")
+    return value
+
+
 def test_hand_edits_in_a_layout_that_cannot_be_rebuilt_are_said_to_be_left(tmp_path: Path) -> None:
     report = upgrade(DATA / FIXTURES[0].book, tmp_path / "new.xlsx")
     assert any("kan ikke genskabes" in line for line in report.unplaced)

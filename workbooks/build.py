@@ -12,6 +12,7 @@ written as text, never as a formula.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles.cell_style import StyleArray
 
 from workbooks.followup_lines import actual_lines, target_lines
 from workbooks.function_blocks import FunctionBlock
@@ -42,11 +44,13 @@ from workbooks.sheets import (
 from workbooks.writer import Writer
 from workbooks.xlsx_writer import TemplateRow
 from xlmodel import __version__
+from xlmodel.appraisal import Appraisal
 from xlmodel.casewriter import dumps_case
 from xlmodel.compute import compute_case
 from xlmodel.model import Case, Outcome
 from xlmodel.pension import age_mix, age_table
 from xlmodel.refusion import benefit_periods
+from xlmodel.risk import Risk
 from xlmodel.validate import PAYERS
 
 #: The sheets in the order they are written: a sheet refers only to rows that the layout fixes, so the
@@ -124,14 +128,37 @@ class Built:
     #: Sheets the tool rewrites whole from the case (the summary, whose sections move with their number of lines).
     free_sheets: frozenset[str] = frozenset()
 
+    @functools.cached_property
+    def _templates(self) -> dict[tuple[str, int], TemplateRow]:
+        return {(title, t.row): t for title, rows in self.template_rows.items() for t in rows}
+
+    def _template(self, title: str, row: int, column: int) -> TemplateRow | None:
+        template = self._templates.get((title, row))
+        return template if template is not None and template.first_col <= column <= template.last_col else None
+
+    def content_at(self, title: str, row: int, column: int) -> tuple[Any, StyleArray | None]:
+        """What the tool writes in a cell, its value (or formula) and style, without making the cell.
+
+        >>> from xlmodel.bundled import bundled_root
+        >>> from xlmodel.casefile import load_case
+        >>> built = build_workbook(load_case(bundled_root() / "cases" / "ishoej_2021.toml"), runtime="native", for_writing=True)
+        >>> built.content_at("Beregning", 5, 10)[0][:15], (5, 10) in built.workbook["Beregning"]._cells
+        ('=$D5*(MAX(0,MIN', False)
+        """
+        template = self._template(title, row, column)
+        if template is not None:
+            return template.formula(col(column)), template.style
+        cell = self.workbook[title]._cells.get((row, column))
+        return (None, None) if cell is None else (cell.value, cell._style)
+
     def cell(self, title: str, row: int, column: int) -> Cell:
         """The cell of ``workbook`` at ``row``, ``column`` of sheet ``title``, to be changed (``xlmodel upgrade``
         writes the user's comments and edits into today's book); a template row it lies in is made cells first."""
-        rows = self.template_rows.get(title, ())
-        template = next((t for t in rows if t.row == row and t.first_col <= column <= t.last_col), None)
+        template = self._template(title, row, column)
         if template is not None:
             template.make_cells(self.workbook[title])
-            self.template_rows[title] = tuple(t for t in rows if t is not template)
+            self.template_rows[title] = tuple(t for t in self.template_rows[title] if t is not template)
+            del self._templates[(title, row)]
         return self.workbook[title].cell(row, column)
 
 
@@ -146,6 +173,7 @@ def build_workbook(
     for_writing: bool = False,
     titles: Mapping[str, str] | None = None,
     exact_shape: bool = False,
+    appraised: tuple[Appraisal, Risk | None] | None = None,
 ) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover.
 
@@ -153,12 +181,15 @@ def build_workbook(
     are left to ``Built.complete`` and the year rows of the large sheets to ``Built.template_rows``, so
     ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it.
     ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
-    as given, even where the case's tables need another (what the tool wrote before the inputs changed)."""
+    as given, even where the case's tables need another (what the tool wrote before the inputs changed).
+    ``appraised``: the case's appraisal and Monte Carlo run, when the caller has them (``xlmodel upgrade`` builds
+    two books of one case)."""
     if shape is None:
         shape = shape_of(case)
     elif not exact_shape:
         shape = with_case_tables(shape, case)
     writer = Writer(case, compute_case(case), runtime, lang, shape, guidance, titles)
+    writer.appraised = appraised
     if for_writing:
         writer.template_rows = {}
     for sheet in SHEETS:

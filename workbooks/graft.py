@@ -36,6 +36,7 @@ from workbooks.evaluate import WorkbookError
 from workbooks.package import (
     DOC_RELS,
     RELS,
+    SHEET_DATA,
     TYPES,
     Package,
     StyleMerge,
@@ -45,6 +46,7 @@ from workbooks.package import (
     _q,
     parse,
     patch_custom_properties,
+    split_sheet_data,
 )
 
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -162,40 +164,19 @@ def _remap_styles(sheet: etree._Element, styles: StyleMerge) -> None:
             rule.set("dxfId", styles.dxf(rule.get("dxfId", "0")))
 
 
-_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*>")
 _CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss=")([0-9]+)"')
-
-
-def _split_cells(data: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """A sheet part around its ``<sheetData>`` element: (before, the element, after), so that the rest of the
-    part is read as XML without its cells (a tenth of the time for a large sheet); None when it has none.
-
-    >>> _split_cells(b'<worksheet><sheetData><row r="1"/></sheetData><pageMargins/></worksheet>')
-    (b'<worksheet>', b'<sheetData><row r="1"/></sheetData>', b'<pageMargins/></worksheet>')
-    """
-    start = _SHEET_DATA.search(data)
-    if start is None:
-        return None
-    end = start.end()
-    if not start[0].endswith(b"/>"):
-        close = b"</" + (start[1] or b"") + b"sheetData>"
-        end = data.find(close, end)
-        if end < 0:
-            return None
-        end += len(close)
-    return data[: start.start()], data[start.start() : end], data[end:]
 
 
 def _sheet_settings(package: Package, part: str) -> etree._Element:
     """A sheet part as XML with an empty ``<sheetData/>``: what the user set on the sheet, without its cells."""
-    split = _split_cells(package.part(part))
+    split = split_sheet_data(package.part(part))
     if split is None:
         return package.xml(part)
     return parse(split[0] + _empty_cells(split[1]) + split[2], part)
 
 
 def _empty_cells(element: bytes) -> bytes:
-    match = _SHEET_DATA.match(element)
+    match = SHEET_DATA.match(element)
     return b"<" + ((match[1] or b"") if match else b"") + b"sheetData/>"
 
 
@@ -203,7 +184,7 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
     """Today's sheet part ``data`` with its strings inline, its formats the user's and the user's ``settings`` of
     the old sheet carried. Its cells are edited as text (one pattern: the ``s`` attribute our writer gives a cell
     or row), the rest as XML; a part with shared strings is read whole."""
-    split = _split_cells(data)
+    split = split_sheet_data(data)
     if split is None or b't="s"' in split[1]:
         sheet = parse(data, part)
         _inline_strings(sheet, new)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -145,6 +146,30 @@ class Package:
             if rel is not None and rel[0].endswith("/worksheet"):
                 found[sheet.get("name", "")] = rel[1]
         return found
+
+
+#: The start of a sheet part's ``<sheetData>`` element (its prefix, if any, in group 1).
+SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData(?=[\s/>])[^>]*>")
+
+
+def split_sheet_data(data: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """A sheet part around its ``<sheetData>`` element: (before, the element, after), so that the rest of the
+    part is read as XML without its cells (a tenth of the time for a large sheet); None when it has none.
+
+    >>> split_sheet_data(b'<worksheet><sheetData><row r="1"/></sheetData><pageMargins/></worksheet>')
+    (b'<worksheet>', b'<sheetData><row r="1"/></sheetData>', b'<pageMargins/></worksheet>')
+    """
+    start = SHEET_DATA.search(data)
+    if start is None:
+        return None
+    end = start.end()
+    if not start[0].endswith(b"/>"):
+        close = b"</" + (start[1] or b"") + b"sheetData>"
+        end = data.find(close, end)
+        if end < 0:
+            return None
+        end += len(close)
+    return data[: start.start()], data[start.start() : end], data[end:]
 
 
 # --- cells ---

@@ -162,10 +162,13 @@ def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
     for ws in new.workbook.worksheets:
         if ws.title in new.free_sheets:
             continue  # rewritten whole from the case (the summary)
-        mine, yours = ws._cells, old_book[ws.title]._cells  # the cells either has (ws.cell() would make the rest)
+        mine = {key: cell.value for key, cell in ws._cells.items()}  # the cells either has (ws.cell() would make the rest)
+        for template in new.template_rows.get(ws.title, ()):  # a built book's year rows kept as templates
+            mine |= {(template.row, column): template.formula(get_column_letter(column)) for column in range(template.first_col, template.last_col + 1)}
+        yours = old_book[ws.title]._cells
         for row, column in sorted(mine.keys() | yours.keys()):
-            a, b = mine.get((row, column)), yours.get((row, column))
-            if not same_content(None if a is None else a.value, None if b is None else b.value):
+            b = yours.get((row, column))
+            if not same_content(mine.get((row, column)), None if b is None else b.value):
                 coordinate = f"{get_column_letter(column)}{row}"
                 if (ws.title, coordinate) not in skip:
                     found.append(f"{ws.title}!{coordinate}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,16 +38,20 @@ from workbooks.files import (
     write_atomic,
 )
 from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
-from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Shape
+from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
+from workbooks.plain_cells import load_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
+from workbooks.writer import appraised
 from workbooks.xlsx_writer import cells_by_row
+from xlmodel.appraisal import Appraisal
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters, shipped
 from xlmodel.report import parameter_uses
+from xlmodel.risk import Risk
 
 #: The sheets whose cells are inputs; the migration chain knows where each of their cells goes.
 INPUT_SHEETS = ("inputs", "cohorts", "followup")
@@ -105,16 +110,30 @@ def _labels(ws: Worksheet) -> dict[str, int]:
     return {label: rows[0] for label, rows in seen.items() if len(rows) == 1}
 
 
-class CellMap:
-    """Where a cell of the old book is in the new one: input cells by the migration chain, tool cells by their
-    row's label (column A) and their column's year (the header row); None when it has no place. ``inputs``:
-    the new book's input cells (an input sheet has tool rows too: Opfølgning's results below its inputs)."""
+#: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome.
+PAIR_SHEETS = ("calc", "savings")
 
-    def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str], inputs: Collection[tuple[str, str]]) -> None:
+
+class CellMap:
+    """Where a cell of the old book is in the new one: input cells by the migration chain, the cohort × outcome
+    rows of Beregning and Besparelser by their cohort and outcome (``layouts``: the old book's and the new one's),
+    other tool cells by their row's label (column A); columns of years by their year (the header row). None when
+    a cell has no place. ``inputs``: the new book's input cells (an input sheet has tool rows too: Opfølgning's
+    results below its inputs)."""
+
+    def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str], inputs: Collection[tuple[str, str]],
+                 layouts: tuple[Layout, Layout] | None = None) -> None:  # fmt: skip
         self.old, self.new, self.migrated, self.inputs = old, new, migrated, inputs
         self.keys = {title: key for key, title in old_titles.items()}
         self.new_titles = new_titles
         self._labels: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self._pairs: dict[int, int | None] = {}
+        if layouts is not None:
+            before, after = layouts
+            for row, (cohort, outcome) in enumerate(before.pairs(), start=HEADER_ROW + 1):
+                name = before.shape.outcomes[outcome]
+                kept = cohort < after.shape.cohorts and name in after.shape.outcomes
+                self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
 
     def _sheet_labels(self, key: str) -> tuple[dict[str, int], dict[str, int]]:
         if key not in self._labels:
@@ -136,10 +155,13 @@ class CellMap:
             if (self.new_titles[key], f"{get_column_letter(at[1])}{at[0]}") in self.inputs or row <= HEADER_ROW:
                 return self.new_titles[key], *at
             # a tool cell of an input sheet: found by its label, as on the tool sheets
-        old_labels, new_labels = self._sheet_labels(key)
         old_ws, new_ws = self.old[title], self.new[self.new_titles[key]]
-        label = next((text for text, r in old_labels.items() if r == row), None)
-        new_row = new_labels.get(label) if label is not None else (row if row <= HEADER_ROW else None)
+        if key in PAIR_SHEETS and row in self._pairs:
+            new_row = self._pairs[row]
+        else:
+            old_labels, new_labels = self._sheet_labels(key)
+            label = next((text for text, r in old_labels.items() if r == row), None)
+            new_row = new_labels.get(label) if label is not None else (row if row <= HEADER_ROW else None)
         if new_row is None:
             return None
         if column < FIRST_YEAR_COL:
@@ -168,9 +190,10 @@ def _quoted(title: str) -> str:
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)")
 
 
-def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], list[str]]:
+def repoint(formula: str, home: str, cells: CellMap, own_sheet: str = "") -> tuple[str, list[str], list[str]]:
     """``formula`` (on the user's sheet ``home``) with every reference into a tool sheet moved to where that cell
-    is now; returns the new text, the references moved and those that have no place (left as they were)."""
+    is now; returns the new text, the references moved and those that have no place (left as they were).
+    ``own_sheet``: the old tool sheet a hand-edited formula sits on (its references without a sheet are to it)."""
     try:
         tokenizer = Tokenizer(formula)
     except TokenizerError:
@@ -180,6 +203,8 @@ def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], li
         if token.type != Token.OPERAND or token.subtype != Token.RANGE:
             continue
         sheet, area = _split_reference(token.value)
+        own = not sheet and bool(own_sheet)
+        sheet = own_sheet if own else sheet
         corners = [_CELL.fullmatch(part) for part in area.split(":")]
         if not sheet or sheet not in cells.keys or not all(corners):
             continue  # a user's sheet, a name, a whole row or column: as it is
@@ -187,8 +212,9 @@ def repoint(formula: str, home: str, cells: CellMap) -> tuple[str, list[str], li
         if any(p is None for p in places):
             lost.append(f"{home}: {token.value}")
             continue
-        new_value = _quoted(places[0][0]) + "!" + ":".join(f"{m[1]}{get_column_letter(p[2])}{m[3]}{p[1]}" for m, p in zip(corners, places, strict=True) if m and p)  # type: ignore[index]
-        if _split_reference(new_value) != (sheet, area):  # a reference that stays is left as the user wrote it
+        moved_area = ":".join(f"{m[1]}{get_column_letter(p[2])}{m[3]}{p[1]}" for m, p in zip(corners, places, strict=True) if m and p)
+        new_value = moved_area if own and places[0][0] == cells.new_titles[cells.keys[sheet]] else _quoted(places[0][0]) + "!" + moved_area  # type: ignore[index]
+        if (own and new_value != area) or (not own and _split_reference(new_value) != (sheet, area)):  # a reference that stays is left as the user wrote it
             moved.append(f"{home}: {token.value} → {new_value}")
             token.value = new_value
     return tokenizer.render(), moved, lost
@@ -216,13 +242,17 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
     return count
 
 
-def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str]) -> Built | None:
+def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], appraised: tuple[Appraisal, Risk | None] | None) -> Built | None:
     """The old book's own tool sheets built anew from its inputs, as the release wrote them, for the layouts
-    today's code still writes (None for older ones): what the tool wrote, to tell the user's edits from it."""
+    today's code still writes (None for older ones): what the tool wrote, to tell the user's edits from it (its
+    year rows stay templates: :meth:`Built.content_at`)."""
     version, shape, runtime, lang = stored
     if version not in READABLE_LAYOUTS:
         return None
-    return build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True)
+    exact = build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True, for_writing=True, appraised=appraised)
+    if exact.complete is not None:
+        exact.complete()
+    return exact
 
 
 def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap) -> tuple[list[str], list[str]]:
@@ -235,13 +265,16 @@ def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, c
     for where in edited_tool_cells(exact, book):
         title, coordinate = where.rsplit("!", 1)
         cell = book[title][coordinate]
-        tool, yours = exact.workbook[title][coordinate].value, cell.value
+        tool, yours = exact.content_at(title, cell.row, cell.column)[0], cell.value
         place = cells.place(title, cell.row, cell.column)
         target = None if place is None else (place[0], f"{get_column_letter(place[2])}{place[1]}")
         if target is None or target in new.inputs:
             lost.append(f"{where}: værktøjets {tool!r}, din {yours!r}")
             continue
-        value = repoint(yours, where, cells)[0] if isinstance(yours, str) and yours.startswith("=") else yours
+        value = yours
+        if isinstance(yours, str) and yours.startswith("="):
+            value, _, without = repoint(yours, where, cells, own_sheet=title)
+            lost += [f"{reference}: en henvisning i din rettelse har ingen plads i det nye layout og står, som den stod" for reference in without]
         new.cell(*place).value = value  # type: ignore[misc]  # place is not None here
         kept.append(f"{where} → {target[0]}!{target[1]}: værktøjets {tool!r}, din {yours!r}")
     return kept, lost
@@ -260,6 +293,7 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
     layout that cannot be rebuilt). Returns the highlights with no place."""
     lost = []
     theirs, tools_keys, todays = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else [], _fill_keys(new.workbook)
+    no_style = StyleArray()
     for key, title in old_titles.items():
         for row in cells_by_row(book[title], ()).values():  # the cells it has (iter_rows would make every empty one)
             for cell in row:
@@ -267,7 +301,7 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
                 if fill is None or fill[0] is None:
                     continue
                 if exact is not None:
-                    if fill == tools_keys[exact.workbook[title][cell.coordinate]._style.fillId]:
+                    if fill == tools_keys[(exact.content_at(title, cell.row, cell.column)[1] or no_style).fillId]:
                         continue
                 elif key not in INPUT_SHEETS:
                     continue
@@ -327,7 +361,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     inputs need another structure of the tool sheets."""
     check_tool_sheets_carriable(original, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
-    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs)
+    cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs, (layout_for(stored[1]), new.layout))
     inputs = _carry_comments_and_formats(book, new, cells, old_titles)
     kept, lost = _hand_edits(book, exact, stored[0], new, cells) if exact is not None or stored[0] not in READABLE_LAYOUTS else ([], [])
     lost += _highlights(book, exact, new, cells, old_titles)
@@ -346,7 +380,7 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
 
 
 def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
-    book = load(original, name)
+    book = load_book(original, name)  # openpyxl's reading, the large sheets' plain cells read faster
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
@@ -359,10 +393,12 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
         stored = read_case(work)
     case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True)  # a renamed tab keeps its name
+    appraisal = appraised(case)  # one appraisal for both books built below
+    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True, appraised=appraisal)  # a renamed tab keeps its name
     if new.complete is not None:
         new.complete()  # before the user's highlights and comments come in (it writes the appraisal's cells)
-    exact = _exact(stored, (version, shape, runtime, lang), old_titles)
+    # What the release wrote: the book's inputs with the parameters it was computed with (today's when refreshed)
+    exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
     done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=exact, name=name)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()

@@ -81,6 +81,11 @@ DATE = "yyyy-mm-dd"
 DEFERRED_SHEETS = frozenset({"sensitivity", "summary", "cover"})
 
 
+def appraised(case: Case) -> tuple[Appraisal, Risk | None]:
+    """The case's appraisal and, when it has uncertainties, its Monte Carlo run: what the book's deferred sheets show."""
+    return appraise(case), simulate(case) if case.uncertainty else None
+
+
 def excel_date(day: dt.date) -> str:
     """A date as formula text, e.g. ``DATE(1950,1,1)``: for data validation bounds."""
     return f"DATE({day.year},{day.month},{day.day})"
@@ -160,6 +165,7 @@ class Writer:
         self.template_rows: dict[str, list[TemplateRow]] | None = None  # see year_formulas
         self.appraisal: Appraisal | None = None
         self.risk: Risk | None = None
+        self.appraised: tuple[Appraisal, Risk | None] | None = None  # given: complete() does not run them again
 
     def t(self, key: str, **kwargs: Any) -> str:
         return label(self.lang, key, **kwargs)
@@ -331,8 +337,9 @@ class Writer:
         of those sheets' columns; returns the titles of the sheets it changed (:data:`DEFERRED_SHEETS`).
         :func:`build_workbook` calls it, or, with ``for_writing``, the caller, while formualizer
         evaluates the formulas in another thread."""
-        self.appraisal = appraise(self.case)
-        self.risk = simulate(self.case) if self.case.uncertainty else None
+        if self.appraised is None:
+            self.appraised = appraised(self.case)
+        self.appraisal, self.risk = self.appraised
         for step in self.later:
             step()
         self.later.clear()
