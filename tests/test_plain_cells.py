@@ -18,6 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook import Workbook
 
 from tests.test_workbooks import require_libreoffice
+from workbooks.evaluate import WorkbookError
 from workbooks.files import load
 from workbooks.libreoffice import convert
 from workbooks.plain_cells import load_book, plain_sheet_parts
@@ -128,3 +129,26 @@ def test_random_cells_are_read_as_openpyxl_reads_them(tmp_path: Path, values: li
     out = io.BytesIO()
     wb.save(out)
     assert_read_alike(out.getvalue())
+
+
+@pytest.mark.parametrize("bad", [b"&#1;", b"&#xD800;", b"\x01", b"&nbsp;"], ids=["control reference", "surrogate", "control byte", "unknown entity"])
+def test_text_xml_forbids_is_refused_as_openpyxl_refuses_it(tmp_path: Path, bad: bytes) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "MARK"
+    out = io.BytesIO()
+    wb.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"MARK", bad)  # openpyxl writes the text inline
+    assert bad in parts["xl/worksheets/sheet1.xml"]
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    assert plain_parts(broken.getvalue()) == []
+    with pytest.raises(WorkbookError, match="kan ikke læses"):
+        load(broken.getvalue(), "bog")
+    with pytest.raises(WorkbookError, match="kan ikke læses"):
+        load_book(broken.getvalue(), "bog", min_part_bytes=0)

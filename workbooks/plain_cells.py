@@ -54,6 +54,8 @@ _TOKEN = re.compile(
 _ENCODING = re.compile(rb'<\?xml[^>]*?encoding=["\']([^"\']*)["\']')
 _ATTRIBUTE = re.compile(rb'([A-Za-z][A-Za-z0-9:]*)="([^"]*)"')
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
+#: Characters XML does not allow in a document (the parser refuses them; here they leave the part to openpyxl).
+_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}  # "amp" first: replaced last
 
 #: A cell as read: (row, column, style index, type, formula text or None, value text or None, inline text or None).
@@ -93,7 +95,14 @@ def _text(raw: bytes) -> str:
 
 def _resolved(match: re.Match[str]) -> str:
     number = match[1] or match[2]
-    return chr(int(number, 16 if match[2] else 10)) if number else _NAMED[match[3]]
+    return _character(int(number, 16 if match[2] else 10)) if number else _NAMED[match[3]]
+
+
+def _character(code: int) -> str:
+    """The character a reference names, where XML allows it (else the parser's error is openpyxl's to give)."""
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return chr(code)
+    raise _NotPlain
 
 
 def plain_rows(sheet_data: bytes) -> Rows:
@@ -102,6 +111,8 @@ def plain_rows(sheet_data: bytes) -> Rows:
     if not sheet_data.startswith(b"<sheetData>") or not sheet_data.endswith(b"</sheetData>"):
         if sheet_data == b"<sheetData/>":
             return []
+        raise _NotPlain
+    if _FORBIDDEN.search(sheet_data):
         raise _NotPlain
     end = len(sheet_data) - len(b"</sheetData>")
     at = len(b"<sheetData>")

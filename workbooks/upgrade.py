@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
@@ -45,7 +46,6 @@ from workbooks.plain_cells import load_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
-from workbooks.xlsx_writer import cells_by_row
 from xlmodel.appraisal import Appraisal
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
@@ -103,11 +103,20 @@ def satser_differences(case: Case) -> list[str]:
 def _labels(ws: Worksheet) -> dict[str, int]:
     """Row of each label in column A that occurs once on the sheet."""
     seen: dict[str, list[int]] = {}
-    for row in range(1, ws.max_row + 1):
-        value = ws.cell(row, 1).value
-        if isinstance(value, str) and value.strip() and not value.startswith("="):
+    for (row, column), cell in sorted(ws._cells.items()):  # the cells it has (ws.cell() would make the rest)
+        value = cell.value
+        if column == 1 and isinstance(value, str) and value.strip() and not value.startswith("="):
             seen.setdefault(value.strip(), []).append(row)
     return {label: rows[0] for label, rows in seen.items() if len(rows) == 1}
+
+
+def _year_columns(ws: Worksheet) -> dict[Any, int]:
+    """Column of each value in the header row from the first year column on (the years), the first where one repeats."""
+    found: dict[Any, int] = {}
+    for (row, column), cell in sorted(ws._cells.items()):
+        if row == HEADER_ROW and column >= FIRST_YEAR_COL and cell.value is not None:
+            found.setdefault(cell.value, column)
+    return found
 
 
 #: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome.
@@ -126,7 +135,9 @@ class CellMap:
         self.old, self.new, self.migrated, self.inputs = old, new, migrated, inputs
         self.keys = {title: key for key, title in old_titles.items()}
         self.new_titles = new_titles
-        self._labels: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self._sheets = {ws.title: ws for ws in old.worksheets}
+        self._labels: dict[str, tuple[dict[int, str], dict[str, int]]] = {}  # per key: old row -> label, label -> new row
+        self._columns: dict[str, dict[int, int]] = {}  # per key: old year column -> new one
         self._pairs: dict[int, int | None] = {}
         if layouts is not None:
             before, after = layouts
@@ -135,11 +146,17 @@ class CellMap:
                 kept = cohort < after.shape.cohorts and name in after.shape.outcomes
                 self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
 
-    def _sheet_labels(self, key: str) -> tuple[dict[str, int], dict[str, int]]:
+    def _sheet_labels(self, key: str) -> tuple[dict[int, str], dict[str, int]]:
         if key not in self._labels:
-            old = self.old[self.key_title(key)] if self.key_title(key) in self.old.sheetnames else None
-            self._labels[key] = (_labels(old) if old is not None else {}, _labels(self.new[self.new_titles[key]]))
+            old = self._sheets.get(self.key_title(key))
+            self._labels[key] = ({row: label for label, row in (_labels(old) if old is not None else {}).items()}, _labels(self.new[self.new_titles[key]]))
         return self._labels[key]
+
+    def _year_column(self, key: str, title: str, column: int) -> int | None:
+        if key not in self._columns:
+            new_columns = _year_columns(self.new[self.new_titles[key]])
+            self._columns[key] = {c: new_columns[year] for year, c in _year_columns(self._sheets[title]).items() if year in new_columns}
+        return self._columns[key].get(column)
 
     def key_title(self, key: str) -> str:
         return next((title for title, k in self.keys.items() if k == key), "")
@@ -155,22 +172,18 @@ class CellMap:
             if (self.new_titles[key], f"{get_column_letter(at[1])}{at[0]}") in self.inputs or row <= HEADER_ROW:
                 return self.new_titles[key], *at
             # a tool cell of an input sheet: found by its label, as on the tool sheets
-        old_ws, new_ws = self.old[title], self.new[self.new_titles[key]]
         if key in PAIR_SHEETS and row in self._pairs:
             new_row = self._pairs[row]
         else:
-            old_labels, new_labels = self._sheet_labels(key)
-            label = next((text for text, r in old_labels.items() if r == row), None)
+            label_of, new_labels = self._sheet_labels(key)
+            label = label_of.get(row)
             new_row = new_labels.get(label) if label is not None else (row if row <= HEADER_ROW else None)
         if new_row is None:
             return None
         if column < FIRST_YEAR_COL:
             return self.new_titles[key], new_row, column
-        year = old_ws.cell(HEADER_ROW, column).value
-        for c in range(FIRST_YEAR_COL, new_ws.max_column + 1):
-            if new_ws.cell(HEADER_ROW, c).value == year:
-                return self.new_titles[key], new_row, c
-        return None
+        new_column = self._year_column(key, title, column)
+        return None if new_column is None else (self.new_titles[key], new_row, new_column)
 
 
 def _split_reference(text: str) -> tuple[str, str]:
@@ -225,20 +238,20 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
     places; returns the input cells with a value."""
     count = 0
     for key, title in old_titles.items():
-        for row in cells_by_row(book[title], ()).values():  # the cells it has (iter_rows would make every empty one)
-            for cell in row:
-                place = None if cell.comment is None and key not in INPUT_SHEETS else cells.place(title, cell.row, cell.column)
-                if place is None:
-                    if cell.comment is not None:
-                        raise WorkbookError(f"{title}!{cell.coordinate}", "kommentaren har ingen plads i det nye layout; flyt den til en celle med en indtastning eller til et af dine egne ark")
-                    continue
-                target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
-                new_cell = new.cell(*place)
+        found = book[title]._cells  # the cells it has (iter_rows would make every empty one)
+        for _, cell in sorted(found.items() if key in INPUT_SHEETS else ((k, c) for k, c in found.items() if c._comment is not None)):
+            place = cells.place(title, cell.row, cell.column)
+            if place is None:
                 if cell.comment is not None:
-                    new_cell.comment = Comment(cell.comment.text, cell.comment.author)
-                if target in new.inputs:
-                    count += new_cell.value not in (None, "")
-                    new_cell.number_format = cell.number_format
+                    raise WorkbookError(f"{title}!{cell.coordinate}", "kommentaren har ingen plads i det nye layout; flyt den til en celle med en indtastning eller til et af dine egne ark")
+                continue
+            target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
+            new_cell = new.cell(*place)
+            if cell.comment is not None:
+                new_cell.comment = Comment(cell.comment.text, cell.comment.author)
+            if target in new.inputs:
+                count += new_cell.value not in (None, "")
+                new_cell.number_format = cell.number_format
     return count
 
 
@@ -295,24 +308,22 @@ def _highlights(book: Workbook, exact: Built | None, new: Built, cells: CellMap,
     theirs, tools_keys, todays = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else [], _fill_keys(new.workbook)
     no_style = StyleArray()
     for key, title in old_titles.items():
-        for row in cells_by_row(book[title], ()).values():  # the cells it has (iter_rows would make every empty one)
-            for cell in row:
-                fill = theirs[cell._style.fillId] if cell.has_style else None
-                if fill is None or fill[0] is None:
+        filled = [(k, cell) for k, cell in book[title]._cells.items() if cell._style is not None and theirs[cell._style.fillId][0] is not None]  # the cells it has
+        for _, cell in sorted(filled):
+            fill = theirs[cell._style.fillId]
+            if exact is not None:
+                if fill == tools_keys[(exact.content_at(title, cell.row, cell.column)[1] or no_style).fillId]:
                     continue
-                if exact is not None:
-                    if fill == tools_keys[(exact.content_at(title, cell.row, cell.column)[1] or no_style).fillId]:
-                        continue
-                elif key not in INPUT_SHEETS:
-                    continue
-                place = cells.place(title, cell.row, cell.column)
-                target = None if place is None else new.cell(*place)
-                if exact is None and (target is None or (target.parent.title, target.coordinate) not in new.inputs or fill == todays[target._style.fillId]):
-                    continue
-                if target is None:
-                    lost.append(f"{title}!{cell.coordinate}: din fremhævning (farve)")
-                else:
-                    target.fill = copy.copy(cell.fill)
+            elif key not in INPUT_SHEETS:
+                continue
+            place = cells.place(title, cell.row, cell.column)
+            target = None if place is None else new.cell(*place)
+            if exact is None and (target is None or (target.parent.title, target.coordinate) not in new.inputs or fill == todays[target._style.fillId]):
+                continue
+            if target is None:
+                lost.append(f"{title}!{cell.coordinate}: din fremhævning (farve)")
+            else:
+                target.fill = copy.copy(cell.fill)
     return lost
 
 
