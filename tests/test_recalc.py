@@ -392,7 +392,7 @@ def test_a_layout_3_book_is_read_and_recalculated_in_its_own_row_order(tmp_path:
 def test_a_new_book_has_todays_layout_with_each_outcome_in_one_block() -> None:
     built = build_workbook(load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), runtime="native")
     layout, _, _ = layout_of(built.workbook)
-    assert layout.shape.pairs_by_outcome and custom_properties(built.workbook)["xlmodel_layout"] == str(LAYOUT_VERSION) == "9"
+    assert layout.shape.pairs_by_outcome and custom_properties(built.workbook)["xlmodel_layout"] == str(LAYOUT_VERSION) == "10"
     n = layout.shape.cohorts
     assert [layout.pair_row(i, k) for i, k in layout.pairs()] == list(range(layout.pair_row(0, 0), layout.pair_row(0, 0) + n * len(layout.shape.outcomes)))
     assert layout.pair_row(1, 0) == layout.pair_row(0, 0) + 1 and layout.pair_row(0, 1) == layout.pair_row(0, 0) + n

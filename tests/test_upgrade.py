@@ -4,7 +4,7 @@ layout by ``xlmodel upgrade`` with every edit kept.
 The fixture books under tests/data are the books the release commits themselves committed (``git show
 27fa214:workbooks/built/...`` for layout 1, ``b168297`` for layout 2, ``f166fb6`` for layout 3; layout 4's
 was built by ``xlmodel build`` at ecdc7c3, the last commit that wrote it for new books, layout 5's at
-1a98a06, layout 6's at ccb6e54, layout 7's at 10cd5b1 and layout 8's at e8c85aa), and
+1a98a06, layout 6's at ccb6e54, layout 7's at 10cd5b1, layout 8's at e8c85aa and layout 9's at d2dcfea), and
 tests/data/releases holds the case files of the same commits. Each test edits a book as a finance person
 would (an input changed, an actual corrected, a sheet of their own that refers to the tool's cells), edits
 the release's case file in the same way, and checks that the upgraded book reports what the edited case
@@ -94,6 +94,9 @@ FIXTURES = [
     Fixture("layout7_silkeborg_2016_status.officejs.xlsx", "7", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Budget!I11", "Budget!I11",
             "layout7/silkeborg_2016_status.toml"),
     Fixture("layout8_ishoej_2021.com.xlsx", "8", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Refusion!I6", "Refusion!I6", "layout8/ishoej_2021.toml"),
+    # layout 10 ends Parametre's tables with the remarks, then the source: a parameter's source from G86 to H86
+    Fixture("layout9_ishoej_2021_refusion.native.xlsx", "9", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Parametre!G86", "'Parametre'!H86",
+            "layout9/ishoej_2021_refusion.toml"),
 ]  # fmt: skip
 
 

@@ -397,3 +397,28 @@ def test_the_sensitivity_sheet_lists_each_year_with_its_discount_factor_and_pres
         assert sheet.cell(r, 5).value == pytest.approx(cumulative, rel=1e-12, abs=1e-6)
     assert sheet.cell(rows["npv"], 4).value == pytest.approx(cumulative, rel=1e-12)
     assert sheet.cell(rows["discounted_payback"], 4).value == appraise(case).discounted_payback_year
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_parametres_tables_end_with_the_remarks_then_the_source_read_whole(seed: int) -> None:
+    """Layout 10: on Parametre each table's source is the last filled cell of its row (column H, so a long address
+    runs on to the right instead of being cut by the next column) and the remarks before it (G) wrap in rows tall
+    enough for their lines; a book of layout 9 keeps its own arrangement (the source first) until it is upgraded."""
+    from workbooks.build import shape_of
+    from workbooks.sheets.params import FLAGS_WIDTH, ROW_HEIGHT
+
+    from .workbook_cases import random_pension_case
+
+    for case in (load_case(ROOT / "cases" / "ishoej_2021_refusion.toml"), random_pension_case(seed)):
+        ws = build_workbook(case, runtime="native").workbook["Parametre"]
+        sources = [(r, c) for (r, c), cell in ws._cells.items() if isinstance(cell.value, str) and cell.value.startswith("http")]
+        assert sources and {c for _, c in sources} == {8}, "every address in column H"
+        for row, _ in sources:
+            assert max(c for (r, c), cell in ws._cells.items() if r == row and cell.value not in (None, "")) == 8
+            remark = ws.cell(row, 7)
+            lines = -(-len(remark.value or "") // FLAGS_WIDTH)
+            assert (remark.alignment.wrap_text and (ws.row_dimensions[row].height or ROW_HEIGHT) >= ROW_HEIGHT * lines) if remark.value else True
+        headers = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 8).value == "Kilde"]
+        assert len(headers) >= 2 and all(ws.cell(r, 7).value == "Bemærkning" for r in headers)  # a benefit or folkepension table, and the parameters in use
+    old = build_workbook(case, runtime="native", shape=dataclasses.replace(shape_of(case), layout=9), exact_shape=True).workbook["Parametre"]
+    assert any(isinstance(cell.value, str) and cell.value.startswith("http") and c in (6, 7) for (_, c), cell in old._cells.items())

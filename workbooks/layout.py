@@ -16,14 +16,15 @@ from openpyxl.utils import get_column_letter
 
 #: The version of this layout, stored in every book: a book of a layout this release cannot write is
 #: refused by ``recalc`` with a clear message naming ``xlmodel upgrade`` instead of being misread.
-LAYOUT_VERSION = 9
+LAYOUT_VERSION = 10
 #: Every layout this release still writes as it was, so its books are read and recalculated in their own
 #: layout (``Shape.layout``): layout 3 kept each cohort's outcomes together (``Shape.pairs_by_outcome``),
 #: layout 4 had the follow-up sheet without its difference rows and wrote down a saving nobody forecast,
 #: layout 5 had Følsomhed's years across the sheet (shrunk to fit a page), layout 6 showed a payback year and
 #: an NPV of 0 for a case without costs and savings, layout 7 still showed such a case as paid back in every year,
-#: layout 8 had no room for an avoided førtidspension (its books are today's without one).
-READABLE_LAYOUTS = ("3", "4", "5", "6", "7", "8", str(LAYOUT_VERSION))
+#: layout 8 had no room for an avoided førtidspension (its books are today's without one), layout 9 had
+#: Parametre's sources before the remarks (``Shape.sources_last``).
+READABLE_LAYOUTS = ("3", "4", "5", "6", "7", "8", "9", str(LAYOUT_VERSION))
 #: Column of the first budget year on every sheet with a timeline.
 FIRST_YEAR_COL = 9
 #: Parameter columns D..G and the comment/source column H.
@@ -158,6 +159,12 @@ class Shape:
         """The paid-back flags per year (Budget, Følsomhed) of a case, or a payer, without costs and savings
         show "—" (layout 8 on), not "Ja" in every year (layout 7)."""
         return self.layout >= 8
+
+    @property
+    def sources_last(self) -> bool:
+        """Parametre's tables end with the remarks (column G), then the source (column H, wrapped) (layout 10 on);
+        layout 9 had the source first (in column F or G), cut off where the remarks began."""
+        return self.layout >= 10
 
     @property
     def layout_version(self) -> str:

@@ -39,7 +39,7 @@ from workbooks.files import (
     write_atomic,
 )
 from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
-from workbooks.layout import FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
+from workbooks.layout import COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
 from workbooks.plain_cells import load_book
@@ -139,12 +139,16 @@ class CellMap:
         self._labels: dict[str, tuple[dict[int, str], dict[str, int]]] = {}  # per key: old row -> label, label -> new row
         self._columns: dict[str, dict[int, int]] = {}  # per key: old year column -> new one
         self._pairs: dict[int, int | None] = {}
+        self._params_columns: dict[tuple[int, int], int] = {}  # Parametre's (row, column) whose column moved
+        self._params_uses = 0  # the header row of Parametre's table of parameters in use, when its columns moved
         if layouts is not None:
             before, after = layouts
             for row, (cohort, outcome) in enumerate(before.pairs(), start=HEADER_ROW + 1):
                 name = before.shape.outcomes[outcome]
                 kept = cohort < after.shape.cohorts and name in after.shape.outcomes
                 self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
+            if after.shape.sources_last and not before.shape.sources_last:
+                self._params_columns, self._params_uses = _sources_moved(before)
 
     def _sheet_labels(self, key: str) -> tuple[dict[int, str], dict[str, int]]:
         if key not in self._labels:
@@ -180,10 +184,25 @@ class CellMap:
             new_row = new_labels.get(label) if label is not None else (row if row <= HEADER_ROW else None)
         if new_row is None:
             return None
+        if key == "params":
+            column = self._params_columns.get((row, column), column)
+            if self._params_uses and row >= self._params_uses and column in (COL_P4, COL_NOTE):
+                column = COL_NOTE if column == COL_P4 else COL_P4
         if column < FIRST_YEAR_COL:
             return self.new_titles[key], new_row, column
         new_column = self._year_column(key, title, column)
         return None if new_column is None else (self.new_titles[key], new_row, new_column)
+
+
+def _sources_moved(before: Layout) -> tuple[dict[tuple[int, int], int], int]:
+    """Layout 10 ends each of Parametre's tables with the remarks (G), then the source (H): in a book of layout 9,
+    the benefit and folkepension tables' source moves from F to H, and the table of parameters in use (from the
+    returned header row on) swaps G (source) and H (remarks)."""
+    rows = [r for k in range(len(before.shape.split_outcomes)) for r in range(before.benefit_rows(k)[0] - 1, before.benefit_rows(k)[1] + 1)]
+    if before.shape.pension_ages:
+        _, first, last = before.params_pension_rows()
+        rows += range(first - 1, last + 1)
+    return {(row, COL_P3): COL_NOTE for row in rows}, before.params_uses_header + 1
 
 
 def _split_reference(text: str) -> tuple[str, str]:
