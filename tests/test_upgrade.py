@@ -237,6 +237,10 @@ def test_a_hand_edit_of_a_tool_cell_is_kept_where_the_cell_now_is(tmp_path: Path
     row = _row_of(new, "Udgifter i alt")
     assert new.cell(4, 10).value == budget.cell(4, 10).value == 2022 and new.cell(row, 10).value == 999
     assert len(report.hand_edits) == 1 and report.hand_edits[0].startswith(f"Budget!J{old_row} → Budget!J{row}: værktøjets '=") and report.hand_edits[0].endswith("din 999")
+    # the cached values are computed with the edit (the book is evaluated again after a hand edit is written)
+    values = openpyxl.load_workbook(tmp_path / "new.xlsx", data_only=True)["Budget"]
+    net, savings = _row_of(values, "Nettoresultat"), _row_of(values, "Besparelser i alt")
+    assert values.cell(net, 10).value == pytest.approx(values.cell(savings, 10).value - 999) and values.cell(savings, 10).value > 999
 
 
 def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp_path: Path) -> None:

@@ -127,6 +127,8 @@ class Built:
     template_rows: dict[str, tuple[TemplateRow, ...]] = dataclasses.field(default_factory=dict)
     #: Sheets the tool rewrites whole from the case (the summary, whose sections move with their number of lines).
     free_sheets: frozenset[str] = frozenset()
+    #: Sheets whose cells :meth:`cell` handed out to be changed (their cells are written again).
+    touched: set[str] = dataclasses.field(default_factory=set)
 
     @functools.cached_property
     def _templates(self) -> dict[tuple[str, int], TemplateRow]:
@@ -159,6 +161,7 @@ class Built:
             template.make_cells(self.workbook[title])
             self.template_rows[title] = tuple(t for t in self.template_rows[title] if t is not template)
             del self._templates[(title, row)]
+        self.touched.add(title)
         return self.workbook[title].cell(row, column)
 
 

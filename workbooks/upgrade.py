@@ -13,8 +13,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,12 +288,17 @@ def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str
     return exact
 
 
-def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap) -> tuple[list[str], list[str]]:
-    """Tool cells of the old book edited by hand, written where they now are (the user's value or formula, its
-    references re-pointed); returns (kept, without a place). Found against the ``exact`` rebuild; for a layout
-    that cannot be rebuilt it says so."""
+#: A hand edit to write into today's book: (sheet, row, column) and the user's value or formula there.
+Edit = tuple[tuple[str, int, int], Any]
+
+
+def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap) -> tuple[list[Edit], list[str], list[str]]:
+    """Tool cells of the old book edited by hand, with where they now are (the user's value or formula, its
+    references re-pointed); returns (the edits to write, the lines saying so, those without a place). Found
+    against the ``exact`` rebuild; for a layout that cannot be rebuilt it says so."""
     if exact is None:
-        return [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
+        return [], [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
+    edits: list[Edit] = []
     kept, lost = [], []
     for where in edited_tool_cells(exact, book):
         title, coordinate = where.rsplit("!", 1)
@@ -307,9 +313,9 @@ def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, c
         if isinstance(yours, str) and yours.startswith("="):
             value, _, without = repoint(yours, where, cells, own_sheet=title)
             lost += [f"{reference}: en henvisning i din rettelse har ingen plads i det nye layout og står, som den stod" for reference in without]
-        new.cell(*place).value = value  # type: ignore[misc]  # place is not None here
+        edits.append((place, value))  # type: ignore[arg-type]  # place is not None here
         kept.append(f"{where} → {target[0]}!{target[1]}: værktøjets {tool!r}, din {yours!r}")
-    return kept, lost
+    return edits, kept, lost
 
 
 def _fill_keys(wb: Workbook) -> list[tuple[object, ...]]:
@@ -383,19 +389,39 @@ class Carried:
     carried: tuple[str, ...]
 
 
-def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *, exact: Built | None, name: str) -> Carried:
+def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
+            exact: Callable[[], Built | None] | None, name: str) -> Carried:  # fmt: skip
     """``original`` (read as ``book``, of the ``stored`` layout) with its tool sheets replaced by ``new``'s, what is
     the user's carried along: comments, formats and highlights at the cells' new places, hand edits found
-    against ``exact`` (None: not looked for), the user's parts grafted around today's tool sheets with their
-    references moved (:func:`workbooks.graft.graft_book`). Used by ``upgrade`` and by ``recalc`` when the
-    inputs need another structure of the tool sheets."""
+    against the book ``exact`` builds (None: not looked for; it returns None for a layout it cannot build), the
+    user's parts grafted around today's tool sheets with their references moved (:func:`workbooks.graft.graft_book`).
+    Used by ``upgrade`` and by ``recalc`` when the inputs need another structure of the tool sheets.
+
+    All but the hand edits is done while formualizer evaluates today's book (none of it changes a formula):
+    the appraisal's cells (``new.complete``), the old layout's book, the comments, formats and highlights, and
+    the search for hand edits. A hand edit changes what the formulas compute, so when there is one it is
+    written afterwards and the book evaluated again."""
     check_tool_sheets_carriable(original, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
     cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs, (layout_for(stored[1]), new.layout))
-    inputs = _carry_comments_and_formats(book, new, cells, old_titles)
-    kept, lost = _hand_edits(book, exact, stored[0], new, cells) if exact is not None or stored[0] not in READABLE_LAYOUTS else ([], [])
-    lost += _highlights(book, exact, new, cells, old_titles)
-    rebuilt = with_cached_values(new.workbook, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows, compress=False)
+    found: dict[str, Any] = {"edits": [], "kept": [], "lost": []}
+
+    def alongside() -> set[str]:
+        changed = set(new.complete()) if new.complete is not None else set()  # before the user's highlights land
+        found["inputs"] = _carry_comments_and_formats(book, new, cells, old_titles)
+        old = exact() if exact is not None else None
+        if exact is not None:
+            found["edits"], found["kept"], found["lost"] = _hand_edits(book, old, stored[0], new, cells)
+        found["lost"] += _highlights(book, old, new, cells, old_titles)
+        return changed | new.touched
+
+    evaluate = functools.partial(with_cached_values, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows, compress=False)
+    rebuilt = evaluate(new.workbook, meanwhile=alongside)
+    if found["edits"]:
+        for place, value in found["edits"]:
+            new.cell(*place).value = value
+        rebuilt = evaluate(new.workbook)
+    inputs, kept, lost = found["inputs"], found["kept"], found["lost"]
     key_of = {title: key for key, title in new_titles.items()}
     data, graft = graft_book(original, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
                              repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
@@ -425,10 +451,8 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
     appraisal = appraised(case)  # one appraisal for both books built below
     new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True, appraised=appraisal)  # a renamed tab keeps its name
-    if new.complete is not None:
-        new.complete()  # before the user's highlights and comments come in (it writes the appraisal's cells)
     # What the release wrote: the book's inputs with the parameters it was computed with (today's when refreshed)
-    exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
+    exact = functools.partial(_exact, stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
     done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=exact, name=name)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
