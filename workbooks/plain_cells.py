@@ -5,14 +5,15 @@ part of an upgrade. Most cells xlmodel, openpyxl and Excel write are plain, one 
 
     <row r="5" ht="30" customHeight="1"><c r="I5" s="3" t="n"><f>I4*2</f><v>10</v></c></row>
 
-A sheet part whose cells are all plain (a ``<c>`` with ``r`` and optional ``s`` and ``t``, then an optional
-``<f>`` without attributes (but LibreOffice's ``aca``, which openpyxl ignores too), ``<v>`` and an inline string ``<is><t>``; text with the five named entities and
-character references only; UTF-8, default namespace, no merged cells nor hyperlinks) is read here: openpyxl
-reads the package with that sheet's ``<sheetData>`` emptied (its styles, views, validations, comments), and
-the cells are made afterwards with openpyxl's own rules for values (numbers, shared strings, booleans, dates
-by the cell's number format). Any other part (shared or array formulas, rich text, whitespace between
-elements, an attribute more) is read by openpyxl whole. The result equals openpyxl's load: tested cell by
-cell on every committed book and on books saved by openpyxl and LibreOffice.
+A sheet part whose cells are all plain is read here: a ``<c>`` with ``r`` and optional ``s`` and ``t``, then an
+optional ``<f>`` without attributes (but LibreOffice's ``aca``, which openpyxl ignores too), ``<v>`` and an
+inline string ``<is><t>``; text with the five named entities and the character references XML allows; UTF-8,
+the default namespace, no merged cells nor hyperlinks. openpyxl reads the package with that sheet's
+``<sheetData>`` emptied (its styles, views, validations, comments), and the cells are made afterwards with
+openpyxl's own rules for values (numbers, shared strings, booleans, dates by the cell's number format). Any
+other part (shared or array formulas, rich text, whitespace between elements, an attribute more) is read by
+openpyxl whole. The result equals openpyxl's load: tested cell by cell on every committed book, on books
+saved by openpyxl and LibreOffice, and on random cells.
 
 >>> rows = plain_rows(b'<sheetData><row r="2" ht="30" customHeight="1"><c r="B2" s="1" t="inlineStr"><is><t>A &amp; B</t></is></c></row></sheetData>')
 >>> rows[0][0], rows[0][1]["ht"], rows[0][2]
