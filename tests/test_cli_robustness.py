@@ -110,6 +110,24 @@ def test_regenerate_is_all_or_nothing_and_names_the_case(tmp_path: Path) -> None
     assert not (tmp_path / "examples").exists()  # the good case's books were made, but none was written
 
 
+def test_regenerate_leaves_a_book_that_would_not_change_as_it_is(tmp_path: Path) -> None:
+    from workbooks.pipeline import regenerate
+
+    (tmp_path / "cases").mkdir()
+    shutil.copy(ISHOEJ, tmp_path / "cases" / "ishoej.toml")
+    regenerate(tmp_path)
+    books = sorted((tmp_path / "examples").rglob("*.xlsx"))
+    before = {book: book.read_bytes() for book in books}
+    assert len(books) == 3 + 6  # the case in three runtimes, the templates in three runtimes × two languages
+    regenerate(tmp_path)
+    assert {book: book.read_bytes() for book in books} == before  # not even the time it was written
+    case = tmp_path / "cases" / "ishoej.toml"
+    case.write_text(case.read_text(encoding="utf-8").replace('title = "', 'title = "Ny: ', 1), encoding="utf-8")
+    regenerate(tmp_path)
+    changed = [book.name for book in books if book.read_bytes() != before[book]]
+    assert sorted(changed) == ["ishoej.com.xlsx", "ishoej.native.xlsx", "ishoej.officejs.xlsx"]
+
+
 def _fake_soffice(folder: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stand-in for LibreOffice that misbehaves as described by ``body`` (a shell script)."""
     script = folder / "soffice"

@@ -14,7 +14,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook import Workbook
 
 from workbooks.build import Built, build_workbook
-from workbooks.compare import cell_differences, same_content
+from workbooks.compare import cell_differences, same_content, same_parts
 from workbooks.evaluate import WorkbookError, with_cached_values
 from workbooks.extract import read_book_case
 from workbooks.files import (
@@ -127,6 +127,8 @@ def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
             raise exc if str(source) in exc.message else type(exc)(str(source), exc.message) from None
     for book, data in made:
         if not check:
+            if book.exists() and same_parts(read_bytes(book), data):
+                continue  # only the time it was written would change: the committed file stays as it is
             book.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(book, data)
             continue
