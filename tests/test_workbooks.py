@@ -422,3 +422,12 @@ def test_parametres_tables_end_with_the_remarks_then_the_source_read_whole(seed:
         assert len(headers) >= 2 and all(ws.cell(r, 7).value == "Bemærkning" for r in headers)  # a benefit or folkepension table, and the parameters in use
     old = build_workbook(case, runtime="native", shape=dataclasses.replace(shape_of(case), layout=9), exact_shape=True).workbook["Parametre"]
     assert any(isinstance(cell.value, str) and cell.value.startswith("http") and c in (6, 7) for (_, c), cell in old._cells.items())
+
+
+def test_a_flag_and_its_dash_stand_to_the_right_like_the_numbers() -> None:
+    """A paid-back flag shows Ja/Nej (a number) or "—" (text, where it is undefined): both stand to the right of
+    their year's cell, under the figures, on Budget and Følsomhed."""
+    built = build_workbook(load_case(ROOT / "cases" / "silkeborg_2016_status.toml"), runtime="native")
+    flags = [cell for ws in built.workbook.worksheets for cell in ws._cells.values() if cell.number_format == '"Ja";"Ja";"Nej"']
+    assert {cell.parent.title for cell in flags} >= {"Budget", "Følsomhed"}
+    assert {cell.alignment.horizontal for cell in flags} == {"right"}

@@ -214,6 +214,8 @@ class Writer:
                 cell.fill, cell.font, cell.border = INPUT_FILL, INPUT_FONT, INPUT_BORDER
             if number_format:
                 cell.number_format = number_format
+            if number_format == self.yes_no:  # a flag shows Ja/Nej, or "—" (text) where it is undefined: both to the right
+                cell.alignment = Alignment(horizontal="right")
             style = self._styles[key] = StyleArray(cell._style)
         return style
 
