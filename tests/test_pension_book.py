@@ -143,3 +143,18 @@ def test_the_budget_and_the_summary_chart_the_savings_until_the_pension_age() ->
         assert (len(pension[sheet]._charts), len(plain[sheet]._charts)) == (3, 2)
     titles = [run.t for run in pension["Budget"]._charts[2].title.tx.rich.p[0].r]
     assert titles == ["Besparelse til folkepensionsalder"]
+
+
+def test_a_long_horizons_summary_lines_are_no_taller_than_their_text() -> None:
+    """The Resumé's lines run across every year of the horizon: on a long one (a pension case's runs to the last
+    folkepension age) a line has room for more characters, so its row is not given the height of lines it does
+    not have (the pension line left a blank band under it)."""
+    from workbooks.sheets.summary import LINE_SIX_YEARS
+
+    book = build_workbook(loads_case(MIXED), runtime="native")
+    ws, years = book.workbook["Resumé"], book.layout.shape.last_year - book.layout.shape.first_year + 1
+    assert years > 12
+    paragraphs = [(cell.value, ws.row_dimensions[row].height) for (row, column), cell in ws._cells.items() if column == 1 and cell.alignment.wrap_text and isinstance(cell.value, str)]
+    longest = max(paragraphs, key=lambda p: len(p[0]))
+    assert len(longest[0]) > 2 * LINE_SIX_YEARS  # three lines across six years
+    assert longest[1] <= 2 * 15.0

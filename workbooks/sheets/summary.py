@@ -169,12 +169,19 @@ def _section(w: Writer, ws: Worksheet, title_key: str, texts: list[str], r: int)
     return r + 2
 
 
+#: Characters of a paragraph on one line across the labels and six years (a year column is 13 characters wide).
+LINE_SIX_YEARS, YEAR_WIDTH = 120, 13
+
+
 def _paragraph(w: Writer, ws: Worksheet, row: int, text: str, height_per_line: float = 15.0) -> None:
-    """Text across the page, wrapped (about 120 characters a line on the page)."""
+    """Text across the page, wrapped: about 120 characters a line across six years, 13 more for each further
+    year (a long horizon's page is wider), the row as high as its lines."""
     cell = w.text(ws, row, COL_LABEL, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=max(w.layout.last_year_col, FIRST_YEAR_COL + 5))  # as wide as six years, also for a shorter horizon
-    ws.row_dimensions[row].height = height_per_line * (1 + len(text) // 120)
+    last = max(w.layout.last_year_col, FIRST_YEAR_COL + 5)  # as wide as six years, also for a shorter horizon
+    ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=last)
+    per_line = LINE_SIX_YEARS + YEAR_WIDTH * (last - FIRST_YEAR_COL - 5)
+    ws.row_dimensions[row].height = height_per_line * (1 + len(text) // per_line)
     w.generated.append((ws.title, cell.coordinate))
 
 
