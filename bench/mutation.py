@@ -180,13 +180,25 @@ class _DropUnary(ast.NodeTransformer):
         return node.operand if node is self.target else self.generic_visit(node)
 
 
+def source_path(module: str) -> Path:
+    """The file of ``module``: a module of xlmodel/ by its name (``compute``, ``parameters/__init__``), another
+    package's by its path (``workbooks/plain_cells``).
+
+    >>> source_path("compute").relative_to(ROOT).as_posix(), source_path("workbooks/plain_cells").relative_to(ROOT).as_posix()
+    ('xlmodel/compute.py', 'workbooks/plain_cells.py')
+    """
+    if module.split("/", 1)[0] in ("workbooks", "udfs", "xlmodel_cli"):
+        return ROOT / f"{module}.py"
+    return ROOT / "xlmodel" / f"{module}.py"
+
+
 def mutants(module: str) -> list[Mutant]:
-    tree = ast.parse((ROOT / "xlmodel" / f"{module}.py").read_text(encoding="utf-8"))
+    tree = ast.parse(source_path(module).read_text(encoding="utf-8"))
     return [Mutant(module, i, getattr(node, "lineno", 0), what, getattr(node, "end_lineno", 0) or 0) for i, (node, what) in enumerate(_spots(tree))]
 
 
 def mutated_source(m: Mutant) -> str | None:
-    tree = ast.parse((ROOT / "xlmodel" / f"{m.module}.py").read_text(encoding="utf-8"))
+    tree = ast.parse(source_path(m.module).read_text(encoding="utf-8"))
     node = next(node for i, (node, _) in enumerate(_spots(tree)) if i == m.index)
     if isinstance(node, ast.UnaryOp):
         tree = _DropUnary(node).visit(tree)
@@ -215,6 +227,8 @@ def run_tests(folder: Path, tests: list[str] | None = None) -> tuple[bool, float
     """True when the tests (``tests``: node ids; None: all of :data:`TESTS`) pass (the mutant survives)."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", *(TESTS if tests is None else tests)]
+    if tests is None and os.environ.get("XLMODEL_MUTATION_TESTS"):  # --tests: the tests of another package's module
+        command[command.index("--hypothesis-seed=0") + 1 :] = os.environ["XLMODEL_MUTATION_TESTS"].split(",")
     try:
         run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -227,7 +241,7 @@ def _worker(batch: list[Mutant], covered: Coverage | None = None) -> list[tuple[
     out = []
     try:
         for m in batch:
-            target = folder / "xlmodel" / f"{m.module}.py"
+            target = folder / source_path(m.module).relative_to(ROOT)
             original = target.read_text(encoding="utf-8")
             source = mutated_source(m)
             if source is None:
@@ -252,7 +266,10 @@ def main() -> int:
     parser.add_argument("--modules", default=",".join(MODULES), help="comma-separated modules of xlmodel/")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--tests", default="", help="comma-separated tests to run instead of the core's (for a module of workbooks/, e.g. tests/test_plain_cells.py); each mutant runs all of them")
     args = parser.parse_args()
+    if args.tests:
+        os.environ["XLMODEL_MUTATION_TESTS"] = args.tests  # seen by the workers, which inherit the environment
     # the unmutated tests must pass, or every mutant would look killed
     base = _workspace()
     try:
@@ -268,7 +285,7 @@ def main() -> int:
         rng = random.Random(f"{args.seed}:{module}")
         chosen += found if args.all else sorted(rng.sample(found, min(args.per_module, len(found))), key=lambda m: m.index)
     covered = None
-    if args.all:
+    if args.all and not args.tests:
         folder = _workspace()
         try:
             covered = coverage_map(folder)
@@ -301,7 +318,7 @@ def main() -> int:
         print("\nSurvivors:")
         for m in survivors:
             note = status_of[m]
-            print(f"  xlmodel/{m.module}.py:{m.line}: {m.what}" + (f"  ({note})" if note != "survived" else "") + f"\n      {_line(m)}")
+            print(f"  {source_path(m.module).relative_to(ROOT).as_posix()}:{m.line}: {m.what}" + (f"  ({note})" if note != "survived" else "") + f"\n      {_line(m)}")
     return 0
 
 
@@ -310,7 +327,7 @@ EQUIVALENT_FILE = ROOT / "bench" / "mutation_equivalent.toml"
 
 
 def _line(m: Mutant) -> str:
-    return (ROOT / "xlmodel" / f"{m.module}.py").read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
+    return source_path(m.module).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
 
 
 def _key(m: Mutant) -> tuple[str, str, str]:

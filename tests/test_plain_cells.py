@@ -61,13 +61,15 @@ def _edge_cases() -> Workbook:
     assert ws is not None
     ws.title = "Kanter"
     values: list[Any] = ["A & B <c> \"d\" 'e'", " mellemrum ", "linje\nlinje", "æøå €", "", 0, -1, 10**15, 1.5e-9, 1 / 3, True, False,
-                         dt.datetime(2024, 3, 1, 12, 30), dt.date(2021, 1, 1), dt.time(8, 15), "=1/0", '=IF(A1="x","&","<")', "#N/A"]  # fmt: skip
+                         dt.datetime(2024, 3, 1, 12, 30), dt.date(2021, 1, 1), dt.time(8, 15), "=1/0", '=IF(A1="x","&","<")', "#N/A",
+                         "&lt; typed as text, &amp; too"]  # fmt: skip
     for row, value in enumerate(values, start=1):
         ws.cell(row, 1, value)
         ws.cell(row, 2, f"=A{row}")
     ws["A3"].comment = Comment("en kommentar", "Hanne")
     ws.row_dimensions[4].height = 30
     ws.row_dimensions[5].hidden = True
+    ws.row_dimensions[30].height = 40  # a row with a height and no cells: <row r="30" .../>
     ws["C7"].number_format = "yyyy-mm-dd"
     ws["C7"] = 45000
     ws["C8"].number_format = "[h]:mm"
@@ -131,8 +133,8 @@ def test_random_cells_are_read_as_openpyxl_reads_them(tmp_path: Path, values: li
     assert_read_alike(out.getvalue())
 
 
-@pytest.mark.parametrize("bad", [b"&#1;", b"&#xD800;", b"\x01", b"&nbsp;"], ids=["control reference", "surrogate", "control byte", "unknown entity"])
-def test_text_xml_forbids_is_refused_as_openpyxl_refuses_it(tmp_path: Path, bad: bytes) -> None:
+def _with_sheet(replace: tuple[bytes, bytes]) -> bytes:
+    """A one-sheet book (A1 holds the text MARK, written inline) with ``replace`` made in its sheet part."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -141,14 +143,50 @@ def test_text_xml_forbids_is_refused_as_openpyxl_refuses_it(tmp_path: Path, bad:
     wb.save(out)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"MARK", bad)  # openpyxl writes the text inline
-    assert bad in parts["xl/worksheets/sheet1.xml"]
-    broken = io.BytesIO()
-    with zipfile.ZipFile(broken, "w") as target:
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert replace[0] in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(*replace)
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as target:
         for name, content in parts.items():
             target.writestr(name, content)
-    assert plain_parts(broken.getvalue()) == []
+    return changed.getvalue()
+
+
+@pytest.mark.parametrize("bad", [b"&#1;", b"&#xD800;", b"\x01", b"&nbsp;"], ids=["control reference", "surrogate", "control byte", "unknown entity"])
+def test_text_xml_forbids_is_refused_as_openpyxl_refuses_it(bad: bytes) -> None:
+    broken = _with_sheet((b"MARK", bad))
+    assert plain_parts(broken) == []
     with pytest.raises(WorkbookError, match="kan ikke læses"):
-        load(broken.getvalue(), "bog")
+        load(broken, "bog")
     with pytest.raises(WorkbookError, match="kan ikke læses"):
-        load_book(broken.getvalue(), "bog", min_part_bytes=0)
+        load_book(broken, "bog", min_part_bytes=0)
+
+
+@pytest.mark.parametrize("code", [0x8, 0x9, 0xA, 0xD, 0x1F, 0x20, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0x10000, 0x10FFFF, 0x110000], ids=hex)
+def test_a_character_reference_at_the_edges_of_what_xml_allows_is_read_or_refused_alike(code: int) -> None:
+    data = _with_sheet((b"MARK", f"a&#x{code:X};b".encode()))
+    try:
+        expected = snapshot(load(data, "bog"))
+    except WorkbookError:
+        assert plain_parts(data) == []
+        with pytest.raises(WorkbookError, match="kan ikke læses"):
+            load_book(data, "bog", min_part_bytes=0)
+        return
+    assert plain_parts(data) == ["xl/worksheets/sheet1.xml"] and snapshot(load_book(data, "bog", min_part_bytes=0)) == expected
+
+
+def test_what_is_read_the_plain_way() -> None:
+    """An empty sheet is plain; a cell table with an attribute, a comment or a DTD is left to openpyxl (which
+    refuses the DTD)."""
+    assert plain_parts(_with_sheet((b'<row r="1"><c r="A1" t="inlineStr"><is><t>MARK</t></is></c></row>', b""))) == ["xl/worksheets/sheet1.xml"]
+    empty_row = _with_sheet((b"</sheetData>", b'<row r="9" ht="40" customHeight="1"/><row r="10"><c r="B10"><v>2</v></c></row></sheetData>'))  # as Excel writes a row with only a height
+    assert plain_parts(empty_row) == ["xl/worksheets/sheet1.xml"]
+    assert snapshot(load_book(empty_row, "bog", min_part_bytes=0)) == snapshot(load(empty_row, "bog"))
+    for odd in (b'<sheetData foo="1">', b"<sheetData><!-- x -->"):
+        data = _with_sheet((b"<sheetData>", odd))
+        assert plain_parts(data) == [] and snapshot(load_book(data, "bog", min_part_bytes=0)) == snapshot(load(data, "bog"))
+    with_dtd = _with_sheet((b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY x "y">]><worksheet'))
+    for reader in (load, lambda data, name: load_book(data, name, min_part_bytes=0)):
+        with pytest.raises(WorkbookError, match="kan ikke læses"):
+            reader(with_dtd, "bog")

@@ -157,7 +157,7 @@ def _split(part: bytes) -> tuple[bytes, bytes, bytes] | None:
     if declared is not None and declared[1].lower() not in (b"utf-8", b"utf8"):
         return None
     split = split_sheet_data(part)
-    if split is None or MAIN not in split[0] or b"<!" in split[0] or b"<mergeCell" in split[2] or b"<hyperlink" in split[2]:
+    if split is None or MAIN not in split[0] or b"<mergeCell" in split[2] or b"<hyperlink" in split[2]:  # a DTD stays: openpyxl refuses it
         return None
     return split
 
@@ -203,7 +203,7 @@ def load_book(data: bytes, name: str, *, min_part_bytes: int = MIN_PART_BYTES) -
         for part, content in parts.items():
             out.writestr(part, content)
     try:
-        reader = ExcelReader(io.BytesIO(reduced.getvalue()), read_only=False, keep_vba=False, data_only=False, keep_links=True, rich_text=False)
+        reader = ExcelReader(io.BytesIO(reduced.getvalue()))  # load_workbook's defaults, as files.load reads
         reader.read()
         wb = reader.wb
         part_of = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
