@@ -93,7 +93,8 @@ FIXTURES = [
             "layout6/silkeborg_2016_status.toml"),
     Fixture("layout7_silkeborg_2016_status.officejs.xlsx", "7", ("Opfølgning", "J15"), 12, lambda c: _actual(c, 2016, "education", 12), "Budget!I11", "Budget!I11",
             "layout7/silkeborg_2016_status.toml"),
-    Fixture("layout8_ishoej_2021.com.xlsx", "8", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Refusion!I6", "Refusion!I6", "layout8/ishoej_2021.toml"),
+    # a cohort × outcome row of Beregning: placed by its cohort and outcome (its label is a formula)
+    Fixture("layout8_ishoej_2021.com.xlsx", "8", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Beregning!J7", "Beregning!J7", "layout8/ishoej_2021.toml"),
     # layout 10 ends Parametre's tables with the remarks, then the source: a parameter's source from G86 to H86
     Fixture("layout9_ishoej_2021_refusion.native.xlsx", "9", ("Holdplan", "F5"), 5, lambda c: _persons(c, 0, "job", 5), "Parametre!G86", "'Parametre'!H86",
             "layout9/ishoej_2021_refusion.toml"),
@@ -134,6 +135,7 @@ def test_a_book_of_every_earlier_layout_upgrades_with_every_edit_kept(tmp_path: 
     assert same_figures(_report(read_case(wb)), _report(release_case))  # a book stores 16 significant digits
     assert wb["Mine noter"]["A1"].value == "Til udvalget" and wb["Mine noter"].column_dimensions["A"].width == 33
     assert wb["Mine noter"]["B2"].value == f"={fixture.moved_to}*1"  # the user's reference follows the cell
+    assert not [line for line in report.unplaced if "Mine noter" in line]  # it had a place (a reference left as it was would read the same)
 
 
 def test_in_place_keeps_a_backup_equal_to_the_original(tmp_path: Path) -> None:
@@ -385,3 +387,43 @@ def test_a_layout_7_book_keeps_its_flags_when_recalculated_and_shows_no_paid_bac
     flag_rows = [lay.budget_rows()[key] for key in ("paid_back", *(f"{p}_paid_back" for p in lay.shape.payers))]
     assert [new["Budget"].cell(row, lay.year_col(y)).value for row in flag_rows for y in lay.years] == ["—"] * len(flag_rows) * len(lay.years)
     assert [new["Følsomhed"].cell(lay.sens_year_row(y), 6).value for y in lay.years] == ["—"] * len(lay.years)
+
+
+def test_a_book_of_todays_layout_upgraded_for_todays_satser_keeps_every_reference(tmp_path: Path) -> None:
+    """``upgrade --refresh-parameters`` of a book of today's layout moves no cell: references to Parametre's
+    remarks (G) and sources (H) stay where they are (only a layout-9 book's sources move from G to H)."""
+    path = tmp_path / "book.xlsx"
+    assert main(["build", str(DATA.parent.parent / "cases" / "ishoej_2021_refusion.toml"), "-o", str(path), "--runtime", "native"]) == 0
+    wb = openpyxl.load_workbook(path)
+    row = _row_of(wb["Parametre"], "udligning.landsudligning")
+    assert str(wb["Parametre"].cell(row, 8).value).startswith("http")
+    wb.create_sheet("Mine noter")["B2"] = f"=Parametre!G{row}&Parametre!H{row}&Parametre!F{row}"
+    wb.save(path)
+    report = upgrade(path, tmp_path / "new.xlsx", refresh_parameters=True)
+    assert openpyxl.load_workbook(tmp_path / "new.xlsx")["Mine noter"]["B2"].value == f"=Parametre!G{row}&Parametre!H{row}&Parametre!F{row}"
+    assert report.repointed == () and report.source_layout == str(LAYOUT_VERSION)
+
+
+
+def test_a_comment_on_refusion_moves_with_its_block_cohort_outcome_and_clock(tmp_path: Path) -> None:
+    """Refusion's rows have no label of their own: a comment on one is placed by its block (the benefit saved or
+    the stat's refund), cohort, split outcome and clock (it stopped the upgrade: no place)."""
+    from openpyxl.comments import Comment
+
+    from workbooks.layout import layout_for
+    from workbooks.results import stored_layout
+
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3, with a split outcome
+    wb = openpyxl.load_workbook(path)
+    old = layout_for(stored_layout(wb)[1])
+    assert old.shape.split_outcomes and old.shape.cohorts > 1
+    row = old.refusion_row(1, 1, 0, 0)  # the stat's refund, the second cohort, the first split outcome, the clock without fall-back
+    year = wb["Refusion"].cell(4, 10).value
+    wb["Refusion"].cell(row, 10).comment = Comment("tjek refusionen", "Hanne")
+    wb.save(path)
+    upgrade(path, tmp_path / "new.xlsx")
+    new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    new = layout_for(stored_layout(new_wb)[1])
+    new_row = new.refusion_row(1, 1, new.shape.split_outcomes.index(old.shape.split_outcomes[0]), 0)
+    assert new_wb["Refusion"].cell(4, 10).value == year and new_wb["Refusion"].cell(new_row, 10).comment.text == "tjek refusionen"

@@ -40,7 +40,7 @@ from workbooks.files import (
     write_atomic,
 )
 from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
-from workbooks.layout import COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
+from workbooks.layout import CLOCKS, COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
 from workbooks.plain_cells import load_book
@@ -120,7 +120,8 @@ def _year_columns(ws: Worksheet) -> dict[Any, int]:
     return found
 
 
-#: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome.
+#: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome
+#: (Refusion: by its block, cohort, split outcome and clock).
 PAIR_SHEETS = ("calc", "savings")
 
 
@@ -140,6 +141,7 @@ class CellMap:
         self._labels: dict[str, tuple[dict[int, str], dict[str, int]]] = {}  # per key: old row -> label, label -> new row
         self._columns: dict[str, dict[int, int]] = {}  # per key: old year column -> new one
         self._pairs: dict[int, int | None] = {}
+        self._refusion: dict[int, int | None] = {}
         self._params_columns: dict[tuple[int, int], int] = {}  # Parametre's (row, column) whose column moved
         self._params_uses = 0  # the header row of Parametre's table of parameters in use, when its columns moved
         if layouts is not None:
@@ -148,6 +150,7 @@ class CellMap:
                 name = before.shape.outcomes[outcome]
                 kept = cohort < after.shape.cohorts and name in after.shape.outcomes
                 self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
+            self._refusion = _refusion_rows(before, after)
             if after.shape.sources_last and not before.shape.sources_last:
                 self._params_columns, self._params_uses = _sources_moved(before)
 
@@ -179,6 +182,8 @@ class CellMap:
             # a tool cell of an input sheet: found by its label, as on the tool sheets
         if key in PAIR_SHEETS and row in self._pairs:
             new_row = self._pairs[row]
+        elif key == "refusion" and row in self._refusion:
+            new_row = self._refusion[row]
         else:
             label_of, new_labels = self._sheet_labels(key)
             label = label_of.get(row)
@@ -193,6 +198,19 @@ class CellMap:
             return self.new_titles[key], new_row, column
         new_column = self._year_column(key, title, column)
         return None if new_column is None else (self.new_titles[key], new_row, new_column)
+
+
+def _refusion_rows(before: Layout, after: Layout) -> dict[int, int | None]:
+    """Each row of the old book's Refusion blocks (block, cohort, split outcome, clock) -> that row in today's
+    layout, or None where the cohort or the split outcome is gone."""
+    found: dict[int, int | None] = {}
+    for block in (0, 1):
+        for cohort in range(before.shape.cohorts):
+            for split, name in enumerate(before.shape.split_outcomes):
+                kept = cohort < after.shape.cohorts and name in after.shape.split_outcomes
+                for clock in range(CLOCKS):
+                    found[before.refusion_row(block, cohort, split, clock)] = after.refusion_row(block, cohort, after.shape.split_outcomes.index(name), clock) if kept else None
+    return found
 
 
 def _sources_moved(before: Layout) -> tuple[dict[tuple[int, int], int], int]:
