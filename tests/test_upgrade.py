@@ -107,6 +107,7 @@ def _edited_book(tmp_path: Path, fixture: Fixture) -> Path:
     wb = openpyxl.load_workbook(path)
     sheet, cell = fixture.cell
     wb[sheet][cell] = fixture.value
+    wb[sheet][cell].number_format = "#,##0.000"  # the user's own format of an input
     mine = wb.create_sheet("Mine noter")
     mine["A1"] = "Til udvalget"
     mine["B2"] = f"={fixture.reference}*1"
@@ -136,6 +137,8 @@ def test_a_book_of_every_earlier_layout_upgrades_with_every_edit_kept(tmp_path: 
     assert wb["Mine noter"]["A1"].value == "Til udvalget" and wb["Mine noter"].column_dimensions["A"].width == 33
     assert wb["Mine noter"]["B2"].value == f"={fixture.moved_to}*1"  # the user's reference follows the cell
     assert not [line for line in report.unplaced if "Mine noter" in line]  # it had a place (a reference left as it was would read the same)
+    assert report.pinned and report.inputs > 0  # computed with the book's own parameters (not refreshed unasked)
+    assert "#,##0.000" in {c.number_format for ws in wb.worksheets for c in ws._cells.values() if c.value == fixture.value}  # the input kept its format
 
 
 def test_in_place_keeps_a_backup_equal_to_the_original(tmp_path: Path) -> None:
@@ -427,3 +430,23 @@ def test_a_comment_on_refusion_moves_with_its_block_cohort_outcome_and_clock(tmp
     new = layout_for(stored_layout(new_wb)[1])
     new_row = new.refusion_row(1, 1, new.shape.split_outcomes.index(old.shape.split_outcomes[0]), 0)
     assert new_wb["Refusion"].cell(4, 10).value == year and new_wb["Refusion"].cell(new_row, 10).comment.text == "tjek refusionen"
+
+
+def test_a_reference_is_moved_whatever_its_form() -> None:
+    """``repoint`` moves a tool cell's reference written with or without quotes, alone or in a range or a
+    function, and leaves the user's own sheets, names and references that stay as they were written."""
+    from workbooks.upgrade import repoint
+
+    class Moved:  # Budget's rows one down, from column I one right; Mine is the user's
+        def __init__(self) -> None:
+            self.keys, self.new_titles = {"Budget": "budget", "Budget 2021": "budget"}, {"budget": "Budget"}
+
+        def place(self, title: str, row: int, column: int) -> tuple[str, int, int] | None:
+            return None if row == 99 else ("Budget", row + 1, column + (column >= 9))
+
+    cells = Moved()
+    text, moved, lost = repoint("=SUM(Budget!I10:J10)+'Budget 2021'!A3*Mine!B2+Navn+Budget!A99", "Mine!C1", cells)  # type: ignore[arg-type]
+    assert text == "=SUM('Budget'!J11:K11)+'Budget'!A4*Mine!B2+Navn+Budget!A99"
+    assert moved == ["Mine!C1: Budget!I10:J10 → 'Budget'!J11:K11", "Mine!C1: 'Budget 2021'!A3 → 'Budget'!A4"] and lost == ["Mine!C1: Budget!A99"]
+    own, _, _ = repoint("=I10*2+Budget!A1", "Budget!J10", cells, own_sheet="Budget")  # type: ignore[arg-type]
+    assert own == "=J11*2+'Budget'!A2"
