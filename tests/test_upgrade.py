@@ -422,14 +422,18 @@ def test_a_comment_on_refusion_moves_with_its_block_cohort_outcome_and_clock(tmp
     old = layout_for(stored_layout(wb)[1])
     assert old.shape.split_outcomes and old.shape.cohorts > 1
     row = old.refusion_row(1, 1, 0, 0)  # the stat's refund, the second cohort, the first split outcome, the clock without fall-back
+    gross = old.refusion_row(0, 0, 0, 1)  # the benefit saved, the first cohort, the first fall-back's clock
     year = wb["Refusion"].cell(4, 10).value
     wb["Refusion"].cell(row, 10).comment = Comment("tjek refusionen", "Hanne")
+    wb["Refusion"].cell(gross, 10).comment = Comment("og bruttoydelsen", "Hanne")
     wb.save(path)
     upgrade(path, tmp_path / "new.xlsx")
     new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
     new = layout_for(stored_layout(new_wb)[1])
-    new_row = new.refusion_row(1, 1, new.shape.split_outcomes.index(old.shape.split_outcomes[0]), 0)
+    split = new.shape.split_outcomes.index(old.shape.split_outcomes[0])
+    new_row, new_gross = new.refusion_row(1, 1, split, 0), new.refusion_row(0, 0, split, 1)
     assert new_wb["Refusion"].cell(4, 10).value == year and new_wb["Refusion"].cell(new_row, 10).comment.text == "tjek refusionen"
+    assert new_wb["Refusion"].cell(new_gross, 10).comment.text == "og bruttoydelsen"
 
 
 def test_a_reference_is_moved_whatever_its_form() -> None:
@@ -450,3 +454,29 @@ def test_a_reference_is_moved_whatever_its_form() -> None:
     assert moved == ["Mine!C1: Budget!I10:J10 → 'Budget'!J11:K11", "Mine!C1: 'Budget 2021'!A3 → 'Budget'!A4"] and lost == ["Mine!C1: Budget!A99"]
     own, _, _ = repoint("=I10*2+Budget!A1", "Budget!J10", cells, own_sheet="Budget")  # type: ignore[arg-type]
     assert own == "=J11*2+'Budget'!A2"
+
+
+def test_the_headers_of_parametres_sources_move_with_them_from_layout_9() -> None:
+    """Layout 10 ends Parametre's tables with the remarks, then the source: in a layout-9 book, a reference to the
+    benefit table's "Kilde" (F) and to the table of parameters in use's "Kilde" (G) and "Bemærkning" (H)
+    follows each header to its column (H, H and G)."""
+    import tempfile
+
+    from workbooks.layout import layout_for
+    from workbooks.results import stored_layout
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.xlsx"
+        shutil.copy(DATA / FIXTURES[-1].book, path)  # layout 9
+        wb = openpyxl.load_workbook(path)
+        assert stored_layout(wb)[0] == "9"
+        lay = layout_for(stored_layout(wb)[1])
+        benefit, uses = lay.benefit_rows(0)[0] - 1, lay.params_uses_header + 1
+        ws = wb["Parametre"]
+        assert (ws.cell(benefit, 6).value, ws.cell(uses, 7).value, ws.cell(uses, 8).value) == ("Kilde", "Kilde", "Bemærkning")
+        wb.create_sheet("Mine noter")["B2"] = f"=Parametre!F{benefit}&Parametre!G{uses}&Parametre!H{uses}"
+        wb.save(path)
+        upgrade(path, Path(folder) / "new.xlsx")
+        new = openpyxl.load_workbook(Path(folder) / "new.xlsx")
+        assert new["Mine noter"]["B2"].value == f"='Parametre'!H{benefit}&'Parametre'!H{uses}&'Parametre'!G{uses}"
+        assert (new["Parametre"].cell(benefit, 8).value, new["Parametre"].cell(uses, 8).value, new["Parametre"].cell(uses, 7).value) == ("Kilde", "Kilde", "Bemærkning")

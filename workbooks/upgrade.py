@@ -142,6 +142,7 @@ class CellMap:
         self._columns: dict[str, dict[int, int]] = {}  # per key: old year column -> new one
         self._pairs: dict[int, int | None] = {}
         self._refusion: dict[int, int | None] = {}
+        self._params_fixed = 0  # Parametre's rows up to this one (its tables but the list of parameters in use) stand where they stood
         self._params_columns: dict[tuple[int, int], int] = {}  # Parametre's (row, column) whose column moved
         self._params_uses = 0  # the header row of Parametre's table of parameters in use, when its columns moved
         if layouts is not None:
@@ -151,6 +152,8 @@ class CellMap:
                 kept = cohort < after.shape.cohorts and name in after.shape.outcomes
                 self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
             self._refusion = _refusion_rows(before, after)
+            if _params_rows(before) == _params_rows(after):
+                self._params_fixed = before.params_uses_header + 1
             if after.shape.sources_last and not before.shape.sources_last:
                 self._params_columns, self._params_uses = _sources_moved(before)
 
@@ -184,6 +187,8 @@ class CellMap:
             new_row = self._pairs[row]
         elif key == "refusion" and row in self._refusion:
             new_row = self._refusion[row]
+        elif key == "params" and HEADER_ROW < row <= self._params_fixed:
+            new_row = row  # repeated labels (a benefit's dated rows): the same structure, the same row
         else:
             label_of, new_labels = self._sheet_labels(key)
             label = label_of.get(row)
@@ -211,6 +216,11 @@ def _refusion_rows(before: Layout, after: Layout) -> dict[int, int | None]:
                 for clock in range(CLOCKS):
                     found[before.refusion_row(block, cohort, split, clock)] = after.refusion_row(block, cohort, after.shape.split_outcomes.index(name), clock) if kept else None
     return found
+
+
+def _params_rows(lay: Layout) -> tuple[object, ...]:
+    """Where Parametre's tables stand: the benefit tables, the folkepension block and the header of the parameters in use."""
+    return tuple(lay.benefit_rows(k) for k in range(len(lay.shape.split_outcomes))), lay.params_pension_rows() if lay.shape.pension_ages else (), lay.params_uses_header
 
 
 def _sources_moved(before: Layout) -> tuple[dict[tuple[int, int], int], int]:
