@@ -36,7 +36,6 @@ from workbooks.evaluate import WorkbookError
 from workbooks.package import (
     DOC_RELS,
     RELS,
-    SHEET_DATA,
     TYPES,
     Package,
     StyleMerge,
@@ -170,14 +169,7 @@ _CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss=")([0-9]+)"')
 def _sheet_settings(package: Package, part: str) -> etree._Element:
     """A sheet part as XML with an empty ``<sheetData/>``: what the user set on the sheet, without its cells."""
     split = split_sheet_data(package.part(part))
-    if split is None:
-        return package.xml(part)
-    return parse(split[0] + _empty_cells(split[1]) + split[2], part)
-
-
-def _empty_cells(element: bytes) -> bytes:
-    match = SHEET_DATA.match(element)
-    return b"<" + ((match[1] or b"") if match else b"") + b"sheetData/>"
+    return package.xml(part) if split is None else parse(split.without_cells(), part)
 
 
 def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, settings: tuple[etree._Element, str] | None, title: str, place: Place, report: GraftReport) -> bytes:
@@ -185,23 +177,21 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
     the old sheet carried. Its cells are edited as text (one pattern: the ``s`` attribute our writer gives a cell
     or row), the rest as XML; a part with shared strings is read whole."""
     split = split_sheet_data(data)
-    if split is None or b't="s"' in split[1]:
+    as_text = split is not None and b't="s"' not in split.cells  # our writer's cells: no shared strings
+    if split is not None and as_text:
+        sheet = parse(split.without_cells(), part)
+    else:
         sheet = parse(data, part)
         _inline_strings(sheet, new)
-        cells = b""
-    else:
-        sheet = parse(split[0] + _empty_cells(split[1]) + split[2], part)
-        cells = _CELL_STYLE.sub(lambda m: m[1] + styles.style(m[2].decode()).encode() + b'"', split[1])
     _remap_styles(sheet, styles)
     if settings is not None:
         _carry_user_settings(settings[0], sheet, settings[1], title, place, report)
     written = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if not cells:
+    if split is None or not as_text:
         return written
-    empty = _empty_cells(split[1])  # type: ignore[index]  # split is not None when there are cells
-    if written.count(empty) != 1:
+    if written.count(split.empty) != 1:
         raise WorkbookError(part, "arket kunne ikke skrives (sheetData)")
-    return written.replace(empty, cells)
+    return written.replace(split.empty, _CELL_STYLE.sub(lambda m: m[1] + styles.style(m[2].decode()).encode() + b'"', split.cells))
 
 
 def _inline_strings(sheet: etree._Element, new: Package) -> None:

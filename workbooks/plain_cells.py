@@ -40,7 +40,7 @@ from openpyxl.worksheet.dimensions import RowDimension
 
 from workbooks.evaluate import WorkbookError
 from workbooks.files import check_package, load
-from workbooks.package import split_sheet_data
+from workbooks.package import SheetSplit, split_sheet_data
 
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -151,13 +151,13 @@ def plain_rows(sheet_data: bytes) -> Rows:
     return rows
 
 
-def _split(part: bytes) -> tuple[bytes, bytes, bytes] | None:
+def _split(part: bytes) -> SheetSplit | None:
     """(before, ``<sheetData>`` element, after) of a sheet part that may be read here; None otherwise."""
     declared = _ENCODING.match(part)
     if declared is not None and declared[1].lower() not in (b"utf-8", b"utf8"):
         return None
     split = split_sheet_data(part)
-    if split is None or MAIN not in split[0] or b"<mergeCell" in split[2] or b"<hyperlink" in split[2]:  # a DTD stays: openpyxl refuses it
+    if split is None or MAIN not in split.before or b"<mergeCell" in split.after or b"<hyperlink" in split.after:  # a DTD stays: openpyxl refuses it
         return None
     return split
 
@@ -177,10 +177,10 @@ def plain_sheet_parts(parts: dict[str, bytes], min_part_bytes: int = MIN_PART_BY
         if split is None:
             continue
         try:
-            plain[part] = plain_rows(split[1])
+            plain[part] = plain_rows(split.cells)
         except _NotPlain:
             continue
-        parts[part] = split[0] + b"<sheetData/>" + split[2]
+        parts[part] = split.without_cells()
     return plain
 
 
