@@ -177,8 +177,9 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
     the old sheet carried. Its cells are edited as text (one pattern: the ``s`` attribute our writer gives a cell
     or row), the rest as XML; a part with shared strings is read whole."""
     split = split_sheet_data(data)
-    as_text = split is not None and b't="s"' not in split.cells  # our writer's cells: no shared strings
-    if split is not None and as_text:
+    if split is not None and b't="s"' in split.cells:  # shared strings (our writer writes none): read whole
+        split = None
+    if split is not None:
         sheet = parse(split.without_cells(), part)
     else:
         sheet = parse(data, part)
@@ -187,7 +188,7 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
     if settings is not None:
         _carry_user_settings(settings[0], sheet, settings[1], title, place, report)
     written = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if split is None or not as_text:
+    if split is None:
         return written
     if written.count(split.empty) != 1:
         raise WorkbookError(part, "arket kunne ikke skrives (sheetData)")
