@@ -120,16 +120,16 @@ def _year_columns(ws: Worksheet) -> dict[Any, int]:
     return found
 
 
-#: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome
-#: (Refusion: by its block, cohort, split outcome and clock).
+#: Sheets with a row per cohort × outcome (their labels are formulas): a row is placed by its cohort and outcome.
 PAIR_SHEETS = ("calc", "savings")
 
 
 class CellMap:
-    """Where a cell of the old book is in the new one: input cells by the migration chain, the cohort × outcome
-    rows of Beregning and Besparelser by their cohort and outcome (``layouts``: the old book's and the new one's),
-    other tool cells by their row's label (column A); columns of years by their year (the header row). None when
-    a cell has no place. ``inputs``: the new book's input cells (an input sheet has tool rows too: Opfølgning's
+    """Where a cell of the old book is in the new one: input cells by the migration chain; rows whose label repeats
+    or is a formula by what they are, from the two layouts (``layouts``: the old book's and the new one's):
+    Beregning's and Besparelser's by cohort and outcome, Refusion's by block, cohort, split outcome and clock,
+    Parametre's tables where they stood when both layouts put them in the same rows; other tool cells by their
+    row's label (column A); columns of years by their year (the header row). None when a cell has no place. ``inputs``: the new book's input cells (an input sheet has tool rows too: Opfølgning's
     results below its inputs)."""
 
     def __init__(self, old: Workbook, new: Workbook, migrated: Migrated, old_titles: dict[str, str], new_titles: dict[str, str], inputs: Collection[tuple[str, str]],
@@ -140,20 +140,19 @@ class CellMap:
         self._sheets = {ws.title: ws for ws in old.worksheets}
         self._labels: dict[str, tuple[dict[int, str], dict[str, int]]] = {}  # per key: old row -> label, label -> new row
         self._columns: dict[str, dict[int, int]] = {}  # per key: old year column -> new one
-        self._pairs: dict[int, int | None] = {}
-        self._refusion: dict[int, int | None] = {}
-        self._params_fixed = 0  # Parametre's rows up to this one (its tables but the list of parameters in use) stand where they stood
+        self._rows: dict[str, dict[int, int | None]] = {}  # per key: old row -> new row, for rows placed by what they are
         self._params_columns: dict[tuple[int, int], int] = {}  # Parametre's (row, column) whose column moved
         self._params_uses = 0  # the header row of Parametre's table of parameters in use, when its columns moved
         if layouts is not None:
             before, after = layouts
+            pairs = {}
             for row, (cohort, outcome) in enumerate(before.pairs(), start=HEADER_ROW + 1):
                 name = before.shape.outcomes[outcome]
                 kept = cohort < after.shape.cohorts and name in after.shape.outcomes
-                self._pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
-            self._refusion = _refusion_rows(before, after)
-            if _params_rows(before) == _params_rows(after):
-                self._params_fixed = before.params_uses_header + 1
+                pairs[row] = after.pair_row(cohort, after.shape.outcomes.index(name)) if kept else None
+            self._rows = dict.fromkeys(PAIR_SHEETS, pairs) | {"refusion": _refusion_rows(before, after)}
+            if _params_rows(before) == _params_rows(after):  # its tables but the list of parameters in use
+                self._rows["params"] = {row: row for row in range(HEADER_ROW + 1, before.params_uses_header + 2)}
             if after.shape.sources_last and not before.shape.sources_last:
                 self._params_columns, self._params_uses = _sources_moved(before)
 
@@ -183,12 +182,9 @@ class CellMap:
             if (self.new_titles[key], f"{get_column_letter(at[1])}{at[0]}") in self.inputs or row <= HEADER_ROW:
                 return self.new_titles[key], *at
             # a tool cell of an input sheet: found by its label, as on the tool sheets
-        if key in PAIR_SHEETS and row in self._pairs:
-            new_row = self._pairs[row]
-        elif key == "refusion" and row in self._refusion:
-            new_row = self._refusion[row]
-        elif key == "params" and HEADER_ROW < row <= self._params_fixed:
-            new_row = row  # repeated labels (a benefit's dated rows): the same structure, the same row
+        placed = self._rows.get(key, {})
+        if row in placed:
+            new_row = placed[row]
         else:
             label_of, new_labels = self._sheet_labels(key)
             label = label_of.get(row)
