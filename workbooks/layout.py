@@ -162,7 +162,7 @@ class Shape:
 
     @property
     def sources_last(self) -> bool:
-        """Parametre's tables end with the remarks (column G), then the source (column H, wrapped) (layout 10 on);
+        """Parametre's tables end with the remarks (column G), then the source (column H, last, running on to the right) (layout 10 on);
         layout 9 had the source first (in column F or G), cut off where the remarks began."""
         return self.layout >= 10
 

@@ -17,7 +17,7 @@ and one fixture book under ``tests/data`` (a book of the release before it, from
 | 6 → 7 | Budget and Følsomhed: a case (or a payer) without costs and savings shows "—" with the reason for its payback year, NPV and discounted payback, not the first year and 0; inputs unchanged |
 | 7 → 8 | Budget and Følsomhed: such a case's paid-back flags per year show "—", not "Ja" in every year; inputs unchanged |
 | 8 → 9 | room for an avoided førtidspension: Holdplan's age columns, Beregning's end months, Parametre's folkepension ages (only where an outcome avoids one, which no layout-8 book has); inputs unchanged |
-| 9 → 10 | Parametre: each table ends with its remarks (G), then its source (H, wrapped; it was cut off where the next column began); inputs unchanged |
+| 9 → 10 | Parametre: each table ends with its remarks (G), then its source (H, last, running on to the right; it was cut off where the next column began); inputs unchanged |
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ STEPS: tuple[Step, ...] = (
          "indtastningerne står, hvor de stod", lambda shape: _unmoved),
     Step("8", "9", "plads til en undgået førtidspension (alder pr. hold, ophør ved folkepensionsalderen); indtastningerne står, hvor de stod",
          lambda shape: _unmoved),
-    Step("9", "10", "Parametre: bemærkningen før kilden og kilden sidst, ombrudt (den blev skåret af, hvor næste kolonne begyndte); indtastningerne står, hvor de stod",
+    Step("9", "10", "Parametre: bemærkningen (ombrudt) før kilden og kilden sidst, så den læses hel (den blev skåret af, hvor næste kolonne begyndte); indtastningerne står, hvor de stod",
          lambda shape: _unmoved),
 )  # fmt: skip
 #: Every layout a release of xlmodel has written.

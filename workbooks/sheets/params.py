@@ -20,9 +20,9 @@ from xlmodel.report import parameter_uses
 if TYPE_CHECKING:
     from workbooks.writer import Writer
 
-#: The two columns each table of the sheet ends with (layout 10 on): its remarks (flags), then its source, last
-#: and wrapped, so a long address is read whole on the screen and on paper (layout 9 had the source first and cut
-#: it where the remarks began: :func:`_columns`).
+#: The two columns each table of the sheet ends with (layout 10 on): its remarks (flags, wrapped), then its source,
+#: last, so a long address runs on to the right and is read whole on the screen and on paper (layout 9 had the
+#: source first and cut it where the remarks began: :func:`_columns`).
 COL_FLAGS, COL_SOURCE = COL_P4, COL_NOTE
 #: Characters of remarks on one line (the remarks column is as wide as its longest line), and a line's height (points).
 FLAGS_WIDTH, ROW_HEIGHT = 40, 15
@@ -91,7 +91,7 @@ def write(w: Writer) -> None:
         for c, value in enumerate(cells, start=1):
             w.text(ws, r, c, str(value)).alignment = Alignment(vertical="top")
         _source(w, r, use["reference"], _flags(w, use["carried_forward"], use["origin"] == "case", use["secondary"], use["assumption"] and not use["carried_forward"] and use["origin"] != "case"), uses_table=True)
-        w.generated += [(ws.title, f"{col(c)}{r}") for c in range(1, 9)]
+        w.generated += [(ws.title, f"{col(c)}{r}") for c in range(COL_LABEL, COL_NOTE + 1)]
     ws.column_dimensions["A"].width = 30
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 14
