@@ -413,6 +413,16 @@ class Carried:
     carried: tuple[str, ...]
 
 
+@dataclass
+class _Found:
+    """What :func:`carried` finds while formualizer evaluates: input cells carried, hand edits and what has no place."""
+
+    inputs: int = 0
+    edits: list[Edit] = dataclasses.field(default_factory=list)
+    kept: list[str] = dataclasses.field(default_factory=list)
+    lost: list[str] = dataclasses.field(default_factory=list)
+
+
 def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
             exact: Callable[[], Built | None] | None, name: str) -> Carried:  # fmt: skip
     """``original`` (read as ``book``, of the ``stored`` layout) with its tool sheets replaced by ``new``'s, what is
@@ -428,24 +438,24 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     check_tool_sheets_carriable(original, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
     cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs, (layout_for(stored[1]), new.layout))
-    found: dict[str, Any] = {"edits": [], "kept": [], "lost": []}
+    found = _Found()
 
     def alongside() -> set[str]:
         changed = set(new.complete()) if new.complete is not None else set()  # before the user's highlights land
-        found["inputs"] = _carry_comments_and_formats(book, new, cells, old_titles)
+        found.inputs = _carry_comments_and_formats(book, new, cells, old_titles)
         old = exact() if exact is not None else None
         if exact is not None:
-            found["edits"], found["kept"], found["lost"] = _hand_edits(book, old, stored[0], new, cells)
-        found["lost"] += _highlights(book, old, new, cells, old_titles)
+            found.edits, found.kept, found.lost = _hand_edits(book, old, stored[0], new, cells)
+        found.lost += _highlights(book, old, new, cells, old_titles)
         return changed | new.touched
 
     evaluate = functools.partial(with_cached_values, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows, compress=False)
     rebuilt = evaluate(new.workbook, meanwhile=alongside)
-    if found["edits"]:
-        for place, value in found["edits"]:
+    if found.edits:
+        for place, value in found.edits:
             new.cell(*place).value = value
         rebuilt = evaluate(new.workbook)
-    inputs, kept, lost = found["inputs"], found["kept"], found["lost"]
+    inputs, kept, lost = found.inputs, found.kept, found.lost
     key_of = {title: key for key, title in new_titles.items()}
     data, graft = graft_book(original, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
                              repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
