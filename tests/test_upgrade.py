@@ -26,7 +26,7 @@ import pytest
 from tests.test_extract import same_figures
 from tests.test_users_package import rename_as_excel_does
 from workbooks.evaluate import WorkbookError
-from workbooks.layout import LAYOUT_VERSION
+from workbooks.layout import LAYOUT_VERSION, Layout
 from workbooks.migrations import KNOWN_LAYOUTS, STEPS, steps_from
 from workbooks.pipeline import recalc
 from workbooks.readback import read_case
@@ -248,15 +248,26 @@ def test_a_hand_edit_of_a_tool_cell_is_kept_where_the_cell_now_is(tmp_path: Path
     assert values.cell(net, 10).value == pytest.approx(values.cell(savings, 10).value - 999) and values.cell(savings, 10).value > 999
 
 
-def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp_path: Path) -> None:
+@pytest.mark.parametrize("plain", [False, True], ids=["read-by-openpyxl", "read-plainly"])
+def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain: bool) -> None:
     """Layout 4 reordered Beregning's rows (each cohort's outcomes together → one block per outcome): a comment, a
     highlight and a hand-edited formula on a year cell land on the same cohort, outcome and year, and the
-    formula's own references move with their rows."""
+    formula's own references move with their rows; a cleared year cell is a hand edit too, a year cell given
+    another look (not a fill) is not. Read plainly (as a large book is), the rows whose year cells are as the
+    tool wrote them are not made into cells, and every other row is."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
 
+    import workbooks.upgrade as upgrade_module
+    from workbooks import plain_cells
     from workbooks.layout import layout_for
     from workbooks.results import stored_layout
+
+    left: dict[str, set[int]] = {}
+    if plain:  # every sheet of the small fixture read as the large sheets are
+        monkeypatch.setattr(plain_cells, "MIN_PART_BYTES", 0)
+        bind = upgrade_module._bind_year_sheets
+        monkeypatch.setattr(upgrade_module, "_bind_year_sheets", lambda *args: left.update(bind(*args)) or left)
 
     path = tmp_path / "book.xlsx"
     shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3, pairs by cohort
@@ -270,8 +281,16 @@ def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp
     calc.cell(row, 10).comment = Comment("tjek dette år", "Hanne")
     calc.cell(row, 11).fill = PatternFill("solid", fgColor="FFFF00")
     calc.cell(row, 12).value = f"=J{other}*2+$D{row}"  # typed over the tool's formula
+    cleared, restyled, highlighted, commented = (old.pair_row(*pair) for pair in old.pairs()[2:6])
+    tool_cleared = calc.cell(cleared, 13).value
+    calc.cell(cleared, 13).value = None
+    calc.cell(restyled, 13).font = Font(bold=True)
+    calc.cell(highlighted, 14).fill = PatternFill("solid", fgColor="00FF00")
+    calc.cell(commented, 14).comment = Comment("og dette", "Hanne")
     wb.save(path)
     report = upgrade(path, tmp_path / "new.xlsx")
+    if plain:
+        assert left["Beregning"] == {old.pair_row(*pair) for pair in old.pairs()} - {row, cleared, highlighted, commented}
     new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
     new = layout_for(stored_layout(new_wb)[1])
     outcomes = (old.shape.outcomes[outcome], old.shape.outcomes[other_outcome])
@@ -281,7 +300,16 @@ def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp
     assert moved.cell(4, 10).value == 2022 and moved.cell(new_row, 10).comment.text == "tjek dette år"
     assert moved.cell(new_row, 11).fill.fgColor.rgb == "00FFFF00"
     assert moved.cell(new_row, 12).value == f"=J{new_other}*2+$D{new_row}"
-    assert report.hand_edits == (f"Beregning!L{row} → Beregning!L{new_row}: værktøjets {_tool_formula(row)!r}, din '=J{other}*2+$D{row}'",)
+    new_cleared, _, new_highlighted, new_commented = (new.pair_row(*_same_pair(old, new, pair)) for pair in old.pairs()[2:6])
+    assert moved.cell(new_cleared, 13).value is None and isinstance(moved.cell(new_cleared, 12).value, str)
+    assert moved.cell(new_highlighted, 14).fill.fgColor.rgb == "0000FF00" and moved.cell(new_commented, 14).comment.text == "og dette"
+    assert report.hand_edits == (f"Beregning!L{row} → Beregning!L{new_row}: værktøjets {_tool_formula(row)!r}, din '=J{other}*2+$D{row}'",
+                                 f"Beregning!M{cleared} → Beregning!M{new_cleared}: værktøjets {tool_cleared!r}, din None")  # fmt: skip
+
+
+def _same_pair(old: Layout, new: Layout, pair: tuple[int, int]) -> tuple[int, int]:
+    """A cohort × outcome of the ``old`` layout as the ``new`` one numbers it."""
+    return pair[0], new.shape.outcomes.index(old.shape.outcomes[pair[1]])
 
 
 def _tool_formula(row: int) -> str:

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.followup_lines import actual_lines, target_lines
 from workbooks.function_blocks import FunctionBlock
@@ -131,6 +132,10 @@ class Built:
     touched: set[str] = dataclasses.field(default_factory=set)
 
     @functools.cached_property
+    def _sheets(self) -> dict[str, Worksheet]:  # ``workbook[title]`` looks through every sheet
+        return {ws.title: ws for ws in self.workbook.worksheets}
+
+    @functools.cached_property
     def _templates(self) -> dict[tuple[str, int], TemplateRow]:
         return {(title, t.row): t for title, rows in self.template_rows.items() for t in rows}
 
@@ -150,7 +155,7 @@ class Built:
         template = self._template(title, row, column)
         if template is not None:
             return template.formula(col(column)), template.style
-        cell = self.workbook[title]._cells.get((row, column))
+        cell = self._sheets[title]._cells.get((row, column))
         return (None, None) if cell is None else (cell.value, cell._style)
 
     def cell(self, title: str, row: int, column: int) -> Cell:
@@ -158,11 +163,11 @@ class Built:
         writes the user's comments and edits into today's book); a template row it lies in is made cells first."""
         template = self._template(title, row, column)
         if template is not None:
-            template.make_cells(self.workbook[title])
+            template.make_cells(self._sheets[title])
             self.template_rows[title] = tuple(t for t in self.template_rows[title] if t is not template)
             del self._templates[(title, row)]
         self.touched.add(title)
-        return self.workbook[title].cell(row, column)
+        return self._sheets[title].cell(row, column)
 
 
 def build_workbook(
@@ -176,7 +181,7 @@ def build_workbook(
     for_writing: bool = False,
     titles: Mapping[str, str] | None = None,
     exact_shape: bool = False,
-    appraised: tuple[Appraisal, Risk | None] | None = None,
+    appraised: Callable[[], tuple[Appraisal, Risk | None]] | None = None,
 ) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover.
 
@@ -185,8 +190,8 @@ def build_workbook(
     ``Built.workbook`` alone is not the whole book; :func:`workbooks.evaluate.with_cached_values` writes it.
     ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
     as given, even where the case's tables need another (what the tool wrote before the inputs changed).
-    ``appraised``: the case's appraisal and Monte Carlo run, when the caller has them (``xlmodel upgrade`` builds
-    two books of one case)."""
+    ``appraised``: gives the case's appraisal and Monte Carlo run when the book is completed (``xlmodel upgrade``
+    builds two books of one case and runs them once)."""
     if shape is None:
         shape = shape_of(case)
     elif not exact_shape:

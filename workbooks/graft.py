@@ -163,7 +163,7 @@ def _remap_styles(sheet: etree._Element, styles: StyleMerge) -> None:
             rule.set("dxfId", styles.dxf(rule.get("dxfId", "0")))
 
 
-_CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss=")([0-9]+)"')
+_CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss=")([0-9]+)(?=")')
 
 
 def _sheet_settings(package: Package, part: str) -> etree._Element:
@@ -192,7 +192,21 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
         return written
     if written.count(split.empty) != 1:
         raise WorkbookError(part, "arket kunne ikke skrives (sheetData)")
-    return written.replace(split.empty, _CELL_STYLE.sub(lambda m: m[1] + styles.style(m[2].decode()).encode() + b'"', split.cells))
+    return written.replace(split.empty, _restyled(split.cells, styles.style))
+
+
+def _restyled(cells: bytes, style: Callable[[str], str]) -> bytes:
+    """Each ``s`` attribute of the cells and rows in ``cells`` (a ``<sheetData>`` our writer wrote) given by
+    ``style`` (:meth:`StyleMerge.style`: the index of that format among the user's), asked in the order they occur.
+
+    >>> _restyled(b'<sheetData><row r="1"><c r="A1" s="3"><v>1</v></c></row></sheetData>', {"3": "17"}.__getitem__)
+    b'<sheetData><row r="1"><c r="A1" s="17"><v>1</v></c></row></sheetData>'
+    """
+    pieces = _CELL_STYLE.split(cells)  # text, an element up to its s=", the index, text, ...
+    indexes = pieces[2::3]
+    new = {index: style(index.decode()).encode() for index in dict.fromkeys(indexes)}
+    pieces[2::3] = [new[index] for index in indexes]
+    return b"".join(pieces)
 
 
 def _inline_strings(sheet: etree._Element, new: Package) -> None:
@@ -338,15 +352,15 @@ def _repoint_sheet(sheet: etree._Element, title: str, repoint: Repoint, report: 
     return _repoint_formulas(sheet, others, f"{title} (betinget formatering/datavalidering)", repoint, report) or changed
 
 
-def graft_book(original: bytes, rebuilt: bytes, *, sheets: Mapping[str, str | None], old_tools: Collection[str], repoint: Repoint, place: Place, name: str) -> tuple[bytes, GraftReport]:
-    """``original`` (the user's book) with its tool sheets replaced by ``rebuilt``'s.
+def graft_book(user: Package, rebuilt: bytes, *, sheets: Mapping[str, str | None], old_tools: Collection[str], repoint: Repoint, place: Place, name: str) -> tuple[bytes, GraftReport]:
+    """The user's book (its package ``user``, changed here) with its tool sheets replaced by ``rebuilt``'s.
 
     ``sheets``: each tool sheet of ``rebuilt`` (by title, in today's order) -> the title of the tool sheet it
     replaces in ``original`` (None: a sheet the old layout did not have); ``old_tools``: every tool sheet of
     ``original`` (those not named in ``sheets`` are removed). ``repoint`` moves a formula's references into
     tool sheets; ``place`` one cell of an old tool sheet.
     """
-    user, new = Package.read(original, name), Package.read(rebuilt, "ny fil")
+    new = Package.read(rebuilt, "ny fil")
     report = GraftReport()
     old_sheets, new_sheets = user.sheets(), new.sheets()
     replaced = {old for old in sheets.values() if old is not None}
@@ -536,18 +550,17 @@ _CARRIED_RELATIONS = ("/drawing", "/comments", "/vmlDrawing", "/printerSettings"
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 
-def check_tool_sheets_carriable(original: bytes, tool_titles: Iterable[str], name: str) -> None:
+def check_tool_sheets_carriable(user: Package, tool_titles: Iterable[str], name: str) -> None:
     """Refuse, naming the sheet and what it holds, when a tool sheet has something of the user's that today's
     tool sheet could not take along (a picture or shape, a table, a hyperlink, a threaded comment, an Excel
     extension); nothing is written."""
-    user = Package.read(original, name)
     parts = user.sheets()
     problems = []
     for title in tool_titles:
         if title not in parts:
             continue
         found = set()
-        sheet = user.xml(parts[title])
+        sheet = _sheet_settings(user, parts[title])  # without its cells: what is looked for is outside them
         for tag, what in (("tableParts", "en tabel"), ("hyperlinks", "links"), ("extLst", "Excel-udvidelser (fx nyere betinget formatering eller sparklines)")):
             if sheet.find(_q(tag)) is not None:
                 found.add(what)

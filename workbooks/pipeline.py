@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from workbooks.migrations import chain
 from workbooks.package import patch_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of, sheet_titles
+from workbooks.xlsx_writer import TemplateRow
 from xlmodel.bundled import PLACES, bundled_root
 from xlmodel.casefile import load_case
 from xlmodel.errors import XlmodelError
@@ -157,23 +158,39 @@ class RecalcReport:
     unplaced: tuple[str, ...] = ()  # rebuilt: references and settings of the user's with no place in the new structure
 
 
-def edited_tool_cells(new: Built, old_book: Workbook) -> list[str]:
-    """Tool-owned cells of ``old_book`` whose content differs from what the tool writes for the same inputs."""
+def edited_tool_cells(new: Built, old_book: Workbook, as_written: Mapping[str, Collection[int]] | None = None) -> list[str]:
+    """Tool-owned cells of ``old_book`` whose content differs from what the tool writes for the same inputs;
+    ``as_written``: template rows (by sheet title) already found as the tool writes them, not looked at again."""
     skip = new.inputs | new.generated
     found = []
     for ws in new.workbook.worksheets:
         if ws.title in new.free_sheets:
             continue  # rewritten whole from the case (the summary)
-        mine = {key: cell.value for key, cell in ws._cells.items()}  # the cells either has (ws.cell() would make the rest)
-        for template in new.template_rows.get(ws.title, ()):  # a built book's year rows kept as templates
-            mine |= {(template.row, column): template.formula(get_column_letter(column)) for column in range(template.first_col, template.last_col + 1)}
-        yours = old_book[ws.title]._cells
-        for row, column in sorted(mine.keys() | yours.keys()):
-            b = yours.get((row, column))
-            if not same_content(mine.get((row, column)), None if b is None else b.value):
-                coordinate = f"{get_column_letter(column)}{row}"
-                if (ws.title, coordinate) not in skip:
-                    found.append(f"{ws.title}!{coordinate}")
+        yours = old_book[ws.title]._cells  # the cells it has (ws.cell() would make the rest)
+        differing = []
+        templates = {template.row: template for template in new.template_rows.get(ws.title, ())}  # a built book's year rows kept as templates
+        checked = (as_written or {}).get(ws.title, ())
+        for template in templates.values():
+            if template.row in checked:
+                continue
+            for column, formula in template.formulas():
+                b = yours.get((template.row, column))
+                if (b is None or b._value != formula) and not same_content(formula, None if b is None else b.value):
+                    differing.append((template.row, column))
+        mine = ws._cells  # its cells beside the templates
+
+        def in_template(row: int, column: int, templates: dict[int, TemplateRow] = templates) -> bool:
+            template = templates.get(row)
+            return template is not None and template.first_col <= column <= template.last_col
+
+        for key in {key for key in mine.keys() | yours.keys() if not in_template(*key)}:
+            a, b = mine.get(key), yours.get(key)
+            if not same_content(None if a is None else a.value, None if b is None else b.value):
+                differing.append(key)
+        for row, column in sorted(differing):
+            coordinate = f"{get_column_letter(column)}{row}"
+            if (ws.title, coordinate) not in skip:
+                found.append(f"{ws.title}!{coordinate}")
     return found
 
 

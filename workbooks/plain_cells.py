@@ -26,6 +26,8 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
@@ -94,6 +96,26 @@ def _text(raw: bytes) -> str:
     return text.replace("&amp;", "&") if named[0] else text
 
 
+_NUMERIC_REFERENCE = re.compile(rb"&#(?:[0-9]{1,7}|x[0-9a-fA-F]{1,6});")
+
+
+def _non_ascii_resolved(data: bytes) -> bytes:
+    """``data`` with each character reference to a non-ASCII character XML allows replaced by that character
+    (UTF-8). Such a character has no meaning in markup, so this is what the parser reads wherever the reference
+    may stand; elsewhere the part stays as unreadable as it was. (Our writer writes æ, ø and å as references.)
+
+    >>> _non_ascii_resolved(b"<t>hel&#229;r &#38; &#x3c; &amp;#230;</t>").decode()
+    '<t>helår &#38; &#x3c; &amp;#230;</t>'
+    """
+    if b"&#" not in data:
+        return data
+    table = {}
+    for reference in set(_NUMERIC_REFERENCE.findall(data)):
+        code = int(reference[3:-1], 16) if reference[2:3] == b"x" else int(reference[2:-1])
+        table[reference] = chr(code).encode() if 0x80 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF else reference
+    return _NUMERIC_REFERENCE.sub(lambda m: table[m[0]], data)
+
+
 def _resolved(match: re.Match[str]) -> str:
     number = match[1] or match[2]
     return _character(int(number, 16 if match[2] else 10)) if number else _NAMED[match[3]]
@@ -115,6 +137,7 @@ def plain_rows(sheet_data: bytes) -> Rows:
         raise _NotPlain
     if _FORBIDDEN.search(sheet_data):
         raise _NotPlain
+    sheet_data = _non_ascii_resolved(sheet_data)
     end = len(sheet_data) - len(b"</sheetData>")
     at = len(b"<sheetData>")
     rows: Rows = []
@@ -184,9 +207,54 @@ def plain_sheet_parts(parts: dict[str, bytes], min_part_bytes: int = MIN_PART_BY
     return plain
 
 
-def load_book(data: bytes, name: str, *, min_part_bytes: int = MIN_PART_BYTES) -> Workbook:
+def load_book(data: bytes, name: str, *, min_part_bytes: int | None = None) -> Workbook:
     """The book in ``data`` as :func:`workbooks.files.load` reads it (formulas, not their cached values), with the
     cells of plain sheet parts of at least ``min_part_bytes`` made from their XML (see the module docstring)."""
+    wb, unbound = read_book(data, name, min_part_bytes=min_part_bytes)
+    for title in list(unbound.rows):
+        unbound.bind(wb[title])
+    return wb
+
+
+@dataclass
+class Unbound:
+    """The plain sheets of a book read by :func:`read_book`, whose cells are not made yet: :meth:`bind` makes them."""
+
+    name: str  # the book's, for messages
+    rows: dict[str, Rows]  # by sheet title
+    shared_strings: list[str]
+
+    def bind(self, ws: Any, leave: Leave | None = None) -> set[int]:
+        """The sheet's cells made, as openpyxl makes them. ``leave`` may name, for a row, columns whose cells are
+        not made (the caller knows them already: ``xlmodel upgrade`` leaves the year cells that are as the tool
+        wrote them); a row where a comment made a cell in those columns is made whole. Returns the rows left so."""
+        rows = self.rows.pop(ws.title)
+        left = set()
+        try:
+            if leave is not None:
+                existing = ws._cells
+                kept: Rows = []
+                for number, attributes, cells in rows:
+                    span = leave(number, cells)
+                    if span is not None and not any((number, column) in existing for column in range(span[0], span[1] + 1)):
+                        cells = [cell for cell in cells if not span[0] <= cell[1] <= span[1]]
+                        left.add(number)
+                    kept.append((number, attributes, cells))
+                rows = kept
+            _bind(ws, rows, self.shared_strings)
+        except Exception as exc:  # a forged part (a shared string or style that is not there), worded as load words it
+            raise WorkbookError(self.name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
+        return left
+
+
+#: Given a row's number and its cells, the columns (first, last) whose cells need not be made, or None.
+Leave = Callable[[int, list[PlainCell]], tuple[int, int] | None]
+
+
+def read_book(data: bytes, name: str, *, min_part_bytes: int | None = None) -> tuple[Workbook, Unbound]:
+    """The book in ``data`` read by openpyxl but for the cells of its plain sheet parts of at least
+    ``min_part_bytes`` (default :data:`MIN_PART_BYTES`): those sheets' rows, read, wait in :class:`Unbound` (a
+    sheet's comments are there already)."""
     if not openpyxl.DEFUSEDXML:
         raise WorkbookError("defusedxml", "defusedxml skal være installeret, så openpyxl afviser farlig XML")
     check_package(data, name)
@@ -194,10 +262,10 @@ def load_book(data: bytes, name: str, *, min_part_bytes: int = MIN_PART_BYTES) -
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-        return load(data, name)  # openpyxl's error, as load words it
-    plain = plain_sheet_parts(parts, min_part_bytes)
+        return load(data, name), Unbound(name, {}, [])  # openpyxl's error, as load words it
+    plain = plain_sheet_parts(parts, MIN_PART_BYTES if min_part_bytes is None else min_part_bytes)
     if not plain:
-        return load(data, name)
+        return load(data, name), Unbound(name, {}, [])
     reduced = io.BytesIO()
     with zipfile.ZipFile(reduced, "w", zipfile.ZIP_STORED) as out:
         for part, content in parts.items():
@@ -205,15 +273,11 @@ def load_book(data: bytes, name: str, *, min_part_bytes: int = MIN_PART_BYTES) -
     try:
         reader = ExcelReader(io.BytesIO(reduced.getvalue()))  # load_workbook's defaults, as files.load reads
         reader.read()
-        wb = reader.wb
         part_of = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
-        for ws in wb.worksheets:
-            rows = plain.get(part_of.get(ws.title, ""))
-            if rows is not None:
-                _bind(ws, rows, reader.shared_strings)
     except Exception as exc:  # as load: openpyxl raises KeyError, XML errors, ... for broken files
         raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
-    return wb
+    rows = {ws.title: plain[part_of[ws.title]] for ws in reader.wb.worksheets if part_of.get(ws.title, "") in plain}
+    return reader.wb, Unbound(name, rows, reader.shared_strings)
 
 
 def _bind(ws: Any, rows: Rows, shared_strings: list[str]) -> None:

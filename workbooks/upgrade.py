@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,11 +42,13 @@ from workbooks.files import (
 from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_package
 from workbooks.layout import CLOCKS, COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
 from workbooks.migrations import Migrated, chain, migrate
+from workbooks.package import Package
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
-from workbooks.plain_cells import load_book
+from workbooks.plain_cells import PlainCell, Unbound, read_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
+from workbooks.xlsx_writer import TemplateRow
 from xlmodel.appraisal import Appraisal
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
@@ -281,6 +283,7 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
     """The user's cell comments on tool sheets, and the number formats of their input cells, at the cells' new
     places; returns the input cells with a value."""
     count = 0
+    todays = {ws.title: ws._cells for ws in new.workbook.worksheets}  # ``workbook[title]`` looks through every sheet
     for key, title in old_titles.items():
         found = book[title]._cells  # the cells it has (iter_rows would make every empty one)
         for _, cell in sorted(found.items() if key in INPUT_SHEETS else ((k, c) for k, c in found.items() if c._comment is not None)):
@@ -289,42 +292,87 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
                 if cell.comment is not None:
                     raise WorkbookError(f"{title}!{cell.coordinate}", "kommentaren har ingen plads i det nye layout; flyt den til en celle med en indtastning eller til et af dine egne ark")
                 continue
-            target = (place[0], f"{get_column_letter(place[2])}{place[1]}")
-            new_cell = new.cell(*place)
-            if cell.comment is not None:
-                new_cell.comment = Comment(cell.comment.text, cell.comment.author)
-            if target in new.inputs:
-                count += new_cell.value not in (None, "")
-                new_cell.number_format = cell.number_format
+            is_input = (place[0], f"{get_column_letter(place[2])}{place[1]}") in new.inputs
+            tools = todays[place[0]].get(place[1:])  # looked at without making it (a sheet changed is written again)
+            count += is_input and tools is not None and tools.value not in (None, "")
+            if cell.comment is not None or (is_input and (tools is None or tools.number_format != cell.number_format)):
+                new_cell = new.cell(*place)
+                if cell.comment is not None:
+                    new_cell.comment = Comment(cell.comment.text, cell.comment.author)
+                if is_input:
+                    new_cell.number_format = cell.number_format
     return count
 
 
-def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], appraised: tuple[Appraisal, Risk | None] | None) -> Built | None:
+def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], appraised: Callable[[], tuple[Appraisal, Risk | None]] | None) -> Built | None:
     """The old book's own tool sheets built anew from its inputs, as the release wrote them, for the layouts
     today's code still writes (None for older ones): what the tool wrote, to tell the user's edits from it (its
-    year rows stay templates: :meth:`Built.content_at`)."""
+    year rows stay templates: :meth:`Built.content_at`; its appraisal's cells wait for ``Built.complete``)."""
     version, shape, runtime, lang = stored
     if version not in READABLE_LAYOUTS:
         return None
-    exact = build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True, for_writing=True, appraised=appraised)
-    if exact.complete is not None:
-        exact.complete()
-    return exact
+    return build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True, for_writing=True, appraised=appraised)
+
+
+def _completed(exact: Built | None) -> Callable[[], Built | None]:
+    """``exact`` with its appraisal's cells written, when asked (while formualizer evaluates)."""
+
+    def complete() -> Built | None:
+        if exact is not None and exact.complete is not None:
+            exact.complete()
+        return exact
+
+    return complete
+
+
+def _bind_year_sheets(book: Workbook, unbound: Unbound, exact: Built | None) -> dict[str, set[int]]:
+    """The cells of the old book's sheets still unbound made (:meth:`Unbound.bind`), but for the year cells of
+    rows whose every year cell is as the tool wrote it (the ``exact`` rebuild's formula and fill): nothing of the
+    user's is there to carry. Returns those rows by sheet title (:func:`edited_tool_cells` passes over them)."""
+    theirs, tools = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else []
+    styles = book._cell_styles
+    fills: dict[int, tuple[object, ...]] = {}  # the old book's style index -> its fill
+
+    def fill(style: int) -> tuple[object, ...]:
+        if style not in fills:
+            fills[style] = theirs[styles[style].fillId]
+        return fills[style]
+
+    left = {}
+    for title in list(unbound.rows):
+        templates = {t.row: t for t in exact.template_rows.get(title, ())} if exact is not None else {}
+
+        def leave(number: int, cells: list[PlainCell], templates: dict[int, TemplateRow] = templates) -> tuple[int, int] | None:
+            template = templates.get(number)
+            if template is None:
+                return None
+            year_cells = [cell for cell in cells if template.first_col <= cell[1] <= template.last_col]
+            expected = template.formulas()
+            if [cell[1] for cell in year_cells] != [column for column, _ in expected] or [cell[4] for cell in year_cells] != [formula[1:] for _, formula in expected]:
+                return None
+            tool_fill = tools[template.style.fillId]
+            if any(fill(style) != tool_fill for style in {cell[2] for cell in year_cells}):
+                return None
+            return template.first_col, template.last_col
+
+        left[title] = unbound.bind(book[title], leave)
+    return left
 
 
 #: A hand edit to write into today's book: (sheet, row, column) and the user's value or formula there.
 Edit = tuple[tuple[str, int, int], Any]
 
 
-def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap) -> tuple[list[Edit], list[str], list[str]]:
+def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap, as_written: Mapping[str, Collection[int]]) -> tuple[list[Edit], list[str], list[str]]:
     """Tool cells of the old book edited by hand, with where they now are (the user's value or formula, its
     references re-pointed); returns (the edits to write, the lines saying so, those without a place). Found
-    against the ``exact`` rebuild; for a layout that cannot be rebuilt it says so."""
+    against the ``exact`` rebuild (``as_written``: rows whose year cells were found as the tool wrote them);
+    for a layout that cannot be rebuilt it says so."""
     if exact is None:
         return [], [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
     edits: list[Edit] = []
     kept, lost = [], []
-    for where in edited_tool_cells(exact, book):
+    for where in edited_tool_cells(exact, book, as_written):
         title, coordinate = where.rsplit("!", 1)
         cell = book[title][coordinate]
         tool, yours = exact.content_at(title, cell.row, cell.column)[0], cell.value
@@ -424,10 +472,11 @@ class _Found:
 
 
 def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
-            exact: Callable[[], Built | None] | None, name: str) -> Carried:  # fmt: skip
+            exact: Callable[[], Built | None] | None, name: str, as_written: Mapping[str, Collection[int]] | None = None) -> Carried:  # fmt: skip
     """``original`` (read as ``book``, of the ``stored`` layout) with its tool sheets replaced by ``new``'s, what is
     the user's carried along: comments, formats and highlights at the cells' new places, hand edits found
-    against the book ``exact`` builds (None: not looked for; it returns None for a layout it cannot build), the
+    against the book ``exact`` gives (None: not looked for; it returns None for a layout it cannot build; ``as_written``:
+    rows of its year sheets found as it has them, :func:`_bind_year_sheets`), the
     user's parts grafted around today's tool sheets with their references moved (:func:`workbooks.graft.graft_book`).
     Used by ``upgrade`` and by ``recalc`` when the inputs need another structure of the tool sheets.
 
@@ -435,7 +484,8 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     the appraisal's cells (``new.complete``), the old layout's book, the comments, formats and highlights, and
     the search for hand edits. A hand edit changes what the formulas compute, so when there is one it is
     written afterwards and the book evaluated again."""
-    check_tool_sheets_carriable(original, old_titles.values(), name)
+    user = Package.read(original, name)
+    check_tool_sheets_carriable(user, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
     cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs, (layout_for(stored[1]), new.layout))
     found = _Found()
@@ -445,7 +495,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
         found.inputs = _carry_comments_and_formats(book, new, cells, old_titles)
         old = exact() if exact is not None else None
         if exact is not None:
-            found.edits, found.kept, found.lost = _hand_edits(book, old, stored[0], new, cells)
+            found.edits, found.kept, found.lost = _hand_edits(book, old, stored[0], new, cells, as_written or {})
         found.lost += _highlights(book, old, new, cells, old_titles)
         return changed | new.touched
 
@@ -457,7 +507,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
         rebuilt = evaluate(new.workbook)
     inputs, kept, lost = found.inputs, found.kept, found.lost
     key_of = {title: key for key, title in new_titles.items()}
-    data, graft = graft_book(original, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
+    data, graft = graft_book(user, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
                              repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
     valid_package(data, name)
     return Carried(data, inputs, tuple(graft.user_sheets), tuple(graft.moved), tuple(lost + graft.lost), tuple(kept), tuple(graft.carried))
@@ -470,11 +520,14 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
 
 
 def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
-    book = load_book(original, name)  # openpyxl's reading, the large sheets' plain cells read faster
+    book, unbound = read_book(original, name)  # openpyxl's reading, the large sheets' plain cells read faster
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
     old_titles = present_titles(book, lang)
+    year_sheets = {old_titles[key] for key in PAIR_SHEETS if key in old_titles} if version in READABLE_LAYOUTS else set()
+    for title in [title for title in unbound.rows if title not in year_sheets]:
+        unbound.bind(book[title])  # the year sheets' cells wait for the old layout's book (below)
     if version in READABLE_LAYOUTS:  # read as it is: its inputs are where today's layout has them
         stored, migrated = read_case(book), chain(shape, version)
     else:  # a copy carried first: today's readers read only the layouts they know
@@ -483,11 +536,12 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
         stored = read_case(work)
     case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
-    appraisal = appraised(case)  # one appraisal for both books built below
+    appraisal = functools.cache(functools.partial(appraised, case))  # run once for both books, while formualizer evaluates
     new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True, appraised=appraisal)  # a renamed tab keeps its name
     # What the release wrote: the book's inputs with the parameters it was computed with (today's when refreshed)
-    exact = functools.partial(_exact, stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
-    done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=exact, name=name)
+    exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
+    as_written = _bind_year_sheets(book, unbound, exact)
+    done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=_completed(exact), name=name, as_written=as_written)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
     return done.data, UpgradeReport(Path(name), None, version, steps, done.inputs, done.user_sheets, done.repointed, done.unplaced,

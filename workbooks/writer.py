@@ -165,7 +165,7 @@ class Writer:
         self.template_rows: dict[str, list[TemplateRow]] | None = None  # see year_formulas
         self.appraisal: Appraisal | None = None
         self.risk: Risk | None = None
-        self.appraised: tuple[Appraisal, Risk | None] | None = None  # given: complete() does not run them again
+        self.appraised: Callable[[], tuple[Appraisal, Risk | None]] | None = None  # given: complete() asks it (two books of one case share one run)
 
     def t(self, key: str, **kwargs: Any) -> str:
         return label(self.lang, key, **kwargs)
@@ -339,9 +339,7 @@ class Writer:
         of those sheets' columns; returns the titles of the sheets it changed (:data:`DEFERRED_SHEETS`).
         :func:`build_workbook` calls it, or, with ``for_writing``, the caller, while formualizer
         evaluates the formulas in another thread."""
-        if self.appraised is None:
-            self.appraised = appraised(self.case)
-        self.appraisal, self.risk = self.appraised
+        self.appraisal, self.risk = appraised(self.case) if self.appraised is None else self.appraised()
         for step in self.later:
             step()
         self.later.clear()

@@ -158,6 +158,11 @@ class TemplateRow:
         """The formula in the column ``letter``."""
         return self.template.replace("{c}", letter)
 
+    def formulas(self) -> list[tuple[int, str]]:
+        """(column, formula) of each cell of the row."""
+        parts = self.template.split("{c}")
+        return [(column, _LETTERS[column].join(parts)) for column in range(self.first_col, self.last_col + 1)]
+
     def make_cells(self, ws: Worksheet) -> None:
         """The row as openpyxl cells of ``ws`` (a cell there already, only the empty freeze-panes corner, is reused)."""
         cells = ws._cells
