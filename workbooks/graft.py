@@ -163,7 +163,9 @@ def _remap_styles(sheet: etree._Element, styles: StyleMerge) -> None:
             rule.set("dxfId", styles.dxf(rule.get("dxfId", "0")))
 
 
-_CELL_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?\ss=")([0-9]+)(?=")')
+#: A cell's or row's format in a ``<sheetData>`` our writer wrote: no other element there has an ``s``, and a quote
+#: in a text or formula is written ``&quot;``, so the pattern finds nothing else.
+_CELL_STYLE = re.compile(rb' s="([0-9]+)"')
 
 
 def _sheet_settings(package: Package, part: str) -> etree._Element:
@@ -199,13 +201,13 @@ def _restyled(cells: bytes, style: Callable[[str], str]) -> bytes:
     """Each ``s`` attribute of the cells and rows in ``cells`` (a ``<sheetData>`` our writer wrote) given by
     ``style`` (:meth:`StyleMerge.style`: the index of that format among the user's), asked in the order they occur.
 
-    >>> _restyled(b'<sheetData><row r="1"><c r="A1" s="3"><v>1</v></c></row></sheetData>', {"3": "17"}.__getitem__)
-    b'<sheetData><row r="1"><c r="A1" s="17"><v>1</v></c></row></sheetData>'
+    >>> _restyled(b'<sheetData><row r="1"><c r="A1" s="3" t="inlineStr"><is><t>a s=&quot;3&quot;</t></is></c></row></sheetData>', {"3": "17"}.__getitem__)
+    b'<sheetData><row r="1"><c r="A1" s="17" t="inlineStr"><is><t>a s=&quot;3&quot;</t></is></c></row></sheetData>'
     """
-    pieces = _CELL_STYLE.split(cells)  # text, an element up to its s=", the index, text, ...
-    indexes = pieces[2::3]
-    new = {index: style(index.decode()).encode() for index in dict.fromkeys(indexes)}
-    pieces[2::3] = [new[index] for index in indexes]
+    pieces = _CELL_STYLE.split(cells)  # text, an index, text, ...
+    indexes = pieces[1::2]
+    new = {index: b' s="' + style(index.decode()).encode() + b'"' for index in dict.fromkeys(indexes)}
+    pieces[1::2] = [new[index] for index in indexes]
     return b"".join(pieces)
 
 

@@ -185,10 +185,10 @@ def split_sheet_data(data: bytes) -> SheetSplit | None:
     end = start.end()
     if not start[0].endswith(b"/>"):
         close = b"</" + (start[1] or b"") + b"sheetData>"
-        end = data.find(close, end)
-        if end < 0:
+        found = data.rfind(close, end)  # from the end: a sheet has one, and text writes "<" as "&lt;"
+        if found < 0:
             return None
-        end += len(close)
+        end = found + len(close)
     return SheetSplit(data[: start.start()], data[start.start() : end], data[end:])
 
 

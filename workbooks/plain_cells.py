@@ -232,11 +232,13 @@ class Unbound:
         left = set()
         try:
             if leave is not None:
-                existing = ws._cells
+                made: dict[int, list[int]] = {}  # row -> columns of the cells the sheet's comments made already
+                for row, column in ws._cells:
+                    made.setdefault(row, []).append(column)
                 kept: Rows = []
                 for number, attributes, cells in rows:
                     span = leave(number, cells)
-                    if span is not None and not any((number, column) in existing for column in range(span[0], span[1] + 1)):
+                    if span is not None and not any(span[0] <= column <= span[1] for column in made.get(number, ())):
                         cells = [cell for cell in cells if not span[0] <= cell[1] <= span[1]]
                         left.add(number)
                     kept.append((number, attributes, cells))

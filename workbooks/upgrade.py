@@ -43,12 +43,11 @@ from workbooks.graft import check_tool_sheets_carriable, graft_book, valid_packa
 from workbooks.layout import CLOCKS, COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, HEADER_ROW, LAYOUT_VERSION, READABLE_LAYOUTS, Layout, Shape, layout_for
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.package import Package
-from workbooks.pipeline import cycle_collection_paused, edited_tool_cells
-from workbooks.plain_cells import PlainCell, Unbound, read_book
+from workbooks.pipeline import cycle_collection_paused, edited_tool_cells, released
+from workbooks.plain_cells import Leave, PlainCell, Unbound, read_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
-from workbooks.xlsx_writer import TemplateRow
 from xlmodel.appraisal import Appraisal
 from xlmodel.compute import compute_case
 from xlmodel.model import Case
@@ -326,23 +325,43 @@ def _completed(exact: Built | None) -> Callable[[], Built | None]:
 
 
 def _bind_year_sheets(book: Workbook, unbound: Unbound, exact: Built | None) -> dict[str, set[int]]:
-    """The cells of the old book's sheets still unbound made (:meth:`Unbound.bind`), but for the year cells of
-    rows whose every year cell is as the tool wrote it (the ``exact`` rebuild's formula and fill): nothing of the
-    user's is there to carry. Returns those rows by sheet title (:func:`edited_tool_cells` passes over them)."""
-    theirs, tools = _fill_keys(book), _fill_keys(exact.workbook) if exact is not None else []
-    styles = book._cell_styles
-    fills: dict[int, tuple[object, ...]] = {}  # the old book's style index -> its fill
+    """The cells of the old book's sheets still unbound made (:meth:`Unbound.bind`), but for the rows with year
+    templates found as the tool wrote them (:class:`_AsWritten`): nothing of the user's is there to carry. Returns
+    those rows by sheet title (:func:`edited_tool_cells` passes over them)."""
+    if exact is None:
+        return {title: unbound.bind(book[title]) for title in list(unbound.rows)}
+    as_written = _AsWritten(book, unbound.shared_strings, exact)
+    return {title: unbound.bind(book[title], as_written.leave(title)) for title in list(unbound.rows)}
 
-    def fill(style: int) -> tuple[object, ...]:
-        if style not in fills:
-            fills[style] = theirs[styles[style].fillId]
-        return fills[style]
 
-    left = {}
-    for title in list(unbound.rows):
-        templates = {t.row: t for t in exact.template_rows.get(title, ())} if exact is not None else {}
+#: The last column a sheet has (XFD).
+LAST_COLUMN = 16_384
 
-        def leave(number: int, cells: list[PlainCell], templates: dict[int, TemplateRow] = templates) -> tuple[int, int] | None:
+
+class _AsWritten:
+    """Whether a row of an old sheet, read plainly, is as the tool wrote it: the cells the ``exact`` rebuild has
+    there (the year cells of its template included), each with the same formula or text and fill, and no other.
+    Only rows with a year template are looked at (the cohort × outcome rows: formulas and a unit)."""
+
+    def __init__(self, book: Workbook, shared_strings: list[str], exact: Built) -> None:
+        self.exact, self.shared_strings, self.styles = exact, shared_strings, book._cell_styles
+        self.theirs, self.tools = _fill_keys(book), _fill_keys(exact.workbook)
+        self.fills: dict[int, tuple[object, ...]] = {}  # the old book's style index -> its fill
+
+    def fill(self, style: int) -> tuple[object, ...]:
+        if style not in self.fills:
+            self.fills[style] = self.theirs[self.styles[style].fillId]
+        return self.fills[style]
+
+    def leave(self, title: str) -> Leave:
+        """For :meth:`Unbound.bind`: every column of a row as the tool wrote it, None for any other row."""
+        templates = {t.row: t for t in self.exact.template_rows.get(title, ())}
+        others: dict[int, list[tuple[int, Any, tuple[object, ...]]]] = {}  # row -> the rebuild's other cells there: column, content, fill
+        for (row, column), cell in sorted(self.exact.workbook[title]._cells.items()):
+            if row in templates and not templates[row].first_col <= column <= templates[row].last_col:  # (the freeze panes' corner may be a cell)
+                others.setdefault(row, []).append((column, cell.value, self.tools[(cell._style or StyleArray()).fillId]))
+
+        def leave(number: int, cells: list[PlainCell]) -> tuple[int, int] | None:
             template = templates.get(number)
             if template is None:
                 return None
@@ -350,13 +369,28 @@ def _bind_year_sheets(book: Workbook, unbound: Unbound, exact: Built | None) -> 
             expected = template.formulas()
             if [cell[1] for cell in year_cells] != [column for column, _ in expected] or [cell[4] for cell in year_cells] != [formula[1:] for _, formula in expected]:
                 return None
-            tool_fill = tools[template.style.fillId]
-            if any(fill(style) != tool_fill for style in {cell[2] for cell in year_cells}):
+            tool_fill = self.tools[template.style.fillId]
+            if any(self.fill(style) != tool_fill for style in {cell[2] for cell in year_cells}):
                 return None
-            return template.first_col, template.last_col
+            rest = [cell for cell in cells if not template.first_col <= cell[1] <= template.last_col]
+            tools = others.get(number, [])
+            if len(rest) != len(tools) or not all(self._alike(cell, *tool) for cell, tool in zip(rest, tools, strict=True)):
+                return None
+            return 1, LAST_COLUMN
 
-        left[title] = unbound.bind(book[title], leave)
-    return left
+        return leave
+
+    def _alike(self, cell: PlainCell, column: int, tools: Any, tool_fill: tuple[object, ...]) -> bool:
+        """A plain cell with the content and fill the tool wrote (a formula or a text; any other content: no)."""
+        _, at, style, kind, formula, value, inline = cell
+        if at != column or self.fill(style) != tool_fill:
+            return False
+        if isinstance(tools, str) and tools.startswith("="):
+            return formula == tools[1:]
+        if formula is not None or not isinstance(tools, str | None):
+            return False
+        text = inline if kind == "inlineStr" else self.shared_strings[int(value)] if kind == "s" and value else value if kind == "str" else None
+        return text == tools if tools is not None else value in (None, "") and inline is None
 
 
 #: A hand edit to write into today's book: (sheet, row, column) and the user's value or formula there.
@@ -542,6 +576,7 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
     exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
     as_written = _bind_year_sheets(book, unbound, exact)
     done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=_completed(exact), name=name, as_written=as_written)
+    released(book, new.workbook, None if exact is None else exact.workbook)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
     return done.data, UpgradeReport(Path(name), None, version, steps, done.inputs, done.user_sheets, done.repointed, done.unplaced,
