@@ -155,7 +155,6 @@ def with_cached_values(
     blocks: Sequence[FunctionBlock] = (),
     meanwhile: Callable[[], Collection[str]] | None = None,
     template_rows: TemplateRows | None = None,
-    compress: bool = True,
 ) -> bytes:
     """The workbook as .xlsx bytes with every formula's value cached.
 
@@ -168,8 +167,29 @@ def with_cached_values(
     writes the package. ``meanwhile`` may add value cells that no formula reads (the appraisal's tables),
     never formulas, and returns the titles of the sheets it changed (their cells are written again).
     ``template_rows``: rows of formulas the build left as templates (:class:`workbooks.xlsx_writer.TemplateRow`).
-    ``compress``: False for a package that is read again at once (``xlmodel upgrade`` grafts its sheets).
     """
+    prepared, values = _evaluated(wb, custom_functions=custom_functions, checked_sheets=checked_sheets, blocks=blocks, meanwhile=meanwhile, template_rows=template_rows)
+    return prepared.to_bytes(values)
+
+
+def cached_parts(wb: Workbook, *, custom_functions: bool, blocks: Sequence[FunctionBlock] = (), meanwhile: Callable[[], Collection[str]] | None = None,
+                 template_rows: TemplateRows | None = None) -> dict[str, bytes]:  # fmt: skip
+    """:func:`with_cached_values`'s package as its parts, in order (``xlmodel upgrade`` grafts them into the
+    user's package: not zipped to be read again at once)."""
+    prepared, values = _evaluated(wb, custom_functions=custom_functions, blocks=blocks, meanwhile=meanwhile, template_rows=template_rows)
+    return prepared.parts(values)
+
+
+def _evaluated(
+    wb: Workbook,
+    *,
+    custom_functions: bool = True,
+    checked_sheets: Collection[str] | None = None,
+    blocks: Sequence[FunctionBlock] = (),
+    meanwhile: Callable[[], Collection[str]] | None = None,
+    template_rows: TemplateRows | None = None,
+) -> tuple[PreparedBook, Cells]:
+    """The book written once and the values of its formulas (see :func:`with_cached_values`)."""
     checked = set(wb.sheetnames if checked_sheets is None else checked_sheets)
     template_rows = template_rows or {}
     book, known, given = _loaded(wb, blocks, custom_functions, template_rows)
@@ -198,4 +218,4 @@ def with_cached_values(
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} flere)" if len(problems) > 10 else "")
         raise WorkbookError("formler", f"{len(problems)} formler giver fejl: {shown}")
-    return prepared.to_bytes(values, compress=compress)
+    return prepared, values

@@ -354,15 +354,15 @@ def _repoint_sheet(sheet: etree._Element, title: str, repoint: Repoint, report: 
     return _repoint_formulas(sheet, others, f"{title} (betinget formatering/datavalidering)", repoint, report) or changed
 
 
-def graft_book(user: Package, rebuilt: bytes, *, sheets: Mapping[str, str | None], old_tools: Collection[str], repoint: Repoint, place: Place, name: str) -> tuple[bytes, GraftReport]:
-    """The user's book (its package ``user``, changed here) with its tool sheets replaced by ``rebuilt``'s.
+def graft_book(user: Package, new: Package, *, sheets: Mapping[str, str | None], old_tools: Collection[str], repoint: Repoint, place: Place, name: str) -> tuple[bytes, GraftReport]:
+    """The user's book (its package ``user``, changed here) with its tool sheets replaced by those of ``new`` (the
+    rebuilt book's package).
 
     ``sheets``: each tool sheet of ``rebuilt`` (by title, in today's order) -> the title of the tool sheet it
     replaces in ``original`` (None: a sheet the old layout did not have); ``old_tools``: every tool sheet of
     ``original`` (those not named in ``sheets`` are removed). ``repoint`` moves a formula's references into
     tool sheets; ``place`` one cell of an old tool sheet.
     """
-    new = Package.read(rebuilt, "ny fil")
     report = GraftReport()
     old_sheets, new_sheets = user.sheets(), new.sheets()
     replaced = {old for old in sheets.values() if old is not None}

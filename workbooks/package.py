@@ -95,6 +95,11 @@ class Package:
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__})") from None
 
+    @classmethod
+    def of(cls, parts: dict[str, bytes]) -> Package:
+        """A package of ``parts`` (name -> bytes, in order), as written now."""
+        return cls([zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)) for name in parts], parts)
+
     def part(self, name: str) -> bytes:
         return self.changed[name] if name in self.changed else self.parts[name]
 

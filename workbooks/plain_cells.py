@@ -42,23 +42,26 @@ from openpyxl.worksheet.dimensions import RowDimension
 
 from workbooks.evaluate import WorkbookError
 from workbooks.files import check_package, load
-from workbooks.package import SheetSplit, split_sheet_data
+from workbooks.package import RELS, SheetSplit, parse, serialise, split_sheet_data
 
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
+#: Characters XML does not allow in a document (the parser refuses them; here no token matches them, and the part
+#: is left to openpyxl).
+_FORBIDDEN = rb"\x00-\x08\x0b\x0c\x0e-\x1f"
+_TEXT = rb"([^<" + _FORBIDDEN + rb"]*)"
 #: One token of ``<sheetData>``: a row's start (number, other attributes, "/" when empty), a row's end, or a cell
-#: (column, row, style, type, formula present, formula, value, inline text present, inline text).
+#: (column, row, style, type, formula present, formula, empty formula, value, inline text present, inline text).
 _TOKEN = re.compile(
-    rb'<row r="([0-9]{1,7})"((?: [A-Za-z][A-Za-z0-9:]*="[^"<&]*")*)(/?)>'
+    rb'<row r="([0-9]{1,7})"((?: [A-Za-z][A-Za-z0-9:]*="[^"<&' + _FORBIDDEN + rb']*")*)(/?)>'
     rb"|(</row>)"
     rb'|<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?(?: t="([A-Za-z]{1,9})")?'
-    rb"(?:/>|>(?:(<f(?: aca=\"(?:true|false)\")?>)([^<]*)</f>|(<f(?: aca=\"(?:true|false)\")?/>))?(?:<v>([^<]*)</v>|<v/>)?(?:(<is>)<t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>)"
+    rb"(?:/>|>(?:(<f(?: aca=\"(?:true|false)\")?>)" + _TEXT + rb"</f>|(<f(?: aca=\"(?:true|false)\")?/>))?(?:<v>" + _TEXT + rb"</v>|<v/>)?"
+    rb"(?:(<is>)<t(?: xml:space=\"preserve\")?>" + _TEXT + rb"</t></is>)?</c>)"
 )
 _ENCODING = re.compile(rb'<\?xml[^>]*?encoding=["\']([^"\']*)["\']')
 _ATTRIBUTE = re.compile(rb'([A-Za-z][A-Za-z0-9:]*)="([^"]*)"')
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
-#: Characters XML does not allow in a document (the parser refuses them; here they leave the part to openpyxl).
-_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}  # "amp" first: replaced last
 
 #: A cell as read: (row, column, style index, type, formula text or None, value text or None, inline text or None).
@@ -109,11 +112,17 @@ def _non_ascii_resolved(data: bytes) -> bytes:
     """
     if b"&#" not in data:
         return data
-    table = {}
-    for reference in set(_NUMERIC_REFERENCE.findall(data)):
-        code = int(reference[3:-1], 16) if reference[2:3] == b"x" else int(reference[2:-1])
-        table[reference] = chr(code).encode() if 0x80 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF else reference
-    return _NUMERIC_REFERENCE.sub(lambda m: table[m[0]], data)
+    table: dict[bytes, bytes] = {}
+
+    def resolved(match: re.Match[bytes]) -> bytes:
+        reference = match[0]
+        found = table.get(reference)
+        if found is None:
+            code = int(reference[3:-1], 16) if reference[2:3] == b"x" else int(reference[2:-1])
+            found = table[reference] = chr(code).encode() if 0x80 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF else reference
+        return found
+
+    return _NUMERIC_REFERENCE.sub(resolved, data)
 
 
 def _resolved(match: re.Match[str]) -> str:
@@ -135,8 +144,6 @@ def plain_rows(sheet_data: bytes) -> Rows:
         if sheet_data == b"<sheetData/>":
             return []
         raise _NotPlain
-    if _FORBIDDEN.search(sheet_data):
-        raise _NotPlain
     sheet_data = _non_ascii_resolved(sheet_data)
     end = len(sheet_data) - len(b"</sheetData>")
     at = len(b"<sheetData>")
@@ -144,6 +151,9 @@ def plain_rows(sheet_data: bytes) -> Rows:
     cells: list[PlainCell] = []
     in_row = False
     match_token = _TOKEN.match
+    columns: dict[bytes, int] = {}  # each column's, style's and type's text read once
+    styles: dict[bytes | None, int] = {None: 0}
+    kinds: dict[bytes | None, str] = {None: "n"}
     try:
         while at < end:
             m = match_token(sheet_data, at)
@@ -164,8 +174,14 @@ def plain_rows(sheet_data: bytes) -> Rows:
                 if not in_row:
                     raise _NotPlain
                 _, _, _, _, letters, number, style, kind, has_formula, formula, empty_formula, value, has_inline, inline = m.groups()
-                cells.append((int(number), column_index_from_string(letters.decode()), int(style or 0), kind.decode() if kind else "n",
-                              _text(formula) if has_formula else ("" if empty_formula else None),
+                column, style_index, data_type = columns.get(letters), styles.get(style), kinds.get(kind)
+                if column is None:
+                    column = columns[letters] = column_index_from_string(letters.decode())
+                if style_index is None:
+                    style_index = styles[style] = int(style)
+                if data_type is None:
+                    data_type = kinds[kind] = kind.decode()
+                cells.append((int(number), column, style_index, data_type, _text(formula) if has_formula else ("" if empty_formula else None),
                               None if value is None else _text(value) if value else "", _text(inline) if has_inline else None))  # fmt: skip
     except UnicodeDecodeError:
         raise _NotPlain from None
@@ -249,14 +265,24 @@ class Unbound:
         return left
 
 
+def _without_drawings(relationships: bytes, name: str) -> bytes:
+    """A sheet's relationships without its drawing (charts and pictures)."""
+    root = parse(relationships, name)
+    for relationship in root.findall(f"{{{RELS}}}Relationship"):
+        if relationship.get("Type", "").endswith("/drawing"):
+            root.remove(relationship)
+    return serialise(root)
+
+
 #: Given a row's number and its cells, the columns (first, last) whose cells need not be made, or None.
 Leave = Callable[[int, list[PlainCell]], tuple[int, int] | None]
 
 
-def read_book(data: bytes, name: str, *, min_part_bytes: int | None = None) -> tuple[Workbook, Unbound]:
+def read_book(data: bytes, name: str, *, min_part_bytes: int | None = None, drawings: bool = True) -> tuple[Workbook, Unbound]:
     """The book in ``data`` read by openpyxl but for the cells of its plain sheet parts of at least
     ``min_part_bytes`` (default :data:`MIN_PART_BYTES`): those sheets' rows, read, wait in :class:`Unbound` (a
-    sheet's comments are there already)."""
+    sheet's comments are there already). Without ``drawings`` the sheets' charts and pictures are not read (a
+    reader of cells: ``xlmodel upgrade`` carries them in the package)."""
     if not openpyxl.DEFUSEDXML:
         raise WorkbookError("defusedxml", "defusedxml skal være installeret, så openpyxl afviser farlig XML")
     check_package(data, name)
@@ -266,7 +292,10 @@ def read_book(data: bytes, name: str, *, min_part_bytes: int | None = None) -> t
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return load(data, name), Unbound(name, {}, [])  # openpyxl's error, as load words it
     plain = plain_sheet_parts(parts, MIN_PART_BYTES if min_part_bytes is None else min_part_bytes)
-    if not plain:
+    if not drawings:
+        for part in [part for part in parts if part.startswith("xl/worksheets/_rels/") and b"/drawing" in parts[part]]:
+            parts[part] = _without_drawings(parts[part], part)
+    elif not plain:
         return load(data, name), Unbound(name, {}, [])
     reduced = io.BytesIO()
     with zipfile.ZipFile(reduced, "w", zipfile.ZIP_STORED) as out:

@@ -28,7 +28,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbooks.build import Built, build_workbook
-from workbooks.evaluate import WorkbookError, with_cached_values
+from workbooks.evaluate import WorkbookError, cached_parts
 from workbooks.files import (
     book_to_replace,
     check_output,
@@ -533,7 +533,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
         found.lost += _highlights(book, old, new, cells, old_titles)
         return changed | new.touched
 
-    evaluate = functools.partial(with_cached_values, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows, compress=False)
+    evaluate = functools.partial(cached_parts, custom_functions=stored[2] != "native", blocks=new.blocks, template_rows=new.template_rows)
     rebuilt = evaluate(new.workbook, meanwhile=alongside)
     if found.edits:
         for place, value in found.edits:
@@ -541,7 +541,7 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
         rebuilt = evaluate(new.workbook)
     inputs, kept, lost = found.inputs, found.kept, found.lost
     key_of = {title: key for key, title in new_titles.items()}
-    data, graft = graft_book(user, rebuilt, sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
+    data, graft = graft_book(user, Package.of(rebuilt), sheets={ws.title: old_titles.get(key_of[ws.title]) for ws in new.workbook.worksheets}, old_tools=old_titles.values(),
                              repoint=lambda formula, home: repoint(formula, home, cells), place=cells.place, name=name)  # fmt: skip
     valid_package(data, name)
     return Carried(data, inputs, tuple(graft.user_sheets), tuple(graft.moved), tuple(lost + graft.lost), tuple(kept), tuple(graft.carried))
@@ -554,7 +554,7 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
 
 
 def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
-    book, unbound = read_book(original, name)  # openpyxl's reading, the large sheets' plain cells read faster
+    book, unbound = read_book(original, name, drawings=False)  # openpyxl's reading, the large sheets' plain cells read faster
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")

@@ -339,19 +339,27 @@ class PreparedBook:
         """(row, column, coordinate) of every formula cell, per sheet title."""
         return {title: cells.formulas() for title, cells in self._sheets.values()}
 
-    def to_bytes(self, cached: Cells | None = None, *, as_values: Cells | None = None, compress: bool = True) -> bytes:
-        """The .xlsx bytes with ``cached`` values in the formula cells listed there; ``as_values``: cells
-        written as their value only (see the module docstring)."""
-        out = io.BytesIO()
-        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-        # level 1: three times faster than zlib's default 6, the file about an eighth larger
-        with zipfile.ZipFile(self._buffer) as source, zipfile.ZipFile(out, "w", method, allowZip64=True, compresslevel=1) as target:
+    def parts(self, cached: Cells | None = None, *, as_values: Cells | None = None) -> dict[str, bytes]:
+        """The package's parts in order, with ``cached`` values in the formula cells listed there; ``as_values``:
+        cells written as their value only (see the module docstring)."""
+        found = {}
+        with zipfile.ZipFile(self._buffer) as source:
             for item in source.infolist():
                 data = source.read(item.filename)
                 if item.filename in self._sheets:
                     title, cells = self._sheets[item.filename]
                     data = data.replace(_MARKER, cells.xml((cached or {}).get(title, {}), (as_values or {}).get(title, {}), title))
-                target.writestr(item.filename, data, compress_type=target.compression)
+                found[item.filename] = data
+        return found
+
+    def to_bytes(self, cached: Cells | None = None, *, as_values: Cells | None = None, compress: bool = True) -> bytes:
+        """The .xlsx bytes of :meth:`parts`."""
+        out = io.BytesIO()
+        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        # level 1: three times faster than zlib's default 6, the file about an eighth larger
+        with zipfile.ZipFile(out, "w", method, allowZip64=True, compresslevel=1) as target:
+            for name, data in self.parts(cached, as_values=as_values).items():
+                target.writestr(name, data, compress_type=target.compression)
         return out.getvalue()
 
 
