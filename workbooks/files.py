@@ -58,18 +58,27 @@ def read_bytes(path: Path) -> bytes:
 def check_package(data: bytes, name: str) -> None:
     """Refuse a package whose parts are too many or unpack to too much, by unpacking it in chunks under
     the limits (the sizes a zip declares can lie); a file that is not a zip passes to openpyxl's error."""
+    unpack(data, name, keep=False)
+
+
+def unpack(data: bytes, name: str, *, keep: bool = True) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]] | None:
+    """The package's entries and parts, unpacked in chunks under the limits of :func:`check_package` (which
+    refuses what is over them; without ``keep`` the parts are not kept); None for a file that is not a zip
+    (openpyxl's error is the one to give)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return
+        return None
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise WorkbookError(name, f"regnearket har {len(infos):,} dele (højst {MAX_PARTS:,}); det ligner ikke et regneark".replace(",", "."))
     total = 0
+    parts = {}
     for info in infos:
         if info.file_size > MAX_PART_BYTES or (info.file_size > 10_000_000 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO):
             raise WorkbookError(name, f"delen {info.filename} fylder {info.file_size:,} bytes udpakket; regnearket afvises (mulig zip-bombe)".replace(",", "."))
         size = 0
+        chunks = []
         try:
             with archive.open(info) as part:
                 while chunk := part.read(_CHUNK):
@@ -77,8 +86,12 @@ def check_package(data: bytes, name: str) -> None:
                     total += len(chunk)
                     if size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES:
                         raise WorkbookError(name, f"regnearket fylder over {MAX_UNPACKED_BYTES // 1_000_000:,} MB udpakket; det afvises (mulig zip-bombe)".replace(",", "."))
+                    if keep:
+                        chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise WorkbookError(name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
+        parts[info.filename] = b"".join(chunks)
+    return infos, parts
 
 
 def load(data: bytes, name: str, *, data_only: bool = False) -> Workbook:

@@ -192,23 +192,25 @@ def _new_sheet(data: bytes, part: str, new: Package, styles: StyleMerge, setting
     written = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
     if split is None:
         return written
-    if written.count(split.empty) != 1:
+    around = written.split(split.empty)
+    if len(around) != 2:
         raise WorkbookError(part, "arket kunne ikke skrives (sheetData)")
-    return written.replace(split.empty, _restyled(split.cells, styles.style))
+    return b"".join([around[0], *_restyled(split.cells, styles.style), around[1]])
 
 
-def _restyled(cells: bytes, style: Callable[[str], str]) -> bytes:
-    """Each ``s`` attribute of the cells and rows in ``cells`` (a ``<sheetData>`` our writer wrote) given by
-    ``style`` (:meth:`StyleMerge.style`: the index of that format among the user's), asked in the order they occur.
+def _restyled(cells: bytes, style: Callable[[str], str]) -> list[bytes]:
+    """The pieces of ``cells`` (a ``<sheetData>`` our writer wrote) with each ``s`` attribute of its cells and rows
+    given by ``style`` (:meth:`StyleMerge.style`: the index of that format among the user's), asked in the order
+    they occur.
 
-    >>> _restyled(b'<sheetData><row r="1"><c r="A1" s="3" t="inlineStr"><is><t>a s=&quot;3&quot;</t></is></c></row></sheetData>', {"3": "17"}.__getitem__)
+    >>> b"".join(_restyled(b'<sheetData><row r="1"><c r="A1" s="3" t="inlineStr"><is><t>a s=&quot;3&quot;</t></is></c></row></sheetData>', {"3": "17"}.__getitem__))
     b'<sheetData><row r="1"><c r="A1" s="17" t="inlineStr"><is><t>a s=&quot;3&quot;</t></is></c></row></sheetData>'
     """
     pieces = _CELL_STYLE.split(cells)  # text, an index, text, ...
     indexes = pieces[1::2]
     new = {index: b' s="' + style(index.decode()).encode() + b'"' for index in dict.fromkeys(indexes)}
     pieces[1::2] = [new[index] for index in indexes]
-    return b"".join(pieces)
+    return pieces
 
 
 def _inline_strings(sheet: etree._Element, new: Package) -> None:

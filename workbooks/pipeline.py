@@ -29,7 +29,7 @@ from workbooks.files import (
 )
 from workbooks.layout import RUNTIMES, Shape
 from workbooks.migrations import chain
-from workbooks.package import patch_book
+from workbooks.package import Package, patch_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of, sheet_titles
 from workbooks.xlsx_writer import TemplateRow
@@ -246,7 +246,7 @@ def recalc(path: Path, *, force: bool = False, now: dt.datetime | None = None) -
             from workbooks.upgrade import carried
 
             stored = (layout.shape.layout_version, layout.shape, runtime, lang)  # the book stays in its own layout
-            done = carried(original, book, new, stored, titles, chain(layout.shape, layout.shape.layout_version), exact=None, name=str(path))
+            done = carried(Package.read(original, str(path)), book, new, stored, titles, chain(layout.shape, layout.shape.layout_version), exact=None, name=str(path))
             data, moves = done.data, (done.repointed, done.unplaced)
         else:
             rebuilt = with_cached_values(new.workbook, custom_functions=runtime != "native", blocks=new.blocks)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.styles.cell_style import StyleArray
@@ -44,7 +45,7 @@ from workbooks.layout import CLOCKS, COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, H
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.package import Package
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells, released
-from workbooks.plain_cells import Leave, PlainCell, Unbound, read_book
+from workbooks.plain_cells import LAST_COLUMN, Leave, PlainCell, Unbound, read_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
@@ -283,6 +284,14 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
     places; returns the input cells with a value."""
     count = 0
     todays = {ws.title: ws._cells for ws in new.workbook.worksheets}  # ``workbook[title]`` looks through every sheet
+    formats: dict[tuple[int, int], bool] = {}  # (the old cell's format index, today's) -> the same format
+
+    def same_format(old: Cell, tools: Cell) -> bool:
+        key = (old._style.numFmtId, tools._style.numFmtId)
+        if key not in formats:
+            formats[key] = old.number_format == tools.number_format
+        return formats[key]
+
     for key, title in old_titles.items():
         found = book[title]._cells  # the cells it has (iter_rows would make every empty one)
         for _, cell in sorted(found.items() if key in INPUT_SHEETS else ((k, c) for k, c in found.items() if c._comment is not None)):
@@ -294,7 +303,7 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
             is_input = (place[0], f"{get_column_letter(place[2])}{place[1]}") in new.inputs
             tools = todays[place[0]].get(place[1:])  # looked at without making it (a sheet changed is written again)
             count += is_input and tools is not None and tools.value not in (None, "")
-            if cell.comment is not None or (is_input and (tools is None or tools.number_format != cell.number_format)):
+            if cell.comment is not None or (is_input and (tools is None or not same_format(cell, tools))):
                 new_cell = new.cell(*place)
                 if cell.comment is not None:
                     new_cell.comment = Comment(cell.comment.text, cell.comment.author)
@@ -334,10 +343,6 @@ def _bind_year_sheets(book: Workbook, unbound: Unbound, exact: Built | None) -> 
     return {title: unbound.bind(book[title], as_written.leave(title)) for title in list(unbound.rows)}
 
 
-#: The last column a sheet has (XFD).
-LAST_COLUMN = 16_384
-
-
 class _AsWritten:
     """Whether a row of an old sheet, read plainly, is as the tool wrote it: the cells the ``exact`` rebuild has
     there (the year cells of its template included), each with the same formula or text and fill, and no other.
@@ -360,22 +365,28 @@ class _AsWritten:
         for (row, column), cell in sorted(self.exact.workbook[title]._cells.items()):
             if row in templates and not templates[row].first_col <= column <= templates[row].last_col:  # (the freeze panes' corner may be a cell)
                 others.setdefault(row, []).append((column, cell.value, self.tools[(cell._style or StyleArray()).fillId]))
+        spans: dict[tuple[int, int], list[int]] = {}  # a template's columns
 
         def leave(number: int, cells: list[PlainCell]) -> tuple[int, int] | None:
             template = templates.get(number)
             if template is None:
                 return None
-            year_cells = [cell for cell in cells if template.first_col <= cell[1] <= template.last_col]
-            expected = template.formulas()
-            if [cell[1] for cell in year_cells] != [column for column, _ in expected] or [cell[4] for cell in year_cells] != [formula[1:] for _, formula in expected]:
+            first, last = template.first_col, template.last_col
+            year_cells = [cell for cell in cells if first <= cell[1] <= last]
+            columns = spans.get((first, last)) or spans.setdefault((first, last), list(range(first, last + 1)))
+            if [cell[1] for cell in year_cells] != columns or [cell[4] for cell in year_cells] != template.texts():
                 return None
             tool_fill = self.tools[template.style.fillId]
-            if any(self.fill(style) != tool_fill for style in {cell[2] for cell in year_cells}):
-                return None
-            rest = [cell for cell in cells if not template.first_col <= cell[1] <= template.last_col]
+            for style in {cell[2] for cell in year_cells}:
+                if self.fill(style) != tool_fill:
+                    return None
+            rest = [cell for cell in cells if not first <= cell[1] <= last]
             tools = others.get(number, [])
-            if len(rest) != len(tools) or not all(self._alike(cell, *tool) for cell, tool in zip(rest, tools, strict=True)):
+            if len(rest) != len(tools):
                 return None
+            for cell, (column, content, fill) in zip(rest, tools, strict=True):
+                if not self._alike(cell, column, content, fill):
+                    return None
             return 1, LAST_COLUMN
 
         return leave
@@ -505,9 +516,10 @@ class _Found:
     lost: list[str] = dataclasses.field(default_factory=list)
 
 
-def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
+def carried(user: Package, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
             exact: Callable[[], Built | None] | None, name: str, as_written: Mapping[str, Collection[int]] | None = None) -> Carried:  # fmt: skip
-    """``original`` (read as ``book``, of the ``stored`` layout) with its tool sheets replaced by ``new``'s, what is
+    """The user's book (its package ``user``, read as ``book``, of the ``stored`` layout; changed here) with its tool
+    sheets replaced by ``new``'s, what is
     the user's carried along: comments, formats and highlights at the cells' new places, hand edits found
     against the book ``exact`` gives (None: not looked for; it returns None for a layout it cannot build; ``as_written``:
     rows of its year sheets found as it has them, :func:`_bind_year_sheets`), the
@@ -518,7 +530,6 @@ def carried(original: bytes, book: Workbook, new: Built, stored: tuple[str, Shap
     the appraisal's cells (``new.complete``), the old layout's book, the comments, formats and highlights, and
     the search for hand edits. A hand edit changes what the formulas compute, so when there is one it is
     written afterwards and the book evaluated again."""
-    user = Package.read(original, name)
     check_tool_sheets_carriable(user, old_titles.values(), name)
     new_titles = sheet_titles(new.workbook, stored[3])
     cells = CellMap(book, new.workbook, migrated, old_titles, new_titles, new.inputs, (layout_for(stored[1]), new.layout))
@@ -554,7 +565,7 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
 
 
 def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
-    book, unbound = read_book(original, name, drawings=False)  # openpyxl's reading, the large sheets' plain cells read faster
+    book, unbound, user = read_book(original, name, drawings=False)  # openpyxl's reading, the large sheets' plain cells read faster
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
@@ -575,7 +586,7 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
     # What the release wrote: the book's inputs with the parameters it was computed with (today's when refreshed)
     exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
     as_written = _bind_year_sheets(book, unbound, exact)
-    done = carried(original, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=_completed(exact), name=name, as_written=as_written)
+    done = carried(user, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=_completed(exact), name=name, as_written=as_written)
     released(book, new.workbook, None if exact is None else exact.workbook)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()

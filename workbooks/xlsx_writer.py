@@ -163,6 +163,11 @@ class TemplateRow:
         parts = self.template.split("{c}")
         return [(column, _LETTERS[column].join(parts)) for column in range(self.first_col, self.last_col + 1)]
 
+    def texts(self) -> list[str]:
+        """Each cell's formula as the file holds it (without the "=")."""
+        parts = self.template[1:].split("{c}")
+        return [_LETTERS[column].join(parts) for column in range(self.first_col, self.last_col + 1)]
+
     def make_cells(self, ws: Worksheet) -> None:
         """The row as openpyxl cells of ``ws`` (a cell there already, only the empty freeze-panes corner, is reused)."""
         cells = ws._cells
