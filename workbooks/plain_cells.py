@@ -1,4 +1,4 @@
-"""A book read with the cells of its large sheets taken from their XML in one pass (``xlmodel upgrade``).
+"""A book read with the cells of its sheets taken from their XML in one pass (``xlmodel upgrade``).
 
 openpyxl makes several Python objects per XML element it reads: 0.23 s for the 200-cohort book, the largest
 part of an upgrade. Most cells xlmodel, openpyxl and Excel write are plain, one pattern each::
@@ -13,7 +13,8 @@ the default namespace, no merged cells nor hyperlinks. openpyxl reads the packag
 openpyxl's own rules for values (numbers, shared strings, booleans, dates by the cell's number format). Any
 other part (shared or array formulas, rich text, whitespace between elements, an attribute more) is read by
 openpyxl whole. The result equals openpyxl's load: tested cell by cell on every committed book, on books
-saved by openpyxl and LibreOffice, and on random cells.
+saved by openpyxl and LibreOffice, and on random cells. :func:`read_book` leaves the cells of such sheets to be
+made when the caller asks (:class:`Unbound`): ``xlmodel upgrade`` leaves out the rows it finds as the tool wrote them.
 
 >>> rows = plain_rows(b'<sheetData><row r="2" ht="30" customHeight="1"><c r="B2" s="1" t="inlineStr"><is><t>A &amp; B</t></is></c></row></sheetData>')
 >>> rows[0][0], rows[0][1]["ht"], rows[0][2]

@@ -411,8 +411,8 @@ Edit = tuple[tuple[str, int, int], Any]
 def _hand_edits(book: Workbook, exact: Built | None, version: str, new: Built, cells: CellMap, as_written: Mapping[str, Collection[int]]) -> tuple[list[Edit], list[str], list[str]]:
     """Tool cells of the old book edited by hand, with where they now are (the user's value or formula, its
     references re-pointed); returns (the edits to write, the lines saying so, those without a place). Found
-    against the ``exact`` rebuild (``as_written``: rows whose year cells were found as the tool wrote them);
-    for a layout that cannot be rebuilt it says so."""
+    against the ``exact`` rebuild (``as_written``: rows already found as the tool wrote them, every cell); for a
+    layout that cannot be rebuilt it says so."""
     if exact is None:
         return [], [], [f"værktøjets ark i layout {version} kan ikke genskabes af denne udgave, så rettelser i hånden i dem kan ikke skelnes fra værktøjets egne celler og er ikke ført med"]
     edits: list[Edit] = []
@@ -518,11 +518,10 @@ class _Found:
 
 def carried(user: Package, book: Workbook, new: Built, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], migrated: Migrated, *,
             exact: Callable[[], Built | None] | None, name: str, as_written: Mapping[str, Collection[int]] | None = None) -> Carried:  # fmt: skip
-    """The user's book (its package ``user``, read as ``book``, of the ``stored`` layout; changed here) with its tool
-    sheets replaced by ``new``'s, what is
-    the user's carried along: comments, formats and highlights at the cells' new places, hand edits found
-    against the book ``exact`` gives (None: not looked for; it returns None for a layout it cannot build; ``as_written``:
-    rows of its year sheets found as it has them, :func:`_bind_year_sheets`), the
+    """The user's book (its package ``user``, changed here, read as ``book``, of the ``stored`` layout) with its tool
+    sheets replaced by ``new``'s, what is the user's carried along: comments, formats and highlights at the cells'
+    new places, hand edits found against the book ``exact`` gives (None: not looked for; it returns None for a
+    layout it cannot build; ``as_written``: rows already found as it has them, :func:`_bind_year_sheets`), the
     user's parts grafted around today's tool sheets with their references moved (:func:`workbooks.graft.graft_book`).
     Used by ``upgrade`` and by ``recalc`` when the inputs need another structure of the tool sheets.
 
@@ -565,7 +564,7 @@ def upgraded(original: bytes, name: str, *, refresh_parameters: bool = False) ->
 
 
 def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[bytes, UpgradeReport]:
-    book, unbound, user = read_book(original, name, drawings=False)  # openpyxl's reading, the large sheets' plain cells read faster
+    book, unbound, user = read_book(original, name, drawings=False)  # openpyxl's reading, the sheets' plain cells read faster
     version, shape, runtime, lang = stored_layout(book)
     if version == str(LAYOUT_VERSION) and not refresh_parameters:
         raise WorkbookError(name, f"arket har allerede dagens layout ({LAYOUT_VERSION}); brug xlmodel recalc (eller upgrade --refresh-parameters for dagens satser)")
