@@ -21,7 +21,7 @@ from tests.test_workbooks import require_libreoffice
 from workbooks.evaluate import WorkbookError
 from workbooks.files import load
 from workbooks.libreoffice import convert
-from workbooks.plain_cells import load_book, plain_sheet_parts
+from workbooks.plain_cells import load_book, plain_sheet_parts, read_book
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = sorted([*(ROOT / "tests" / "data").glob("*.xlsx"), *(ROOT / "examples").rglob("*.xlsx")])
@@ -29,13 +29,13 @@ COMMITTED = sorted([*(ROOT / "tests" / "data").glob("*.xlsx"), *(ROOT / "example
 
 def snapshot(wb: Workbook) -> dict[str, Any]:
     """What a reader makes of each sheet: every cell's class, value, type, style and comment; the row dimensions;
-    the extent and the merged ranges."""
+    the extent, the merged ranges and the charts."""
     found = {}
     for ws in wb.worksheets:
         cells = {key: (type(c).__name__, c._value, c.data_type, None if c._style is None else c._style.tobytes(), None if c.comment is None else c.comment.text)
                  for key, c in ws._cells.items()}  # fmt: skip
         rows = {key: (d.ht, d.hidden, d.outlineLevel, d.customHeight, d.thickBot, None if d._style is None else d._style.tobytes()) for key, d in ws.row_dimensions.items()}
-        found[ws.title] = (cells, rows, ws.max_row, ws.max_column, str(ws.merged_cells))
+        found[ws.title] = (cells, rows, ws.max_row, ws.max_column, str(ws.merged_cells), len(ws._charts))
     return found
 
 
@@ -161,6 +161,27 @@ def test_text_xml_forbids_is_refused_as_openpyxl_refuses_it(bad: bytes) -> None:
         load(broken, "bog")
     with pytest.raises(WorkbookError, match="kan ikke læses"):
         load_book(broken, "bog", min_part_bytes=0)
+
+
+def test_references_and_entities_in_one_text_are_read_alike() -> None:
+    """A reference to a character of the markup (or a tab) beside the named entities: resolved once, in one pass."""
+    data = _with_sheet((b"MARK", b"&#38;amp; &#9;&lt;x&gt; &#x26;#229; &#229;"))
+    assert plain_parts(data) == ["xl/worksheets/sheet1.xml"]
+    assert snapshot(load_book(data, "bog", min_part_bytes=0)) == snapshot(load(data, "bog"))
+    assert load(data, "bog").active["A1"].value == "&amp; \t<x> &#229; å"
+
+
+def test_a_book_read_for_its_cells_has_them_all_and_no_charts() -> None:
+    """``read_book(drawings=False)``, as ``xlmodel upgrade`` reads: every cell as openpyxl reads it, the charts left
+    in the package (``load_book`` reads them, as openpyxl does)."""
+    data = (ROOT / "examples" / "built" / "ishoej_2021.native.xlsx").read_bytes()
+    read = read_book(data, "bog", drawings=False)
+    for title in list(read.unbound.rows):
+        read.unbound.bind(read.workbook[title])
+    expected = snapshot(load(data, "bog"))
+    assert sum(charts for *_, charts in expected.values()) > 0
+    assert snapshot(read.workbook) == {title: (*found[:-1], 0) for title, found in expected.items()}
+    assert read.package.parts == {name: zipfile.ZipFile(io.BytesIO(data)).read(name) for name in read.package.parts}
 
 
 @pytest.mark.parametrize("code", [0x8, 0x9, 0xA, 0xD, 0x1F, 0x20, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0x10000, 0x10FFFF, 0x110000], ids=hex)

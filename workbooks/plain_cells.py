@@ -120,7 +120,7 @@ def _non_ascii_resolved(data: bytes) -> bytes:
         found = table.get(reference)
         if found is None:
             code = int(reference[3:-1], 16) if reference[2:3] == b"x" else int(reference[2:-1])
-            found = table[reference] = chr(code).encode() if 0x80 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF else reference
+            found = table[reference] = chr(code).encode() if code >= 0x80 and _allowed(code) else reference
         return found
 
     return _NUMERIC_REFERENCE.sub(resolved, data)
@@ -133,9 +133,14 @@ def _resolved(match: re.Match[str]) -> str:
 
 def _character(code: int) -> str:
     """The character a reference names, where XML allows it (else the parser's error is openpyxl's to give)."""
-    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+    if _allowed(code):
         return chr(code)
     raise _NotPlain
+
+
+def _allowed(code: int) -> bool:
+    """A character XML allows in a document."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def plain_rows(sheet_data: bytes) -> Rows:
@@ -243,24 +248,18 @@ class Unbound:
     shared_strings: list[str]
 
     def bind(self, ws: Any, leave: Leave | None = None) -> set[int]:
-        """The sheet's cells made, as openpyxl makes them. ``leave`` may name, for a row, columns whose cells are
-        not made (the caller knows them already: ``xlmodel upgrade`` leaves the year cells that are as the tool
-        wrote them); a row where a comment made a cell in those columns is made whole. Returns the rows left so."""
+        """The sheet's cells made, as openpyxl makes them, but for the rows ``leave`` names (the caller knows them
+        already: ``xlmodel upgrade`` leaves the rows it finds as the tool wrote them); a row where a comment made a
+        cell is made all the same. Returns the rows left."""
         rows = self.rows.pop(ws.title)
         left = set()
         try:
             if leave is not None:
-                made: dict[int, list[int]] = {}  # row -> columns of the cells the sheet's comments made already
-                for row, column in ws._cells:
-                    made.setdefault(row, []).append(column)
-                kept: Rows = []
-                for number, attributes, cells in rows:
-                    span = leave(number, cells)
-                    if span is not None and not any(span[0] <= column <= span[1] for column in made.get(number, ())):
-                        cells = [cell for cell in cells if not span[0] <= cell[1] <= span[1]] if span != (1, LAST_COLUMN) else []
+                made = {row for row, _ in ws._cells}  # the rows where the sheet's comments made cells already
+                for number, _, cells in rows:
+                    if number not in made and leave(number, cells):
+                        cells.clear()
                         left.add(number)
-                    kept.append((number, attributes, cells))
-                rows = kept
             _bind(ws, rows, self.shared_strings)
         except Exception as exc:  # a forged part (a shared string or style that is not there), worded as load words it
             raise WorkbookError(self.name, f"kan ikke læses som et .xlsx-regneark ({type(exc).__name__}: {str(exc)[:200]})") from None
@@ -276,11 +275,8 @@ def _without_drawings(relationships: bytes, name: str) -> bytes:
     return serialise(root)
 
 
-#: The last column a sheet has (XFD).
-LAST_COLUMN = 16_384
-
-#: Given a row's number and its cells, the columns (first, last) whose cells need not be made, or None.
-Leave = Callable[[int, list[PlainCell]], tuple[int, int] | None]
+#: Given a row's number and its cells: whether its cells need not be made.
+Leave = Callable[[int, list[PlainCell]], bool]
 
 
 class ReadBook(NamedTuple):

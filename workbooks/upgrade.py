@@ -45,7 +45,7 @@ from workbooks.layout import CLOCKS, COL_NOTE, COL_P3, COL_P4, FIRST_YEAR_COL, H
 from workbooks.migrations import Migrated, chain, migrate
 from workbooks.package import Package
 from workbooks.pipeline import cycle_collection_paused, edited_tool_cells, released
-from workbooks.plain_cells import LAST_COLUMN, Leave, PlainCell, Unbound, read_book
+from workbooks.plain_cells import Leave, PlainCell, Unbound, read_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
@@ -359,7 +359,7 @@ class _AsWritten:
         return self.fills[style]
 
     def leave(self, title: str) -> Leave:
-        """For :meth:`Unbound.bind`: every column of a row as the tool wrote it, None for any other row."""
+        """For :meth:`Unbound.bind`: whether a row of the sheet ``title`` is as the tool wrote it."""
         templates = {t.row: t for t in self.exact.template_rows.get(title, ())}
         others: dict[int, list[tuple[int, Any, tuple[object, ...]]]] = {}  # row -> the rebuild's other cells there: column, content, fill
         for (row, column), cell in sorted(self.exact.workbook[title]._cells.items()):
@@ -367,27 +367,20 @@ class _AsWritten:
                 others.setdefault(row, []).append((column, cell.value, self.tools[(cell._style or StyleArray()).fillId]))
         spans: dict[tuple[int, int], list[int]] = {}  # a template's columns
 
-        def leave(number: int, cells: list[PlainCell]) -> tuple[int, int] | None:
+        def leave(number: int, cells: list[PlainCell]) -> bool:
             template = templates.get(number)
             if template is None:
-                return None
+                return False
             first, last = template.first_col, template.last_col
             year_cells = [cell for cell in cells if first <= cell[1] <= last]
             columns = spans.get((first, last)) or spans.setdefault((first, last), list(range(first, last + 1)))
             if [cell[1] for cell in year_cells] != columns or [cell[4] for cell in year_cells] != template.texts():
-                return None
+                return False
             tool_fill = self.tools[template.style.fillId]
-            for style in {cell[2] for cell in year_cells}:
-                if self.fill(style) != tool_fill:
-                    return None
-            rest = [cell for cell in cells if not first <= cell[1] <= last]
-            tools = others.get(number, [])
-            if len(rest) != len(tools):
-                return None
-            for cell, (column, content, fill) in zip(rest, tools, strict=True):
-                if not self._alike(cell, column, content, fill):
-                    return None
-            return 1, LAST_COLUMN
+            if any(self.fill(style) != tool_fill for style in {cell[2] for cell in year_cells}):
+                return False
+            rest, tools = [cell for cell in cells if not first <= cell[1] <= last], others.get(number, [])
+            return len(rest) == len(tools) and all(self._alike(cell, *tool) for cell, tool in zip(rest, tools, strict=True))
 
         return leave
 
