@@ -308,6 +308,36 @@ def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp
                                  f"Beregning!M{cleared} → Beregning!M{new_cleared}: værktøjets {tool_cleared!r}, din None")  # fmt: skip
 
 
+@pytest.mark.parametrize("plain", [False, True], ids=["read-by-openpyxl", "read-plainly"])
+def test_a_hand_edit_beside_the_year_cells_of_a_cohort_row_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain: bool) -> None:
+    """A cohort row's cells before its years (a formula, the unit's text) are the tool's too: typed over, the row
+    is not taken as the tool wrote it (read plainly, or by openpyxl) and the edit is carried."""
+    from workbooks import plain_cells
+    from workbooks.layout import layout_for
+    from workbooks.results import stored_layout
+
+    if not plain:
+        monkeypatch.setattr(plain_cells, "MIN_PART_BYTES", 10**9)
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3
+    wb = openpyxl.load_workbook(path)
+    old = layout_for(stored_layout(wb)[1])
+    formula_row, text_row = old.pair_row(*old.pairs()[1]), old.pair_row(*old.pairs()[2])
+    calc = wb["Beregning"]
+    tool_formula, tool_text = calc.cell(formula_row, 4).value, calc.cell(text_row, 3).value
+    assert isinstance(tool_formula, str) and tool_formula.startswith("=") and isinstance(tool_text, str) and not tool_text.startswith("=")
+    calc.cell(formula_row, 4).value = "=2"
+    calc.cell(text_row, 3).value = "personer"
+    wb.save(path)
+    report = upgrade(path, tmp_path / "new.xlsx")
+    new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    new = layout_for(stored_layout(new_wb)[1])
+    new_formula_row, new_text_row = (new.pair_row(*_same_pair(old, new, pair)) for pair in old.pairs()[1:3])
+    assert report.hand_edits == (f"Beregning!D{formula_row} → Beregning!D{new_formula_row}: værktøjets {tool_formula!r}, din '=2'",
+                                 f"Beregning!C{text_row} → Beregning!C{new_text_row}: værktøjets {tool_text!r}, din 'personer'")  # fmt: skip
+    assert new_wb["Beregning"].cell(new_formula_row, 4).value == "=2" and new_wb["Beregning"].cell(new_text_row, 3).value == "personer"
+
+
 def _same_pair(old: Layout, new: Layout, pair: tuple[int, int]) -> tuple[int, int]:
     """A cohort × outcome of the ``old`` layout as the ``new`` one numbers it."""
     return pair[0], new.shape.outcomes.index(old.shape.outcomes[pair[1]])
