@@ -25,6 +25,7 @@ import pytest
 
 from tests.test_extract import same_figures
 from tests.test_users_package import rename_as_excel_does
+from workbooks.build import build_workbook
 from workbooks.evaluate import WorkbookError
 from workbooks.layout import LAYOUT_VERSION, Layout
 from workbooks.migrations import KNOWN_LAYOUTS, STEPS, steps_from
@@ -137,7 +138,12 @@ def test_a_book_of_every_earlier_layout_upgrades_with_every_edit_kept(tmp_path: 
     assert wb["Mine noter"]["A1"].value == "Til udvalget" and wb["Mine noter"].column_dimensions["A"].width == 33
     assert wb["Mine noter"]["B2"].value == f"={fixture.moved_to}*1"  # the user's reference follows the cell
     assert not [line for line in report.unplaced if "Mine noter" in line]  # it had a place (a reference left as it was would read the same)
-    assert report.pinned and report.inputs > 0  # computed with the book's own parameters (not refreshed unasked)
+    assert report.pinned  # computed with the book's own parameters (not refreshed unasked)
+    layout, runtime, lang = layout_of(wb)
+    todays = build_workbook(read_case(wb), runtime=runtime, lang=lang, shape=layout.shape)
+    with_value = sum(1 for title, coordinate in todays.inputs if wb[title][coordinate].value not in (None, ""))
+    # every input with a value was carried; layout 1 had no løntilskud, payer or weeks inputs (step 1 → 2 fills them from the case)
+    assert report.inputs == with_value if fixture.layout != "1" else 0 < report.inputs <= with_value
     assert "#,##0.000" in {c.number_format for ws in wb.worksheets for c in ws._cells.values() if c.value == fixture.value}  # the input kept its format
 
 
@@ -310,8 +316,10 @@ def test_edits_in_the_cohort_outcome_rows_move_with_their_cohort_and_outcome(tmp
 
 @pytest.mark.parametrize("plain", [False, True], ids=["read-by-openpyxl", "read-plainly"])
 def test_a_hand_edit_beside_the_year_cells_of_a_cohort_row_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain: bool) -> None:
-    """A cohort row's cells before its years (a formula, the unit's text) are the tool's too: typed over, the row
-    is not taken as the tool wrote it (read plainly, or by openpyxl) and the edit is carried."""
+    """A cohort row's cells before its years (a formula, the unit's text) are the tool's too: typed over (or
+    highlighted), the row is not taken as the tool wrote it (read plainly, or by openpyxl) and the edit is carried."""
+    from openpyxl.styles import PatternFill
+
     from workbooks import plain_cells
     from workbooks.layout import layout_for
     from workbooks.results import stored_layout
@@ -322,20 +330,89 @@ def test_a_hand_edit_beside_the_year_cells_of_a_cohort_row_is_found(tmp_path: Pa
     shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3
     wb = openpyxl.load_workbook(path)
     old = layout_for(stored_layout(wb)[1])
-    formula_row, text_row = old.pair_row(*old.pairs()[1]), old.pair_row(*old.pairs()[2])
+    formula_row, text_row, unit_formula_row, filled_row = (old.pair_row(*pair) for pair in old.pairs()[1:5])
     calc = wb["Beregning"]
     tool_formula, tool_text = calc.cell(formula_row, 4).value, calc.cell(text_row, 3).value
     assert isinstance(tool_formula, str) and tool_formula.startswith("=") and isinstance(tool_text, str) and not tool_text.startswith("=")
     calc.cell(formula_row, 4).value = "=2"
     calc.cell(text_row, 3).value = "personer"
+    calc.cell(unit_formula_row, 3).value = '="helårspersoner"'  # the unit's text, as a formula
+    calc.cell(filled_row, 2).fill = PatternFill("solid", fgColor="00FF00")
     wb.save(path)
     report = upgrade(path, tmp_path / "new.xlsx")
     new_wb = openpyxl.load_workbook(tmp_path / "new.xlsx")
     new = layout_for(stored_layout(new_wb)[1])
-    new_formula_row, new_text_row = (new.pair_row(*_same_pair(old, new, pair)) for pair in old.pairs()[1:3])
+    new_formula_row, new_text_row, new_unit_row, new_filled_row = (new.pair_row(*_same_pair(old, new, pair)) for pair in old.pairs()[1:5])
     assert report.hand_edits == (f"Beregning!D{formula_row} → Beregning!D{new_formula_row}: værktøjets {tool_formula!r}, din '=2'",
-                                 f"Beregning!C{text_row} → Beregning!C{new_text_row}: værktøjets {tool_text!r}, din 'personer'")  # fmt: skip
-    assert new_wb["Beregning"].cell(new_formula_row, 4).value == "=2" and new_wb["Beregning"].cell(new_text_row, 3).value == "personer"
+                                 f"Beregning!C{text_row} → Beregning!C{new_text_row}: værktøjets {tool_text!r}, din 'personer'",
+                                 f"Beregning!C{unit_formula_row} → Beregning!C{new_unit_row}: værktøjets {tool_text!r}, din '=\"helårspersoner\"'")  # fmt: skip
+    moved = new_wb["Beregning"]
+    assert moved.cell(new_formula_row, 4).value == "=2" and moved.cell(new_text_row, 3).value == "personer"
+    assert moved.cell(new_filled_row, 2).fill.fgColor.rgb == "0000FF00"
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _strings_shared(data: bytes) -> bytes:
+    """The package with every inline string of its sheets moved into one table of shared strings, as Excel keeps
+    a book's text (``<c t="s"><v>index</v></c>`` and ``xl/sharedStrings.xml``)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    assert "xl/sharedStrings.xml" not in parts
+    table: list[str] = []
+    for name in [name for name in parts if name.startswith("xl/worksheets/sheet")]:
+        root = etree.fromstring(parts[name])
+        for cell in root.iter(f"{{{_MAIN}}}c"):
+            inline = cell.find(f"{{{_MAIN}}}is")
+            if cell.get("t") == "inlineStr" and inline is not None:
+                cell.remove(inline)
+                cell.set("t", "s")
+                etree.SubElement(cell, f"{{{_MAIN}}}v").text = str(len(table))
+                table.append("".join(inline.itertext()))
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    sst = etree.Element(f"{{{_MAIN}}}sst", count=str(len(table)), uniqueCount=str(len(table)))
+    for text in table:
+        etree.SubElement(etree.SubElement(sst, f"{{{_MAIN}}}si"), f"{{{_MAIN}}}t").text = text
+    parts["xl/sharedStrings.xml"] = etree.tostring(sst, xml_declaration=True, encoding="UTF-8", standalone=True)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'.encode())
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", f'<Relationship Id="rIdShared" Type="{relation}" Target="sharedStrings.xml"/></Relationships>'.encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_book_whose_text_is_in_shared_strings_is_read_as_the_tool_wrote_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel keeps a book's text in one shared table: a cohort row's unit is found there, every row the user did not
+    touch is taken as the tool wrote it (not made into cells), and a unit typed over is found."""
+    import workbooks.upgrade as upgrade_module
+    from workbooks.layout import layout_for
+    from workbooks.results import stored_layout
+
+    path = tmp_path / "book.xlsx"
+    shutil.copy(DATA / FIXTURES[3].book, path)  # layout 3
+    wb = openpyxl.load_workbook(path)
+    old = layout_for(stored_layout(wb)[1])
+    text_row = old.pair_row(*old.pairs()[2])
+    tool_text = wb["Beregning"].cell(text_row, 3).value
+    wb["Beregning"].cell(text_row, 3).value = "personer"
+    wb.save(path)
+    path.write_bytes(_strings_shared(path.read_bytes()))
+    left: dict[str, set[int]] = {}
+    bind = upgrade_module._bind_year_sheets
+    monkeypatch.setattr(upgrade_module, "_bind_year_sheets", lambda *args: left.update(bind(*args)) or left)
+    report = upgrade(path, tmp_path / "new.xlsx")
+    assert left["Beregning"] == {old.pair_row(*pair) for pair in old.pairs()} - {text_row}
+    assert len(report.hand_edits) == 1 and report.hand_edits[0].startswith(f"Beregning!C{text_row} → ") and report.hand_edits[0].endswith(f"værktøjets {tool_text!r}, din 'personer'")
 
 
 def _same_pair(old: Layout, new: Layout, pair: tuple[int, int]) -> tuple[int, int]:

@@ -387,14 +387,12 @@ class _AsWritten:
     def _alike(self, cell: PlainCell, column: int, tools: Any, tool_fill: tuple[object, ...]) -> bool:
         """A plain cell with the content and fill the tool wrote (a formula or a text; any other content: no)."""
         _, at, style, kind, formula, value, inline = cell
-        if at != column or self.fill(style) != tool_fill:
+        if at != column or self.fill(style) != tool_fill or not isinstance(tools, str):
             return False
-        if isinstance(tools, str) and tools.startswith("="):
+        if tools.startswith("="):
             return formula == tools[1:]
-        if formula is not None or not isinstance(tools, str | None):
-            return False
-        text = inline if kind == "inlineStr" else self.shared_strings[int(value)] if kind == "s" and value else value if kind == "str" else None
-        return text == tools if tools is not None else value in (None, "") and inline is None
+        text = inline if kind == "inlineStr" else self.shared_strings[int(value)] if kind == "s" and value else None
+        return formula is None and text == tools
 
 
 #: A hand edit to write into today's book: (sheet, row, column) and the user's value or formula there.
