@@ -47,7 +47,7 @@ from workbooks.xlsx_writer import TemplateRow
 from xlmodel import __version__
 from xlmodel.appraisal import Appraisal
 from xlmodel.casewriter import dumps_case
-from xlmodel.compute import compute_case
+from xlmodel.compute import CaseResult, compute_case
 from xlmodel.model import Case, Outcome
 from xlmodel.pension import age_mix, age_table
 from xlmodel.refusion import benefit_periods
@@ -182,6 +182,7 @@ def build_workbook(
     titles: Mapping[str, str] | None = None,
     exact_shape: bool = False,
     appraised: Callable[[], tuple[Appraisal, Risk | None]] | None = None,
+    computed: CaseResult | None = None,
 ) -> Built:
     """Build the workbook for ``case``; ``guidance`` puts the template's step-by-step guide on the cover.
 
@@ -191,12 +192,12 @@ def build_workbook(
     ``titles``: tool sheets' titles by key where a user's book renamed them (``recalc``). ``exact_shape``: ``shape``
     as given, even where the case's tables need another (what the tool wrote before the inputs changed).
     ``appraised``: gives the case's appraisal and Monte Carlo run when the book is completed (``xlmodel upgrade``
-    builds two books of one case and runs them once)."""
+    builds two books of one case and runs them once); ``computed``: the case's results, when the caller has them."""
     if shape is None:
         shape = shape_of(case)
     elif not exact_shape:
         shape = with_case_tables(shape, case)
-    writer = Writer(case, compute_case(case), runtime, lang, shape, guidance, titles)
+    writer = Writer(case, compute_case(case) if computed is None else computed, runtime, lang, shape, guidance, titles)
     writer.appraised = appraised
     if for_writing:
         writer.template_rows = {}

@@ -50,7 +50,7 @@ from workbooks.readback import read_case
 from workbooks.results import custom_properties, present_titles, sheet_titles, stored_layout
 from workbooks.writer import appraised
 from xlmodel.appraisal import Appraisal
-from xlmodel.compute import compute_case
+from xlmodel.compute import CaseResult, compute_case
 from xlmodel.model import Case
 from xlmodel.parameters import Parameters, shipped
 from xlmodel.report import parameter_uses
@@ -90,13 +90,14 @@ def _pinned(case: Case, book: Workbook, refresh: bool) -> Case:
     return dataclasses.replace(case, parameters=Parameters(case.parameters.overrides, max(day, every_one)))
 
 
-def satser_differences(case: Case) -> list[str]:
-    """Each sats the case uses whose value differs between the case's pinned parameters and today's."""
+def satser_differences(case: Case, computed: CaseResult | None = None) -> list[str]:
+    """Each sats the case uses whose value differs between the case's pinned parameters and today's (``computed``:
+    the case's results, when the caller has them)."""
     if case.parameters.known_on is None:
         return []
     today = {(u["parameter"], u["from"]): u for u in parameter_uses(compute_case(dataclasses.replace(case, parameters=case.parameters.unpinned())))}
     found = []
-    for use in parameter_uses(compute_case(case)):
+    for use in parameter_uses(compute_case(case) if computed is None else computed):
         new = today.get((use["parameter"], use["from"]))
         if new is not None and new["value"] != use["value"]:
             found.append(f"{use['parameter']} ({use['from']}–{use['to']}): {use['shown']} → {new['shown']} ({new['reference']})")
@@ -312,14 +313,16 @@ def _carry_comments_and_formats(book: Workbook, new: Built, cells: CellMap, old_
     return count
 
 
-def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], appraised: Callable[[], tuple[Appraisal, Risk | None]] | None) -> Built | None:
+def _exact(case: Case, stored: tuple[str, Shape, str, str], old_titles: dict[str, str], known: tuple[Callable[[], tuple[Appraisal, Risk | None]], CaseResult] | None) -> Built | None:
     """The old book's own tool sheets built anew from its inputs, as the release wrote them, for the layouts
     today's code still writes (None for older ones): what the tool wrote, to tell the user's edits from it (its
-    year rows stay templates: :meth:`Built.content_at`; its appraisal's cells wait for ``Built.complete``)."""
+    year rows stay templates: :meth:`Built.content_at`; its appraisal's cells wait for ``Built.complete``).
+    ``known``: the case's appraisal and results, when they are today's book's too."""
     version, shape, runtime, lang = stored
     if version not in READABLE_LAYOUTS:
         return None
-    return build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True, for_writing=True, appraised=appraised)
+    appraised, computed = known if known is not None else (None, None)
+    return build_workbook(case, runtime=runtime, lang=lang, shape=shape, titles=old_titles, exact_shape=True, for_writing=True, appraised=appraised, computed=computed)
 
 
 def _completed(exact: Built | None) -> Callable[[], Built | None]:
@@ -572,13 +575,14 @@ def _upgraded(original: bytes, name: str, *, refresh_parameters: bool) -> tuple[
     case = _pinned(stored, book, refresh_parameters)
     guidance = custom_properties(book).get("xlmodel_guidance") == "1"
     appraisal = functools.cache(functools.partial(appraised, case))  # run once for both books, while formualizer evaluates
-    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True, appraised=appraisal)  # a renamed tab keeps its name
+    computed = compute_case(case)  # for both books and the satser that differ
+    new = build_workbook(case, runtime=runtime, lang=lang, guidance=guidance, titles=old_titles, for_writing=True, appraised=appraisal, computed=computed)  # a renamed tab keeps its name
     # What the release wrote: the book's inputs with the parameters it was computed with (today's when refreshed)
-    exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else appraisal)
+    exact = _exact(stored if refresh_parameters else case, (version, shape, runtime, lang), old_titles, None if refresh_parameters else (appraisal, computed))
     as_written = _bind_year_sheets(book, unbound, exact)
     done = carried(user, book, new, (version, shape, runtime, lang), old_titles, migrated, exact=_completed(exact), name=name, as_written=as_written)
     released(book, new.workbook, None if exact is None else exact.workbook)
     steps = tuple(f"{s.source} → {s.target}: {s.summary}" for s in migrated.steps)
     pinned = "" if case.parameters.known_on is None else case.parameters.known_on.isoformat()
     return done.data, UpgradeReport(Path(name), None, version, steps, done.inputs, done.user_sheets, done.repointed, done.unplaced,
-                                    tuple(satser_differences(case)), pinned, done.hand_edits, done.carried)  # fmt: skip
+                                    tuple(satser_differences(case, computed)), pinned, done.hand_edits, done.carried)  # fmt: skip
