@@ -139,7 +139,8 @@ class Built:
     def _templates(self) -> dict[tuple[str, int], TemplateRow]:
         return {(title, t.row): t for title, rows in self.template_rows.items() for t in rows}
 
-    def _template(self, title: str, row: int, column: int) -> TemplateRow | None:
+    def template_at(self, title: str, row: int, column: int) -> TemplateRow | None:
+        """The template row a cell lies in (None: the cell is in ``workbook``, or nowhere)."""
         template = self._templates.get((title, row))
         return template if template is not None and template.first_col <= column <= template.last_col else None
 
@@ -152,7 +153,7 @@ class Built:
         >>> built.content_at("Beregning", 5, 10)[0][:15], (5, 10) in built.workbook["Beregning"]._cells
         ('=$D5*(MAX(0,MIN', False)
         """
-        template = self._template(title, row, column)
+        template = self.template_at(title, row, column)
         if template is not None:
             return template.formula(col(column)), template.style
         cell = self._sheets[title]._cells.get((row, column))
@@ -161,7 +162,7 @@ class Built:
     def cell(self, title: str, row: int, column: int) -> Cell:
         """The cell of ``workbook`` at ``row``, ``column`` of sheet ``title``, to be changed (``xlmodel upgrade``
         writes the user's comments and edits into today's book); a template row it lies in is made cells first."""
-        template = self._template(title, row, column)
+        template = self.template_at(title, row, column)
         if template is not None:
             template.make_cells(self._sheets[title])
             self.template_rows[title] = tuple(t for t in self.template_rows[title] if t is not template)

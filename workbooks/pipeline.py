@@ -32,7 +32,6 @@ from workbooks.migrations import chain
 from workbooks.package import Package, patch_book
 from workbooks.readback import read_case
 from workbooks.results import custom_properties, layout_of, sheet_titles
-from workbooks.xlsx_writer import TemplateRow
 from xlmodel.bundled import PLACES, bundled_root
 from xlmodel.casefile import load_case
 from xlmodel.errors import XlmodelError
@@ -183,9 +182,8 @@ def edited_tool_cells(new: Built, old_book: Workbook, as_written: Mapping[str, C
             continue  # rewritten whole from the case (the summary)
         yours = old_book[ws.title]._cells  # the cells it has (ws.cell() would make the rest)
         differing = []
-        templates = {template.row: template for template in new.template_rows.get(ws.title, ())}  # a built book's year rows kept as templates
         checked = set((as_written or {}).get(ws.title, ()))
-        for template in templates.values():
+        for template in new.template_rows.get(ws.title, ()):  # a built book's year rows kept as templates
             if template.row in checked:
                 continue
             for column, formula in template.formulas():
@@ -193,12 +191,7 @@ def edited_tool_cells(new: Built, old_book: Workbook, as_written: Mapping[str, C
                 if (b is None or b._value != formula) and not same_content(formula, None if b is None else b.value):
                     differing.append((template.row, column))
         mine = ws._cells  # its cells beside the templates
-
-        def in_template(row: int, column: int, templates: dict[int, TemplateRow] = templates) -> bool:
-            template = templates.get(row)
-            return template is not None and template.first_col <= column <= template.last_col
-
-        for key in {key for key in mine.keys() | yours.keys() if key[0] not in checked and not in_template(*key)}:
+        for key in {key for key in mine.keys() | yours.keys() if key[0] not in checked and new.template_at(ws.title, *key) is None}:
             a, b = mine.get(key), yours.get(key)
             if not same_content(None if a is None else a.value, None if b is None else b.value):
                 differing.append(key)

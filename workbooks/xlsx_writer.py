@@ -160,8 +160,7 @@ class TemplateRow:
 
     def formulas(self) -> list[tuple[int, str]]:
         """(column, formula) of each cell of the row."""
-        parts = self.template.split("{c}")
-        return [(column, _LETTERS[column].join(parts)) for column in range(self.first_col, self.last_col + 1)]
+        return [(column, "=" + text) for column, text in enumerate(self.texts(), start=self.first_col)]
 
     def texts(self) -> list[str]:
         """Each cell's formula as the file holds it (without the "=")."""
